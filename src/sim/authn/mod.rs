@@ -1,0 +1,278 @@
+//! Authentication, the first stage: who sent the request. Authenticators run in upstream's
+//! order (x509 client certificates, then bearer tokens); the first to recognise the request
+//! wins, an error is never turned into anonymous, and `system:authenticated` is added.
+//! See <https://kubernetes.io/docs/reference/access-authn-authz/authentication/>.
+
+pub mod tokenfile;
+pub mod x509;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::clock::Instant;
+use super::http::HttpRequest;
+use super::trace::{Decision, Stage, StageRecord};
+
+pub use tokenfile::TokenFile;
+pub use x509::ClientCa;
+
+/// Upstream's `user.Info`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct UserInfo {
+    /// The user name.
+    pub username: String,
+    /// The user's UID (empty when the authenticator gives none).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub uid: String,
+    /// Groups, in order.
+    pub groups: Vec<String>,
+    /// Extra attributes.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, Vec<String>>,
+}
+
+/// The name upstream gives the anonymous user.
+pub const ANONYMOUS: &str = "system:anonymous";
+/// Added to every authenticated user.
+pub const ALL_AUTHENTICATED: &str = "system:authenticated";
+/// The group of anonymous requests.
+pub const ALL_UNAUTHENTICATED: &str = "system:unauthenticated";
+
+/// The configured authenticators.
+#[derive(Debug, Clone, Default)]
+pub struct Authenticators {
+    /// `--client-ca-file`.
+    pub client_ca: Option<ClientCa>,
+    /// `--token-auth-file`.
+    pub token_file: Option<TokenFile>,
+    /// `--anonymous-auth` (default true).
+    pub anonymous: bool,
+}
+
+/// What the authentication stage concluded.
+pub enum AuthnOutcome {
+    /// The request is from this user.
+    User(UserInfo),
+    /// 401.
+    Unauthorized,
+}
+
+impl Authenticators {
+    /// Runs every authenticator in upstream order and records each in `record`.
+    pub fn authenticate(
+        &self,
+        req: &HttpRequest,
+        now: Instant,
+        record: &mut StageRecord,
+    ) -> AuthnOutcome {
+        let mut errors: Vec<String> = Vec::new();
+        // x509 comes before any token: a verified certificate wins.
+        match (&req.client_cert_pem, &self.client_ca) {
+            (Some(pem), Some(ca)) => {
+                record.detail("client certificate", "presented");
+                match ca.authenticate(pem, now) {
+                    Ok(Some(user)) => {
+                        record.step(
+                            "x509",
+                            Decision::Allow,
+                            format!("verified against {}; CN and O give the user", ca.path),
+                        );
+                        return self.finish(user, "x509", record);
+                    }
+                    Ok(None) => record.step(
+                        "x509",
+                        Decision::NoOpinion,
+                        "certificate has no common name",
+                    ),
+                    Err(e) => {
+                        record.step("x509", Decision::Error, e.clone());
+                        errors.push(e);
+                    }
+                }
+            }
+            (Some(_), None) => record.step(
+                "x509",
+                Decision::Skip,
+                "a client certificate was sent but --client-ca-file is not set",
+            ),
+            (None, Some(_)) => record.step("x509", Decision::Skip, "no client certificate sent"),
+            (None, None) => {}
+        }
+
+        if let Some(token) = bearer_token(req) {
+            record.detail("bearer token", redact(&token));
+            match &self.token_file {
+                Some(file) => match file.lookup(&token) {
+                    Some(user) => {
+                        record.step(
+                            "token-file",
+                            Decision::Allow,
+                            format!("token found in {}", file.path),
+                        );
+                        return self.finish(user, "token-file", record);
+                    }
+                    None => record.step(
+                        "token-file",
+                        Decision::NoOpinion,
+                        format!("token not in {}", file.path),
+                    ),
+                },
+                None => record.step("token-file", Decision::Skip, "--token-auth-file is not set"),
+            }
+            // A token reached the token authenticators and none accepted it.
+            errors.push("invalid bearer token".into());
+        } else if req.header("Authorization").is_some() {
+            record.step(
+                "bearer",
+                Decision::Skip,
+                "Authorization header is not a bearer token",
+            );
+        }
+
+        if !errors.is_empty() {
+            let reason = errors.join(", ");
+            record.decide("", Decision::Deny, reason);
+            return AuthnOutcome::Unauthorized;
+        }
+        if self.anonymous {
+            record.step(
+                "anonymous",
+                Decision::Allow,
+                "no credentials: the request is anonymous",
+            );
+            let user = UserInfo {
+                username: ANONYMOUS.into(),
+                groups: vec![ALL_UNAUTHENTICATED.into()],
+                ..Default::default()
+            };
+            record.decide("anonymous", Decision::Allow, "no credentials were presented");
+            return AuthnOutcome::User(user);
+        }
+        record.step("anonymous", Decision::Skip, "--anonymous-auth=false");
+        record.decide("", Decision::Deny, "no credentials were presented");
+        AuthnOutcome::Unauthorized
+    }
+
+    fn finish(&self, mut user: UserInfo, plugin: &str, record: &mut StageRecord) -> AuthnOutcome {
+        add_authenticated_group(&mut user);
+        record.decide(
+            plugin,
+            Decision::Allow,
+            format!("authenticated as \"{}\"", user.username),
+        );
+        AuthnOutcome::User(user)
+    }
+}
+
+/// Upstream's `AuthenticatedGroupAdder`.
+pub fn add_authenticated_group(user: &mut UserInfo) {
+    if user.username == ANONYMOUS {
+        return;
+    }
+    if user
+        .groups
+        .iter()
+        .any(|g| g == ALL_AUTHENTICATED || g == ALL_UNAUTHENTICATED)
+    {
+        return;
+    }
+    user.groups.push(ALL_AUTHENTICATED.into());
+}
+
+/// The token of an `Authorization: Bearer …` header, as upstream's bearer authenticator reads it.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let header = req.header("Authorization")?.trim();
+    let (scheme, rest) = header.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    let token = rest.trim();
+    if token.is_empty() {
+        None
+    } else {
+        Some(token.to_string())
+    }
+}
+
+/// Shows a credential without giving it away.
+pub fn redact(token: &str) -> String {
+    let n = token.chars().count();
+    if n <= 6 {
+        "*".repeat(n)
+    } else {
+        let head: String = token.chars().take(4).collect();
+        format!("{head}… ({n} characters)")
+    }
+}
+
+/// Runs the authentication stage.
+pub fn run(auth: &Authenticators, req: &HttpRequest, now: Instant) -> (StageRecord, AuthnOutcome) {
+    let mut record = StageRecord::new(Stage::Authentication);
+    let outcome = auth.authenticate(req, now, &mut record);
+    (record, outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req_with(auth: &str) -> HttpRequest {
+        let mut r = HttpRequest::new("GET", "/api/v1/pods");
+        r.headers.push(("Authorization".into(), auth.into()));
+        r
+    }
+
+    #[test]
+    fn bearer_header_parsing_matches_upstream() {
+        assert_eq!(bearer_token(&req_with("Bearer abc")).as_deref(), Some("abc"));
+        assert_eq!(bearer_token(&req_with("bearer  abc ")).as_deref(), Some("abc"));
+        assert_eq!(bearer_token(&req_with("Basic abc")), None);
+        assert_eq!(bearer_token(&req_with("Bearer ")), None);
+        assert_eq!(bearer_token(&req_with("Bearer")), None);
+    }
+
+    #[test]
+    fn group_adder_rules() {
+        let mut u = UserInfo {
+            username: "alice".into(),
+            groups: vec!["dev".into()],
+            ..Default::default()
+        };
+        add_authenticated_group(&mut u);
+        assert_eq!(u.groups, ["dev", ALL_AUTHENTICATED]);
+        add_authenticated_group(&mut u);
+        assert_eq!(u.groups.len(), 2);
+        let mut anon = UserInfo {
+            username: ANONYMOUS.into(),
+            ..Default::default()
+        };
+        add_authenticated_group(&mut anon);
+        assert!(anon.groups.is_empty());
+    }
+
+    #[test]
+    fn a_bad_token_is_401_never_anonymous() {
+        let file = TokenFile::parse("/t.csv", "good,alice,1").unwrap();
+        let auth = Authenticators {
+            token_file: Some(file),
+            anonymous: true,
+            ..Default::default()
+        };
+        let (rec, out) = run(&auth, &req_with("Bearer bad"), 0);
+        assert!(matches!(out, AuthnOutcome::Unauthorized));
+        assert_eq!(rec.reason, "invalid bearer token");
+        let (_, out) = run(&auth, &req_with("Bearer good"), 0);
+        let AuthnOutcome::User(u) = out else {
+            panic!("not authenticated")
+        };
+        assert_eq!(u.username, "alice");
+        assert_eq!(u.groups, [ALL_AUTHENTICATED]);
+        let (_, out) = run(&auth, &HttpRequest::new("GET", "/"), 0);
+        let AuthnOutcome::User(u) = out else {
+            panic!("not anonymous")
+        };
+        assert_eq!(u.username, ANONYMOUS);
+        assert_eq!(u.groups, [ALL_UNAUTHENTICATED]);
+    }
+}

@@ -1,0 +1,461 @@
+//! The RBAC authorizer: ClusterRoleBindings, then RoleBindings in the request's namespace,
+//! each rule of each bound role tested until one allows. RBAC never denies.
+//! See <https://kubernetes.io/docs/reference/access-authn-authz/rbac/>.
+
+use serde_json::Value;
+
+use super::Attributes;
+use crate::sim::authn::UserInfo;
+use crate::sim::store::{name_of, namespace_of, Store};
+use crate::sim::trace::Decision;
+
+/// The RBAC API group.
+pub const GROUP: &str = "rbac.authorization.k8s.io";
+
+/// RBAC's answer, with the binding that allowed when one did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RbacDecision {
+    /// Allow or NoOpinion.
+    pub decision: Decision,
+    /// The upstream reason: the allowing binding, or role-resolution errors.
+    pub reason: String,
+}
+
+fn strings(v: Option<&Value>) -> Vec<&str> {
+    v.and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// `VerbMatches`: `*` or an exact, case-sensitive match.
+pub fn verb_matches(rule: &Value, verb: &str) -> bool {
+    strings(rule.get("verbs"))
+        .iter()
+        .any(|v| *v == "*" || *v == verb)
+}
+
+/// `APIGroupMatches`.
+pub fn api_group_matches(rule: &Value, group: &str) -> bool {
+    strings(rule.get("apiGroups"))
+        .iter()
+        .any(|g| *g == "*" || *g == group)
+}
+
+/// `ResourceMatches` for one rule resource against `resource[/subresource]`.
+pub fn resource_matches(rule_resources: &[&str], resource: &str, subresource: &str) -> bool {
+    let combined = if subresource.is_empty() {
+        resource.to_string()
+    } else {
+        format!("{resource}/{subresource}")
+    };
+    rule_resources.iter().any(|r| {
+        if *r == "*" || *r == combined {
+            return true;
+        }
+        // "*/sub" matches any resource's subresource `sub`.
+        if !subresource.is_empty()
+            && r.len() == subresource.len() + 2
+            && r.starts_with("*/")
+            && r.ends_with(subresource)
+        {
+            return true;
+        }
+        false
+    })
+}
+
+/// `ResourceNameMatches`: an empty list matches anything, else the name must be listed.
+pub fn resource_name_matches(rule: &Value, name: &str) -> bool {
+    let names = strings(rule.get("resourceNames"));
+    names.is_empty() || names.contains(&name)
+}
+
+/// `NonResourceURLMatches`: `*`, exact, or a `prefix*`.
+pub fn non_resource_url_matches(rule: &Value, path: &str) -> bool {
+    strings(rule.get("nonResourceURLs")).iter().any(|u| {
+        *u == "*"
+            || *u == path
+            || (u.ends_with('*') && path.starts_with(u.trim_end_matches('*')))
+    })
+}
+
+/// `RuleAllows`.
+pub fn rule_allows(attrs: &Attributes, rule: &Value) -> bool {
+    if attrs.resource_request {
+        verb_matches(rule, &attrs.verb)
+            && api_group_matches(rule, &attrs.api_group)
+            && resource_matches(
+                &strings(rule.get("resources")),
+                &attrs.resource,
+                &attrs.subresource,
+            )
+            && resource_name_matches(rule, &attrs.name)
+    } else {
+        verb_matches(rule, &attrs.verb) && non_resource_url_matches(rule, &attrs.path)
+    }
+}
+
+/// `appliesToUser`: the first subject of a binding that matches, described as upstream does.
+pub fn applies_to(subjects: &[Value], user: &UserInfo, binding_ns: &str) -> Option<String> {
+    for s in subjects {
+        let kind = s.get("kind").and_then(Value::as_str).unwrap_or("");
+        let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+        match kind {
+            "User" if user.username == name => return Some(format!("User \"{name}\"")),
+            "Group" if user.groups.iter().any(|g| g == name) => {
+                return Some(format!("Group \"{name}\""))
+            }
+            "ServiceAccount" => {
+                let ns = s
+                    .get("namespace")
+                    .and_then(Value::as_str)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(binding_ns);
+                if ns.is_empty() {
+                    continue;
+                }
+                if user.username == format!("system:serviceaccount:{ns}:{name}") {
+                    return Some(format!("ServiceAccount \"{name}/{ns}\""));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn subjects(binding: &Value) -> &[Value] {
+    binding
+        .get("subjects")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+fn rules(role: &Value) -> &[Value] {
+    role.get("rules")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+/// Resolves a binding's roleRef to the role object, or the error upstream reports.
+fn resolve_role<'a>(
+    store: &'a Store,
+    binding: &Value,
+    binding_ns: &str,
+) -> Result<(&'a Value, String), String> {
+    let kind = binding
+        .pointer("/roleRef/kind")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let name = binding
+        .pointer("/roleRef/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    match kind {
+        "ClusterRole" => store
+            .get(GROUP, "clusterroles", "", name)
+            .map(|r| (r, format!("ClusterRole \"{name}\"")))
+            .ok_or_else(|| format!("clusterrole.rbac.authorization.k8s.io \"{name}\" not found")),
+        "Role" if !binding_ns.is_empty() => store
+            .get(GROUP, "roles", binding_ns, name)
+            .map(|r| (r, format!("Role \"{name}\"")))
+            .ok_or_else(|| format!("role.rbac.authorization.k8s.io \"{name}\" not found")),
+        _ => Err(format!("unsupported role reference kind: \"{kind}\"")),
+    }
+}
+
+/// Evaluates RBAC for one request.
+pub fn authorize(store: &Store, attrs: &Attributes) -> RbacDecision {
+    let mut errors: Vec<String> = Vec::new();
+    for crb in store.list(GROUP, "clusterrolebindings", None) {
+        let Some(subject) = applies_to(subjects(crb), &attrs.user, "") else {
+            continue;
+        };
+        match resolve_role(store, crb, "") {
+            Ok((role, role_desc)) => {
+                if rules(role).iter().any(|r| rule_allows(attrs, r)) {
+                    return RbacDecision {
+                        decision: Decision::Allow,
+                        reason: format!(
+                            "RBAC: allowed by ClusterRoleBinding \"{}\" of {role_desc} to {subject}",
+                            name_of(crb)
+                        ),
+                    };
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if !attrs.namespace.is_empty() {
+        for rb in store.list(GROUP, "rolebindings", Some(&attrs.namespace)) {
+            let ns = namespace_of(rb);
+            let Some(subject) = applies_to(subjects(rb), &attrs.user, ns) else {
+                continue;
+            };
+            match resolve_role(store, rb, ns) {
+                Ok((role, role_desc)) => {
+                    if rules(role).iter().any(|r| rule_allows(attrs, r)) {
+                        return RbacDecision {
+                            decision: Decision::Allow,
+                            reason: format!(
+                                "RBAC: allowed by RoleBinding \"{}/{ns}\" of {role_desc} to {subject}",
+                                name_of(rb)
+                            ),
+                        };
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    let reason = match errors.len() {
+        0 => String::new(),
+        1 => format!("RBAC: {}", errors[0]),
+        _ => format!("RBAC: [{}]", errors.join(", ")),
+    };
+    RbacDecision {
+        decision: Decision::NoOpinion,
+        reason,
+    }
+}
+
+/// Whether an object's labels satisfy a label selector (`matchLabels` and `matchExpressions`).
+pub fn selector_matches(selector: &Value, labels: Option<&Value>) -> bool {
+    let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
+    if let Some(ml) = selector.get("matchLabels").and_then(Value::as_object) {
+        if !ml.iter().all(|(k, v)| get(k) == v.as_str()) {
+            return false;
+        }
+    }
+    if let Some(exprs) = selector.get("matchExpressions").and_then(Value::as_array) {
+        for e in exprs {
+            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+            let values = strings(e.get("values"));
+            let have = get(key);
+            let ok = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+                "In" => have.is_some_and(|h| values.contains(&h)),
+                "NotIn" => have.is_none_or(|h| !values.contains(&h)),
+                "Exists" => have.is_some(),
+                "DoesNotExist" => have.is_none(),
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    // An empty selector selects nothing in aggregation (upstream skips it).
+    selector.as_object().is_some_and(|o| !o.is_empty())
+}
+
+/// Runs the ClusterRole aggregation controller once: every ClusterRole with an
+/// `aggregationRule` gets the rules of the ClusterRoles its selectors pick, sorted by name,
+/// without exact duplicates. Returns the names of the roles it changed.
+pub fn aggregate(store: &mut Store) -> Vec<String> {
+    let mut changed = Vec::new();
+    // Aggregated roles can feed other aggregated roles (view → edit → admin), so repeat until
+    // nothing changes, as the controller's requeueing eventually does.
+    for _ in 0..8 {
+        let mut round = Vec::new();
+        let roles: Vec<Value> = store.list(GROUP, "clusterroles", None).cloned().collect();
+        for role in &roles {
+            let Some(selectors) = role
+                .pointer("/aggregationRule/clusterRoleSelectors")
+                .and_then(Value::as_array)
+            else {
+                continue;
+            };
+            let mut new_rules: Vec<Value> = Vec::new();
+            for other in &roles {
+                if name_of(other) == name_of(role) {
+                    continue;
+                }
+                let labels = other.pointer("/metadata/labels");
+                if selectors.iter().any(|s| selector_matches(s, labels)) {
+                    for r in rules(other) {
+                        if !new_rules.contains(r) {
+                            new_rules.push(r.clone());
+                        }
+                    }
+                }
+            }
+            if role.get("rules") != Some(&Value::Array(new_rules.clone())) {
+                let mut updated = role.clone();
+                updated["rules"] = Value::Array(new_rules);
+                if let Some(meta) = updated.get_mut("metadata").and_then(Value::as_object_mut) {
+                    meta.remove("resourceVersion");
+                }
+                if store.update(GROUP, "clusterroles", updated).is_ok() {
+                    round.push(name_of(role).to_string());
+                }
+            }
+        }
+        if round.is_empty() {
+            break;
+        }
+        changed.extend(round);
+    }
+    changed.sort();
+    changed.dedup();
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    // Port of upstream pkg/apis/rbac/helpers_test.go TestResourceMatches.
+    #[test]
+    fn resource_matching_table() {
+        let cases: &[(&[&str], &str, &str, bool)] = &[
+            (&["*"], "foo", "", true),
+            (&["*"], "foo", "bar", true),
+            (&["foo"], "foo", "", true),
+            (&["foo"], "foo", "bar", false),
+            (&["foo/bar"], "foo", "bar", true),
+            (&["foo/*"], "foo", "bar", false),
+            (&["*/bar"], "foo", "bar", true),
+            (&["*/bar"], "foo", "", false),
+            (&["*/bar"], "foo", "baz", false),
+            (&["*/bar"], "foo", "bar/baz", false),
+            (&["*/bar/baz"], "foo", "bar/baz", true),
+            (&["*/barbar"], "foo", "bar", false),
+            (&["foo/bar/*"], "foo", "bar/baz", false),
+        ];
+        for (rules, res, sub, want) in cases {
+            assert_eq!(resource_matches(rules, res, sub), *want, "{rules:?} {res}/{sub}");
+        }
+    }
+
+    fn user(name: &str, groups: &[&str]) -> UserInfo {
+        UserInfo {
+            username: name.into(),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            ..Default::default()
+        }
+    }
+
+    // After upstream pkg/registry/rbac/validation/rule_test.go TestAppliesTo.
+    #[test]
+    fn subjects_apply_as_upstream() {
+        let cases: Vec<(Value, UserInfo, &str, Option<&str>)> = vec![
+            (json!([{"kind":"User","name":"foobar"}]), user("foobar", &[]), "", Some("User \"foobar\"")),
+            (json!([{"kind":"User","name":"barfoo"},{"kind":"User","name":"foobar"}]), user("foobar", &[]), "", Some("User \"foobar\"")),
+            (json!([{"kind":"User","name":"foobar"}]), user("zimzam", &[]), "", None),
+            (json!([{"kind":"Group","name":"foobar"}]), user("zimzam", &["foobar"]), "", Some("Group \"foobar\"")),
+            (json!([{"kind":"ServiceAccount","name":"default","namespace":"kube-system"}]), user("system:serviceaccount:kube-system:default", &[]), "", Some("ServiceAccount \"default/kube-system\"")),
+            (json!([{"kind":"ServiceAccount","name":"default"}]), user("system:serviceaccount:default:default", &[]), "default", Some("ServiceAccount \"default/default\"")),
+            (json!([{"kind":"ServiceAccount","name":"default"}]), user("system:serviceaccount:default:default", &[]), "", None),
+            (json!([{"kind":"ServiceAccount","name":"foo","namespace":"kube-system"}]), user("system:serviceaccount:kube-system:default", &[]), "", None),
+            (json!([{"kind":"Group","name":"system:serviceaccounts"}]), user("system:serviceaccount:kube-system:default", &["system:serviceaccounts"]), "", Some("Group \"system:serviceaccounts\"")),
+            (json!([{"kind":"Other","name":"foobar"}]), user("foobar", &["foobar"]), "", None),
+        ];
+        for (subjects, u, ns, want) in cases {
+            let subjects = subjects.as_array().unwrap().clone();
+            assert_eq!(applies_to(&subjects, &u, ns).as_deref(), want, "{subjects:?}");
+        }
+    }
+
+    fn attrs(verb: &str, group: &str, res: &str, sub: &str, ns: &str, name: &str) -> Attributes {
+        Attributes {
+            user: user("dev-user", &["system:authenticated"]),
+            verb: verb.into(),
+            resource_request: true,
+            api_group: group.into(),
+            resource: res.into(),
+            subresource: sub.into(),
+            namespace: ns.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn rules_match_verbs_groups_names_and_urls() {
+        let rule = json!({"apiGroups":[""],"resources":["pods"],"verbs":["get","update","create"],"resourceNames":["blue","orange"]});
+        assert!(rule_allows(&attrs("get", "", "pods", "", "d", "blue"), &rule));
+        assert!(!rule_allows(&attrs("get", "", "pods", "", "d", "green"), &rule));
+        // resourceNames cannot restrict create: a create has no name.
+        assert!(!rule_allows(&attrs("create", "", "pods", "", "d", ""), &rule));
+        assert!(!rule_allows(&attrs("GET", "", "pods", "", "d", "blue"), &rule));
+        assert!(!rule_allows(&attrs("get", "apps", "pods", "", "d", "blue"), &rule));
+        assert!(!rule_allows(&attrs("get", "", "pods", "log", "d", "blue"), &rule));
+        let nr = json!({"nonResourceURLs":["/apis/*","/healthz"],"verbs":["get"]});
+        let mut a = attrs("get", "", "", "", "", "");
+        a.resource_request = false;
+        for (path, want) in [("/healthz", true), ("/apis/v1", true), ("/apis/", true), ("/apis", false), ("/healthz/x", false)] {
+            a.path = path.into();
+            assert_eq!(rule_allows(&a, &nr), want, "{path}");
+        }
+    }
+
+    fn rbac_store() -> Store {
+        let mut s = Store::new(0, 1);
+        s.create(GROUP, "roles", json!({"metadata":{"name":"developer","namespace":"blue"},
+            "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list","create","delete"]}]}), 0).unwrap();
+        s.create(GROUP, "rolebindings", json!({"metadata":{"name":"dev","namespace":"blue"},
+            "roleRef":{"apiGroup":GROUP,"kind":"Role","name":"developer"},
+            "subjects":[{"kind":"User","name":"dev-user","apiGroup":GROUP}]}), 0).unwrap();
+        s.create(GROUP, "clusterroles", json!({"metadata":{"name":"cluster-administrator"},
+            "rules":[{"apiGroups":[""],"resources":["nodes"],"verbs":["get","list","delete","create"]}]}), 0).unwrap();
+        s.create(GROUP, "clusterrolebindings", json!({"metadata":{"name":"admins"},
+            "roleRef":{"apiGroup":GROUP,"kind":"ClusterRole","name":"cluster-administrator"},
+            "subjects":[{"kind":"Group","name":"ops","apiGroup":GROUP}]}), 0).unwrap();
+        s.create(GROUP, "rolebindings", json!({"metadata":{"name":"broken","namespace":"red"},
+            "roleRef":{"apiGroup":GROUP,"kind":"Role","name":"missing"},
+            "subjects":[{"kind":"User","name":"dev-user"}]}), 0).unwrap();
+        s
+    }
+
+    #[test]
+    fn role_bindings_grant_only_in_their_namespace() {
+        let s = rbac_store();
+        let d = authorize(&s, &attrs("create", "", "pods", "", "blue", ""));
+        assert_eq!(d.decision, Decision::Allow);
+        assert_eq!(
+            d.reason,
+            "RBAC: allowed by RoleBinding \"dev/blue\" of Role \"developer\" to User \"dev-user\""
+        );
+        let d = authorize(&s, &attrs("create", "", "pods", "", "default", ""));
+        assert_eq!(d.decision, Decision::NoOpinion);
+        assert_eq!(d.reason, "");
+        // Cluster scope never consults RoleBindings.
+        assert_eq!(authorize(&s, &attrs("list", "", "pods", "", "", "")).decision, Decision::NoOpinion);
+        // A binding to a missing role is an error in the reason, not a stop.
+        let d = authorize(&s, &attrs("get", "", "pods", "", "red", "x"));
+        assert_eq!(d.reason, "RBAC: role.rbac.authorization.k8s.io \"missing\" not found");
+    }
+
+    #[test]
+    fn cluster_role_bindings_apply_to_groups_everywhere() {
+        let s = rbac_store();
+        let mut a = attrs("delete", "", "nodes", "", "", "worker-2");
+        assert_eq!(authorize(&s, &a).decision, Decision::NoOpinion);
+        a.user.groups.push("ops".into());
+        let d = authorize(&s, &a);
+        assert_eq!(
+            d.reason,
+            "RBAC: allowed by ClusterRoleBinding \"admins\" of ClusterRole \"cluster-administrator\" to Group \"ops\""
+        );
+    }
+
+    #[test]
+    fn aggregation_collects_labelled_rules_in_name_order() {
+        let mut s = Store::new(0, 1);
+        s.create(GROUP, "clusterroles", json!({"metadata":{"name":"monitoring"},
+            "aggregationRule":{"clusterRoleSelectors":[{"matchLabels":{"agg":"true"}}]},"rules":[]}), 0).unwrap();
+        s.create(GROUP, "clusterroles", json!({"metadata":{"name":"b","labels":{"agg":"true"}},
+            "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}), 0).unwrap();
+        s.create(GROUP, "clusterroles", json!({"metadata":{"name":"a","labels":{"agg":"true"}},
+            "rules":[{"apiGroups":[""],"resources":["services"],"verbs":["get"]},{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}), 0).unwrap();
+        s.create(GROUP, "clusterroles", json!({"metadata":{"name":"c"},
+            "rules":[{"apiGroups":[""],"resources":["secrets"],"verbs":["get"]}]}), 0).unwrap();
+        assert_eq!(aggregate(&mut s), ["monitoring"]);
+        let m = s.get(GROUP, "clusterroles", "", "monitoring").unwrap();
+        assert_eq!(m["rules"], json!([{"apiGroups":[""],"resources":["services"],"verbs":["get"]},{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]));
+        assert!(aggregate(&mut s).is_empty());
+    }
+}

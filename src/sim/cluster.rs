@@ -1,0 +1,214 @@
+//! The simulated cluster: boots a fresh kubeadm cluster of the workspace's version (namespaces,
+//! service accounts, nodes, the default RBAC policy), adds the workspace's objects, and wires
+//! the authenticators, authorizers and admission plugins from kube-apiserver's flags.
+//! See <https://kubernetes.io/docs/reference/setup-tools/kubeadm/implementation-details/>.
+
+use serde_json::{json, Value};
+
+use super::authn::{Authenticators, ClientCa, TokenFile};
+use super::authz::{rbac, Mode};
+use super::clock::Instant;
+use super::controlplane::ControlPlane;
+use super::discovery;
+use super::store::Store;
+use super::workspace::{Diagnostic, Severity, Workspace};
+use super::yaml::{self, Pos};
+
+/// The RBAC objects a fresh kubeadm cluster stores: the apiserver's bootstrap policy plus
+/// kubeadm's own roles and bindings.
+pub const BOOTSTRAP_RBAC: &str = include_str!("../../static/cluster/bootstrap-rbac.yaml");
+
+/// Seconds between `kubeadm init` and the workspace's clock.
+pub const CLUSTER_AGE: i64 = 3600;
+
+/// A booted cluster.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// The control plane it was booted from.
+    pub control_plane: ControlPlane,
+    /// Its objects.
+    pub store: Store,
+    /// The authenticators from the flags.
+    pub authenticators: Authenticators,
+    /// `--authorization-mode`, in order.
+    pub modes: Vec<Mode>,
+    /// The simulated now.
+    pub now: Instant,
+}
+
+fn meta(name: &str, ns: Option<&str>, created: Instant) -> Value {
+    let mut m = json!({"name": name});
+    if let Some(ns) = ns {
+        m["namespace"] = json!(ns);
+    }
+    let _ = created;
+    m
+}
+
+impl Cluster {
+    /// Boots the workspace's cluster. Problems with the flags' files come back as diagnostics
+    /// (errors make the workspace unusable, as kube-apiserver would not start).
+    pub fn boot(ws: &Workspace) -> Result<(Cluster, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let cp = ws.control_plane.clone();
+        let now = cp.clock;
+        let init = now - CLUSTER_AGE;
+        let mut diags = Vec::new();
+        let mut store = Store::new(150, u64::try_from(now).unwrap_or(0));
+        let minor = cp.minor;
+
+        // What kubeadm init leaves behind.
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let obj = json!({"apiVersion": "v1", "kind": "Namespace",
+                "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
+                "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
+            let _ = store.create("", "namespaces", obj, init);
+        }
+        let ca = cp.files.get("/etc/kubernetes/pki/ca.crt").cloned().unwrap_or_default();
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let _ = store.create(
+                "",
+                "serviceaccounts",
+                json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta("default", Some(ns), init)}),
+                init,
+            );
+            let _ = store.create(
+                "",
+                "configmaps",
+                json!({"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": "kube-root-ca.crt", "namespace": ns,
+                        "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
+                    "data": {"ca.crt": ca}}),
+                init,
+            );
+        }
+        for (name, control_plane) in [("controlplane", true), ("node01", false)] {
+            let mut labels = json!({"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
+                "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"});
+            let mut spec = json!({"podCIDR": if control_plane {"10.244.0.0/24"} else {"10.244.1.0/24"}});
+            if control_plane {
+                labels["node-role.kubernetes.io/control-plane"] = json!("");
+                labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
+                spec["taints"] = json!([{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}]);
+            }
+            let _ = store.create(
+                "",
+                "nodes",
+                json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels},
+                    "spec": spec,
+                    "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status"}],
+                        "nodeInfo": {"kubeletVersion": format!("v1.{minor}.0"), "architecture": "amd64", "operatingSystem": "linux"}}}),
+                init,
+            );
+        }
+        match yaml::parse_stream(BOOTSTRAP_RBAC) {
+            Ok(docs) => {
+                for doc in docs.iter().filter(|d| !d.empty) {
+                    let obj = doc.root.to_json();
+                    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+                    if let Some(res) = discovery::by_kind(minor, rbac::GROUP, kind) {
+                        let _ = store.create(rbac::GROUP, res.name, obj, init);
+                    }
+                }
+            }
+            Err(e) => diags.push(Diagnostic {
+                severity: Severity::Error,
+                pos: Pos::default(),
+                message: format!("built-in bootstrap policy does not parse: {e}"),
+            }),
+        }
+
+        // The workspace's objects, as if already stored (they replace kubeadm's of the same name).
+        for obj in &ws.objects {
+            let ns = obj.value.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
+            let name = obj.value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+            if obj.namespaced && store.get("", "namespaces", "", ns).is_none() {
+                diags.push(Diagnostic {
+                    severity: Severity::Warning,
+                    pos: obj.pos,
+                    message: format!("namespace \"{ns}\" does not exist: add a Namespace object, or the API server would refuse this object"),
+                });
+            }
+            if store.get(&obj.group, &obj.resource, ns, name).is_some() {
+                let _ = store.delete(&obj.group, &obj.resource, ns, name);
+            }
+            let mut value = obj.value.clone();
+            if obj.resource == "namespaces" && value.pointer("/status/phase").is_none() {
+                value["status"] = json!({"phase": "Active"});
+                value["spec"] = json!({"finalizers": ["kubernetes"]});
+                if let Some(m) = value["metadata"].as_object_mut() {
+                    let labels = m.entry("labels").or_insert_with(|| json!({}));
+                    labels["kubernetes.io/metadata.name"] = json!(name);
+                }
+            }
+            if let Err(e) = store.create(&obj.group, &obj.resource, value, now) {
+                diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    pos: obj.pos,
+                    message: e.message,
+                });
+            }
+            // A new namespace gets its default service account and root CA, as controllers do.
+            if obj.resource == "namespaces" {
+                let _ = store.create("", "serviceaccounts",
+                    json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}}), now);
+                let _ = store.create("", "configmaps",
+                    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kube-root-ca.crt", "namespace": name}, "data": {"ca.crt": ca}}), now);
+            }
+        }
+        rbac::aggregate(&mut store);
+
+        let arg_error = |flag: &str, message: String| Diagnostic {
+            severity: Severity::Error,
+            pos: cp.arg_pos.get(flag).copied().unwrap_or_default(),
+            message,
+        };
+        let mut authenticators = Authenticators {
+            anonymous: cp.arg("anonymous-auth") != Some("false"),
+            ..Default::default()
+        };
+        if let Some(path) = cp.arg("client-ca-file") {
+            match cp.files.get(path) {
+                Some(pem) => match ClientCa::parse(path, pem) {
+                    Ok(ca) => authenticators.client_ca = Some(ca),
+                    Err(e) => diags.push(arg_error("client-ca-file", format!("--client-ca-file: {path}: {e}"))),
+                },
+                None => diags.push(arg_error("client-ca-file", format!("--client-ca-file: open {path}: no such file or directory"))),
+            }
+        }
+        if let Some(path) = cp.arg("token-auth-file") {
+            match cp.files.get(path) {
+                Some(text) => match TokenFile::parse(path, text) {
+                    Ok(f) => {
+                        for w in &f.warnings {
+                            diags.push(Diagnostic { severity: Severity::Warning, pos: cp.arg_pos.get("token-auth-file").copied().unwrap_or_default(), message: w.clone() });
+                        }
+                        authenticators.token_file = Some(f);
+                    }
+                    Err(e) => diags.push(arg_error("token-auth-file", format!("--token-auth-file: {e}"))),
+                },
+                None => diags.push(arg_error("token-auth-file", format!("--token-auth-file: open {path}: no such file or directory"))),
+            }
+        }
+        let mut modes = Vec::new();
+        for m in cp.arg("authorization-mode").unwrap_or("AlwaysAllow").split(',') {
+            match Mode::parse(m.trim()) {
+                Some(mode) => modes.push(mode),
+                None => diags.push(arg_error("authorization-mode", format!("--authorization-mode: authorization mode {:?} is not a valid mode", m.trim()))),
+            }
+        }
+
+        if diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err(diags);
+        }
+        Ok((
+            Cluster {
+                control_plane: cp,
+                store,
+                authenticators,
+                modes,
+                now,
+            },
+            diags,
+        ))
+    }
+}

@@ -1,0 +1,444 @@
+//! The kubeconfig (`kind: Config`): clusters, users, contexts and the current context, merged
+//! with kubectl's first-wins rules and resolved into what kubectl sends.
+//! See <https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/>.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::schema::Schema;
+
+/// A kubeconfig, as kubectl writes it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Kubeconfig {
+    /// Named clusters.
+    #[serde(default)]
+    pub clusters: Vec<NamedCluster>,
+    /// Named contexts.
+    #[serde(default)]
+    pub contexts: Vec<NamedContext>,
+    /// Named users.
+    #[serde(default)]
+    pub users: Vec<NamedUser>,
+    /// The context used when `--context` is not given.
+    #[serde(default)]
+    pub current_context: String,
+    /// Preferences (kept, unused).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub preferences: Value,
+}
+
+/// A cluster entry.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NamedCluster {
+    /// Its name.
+    pub name: String,
+    /// The cluster.
+    #[serde(default)]
+    pub cluster: Cluster,
+}
+
+/// How to reach a cluster.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Cluster {
+    /// The API server URL.
+    #[serde(default)]
+    pub server: String,
+    /// Path of the CA bundle.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub certificate_authority: String,
+    /// The CA bundle, base64 PEM.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub certificate_authority_data: String,
+    /// Skip verifying the server's certificate.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure_skip_tls_verify: bool,
+}
+
+/// A context entry.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NamedContext {
+    /// Its name.
+    pub name: String,
+    /// The context.
+    #[serde(default)]
+    pub context: Context,
+}
+
+/// A cluster + user + namespace triple.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Context {
+    /// Cluster name.
+    #[serde(default)]
+    pub cluster: String,
+    /// User name.
+    #[serde(default)]
+    pub user: String,
+    /// Default namespace.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+}
+
+/// A user entry.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NamedUser {
+    /// Its name.
+    pub name: String,
+    /// The credentials.
+    #[serde(default)]
+    pub user: AuthInfo,
+}
+
+/// Credentials.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AuthInfo {
+    /// Path of a client certificate.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub client_certificate: String,
+    /// Client certificate, base64 PEM.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub client_certificate_data: String,
+    /// Path of the client key.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub client_key: String,
+    /// Client key, base64 PEM.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub client_key_data: String,
+    /// Bearer token.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub token: String,
+    /// Path of a file holding the bearer token.
+    #[serde(default, rename = "tokenFile", skip_serializing_if = "String::is_empty")]
+    pub token_file: String,
+    /// User to impersonate.
+    #[serde(default, rename = "as", skip_serializing_if = "String::is_empty")]
+    pub impersonate: String,
+    /// Groups to impersonate.
+    #[serde(default, rename = "as-groups", skip_serializing_if = "Vec::is_empty")]
+    pub impersonate_groups: Vec<String>,
+    /// UID to impersonate.
+    #[serde(default, rename = "as-uid", skip_serializing_if = "String::is_empty")]
+    pub impersonate_uid: String,
+    /// Basic-auth user name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub username: String,
+    /// Basic-auth password.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub password: String,
+    /// An exec credential plugin (shown, never run).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub exec: Value,
+    /// An auth-provider plugin (shown, never run).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub auth_provider: Value,
+}
+
+const STRS: Schema = Schema::List(&Schema::Str);
+
+/// The shape of a kubeconfig document.
+pub const SCHEMA: Schema = Schema::Obj(&[
+    ("apiVersion", Schema::Str),
+    ("kind", Schema::Str),
+    ("preferences", Schema::Any),
+    ("current-context", Schema::Str),
+    ("extensions", Schema::Any),
+    (
+        "clusters",
+        Schema::List(&Schema::Obj(&[
+            ("name", Schema::Str),
+            (
+                "cluster",
+                Schema::Obj(&[
+                    ("server", Schema::Str),
+                    ("certificate-authority", Schema::Str),
+                    ("certificate-authority-data", Schema::Str),
+                    ("insecure-skip-tls-verify", Schema::Bool),
+                    ("tls-server-name", Schema::Str),
+                    ("proxy-url", Schema::Str),
+                    ("disable-compression", Schema::Bool),
+                    ("extensions", Schema::Any),
+                ]),
+            ),
+        ])),
+    ),
+    (
+        "contexts",
+        Schema::List(&Schema::Obj(&[
+            ("name", Schema::Str),
+            (
+                "context",
+                Schema::Obj(&[
+                    ("cluster", Schema::Str),
+                    ("user", Schema::Str),
+                    ("namespace", Schema::Str),
+                    ("extensions", Schema::Any),
+                ]),
+            ),
+        ])),
+    ),
+    (
+        "users",
+        Schema::List(&Schema::Obj(&[
+            ("name", Schema::Str),
+            (
+                "user",
+                Schema::Obj(&[
+                    ("client-certificate", Schema::Str),
+                    ("client-certificate-data", Schema::Str),
+                    ("client-key", Schema::Str),
+                    ("client-key-data", Schema::Str),
+                    ("token", Schema::Str),
+                    ("tokenFile", Schema::Str),
+                    ("as", Schema::Str),
+                    ("as-uid", Schema::Str),
+                    ("as-groups", STRS),
+                    ("as-user-extra", Schema::Any),
+                    ("username", Schema::Str),
+                    ("password", Schema::Str),
+                    ("auth-provider", Schema::Any),
+                    ("exec", Schema::Any),
+                    ("extensions", Schema::Any),
+                ]),
+            ),
+        ])),
+    ),
+]);
+
+impl Kubeconfig {
+    /// Merges `other` into `self` with kubectl's rules: the first file to define a name keeps
+    /// the whole entry, and the first non-empty current-context wins.
+    pub fn merge(&mut self, other: Kubeconfig) {
+        for c in other.clusters {
+            if !self.clusters.iter().any(|x| x.name == c.name) {
+                self.clusters.push(c);
+            }
+        }
+        for c in other.contexts {
+            if !self.contexts.iter().any(|x| x.name == c.name) {
+                self.contexts.push(c);
+            }
+        }
+        for u in other.users {
+            if !self.users.iter().any(|x| x.name == u.name) {
+                self.users.push(u);
+            }
+        }
+        if self.current_context.is_empty() {
+            self.current_context = other.current_context;
+        }
+    }
+
+    /// A context by name.
+    pub fn context(&self, name: &str) -> Option<&Context> {
+        self.contexts
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| &c.context)
+    }
+
+    /// A cluster by name.
+    pub fn cluster(&self, name: &str) -> Option<&Cluster> {
+        self.clusters
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| &c.cluster)
+    }
+
+    /// A user by name.
+    pub fn user(&self, name: &str) -> Option<&AuthInfo> {
+        self.users.iter().find(|c| c.name == name).map(|c| &c.user)
+    }
+}
+
+/// Command-line overrides of the kubeconfig (kubectl's global flags).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Overrides {
+    /// `--context`.
+    pub context: Option<String>,
+    /// `--cluster`.
+    pub cluster: Option<String>,
+    /// `--user`.
+    pub user: Option<String>,
+    /// `-n/--namespace`.
+    pub namespace: Option<String>,
+    /// `--token`.
+    pub token: Option<String>,
+    /// `--as`.
+    pub impersonate: Option<String>,
+    /// `--as-group`, repeatable.
+    pub impersonate_groups: Vec<String>,
+    /// `--as-uid`.
+    pub impersonate_uid: Option<String>,
+}
+
+/// What kubectl ends up using for a command.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClientConfig {
+    /// The context used (may be empty).
+    pub context: String,
+    /// The API server URL.
+    pub server: String,
+    /// The namespace for namespaced requests.
+    pub namespace: String,
+    /// Whether the namespace came from `-n` or the context (not the `default` fallback).
+    pub namespace_explicit: bool,
+    /// The kubeconfig user name used.
+    pub user_name: String,
+    /// The credentials.
+    pub auth: AuthInfo,
+}
+
+impl Kubeconfig {
+    /// Resolves the effective client configuration, or kubectl's configuration error text.
+    pub fn resolve(&self, o: &Overrides) -> Result<ClientConfig, String> {
+        let context_name = o
+            .context
+            .clone()
+            .unwrap_or_else(|| self.current_context.clone());
+        let mut errors = Vec::new();
+        let ctx = if context_name.is_empty() {
+            Context::default()
+        } else {
+            match self.context(&context_name) {
+                Some(c) => c.clone(),
+                None => {
+                    errors.push(format!(
+                        "context was not found for specified context: {context_name}"
+                    ));
+                    Context::default()
+                }
+            }
+        };
+        let cluster_name = o.cluster.clone().unwrap_or(ctx.cluster.clone());
+        let user_name = o.user.clone().unwrap_or(ctx.user.clone());
+        let cluster = self.cluster(&cluster_name).cloned();
+        if errors.is_empty() && !context_name.is_empty() {
+            if cluster.is_none() && !cluster_name.is_empty() {
+                errors.push(format!(
+                    "cluster \"{cluster_name}\" was not found for context \"{context_name}\""
+                ));
+            }
+            if self.user(&user_name).is_none() && !user_name.is_empty() {
+                errors.push(format!(
+                    "user \"{user_name}\" was not found for context \"{context_name}\""
+                ));
+            }
+        }
+        if let Some(first) = errors.first() {
+            return Err(if errors.len() == 1 {
+                first.clone()
+            } else {
+                format!("[{}]", errors.join(", "))
+            });
+        }
+        let mut auth = self.user(&user_name).cloned().unwrap_or_default();
+        if let Some(t) = &o.token {
+            auth = AuthInfo {
+                token: t.clone(),
+                ..Default::default()
+            };
+        }
+        if let Some(a) = &o.impersonate {
+            auth.impersonate = a.clone();
+        }
+        if !o.impersonate_groups.is_empty() {
+            auth.impersonate_groups = o.impersonate_groups.clone();
+        }
+        if let Some(u) = &o.impersonate_uid {
+            auth.impersonate_uid = u.clone();
+        }
+        let (namespace, namespace_explicit) = match (&o.namespace, ctx.namespace.is_empty()) {
+            (Some(n), _) => (n.clone(), true),
+            (None, false) => (ctx.namespace.clone(), true),
+            (None, true) => ("default".to_string(), false),
+        };
+        Ok(ClientConfig {
+            context: context_name,
+            server: cluster.map(|c| c.server).unwrap_or_default(),
+            namespace,
+            namespace_explicit,
+            user_name,
+            auth,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(current: &str, ctxs: &[(&str, &str, &str, &str)]) -> Kubeconfig {
+        Kubeconfig {
+            current_context: current.into(),
+            contexts: ctxs
+                .iter()
+                .map(|(n, c, u, ns)| NamedContext {
+                    name: n.to_string(),
+                    context: Context {
+                        cluster: c.to_string(),
+                        user: u.to_string(),
+                        namespace: ns.to_string(),
+                    },
+                })
+                .collect(),
+            clusters: vec![NamedCluster {
+                name: "k".into(),
+                cluster: Cluster {
+                    server: "https://10.0.0.1:6443".into(),
+                    ..Default::default()
+                },
+            }],
+            users: vec![NamedUser {
+                name: "u".into(),
+                user: AuthInfo {
+                    token: "t".into(),
+                    ..Default::default()
+                },
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn merge_is_first_wins() {
+        let mut a = cfg("one", &[("one", "k", "u", "a")]);
+        let b = cfg("two", &[("one", "k", "u", "b"), ("two", "k", "u", "")]);
+        a.merge(b);
+        assert_eq!(a.current_context, "one");
+        assert_eq!(a.context("one").unwrap().namespace, "a");
+        assert!(a.context("two").is_some());
+    }
+
+    #[test]
+    fn resolution_and_its_errors() {
+        let c = cfg("one", &[("one", "k", "u", "blue"), ("bad", "nope", "u", "")]);
+        let r = c.resolve(&Overrides::default()).unwrap();
+        assert_eq!((r.namespace.as_str(), r.auth.token.as_str()), ("blue", "t"));
+        let r = c
+            .resolve(&Overrides {
+                namespace: Some("red".into()),
+                impersonate: Some("bob".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!((r.namespace.as_str(), r.auth.impersonate.as_str()), ("red", "bob"));
+        assert_eq!(
+            c.resolve(&Overrides {
+                context: Some("nosuch".into()),
+                ..Default::default()
+            })
+            .unwrap_err(),
+            "context was not found for specified context: nosuch"
+        );
+        assert_eq!(
+            c.resolve(&Overrides {
+                context: Some("bad".into()),
+                ..Default::default()
+            })
+            .unwrap_err(),
+            "cluster \"nope\" was not found for context \"bad\""
+        );
+    }
+}

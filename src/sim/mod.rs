@@ -1,0 +1,27 @@
+//! The engine: a pure-Rust model of kube-apiserver's request pipeline and of kubectl.
+//!
+//! Nothing in here may depend on `yew`, `web-sys`, `wasm-bindgen` or `gloo`; the browser UI
+//! and the native CLI are thin views over [`session::Session`] and the
+//! [`trace::RequestTrace`]s it produces.
+//! See <https://kubernetes.io/docs/concepts/security/controlling-access/>.
+
+pub mod admission;
+pub mod authn;
+pub mod authz;
+pub mod clock;
+pub mod cluster;
+pub mod controlplane;
+pub mod defaults;
+pub mod discovery;
+pub mod http;
+pub mod kubeconfig;
+pub mod pipeline;
+pub mod request;
+pub mod response;
+pub mod schema;
+pub mod store;
+pub mod trace;
+pub mod validation;
+pub mod workspace;
+pub mod yaml;
+pub mod yamlout;

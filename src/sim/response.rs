@@ -1,0 +1,316 @@
+//! The `Status` objects the API server answers with when a request fails, with upstream's exact
+//! messages, reasons and codes.
+//! See <https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/status/>.
+
+use serde_json::{json, Map, Value};
+
+/// A failure the server reports: HTTP code plus `Status` body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// HTTP status code.
+    pub code: u16,
+    /// `Status.reason`, e.g. `NotFound`.
+    pub reason: String,
+    /// `Status.message`.
+    pub message: String,
+    /// `Status.details`, already shaped (may be empty).
+    pub details: Map<String, Value>,
+}
+
+/// The `resource[.group]` prefix upstream uses in messages.
+pub fn qualified(group: &str, resource: &str) -> String {
+    if group.is_empty() {
+        resource.to_string()
+    } else {
+        format!("{resource}.{group}")
+    }
+}
+
+fn details(name: &str, group: &str, kind: &str) -> Map<String, Value> {
+    let mut d = Map::new();
+    if !name.is_empty() {
+        d.insert("name".into(), json!(name));
+    }
+    if !group.is_empty() {
+        d.insert("group".into(), json!(group));
+    }
+    if !kind.is_empty() {
+        d.insert("kind".into(), json!(kind));
+    }
+    d
+}
+
+impl ApiError {
+    /// The `Status` body, fields in upstream's order.
+    pub fn status(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("kind".into(), json!("Status"));
+        m.insert("apiVersion".into(), json!("v1"));
+        m.insert("metadata".into(), json!({}));
+        m.insert("status".into(), json!("Failure"));
+        m.insert("message".into(), json!(self.message));
+        m.insert("reason".into(), json!(self.reason));
+        if !self.details.is_empty() || self.code == 403 {
+            m.insert("details".into(), Value::Object(self.details.clone()));
+        }
+        m.insert("code".into(), json!(self.code));
+        Value::Object(m)
+    }
+
+    /// 401, from the authentication filter.
+    pub fn unauthorized() -> Self {
+        ApiError {
+            code: 401,
+            reason: "Unauthorized".into(),
+            message: "Unauthorized".into(),
+            details: Map::new(),
+        }
+    }
+
+    /// 403 with upstream's `NewForbidden` message around an inner message.
+    pub fn forbidden(group: &str, resource: &str, name: &str, inner: &str) -> Self {
+        let message = if group.is_empty() && resource.is_empty() {
+            format!("forbidden: {inner}")
+        } else if name.is_empty() {
+            format!("{} is forbidden: {inner}", qualified(group, resource))
+        } else {
+            format!("{} \"{name}\" is forbidden: {inner}", qualified(group, resource))
+        };
+        ApiError {
+            code: 403,
+            reason: "Forbidden".into(),
+            message,
+            details: details(name, group, resource),
+        }
+    }
+
+    /// 404 for a missing object.
+    pub fn not_found(group: &str, resource: &str, name: &str) -> Self {
+        ApiError {
+            code: 404,
+            reason: "NotFound".into(),
+            message: format!("{} \"{name}\" not found", qualified(group, resource)),
+            details: details(name, group, resource),
+        }
+    }
+
+    /// 409 for a create of an object that exists.
+    pub fn already_exists(group: &str, resource: &str, name: &str) -> Self {
+        ApiError {
+            code: 409,
+            reason: "AlreadyExists".into(),
+            message: format!("{} \"{name}\" already exists", qualified(group, resource)),
+            details: details(name, group, resource),
+        }
+    }
+
+    /// 409 for an update based on a stale resourceVersion.
+    pub fn conflict(group: &str, resource: &str, name: &str, why: &str) -> Self {
+        ApiError {
+            code: 409,
+            reason: "Conflict".into(),
+            message: format!(
+                "Operation cannot be fulfilled on {} \"{name}\": {why}",
+                qualified(group, resource)
+            ),
+            details: details(name, group, resource),
+        }
+    }
+
+    /// 400 with a plain message.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError {
+            code: 400,
+            reason: "BadRequest".into(),
+            message: message.into(),
+            details: Map::new(),
+        }
+    }
+
+    /// 404 for a path the server does not serve.
+    pub fn page_not_found() -> Self {
+        ApiError {
+            code: 404,
+            reason: "NotFound".into(),
+            message: "the server could not find the requested resource".into(),
+            details: Map::new(),
+        }
+    }
+
+    /// 405 for a verb a resource does not support.
+    pub fn method_not_supported(group: &str, resource: &str, action: &str) -> Self {
+        ApiError {
+            code: 405,
+            reason: "MethodNotAllowed".into(),
+            message: format!(
+                "{action} is not supported on resources of kind \"{}\"",
+                qualified(group, resource)
+            ),
+            details: details("", group, resource),
+        }
+    }
+
+    /// 500 with upstream's `Internal error occurred: ` prefix.
+    pub fn internal(message: &str) -> Self {
+        ApiError {
+            code: 500,
+            reason: "InternalError".into(),
+            message: format!("Internal error occurred: {message}"),
+            details: {
+                let mut d = Map::new();
+                d.insert("causes".into(), json!([{ "message": message }]));
+                d
+            },
+        }
+    }
+
+    /// 422 for an object that fails validation: `Kind "name" is invalid: [causes]`.
+    pub fn invalid(group: &str, kind: &str, name: &str, causes: &[FieldError]) -> Self {
+        let list: Vec<String> = causes.iter().map(FieldError::to_string).collect();
+        let joined = if list.len() == 1 {
+            list[0].clone()
+        } else {
+            format!("[{}]", list.join(", "))
+        };
+        let mut d = details(name, group, kind);
+        d.insert(
+            "causes".into(),
+            Value::Array(
+                causes
+                    .iter()
+                    .map(|c| {
+                        json!({"reason": c.kind.reason(), "message": c.message_only(), "field": c.field})
+                    })
+                    .collect(),
+            ),
+        );
+        ApiError {
+            code: 422,
+            reason: "Invalid".into(),
+            message: format!("{kind} \"{name}\" is invalid: {joined}"),
+            details: d,
+        }
+    }
+}
+
+/// The kinds of field error upstream's `field.ErrorType` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldErrorKind {
+    /// `Required value`.
+    Required,
+    /// `Invalid value`.
+    Invalid,
+    /// `Unsupported value`.
+    NotSupported,
+    /// `Forbidden`.
+    Forbidden,
+    /// `Duplicate value`.
+    Duplicate,
+}
+
+impl FieldErrorKind {
+    fn label(self) -> &'static str {
+        match self {
+            FieldErrorKind::Required => "Required value",
+            FieldErrorKind::Invalid => "Invalid value",
+            FieldErrorKind::NotSupported => "Unsupported value",
+            FieldErrorKind::Forbidden => "Forbidden",
+            FieldErrorKind::Duplicate => "Duplicate value",
+        }
+    }
+    fn reason(self) -> &'static str {
+        match self {
+            FieldErrorKind::Required => "FieldValueRequired",
+            FieldErrorKind::Invalid => "FieldValueInvalid",
+            FieldErrorKind::NotSupported => "FieldValueNotSupported",
+            FieldErrorKind::Forbidden => "FieldValueForbidden",
+            FieldErrorKind::Duplicate => "FieldValueDuplicate",
+        }
+    }
+}
+
+/// One field error, printed as upstream's `field.Error`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    /// Its type.
+    pub kind: FieldErrorKind,
+    /// The field path, e.g. `metadata.name`.
+    pub field: String,
+    /// The offending value, already rendered as upstream quotes it (empty for none).
+    pub value: Option<String>,
+    /// The detail text.
+    pub detail: String,
+}
+
+impl FieldError {
+    fn message_only(&self) -> String {
+        let mut s = self.kind.label().to_string();
+        if let Some(v) = &self.value {
+            s.push_str(": ");
+            s.push_str(v);
+        }
+        if !self.detail.is_empty() {
+            s.push_str(": ");
+            s.push_str(&self.detail);
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message_only())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forbidden_bodies_match_upstream() {
+        let e = ApiError::forbidden(
+            "",
+            "pods",
+            "",
+            "User \"dev-user\" cannot create resource \"pods\" in API group \"\" in the namespace \"blue\"",
+        );
+        assert_eq!(
+            serde_json::to_string(&e.status()).unwrap(),
+            r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"pods is forbidden: User \"dev-user\" cannot create resource \"pods\" in API group \"\" in the namespace \"blue\"","reason":"Forbidden","details":{"kind":"pods"},"code":403}"#
+        );
+        let e = ApiError::forbidden("apps", "deployments", "d", "x");
+        assert_eq!(e.message, "deployments.apps \"d\" is forbidden: x");
+        assert_eq!(
+            serde_json::to_string(&e.status()["details"]).unwrap(),
+            r#"{"name":"d","group":"apps","kind":"deployments"}"#
+        );
+        let e = ApiError::forbidden("", "", "", "User \"u\" cannot get path \"/healthz\"");
+        assert_eq!(e.message, "forbidden: User \"u\" cannot get path \"/healthz\"");
+        assert_eq!(e.status()["details"], json!({}));
+    }
+
+    #[test]
+    fn unauthorized_has_no_details() {
+        assert_eq!(
+            serde_json::to_string(&ApiError::unauthorized().status()).unwrap(),
+            r#"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Unauthorized","reason":"Unauthorized","code":401}"#
+        );
+    }
+
+    #[test]
+    fn invalid_joins_causes() {
+        let causes = [FieldError {
+            kind: FieldErrorKind::Required,
+            field: "metadata.name".into(),
+            value: None,
+            detail: "name or generateName is required".into(),
+        }];
+        let e = ApiError::invalid("", "Pod", "", &causes);
+        assert_eq!(
+            e.message,
+            "Pod \"\" is invalid: metadata.name: Required value: name or generateName is required"
+        );
+        assert_eq!(e.code, 422);
+    }
+}

@@ -1,0 +1,237 @@
+//! Storage: the in-memory etcd of the simulated cluster, keyed by group, resource, namespace and
+//! name, with resourceVersions, UIDs and creation timestamps.
+//! See <https://kubernetes.io/docs/concepts/overview/working-with-objects/>.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::clock::{format_rfc3339, Instant};
+use super::response::ApiError;
+
+/// Where objects of one resource live.
+type Bucket = BTreeMap<(String, String), Value>;
+
+/// The object store.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    buckets: BTreeMap<(String, String), Bucket>,
+    revision: u64,
+    uid_state: u64,
+}
+
+/// The `metadata.name` of an object.
+pub fn name_of(obj: &Value) -> &str {
+    obj.pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// The `metadata.namespace` of an object.
+pub fn namespace_of(obj: &Value) -> &str {
+    obj.pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+impl Store {
+    /// An empty store whose first resourceVersion follows `revision`.
+    pub fn new(revision: u64, seed: u64) -> Self {
+        Store {
+            buckets: BTreeMap::new(),
+            revision,
+            uid_state: seed,
+        }
+    }
+
+    /// The current revision (the newest resourceVersion handed out).
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// One object.
+    pub fn get(&self, group: &str, resource: &str, namespace: &str, name: &str) -> Option<&Value> {
+        self.buckets
+            .get(&(group.to_string(), resource.to_string()))?
+            .get(&(namespace.to_string(), name.to_string()))
+    }
+
+    /// Objects of a resource, sorted by namespace then name; `namespace` `None` lists all.
+    pub fn list<'a>(
+        &'a self,
+        group: &str,
+        resource: &str,
+        namespace: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Value> + 'a {
+        self.buckets
+            .get(&(group.to_string(), resource.to_string()))
+            .into_iter()
+            .flat_map(|b| b.iter())
+            .filter(move |((ns, _), _)| namespace.is_none_or(|want| want == ns))
+            .map(|(_, v)| v)
+    }
+
+    fn next_uid(&mut self) -> String {
+        // splitmix64: deterministic, so traces and tests are reproducible.
+        let mut next = || {
+            self.uid_state = self.uid_state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.uid_state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let (a, b) = (next(), next());
+        format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            (a >> 32) as u32,
+            (a >> 16) as u16,
+            (a & 0xfff) as u16,
+            (((b >> 48) as u16) & 0x3fff) | 0x8000,
+            b & 0xffff_ffff_ffff
+        )
+    }
+
+    /// A random-looking suffix for `generateName`, five characters from upstream's alphabet.
+    pub fn name_suffix(&mut self) -> String {
+        const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        let uid = self.next_uid();
+        uid.bytes()
+            .filter(u8::is_ascii_hexdigit)
+            .take(5)
+            .map(|b| ALPHABET[(b as usize * 7) % ALPHABET.len()] as char)
+            .collect()
+    }
+
+    /// Stores a new object, filling in uid, resourceVersion and creationTimestamp.
+    pub fn create(
+        &mut self,
+        group: &str,
+        resource: &str,
+        mut obj: Value,
+        now: Instant,
+    ) -> Result<Value, ApiError> {
+        let ns = namespace_of(&obj).to_string();
+        let name = name_of(&obj).to_string();
+        if self.get(group, resource, &ns, &name).is_some() {
+            return Err(ApiError::already_exists(group, resource, &name));
+        }
+        self.revision += 1;
+        let uid = self.next_uid();
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("uid".into(), json!(uid));
+            meta.insert("resourceVersion".into(), json!(self.revision.to_string()));
+            meta.insert("creationTimestamp".into(), json!(format_rfc3339(now)));
+        }
+        self.buckets
+            .entry((group.to_string(), resource.to_string()))
+            .or_default()
+            .insert((ns, name), obj.clone());
+        Ok(obj)
+    }
+
+    /// Replaces an existing object, bumping its resourceVersion.
+    pub fn update(&mut self, group: &str, resource: &str, mut obj: Value) -> Result<Value, ApiError> {
+        let ns = namespace_of(&obj).to_string();
+        let name = name_of(&obj).to_string();
+        let Some(old) = self.get(group, resource, &ns, &name) else {
+            return Err(ApiError::not_found(group, resource, &name));
+        };
+        let old_meta = old.get("metadata").cloned().unwrap_or(json!({}));
+        if let Some(rv) = obj.pointer("/metadata/resourceVersion").and_then(Value::as_str) {
+            if Some(rv) != old_meta.get("resourceVersion").and_then(Value::as_str) {
+                return Err(ApiError::conflict(
+                    group,
+                    resource,
+                    &name,
+                    "the object has been modified; please apply your changes to the latest version and try again",
+                ));
+            }
+        }
+        self.revision += 1;
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            for key in ["uid", "creationTimestamp"] {
+                if let Some(v) = old_meta.get(key) {
+                    meta.insert(key.into(), v.clone());
+                }
+            }
+            meta.insert("resourceVersion".into(), json!(self.revision.to_string()));
+        }
+        self.buckets
+            .entry((group.to_string(), resource.to_string()))
+            .or_default()
+            .insert((ns, name), obj.clone());
+        Ok(obj)
+    }
+
+    /// Removes an object and returns it.
+    pub fn delete(
+        &mut self,
+        group: &str,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Value, ApiError> {
+        let removed = self
+            .buckets
+            .get_mut(&(group.to_string(), resource.to_string()))
+            .and_then(|b| b.remove(&(namespace.to_string(), name.to_string())));
+        match removed {
+            Some(obj) => {
+                self.revision += 1;
+                Ok(obj)
+            }
+            None => Err(ApiError::not_found(group, resource, name)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pod(ns: &str, name: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": ns}})
+    }
+
+    #[test]
+    fn create_fills_metadata_and_refuses_duplicates() {
+        let mut s = Store::new(100, 1);
+        let p = s.create("", "pods", pod("blue", "web"), 0).unwrap();
+        assert_eq!(p["metadata"]["resourceVersion"], "101");
+        assert_eq!(p["metadata"]["creationTimestamp"], "1970-01-01T00:00:00Z");
+        assert_eq!(p["metadata"]["uid"].as_str().unwrap().len(), 36);
+        let err = s.create("", "pods", pod("blue", "web"), 0).unwrap_err();
+        assert_eq!(err.message, "pods \"web\" already exists");
+        assert_eq!(err.code, 409);
+        // The same name in another namespace is another object.
+        assert!(s.create("", "pods", pod("red", "web"), 0).is_ok());
+        assert_eq!(s.list("", "pods", None).count(), 2);
+        assert_eq!(s.list("", "pods", Some("blue")).count(), 1);
+    }
+
+    #[test]
+    fn uids_differ_and_look_like_v4() {
+        let mut s = Store::new(0, 7);
+        let a = s.next_uid();
+        let b = s.next_uid();
+        assert_ne!(a, b);
+        assert_eq!(&a[14..15], "4");
+    }
+
+    #[test]
+    fn update_checks_resource_version_and_delete_reports_not_found() {
+        let mut s = Store::new(0, 1);
+        let p = s.create("", "pods", pod("b", "x"), 0).unwrap();
+        let mut stale = p.clone();
+        stale["metadata"]["resourceVersion"] = json!("0");
+        assert_eq!(s.update("", "pods", stale).unwrap_err().code, 409);
+        let updated = s.update("", "pods", p.clone()).unwrap();
+        assert_eq!(updated["metadata"]["resourceVersion"], "2");
+        assert_eq!(updated["metadata"]["uid"], p["metadata"]["uid"]);
+        s.delete("", "pods", "b", "x").unwrap();
+        assert_eq!(
+            s.delete("", "pods", "b", "x").unwrap_err().message,
+            "pods \"x\" not found"
+        );
+    }
+}

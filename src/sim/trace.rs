@@ -1,0 +1,176 @@
+//! The record of one request's way through the pipeline: one entry per stage, each with a
+//! decision, the reason, and the steps (authenticators, authorizers, plugins) it tried.
+//! See <https://kubernetes.io/docs/concepts/security/controlling-access/>.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::authn::UserInfo;
+use super::request::RequestInfo;
+
+/// The stages of kube-apiserver's request pipeline, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// Who is sending the request.
+    Authentication,
+    /// Acting as another user (`Impersonate-*` headers).
+    Impersonation,
+    /// May this user do this.
+    Authorization,
+    /// Admission plugins that may change the object.
+    MutatingAdmission,
+    /// The built-in field validation of the object.
+    Validation,
+    /// Admission plugins that may only accept or reject.
+    ValidatingAdmission,
+    /// Writing to (or reading from) etcd.
+    Storage,
+}
+
+impl Stage {
+    /// The stage's name as the trace JSON spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Authentication => "authentication",
+            Stage::Impersonation => "impersonation",
+            Stage::Authorization => "authorization",
+            Stage::MutatingAdmission => "mutating-admission",
+            Stage::Validation => "validation",
+            Stage::ValidatingAdmission => "validating-admission",
+            Stage::Storage => "storage",
+        }
+    }
+
+    /// A human title for the stage.
+    pub fn title(self) -> &'static str {
+        match self {
+            Stage::Authentication => "Authentication",
+            Stage::Impersonation => "Impersonation",
+            Stage::Authorization => "Authorization",
+            Stage::MutatingAdmission => "Mutating admission",
+            Stage::Validation => "Validation",
+            Stage::ValidatingAdmission => "Validating admission",
+            Stage::Storage => "Storage",
+        }
+    }
+}
+
+/// The outcome of a stage or of one step in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    /// The request goes on.
+    Allow,
+    /// The request is refused here.
+    Deny,
+    /// This step had nothing to say; the next one decides.
+    NoOpinion,
+    /// The step failed (which also ends the request).
+    Error,
+    /// The step did not apply to this request.
+    Skip,
+}
+
+impl Decision {
+    /// The decision as the trace JSON spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "allow",
+            Decision::Deny => "deny",
+            Decision::NoOpinion => "no-opinion",
+            Decision::Error => "error",
+            Decision::Skip => "skip",
+        }
+    }
+}
+
+/// One authenticator, authorizer or admission plugin consulted within a stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Step {
+    /// Its upstream name, e.g. `RBAC` or `NamespaceLifecycle`.
+    pub plugin: String,
+    /// What it decided.
+    pub decision: Decision,
+    /// Why, in upstream's words where upstream has them.
+    pub reason: String,
+}
+
+/// One stage of one request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageRecord {
+    /// Which stage.
+    pub stage: Stage,
+    /// The plugin that decided the stage's outcome (empty when none did).
+    pub plugin: String,
+    /// The stage's outcome.
+    pub decision: Decision,
+    /// The reason for the outcome.
+    pub reason: String,
+    /// Every plugin consulted, in order.
+    pub steps: Vec<Step>,
+    /// Stage-specific facts worth showing (credential sent, object before/after, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<(String, String)>,
+}
+
+impl StageRecord {
+    /// A record with no steps yet.
+    pub fn new(stage: Stage) -> Self {
+        StageRecord {
+            stage,
+            plugin: String::new(),
+            decision: Decision::Allow,
+            reason: String::new(),
+            steps: Vec::new(),
+            details: Vec::new(),
+        }
+    }
+
+    /// Records one consulted plugin.
+    pub fn step(&mut self, plugin: &str, decision: Decision, reason: impl Into<String>) {
+        self.steps.push(Step {
+            plugin: plugin.to_string(),
+            decision,
+            reason: reason.into(),
+        });
+    }
+
+    /// Records a fact to show.
+    pub fn detail(&mut self, key: &str, value: impl Into<String>) {
+        self.details.push((key.to_string(), value.into()));
+    }
+
+    /// Sets the stage's outcome.
+    pub fn decide(&mut self, plugin: &str, decision: Decision, reason: impl Into<String>) {
+        self.plugin = plugin.to_string();
+        self.decision = decision;
+        self.reason = reason.into();
+    }
+}
+
+/// The HTTP response the server sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseRecord {
+    /// HTTP status code.
+    pub code: u16,
+    /// The JSON body (a `Status` for errors).
+    pub body: Value,
+}
+
+/// One HTTP request through the whole pipeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequestTrace {
+    /// HTTP method.
+    pub method: String,
+    /// Path with query, as sent.
+    pub path: String,
+    /// The request attributes (upstream `RequestInfo`).
+    pub attributes: RequestInfo,
+    /// The user the request ran as (after impersonation), when authentication succeeded.
+    pub user: Option<UserInfo>,
+    /// The stages the request went through, in order.
+    pub stages: Vec<StageRecord>,
+    /// What the server answered.
+    pub response: ResponseRecord,
+}

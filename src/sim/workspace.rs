@@ -1,0 +1,350 @@
+//! The workspace: one multi-document YAML stream holding kubeconfigs, at most one ControlPlane
+//! and Kubernetes objects. Every error and warning points at its line and column.
+//! See <https://kubernetes.io/docs/concepts/overview/working-with-objects/>.
+
+use serde_json::Value;
+
+use super::controlplane::{self, ControlPlane};
+use super::discovery;
+use super::kubeconfig::{self, Kubeconfig};
+use super::schema;
+use super::yaml::{self, Node, NodeKind, Pos};
+
+/// The API version of kubegate's own documents.
+pub const KUBEGATE_API_VERSION: &str = "kubegate.dev/v1alpha1";
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The workspace cannot be used.
+    Error,
+    /// The workspace works, but something was ignored.
+    Warning,
+}
+
+/// An error or warning about the workspace text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Where.
+    pub pos: Pos,
+    /// What, lower-case, no trailing period.
+    pub message: String,
+}
+
+impl Diagnostic {
+    fn error(pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            pos,
+            message: message.into(),
+        }
+    }
+    fn warning(pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            pos,
+            message: message.into(),
+        }
+    }
+
+    /// `FILE:LINE:COLUMN: message`, as the CLI prints it.
+    pub fn render(&self, file: &str) -> String {
+        let sev = match self.severity {
+            Severity::Error => "",
+            Severity::Warning => "warning: ",
+        };
+        format!(
+            "{file}:{}:{}: {sev}{}",
+            self.pos.line, self.pos.column, self.message
+        )
+    }
+}
+
+/// A Kubernetes object from the workspace, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceObject {
+    /// The object as JSON.
+    pub value: Value,
+    /// API group.
+    pub group: String,
+    /// Resource (plural).
+    pub resource: String,
+    /// Whether it is namespaced.
+    pub namespaced: bool,
+    /// Where its document starts.
+    pub pos: Pos,
+}
+
+/// A parsed workspace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workspace {
+    /// The merged kubeconfig (kubeadm's admin.conf when the workspace has none).
+    pub kubeconfig: Kubeconfig,
+    /// The control plane.
+    pub control_plane: ControlPlane,
+    /// The cluster's objects at the start.
+    pub objects: Vec<SourceObject>,
+}
+
+/// The result of parsing: the workspace when there was no error, and every diagnostic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The workspace, unless an error made it unusable.
+    pub workspace: Option<Workspace>,
+    /// Errors and warnings, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn str_field<'a>(node: &'a Node, key: &str) -> Option<&'a str> {
+    node.get(key).and_then(Node::as_str)
+}
+
+/// Splits `apiVersion` into group and version.
+pub fn split_api_version(api_version: &str) -> (&str, &str) {
+    match api_version.rsplit_once('/') {
+        Some((g, v)) => (g, v),
+        None => ("", api_version),
+    }
+}
+
+/// Parses a workspace.
+pub fn parse(text: &str) -> Parsed {
+    let mut diags = Vec::new();
+    let docs = match yaml::parse_stream(text) {
+        Ok(d) => d,
+        Err(e) => {
+            return Parsed {
+                workspace: None,
+                diagnostics: vec![Diagnostic::error(e.pos, e.message)],
+            }
+        }
+    };
+
+    // The control plane first: the version decides which kinds exist.
+    let mut control_plane: Option<(ControlPlane, Pos)> = None;
+    for doc in docs.iter().filter(|d| !d.empty) {
+        if str_field(&doc.root, "kind") == Some("ControlPlane")
+            && str_field(&doc.root, "apiVersion") == Some(KUBEGATE_API_VERSION)
+        {
+            if let Some((_, first)) = &control_plane {
+                diags.push(Diagnostic::error(
+                    doc.root.pos,
+                    format!("a workspace holds at most one ControlPlane (the first is at line {})", first.line),
+                ));
+                continue;
+            }
+            let mut findings = Vec::new();
+            schema::check(&doc.root, controlplane::SCHEMA, "", &mut findings);
+            push_findings(&mut diags, findings);
+            let (cp, problems) = ControlPlane::from_node(&doc.root);
+            for p in problems {
+                diags.push(if p.error {
+                    Diagnostic::error(p.pos, p.message)
+                } else {
+                    Diagnostic::warning(p.pos, p.message)
+                });
+            }
+            control_plane = Some((cp, doc.root.pos));
+        }
+    }
+    let control_plane = control_plane.map(|(c, _)| c).unwrap_or_default();
+
+    let mut kubeconfig: Option<Kubeconfig> = None;
+    let mut objects = Vec::new();
+    for doc in docs.iter().filter(|d| !d.empty) {
+        let root = &doc.root;
+        if !matches!(root.kind, NodeKind::Map(_)) {
+            diags.push(Diagnostic::error(
+                root.pos,
+                format!("a document must be an object, not {}", root.type_name()),
+            ));
+            continue;
+        }
+        let api_version = str_field(root, "apiVersion").unwrap_or("");
+        let Some(kind) = str_field(root, "kind").filter(|k| !k.is_empty()) else {
+            diags.push(Diagnostic::error(root.pos, "Object 'Kind' is missing"));
+            continue;
+        };
+        if api_version.is_empty() {
+            diags.push(Diagnostic::error(root.pos, "Object 'apiVersion' is missing"));
+            continue;
+        }
+        if api_version == KUBEGATE_API_VERSION {
+            if kind != "ControlPlane" {
+                diags.push(Diagnostic::error(
+                    root.get("kind").map_or(root.pos, |n| n.pos),
+                    format!("unknown kubegate kind \"{kind}\": the only one is ControlPlane"),
+                ));
+            }
+            continue;
+        }
+        if kind == "Config" && api_version == "v1" {
+            let mut findings = Vec::new();
+            schema::check(root, kubeconfig::SCHEMA, "", &mut findings);
+            let had_error = findings.iter().any(|f| f.error);
+            push_findings(&mut diags, findings);
+            if had_error {
+                continue;
+            }
+            match serde_json::from_value::<Kubeconfig>(root.to_json()) {
+                Ok(cfg) => match &mut kubeconfig {
+                    Some(k) => k.merge(cfg),
+                    None => kubeconfig = Some(cfg),
+                },
+                Err(e) => diags.push(Diagnostic::error(root.pos, format!("invalid kubeconfig: {e}"))),
+            }
+            continue;
+        }
+        let (group, version) = split_api_version(api_version);
+        let Some(res) = discovery::by_kind(control_plane.minor, group, kind)
+            .filter(|r| r.version == version || serves(control_plane.minor, group, version))
+        else {
+            diags.push(Diagnostic::error(
+                root.get("kind").map_or(root.pos, |n| n.pos),
+                format!("no matches for kind \"{kind}\" in version \"{api_version}\""),
+            ));
+            continue;
+        };
+        if let Some(s) = schema::for_kind(group, kind) {
+            let mut findings = Vec::new();
+            schema::check(root, s, "", &mut findings);
+            let had_error = findings.iter().any(|f| f.error);
+            push_findings(&mut diags, findings);
+            if had_error {
+                continue;
+            }
+        }
+        let mut value = root.to_json();
+        let name = value
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if name.is_empty() {
+            diags.push(Diagnostic::error(
+                root.get("metadata").map_or(root.pos, |n| n.pos),
+                format!("{kind}: metadata.name: Required value: name is required"),
+            ));
+            continue;
+        }
+        if value.get("metadata").is_none_or(|m| !m.is_object()) {
+            value["metadata"] = serde_json::json!({});
+        }
+        let ns_node = root.get("metadata").and_then(|m| m.get("namespace"));
+        if res.namespaced {
+            if ns_node.and_then(Node::as_str).is_none_or(str::is_empty) {
+                value["metadata"]["namespace"] = Value::String("default".into());
+            }
+        } else if let Some(n) = ns_node {
+            diags.push(Diagnostic::warning(
+                n.pos,
+                format!("{kind} is cluster-scoped: metadata.namespace is ignored"),
+            ));
+            if let Some(m) = value["metadata"].as_object_mut() {
+                m.remove("namespace");
+            }
+        }
+        objects.push(SourceObject {
+            value,
+            group: res.group.to_string(),
+            resource: res.name.to_string(),
+            namespaced: res.namespaced,
+            pos: root.pos,
+        });
+    }
+
+    diags.sort_by_key(|d| d.pos);
+    let failed = diags.iter().any(|d| d.severity == Severity::Error);
+    let kubeconfig = match kubeconfig {
+        Some(k) => k,
+        None => default_kubeconfig(&control_plane),
+    };
+    Parsed {
+        workspace: (!failed).then_some(Workspace {
+            kubeconfig,
+            control_plane,
+            objects,
+        }),
+        diagnostics: diags,
+    }
+}
+
+/// Whether the group/version is served at this minor version.
+fn serves(minor: u32, group: &str, version: &str) -> bool {
+    discovery::resources(minor).any(|r| r.group == group && r.version == version)
+}
+
+fn default_kubeconfig(cp: &ControlPlane) -> Kubeconfig {
+    let text = cp
+        .files
+        .get("/etc/kubernetes/admin.conf")
+        .cloned()
+        .unwrap_or_else(controlplane::admin_conf);
+    yaml::parse_stream(&text)
+        .ok()
+        .and_then(|d| d.into_iter().next())
+        .and_then(|d| serde_json::from_value(d.root.to_json()).ok())
+        .unwrap_or_default()
+}
+
+fn push_findings(diags: &mut Vec<Diagnostic>, findings: Vec<schema::Finding>) {
+    for f in findings {
+        diags.push(if f.error {
+            Diagnostic::error(f.pos, f.message)
+        } else {
+            Diagnostic::warning(f.pos, f.message)
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_documents_into_kubeconfig_control_plane_and_objects() {
+        let p = parse(
+            "apiVersion: v1\nkind: Config\ncurrent-context: dev\ncontexts:\n- name: dev\n  context: {cluster: k, user: u}\n---\napiVersion: kubegate.dev/v1alpha1\nkind: ControlPlane\nspec:\n  version: v1.30\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: blue\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: developer\n  namespace: blue\nrules: []\n",
+        );
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let w = p.workspace.unwrap();
+        assert_eq!(w.kubeconfig.current_context, "dev");
+        assert_eq!(w.control_plane.minor, 30);
+        assert_eq!(w.objects.len(), 2);
+        assert_eq!(w.objects[1].resource, "roles");
+        assert_eq!(w.objects[1].pos.line, 18);
+    }
+
+    #[test]
+    fn defaults_namespace_and_flags_unknown_kinds_and_fields() {
+        let p = parse(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n    colour: red\n---\napiVersion: v1\nkind: Potato\nmetadata:\n  name: x\n",
+        );
+        assert_eq!(p.diagnostics.len(), 2, "{:?}", p.diagnostics);
+        assert_eq!(p.diagnostics[0].severity, Severity::Warning);
+        assert_eq!(p.diagnostics[0].render("ws.yaml"), "ws.yaml:9:5: warning: unknown field \"spec.containers[0].colour\"");
+        assert_eq!(
+            p.diagnostics[1].render("ws.yaml"),
+            "ws.yaml:12:7: no matches for kind \"Potato\" in version \"v1\""
+        );
+        assert!(p.workspace.is_none());
+    }
+
+    #[test]
+    fn syntax_errors_stop_everything_with_a_position() {
+        let p = parse("apiVersion: v1\nkind: Pod\nmetadata:\n  name: [p\n");
+        assert!(p.workspace.is_none());
+        assert_eq!(p.diagnostics.len(), 1);
+        assert!(p.diagnostics[0].pos.line >= 4);
+    }
+
+    #[test]
+    fn no_kubeconfig_means_kubeadm_admin_conf() {
+        let p = parse("");
+        let w = p.workspace.unwrap();
+        assert_eq!(w.kubeconfig.current_context, "kubernetes-admin@kubernetes");
+        assert!(!w.kubeconfig.users[0].user.client_certificate_data.is_empty());
+    }
+}

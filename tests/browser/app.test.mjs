@@ -1,0 +1,588 @@
+// Real-browser tests of kubegate's release build (dist/, made by `trunk build --release`).
+//
+// A person's path through the page in headless Debian Chromium, driven by playwright-core:
+// load, send an allowed and a forbidden kubectl command, step through the stage timeline,
+// break the workspace and read the diagnostic, reload and find the edit kept.
+// It also checks that the page never asks any host but its own origin for anything.
+//
+//   node tests/browser/app.test.mjs          (run from anywhere; needs dist/ and /usr/bin/chromium)
+//
+// Env: KUBEGATE_DIST (default <repo>/dist), CHROMIUM (default /usr/bin/chromium),
+//      KUBEGATE_TEST_TIMEOUT_MS (per wait, default 15000).
+// Prints one line per test and finally "N passed, M failed"; exits 1 if any failed.
+
+import { chromium } from "playwright-core";
+import http from "node:http";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+// ---- commands and expectations (the workspace's manifests and names are the app's choice) ----
+
+const ALLOWED_CMD = "kubectl --context dev -n blue run web --image=nginx";
+const ALLOWED_OUTPUT = "pod/web created";
+const ALLOWED_EXIT = 0;
+
+const FORBIDDEN_CMD = "kubectl --context dev -n default get pods";
+const FORBIDDEN_OUTPUT =
+  'Error from server (Forbidden): pods is forbidden: User "dev-user" cannot list resource "pods" in API group "" in the namespace "default"';
+const FORBIDDEN_EXIT = 1;
+
+// The pipeline stages in the order kube-apiserver runs them; the timeline shows the ones the
+// request reached, in this order (impersonation only when the request impersonates).
+const STAGE_ORDER = [
+  "authentication",
+  "impersonation",
+  "authorization",
+  "mutating-admission",
+  "validation",
+  "validating-admission",
+  "storage",
+];
+const DECISIONS = ["allow", "deny", "error", "skip", "info"];
+
+const FIRST_RENDER_BUDGET_MS = 500; // DESIGN.md "Budgets": printed, not enforced here.
+
+// ---- paths and settings ----
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, "..", "..");
+const DIST = path.resolve(process.env.KUBEGATE_DIST || path.join(REPO, "dist"));
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const SHOTS = path.join(HERE, "screenshots");
+const WAIT_MS = Number(process.env.KUBEGATE_TEST_TIMEOUT_MS || 15000);
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+// ---- a tiny static server for dist/ ----
+
+const MIME = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".webmanifest": "application/manifest+json",
+  ".yaml": "text/yaml; charset=utf-8",
+  ".yml": "text/yaml; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".map": "application/json; charset=utf-8",
+};
+
+function startServer(root) {
+  const served = []; // [status, url] as the server saw them
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    let rel;
+    try {
+      rel = decodeURIComponent(url.pathname);
+    } catch {
+      rel = "/";
+    }
+    if (rel.endsWith("/")) rel += "index.html";
+    const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ""));
+    let status = 200;
+    try {
+      if (!file.startsWith(root + path.sep)) throw new Error("outside root");
+      const body = await fsp.readFile(file);
+      res.writeHead(200, {
+        "Content-Type": MIME[path.extname(file).toLowerCase()] || "application/octet-stream",
+        "Content-Length": body.length,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      });
+      res.end(req.method === "HEAD" ? undefined : body);
+    } catch {
+      status = 404;
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" });
+      res.end("not found\n");
+    }
+    served.push([status, req.url]);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      resolve({ server, served, origin: `http://127.0.0.1:${port}` });
+    });
+  });
+}
+
+// ---- tiny test runner ----
+
+const results = [];
+async function test(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   - ${name} (${Date.now() - t0} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`FAIL - ${name} (${Date.now() - t0} ms)`);
+    console.log(
+      String(err && err.stack ? err.stack : err)
+        .split("\n")
+        .slice(0, 12)
+        .map((l) => `       ${l}`)
+        .join("\n"),
+    );
+  }
+}
+
+function assert(cond, msg) {
+  if (!cond) throw new Error(msg);
+}
+
+function eq(actual, expected, what) {
+  if (actual !== expected) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+
+// "mutating-admission" ~ "Mutating admission" ~ "MutatingAdmission"
+const norm = (s) => String(s).toLowerCase().replace(/[^a-z0-9]/g, "");
+
+// ---- page helpers ----
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function waitForApp(page) {
+  // The app is mounted once the workspace editor exists and holds the workspace text.
+  await page.waitForFunction(
+    () => {
+      const ws = document.querySelector("textarea#workspace");
+      return ws && ws.value.trim().length > 0;
+    },
+    null,
+    { timeout: WAIT_MS },
+  );
+}
+
+async function timelineState(page) {
+  return page.evaluate(() => {
+    const lis = [...document.querySelectorAll("ol#timeline > li")];
+    const detail = document.querySelector("section#stage-detail");
+    const h2 = detail && detail.querySelector("h2");
+    return {
+      stages: lis.map((li) => li.getAttribute("data-stage")),
+      decisions: lis.map((li) => li.getAttribute("data-decision")),
+      current: lis.map((li, i) => (li.classList.contains("current") ? i : -1)).filter((i) => i >= 0),
+      h2: h2 ? h2.textContent.trim() : null,
+      detailText: detail ? detail.textContent.trim() : null,
+    };
+  });
+}
+
+async function outputState(page) {
+  return page.evaluate(() => ({
+    output: document.querySelector("pre#output")?.textContent ?? null,
+    exit: document.querySelector("span#exit-code")?.textContent.trim() ?? null,
+  }));
+}
+
+function checkTimelineShape(st, what) {
+  assert(st.stages.length > 0, `${what}: ol#timeline has no li items`);
+  let last = -1;
+  for (const [i, s] of st.stages.entries()) {
+    const k = STAGE_ORDER.indexOf(s);
+    assert(k >= 0, `${what}: li #${i} has unknown data-stage=${JSON.stringify(s)}`);
+    assert(k > last, `${what}: stages out of order or repeated: ${st.stages.join(", ")}`);
+    last = k;
+    const d = st.decisions[i];
+    assert(DECISIONS.includes(d), `${what}: li[data-stage=${s}] has data-decision=${JSON.stringify(d)}`);
+  }
+  eq(st.stages[0], "authentication", `${what}: first stage`);
+  eq(st.current.length, 1, `${what}: number of li.current`);
+}
+
+function checkDetailFollows(st, what) {
+  const name = st.stages[st.current[0]];
+  assert(st.h2 !== null, `${what}: section#stage-detail has no h2`);
+  assert(
+    norm(st.h2).includes(norm(name)),
+    `${what}: #stage-detail h2 ${JSON.stringify(st.h2)} does not name the current stage ${name}`,
+  );
+  assert(
+    st.detailText.length > st.h2.length,
+    `${what}: #stage-detail shows no reason/details for ${name}`,
+  );
+}
+
+// Click a stepper button; returns false if it is disabled (an end of the timeline).
+async function step(page, id) {
+  const btn = page.locator(`button#${id}`);
+  if (await btn.isDisabled()) return false;
+  await btn.click();
+  return true;
+}
+
+// Walk the whole timeline with #prev/#next and check li.current and the detail card follow.
+async function walkTimeline(page, what) {
+  let st = await timelineState(page);
+  checkTimelineShape(st, what);
+  checkDetailFollows(st, `${what} (initial)`);
+  const n = st.stages.length;
+
+  // Back to the first stage: each #prev moves li.current one step left.
+  for (let guard = 0; st.current[0] > 0 && guard <= n; guard++) {
+    const before = st.current[0];
+    assert(await step(page, "prev"), `${what}: #prev is disabled at stage ${before + 1} of ${n}`);
+    st = await timelineState(page);
+    eq(st.current.length, 1, `${what}: number of li.current after #prev`);
+    eq(st.current[0], before - 1, `${what}: li.current index after #prev`);
+    checkDetailFollows(st, `${what} after #prev`);
+  }
+  eq(st.current[0], 0, `${what}: li.current after stepping back`);
+  // At the start, #prev is disabled or does nothing.
+  if (await step(page, "prev")) {
+    st = await timelineState(page);
+    eq(st.current[0], 0, `${what}: li.current after #prev on the first stage`);
+  }
+
+  // Forward to the last stage: each #next moves li.current one step right.
+  for (let i = 1; i < n; i++) {
+    assert(await step(page, "next"), `${what}: #next is disabled at stage ${i} of ${n}`);
+    st = await timelineState(page);
+    eq(st.current.length, 1, `${what}: number of li.current after #next`);
+    eq(st.current[0], i, `${what}: li.current index after #next`);
+    checkDetailFollows(st, `${what} after #next`);
+  }
+  if (await step(page, "next")) {
+    st = await timelineState(page);
+    eq(st.current[0], n - 1, `${what}: li.current after #next on the last stage`);
+  }
+  return st;
+}
+
+// Type a command into the request bar, press Enter and wait until its result is on screen.
+async function send(page, cmd, expectedOutput) {
+  const before = await outputState(page);
+  await page.fill("input#command", cmd);
+  await page.press("input#command", "Enter");
+  // Why wait on pre#output: the command runs entirely inside the wasm engine, so there is no
+  // network response to wait for; the app renders the finished trace (timeline, detail card,
+  // output, exit code) in one update, and kubectl always prints something, so a change of
+  // #output's text is the one signal that *this* command's result is on screen. The timeline
+  // alone is not: two commands can reach the same stages with the same decisions.
+  try {
+    await page.waitForFunction(
+      (prev) => {
+        const out = document.querySelector("pre#output");
+        return out && out.textContent.trim() !== "" && out.textContent !== prev;
+      },
+      before.output,
+      { timeout: WAIT_MS },
+    );
+  } catch (err) {
+    // Sending the command that is already displayed (e.g. a pre-run default command) renders
+    // the same text again: accept that case, fail on any other.
+    const now = await outputState(page);
+    if (!(now.output || "").includes(expectedOutput)) {
+      throw new Error(
+        `pre#output did not change within ${WAIT_MS} ms of sending ${JSON.stringify(cmd)}; ` +
+          `it shows ${JSON.stringify(now.output)}, exit code ${JSON.stringify(now.exit)}`,
+      );
+    }
+    console.log(`       note: #output already showed the result of ${JSON.stringify(cmd)}`);
+  }
+  return outputState(page);
+}
+
+function checkOutput(st, expectedOutput, expectedExit, what) {
+  const lines = (st.output || "").split("\n").map((l) => l.trimEnd());
+  assert(
+    lines.includes(expectedOutput),
+    `${what}: pre#output has no line ${JSON.stringify(expectedOutput)}; it shows:\n${st.output}`,
+  );
+  eq(st.exit, String(expectedExit), `${what}: span#exit-code`);
+}
+
+// ---- main ----
+
+async function main() {
+  if (!fs.existsSync(path.join(DIST, "index.html"))) {
+    console.log(`FAIL - ${DIST}/index.html not found: run \`trunk build --release\` first`);
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  }
+  if (!fs.existsSync(CHROMIUM)) {
+    console.log(`FAIL - ${CHROMIUM} not found: run scripts/setup.sh first`);
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  }
+  await fsp.mkdir(SHOTS, { recursive: true });
+
+  const { server, served, origin } = await startServer(DIST);
+  const userDataDir = await fsp.mkdtemp(path.join(os.tmpdir(), "kubegate-chromium-"));
+  // launchPersistentContext is how Playwright takes a --user-data-dir of our own (a fresh one,
+  // so localStorage starts empty); it also keeps localStorage across the reload in test (c).
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 900 },
+    serviceWorkers: "allow",
+  });
+  const page = context.pages()[0] || (await context.newPage());
+
+  // Every request the page (or any page / worker of this context) makes.
+  const requests = [];
+  const record = (req) => requests.push(req.url());
+  page.on("request", record);
+  context.on("request", (req) => {
+    let fromPage = false;
+    try {
+      fromPage = req.frame().page() === page; // already recorded by page.on
+    } catch {
+      // a service worker's request has no frame
+    }
+    if (!fromPage) record(req);
+  });
+
+  // Console errors and uncaught exceptions (CSP violations are console errors too).
+  let consoleErrors = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error") {
+      const where = msg.location()?.url;
+      consoleErrors.push(`console.error: ${msg.text()}${where ? ` (${where})` : ""}`);
+    }
+  });
+  page.on("pageerror", (err) => consoleErrors.push(`uncaught: ${err.message}`));
+  page.on("requestfailed", (req) =>
+    consoleErrors.push(`request failed: ${req.url()} ${req.failure()?.errorText ?? ""}`),
+  );
+  // CSP violations, seen from inside the page (an init script is not subject to the CSP).
+  await context.addInitScript(() => {
+    window.__kubegateCspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__kubegateCspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`),
+    );
+  });
+  const takeErrors = async () => {
+    const csp = await page.evaluate(() => {
+      const v = window.__kubegateCspViolations || [];
+      window.__kubegateCspViolations = [];
+      return v;
+    });
+    const e = [...consoleErrors, ...csp.map((v) => `CSP violation: ${v}`)];
+    consoleErrors = [];
+    return e;
+  };
+  const noErrors = async (what) => {
+    const e = await takeErrors();
+    assert(e.length === 0, `${what}: ${e.length} console error(s):\n${e.join("\n")}`);
+  };
+
+  console.log(`serving ${DIST} at ${origin}; ${CHROMIUM} (${context.browser()?.version() ?? "?"})`);
+
+  try {
+    await test("(a) page loads, workspace is filled, no console errors", async () => {
+      await page.goto(origin + "/", { waitUntil: "load" });
+      const mountedAt = await page
+        .waitForFunction(
+          () => {
+            const ws = document.querySelector("textarea#workspace");
+            return ws && ws.value.trim().length > 0 ? performance.now() : false;
+          },
+          null,
+          { timeout: WAIT_MS, polling: "raf" },
+        )
+        .then((h) => h.jsonValue());
+
+      // First render: performance.now() is ms since navigation start. Prefer the first frame
+      // that shows a trace (#timeline items or #output text); an app that shows no trace
+      // until a command is sent is measured at the first frame with the workspace mounted.
+      let traceAt = null;
+      try {
+        const h = await page.waitForFunction(
+          () =>
+            document.querySelector("ol#timeline > li") ||
+            (document.querySelector("pre#output")?.textContent.trim() ?? "") !== ""
+              ? performance.now()
+              : false,
+          null,
+          { timeout: 2000, polling: "raf" },
+        );
+        traceAt = await h.jsonValue();
+      } catch {
+        traceAt = null;
+      }
+      const nav = await page.evaluate(() => {
+        const n = performance.getEntriesByType("navigation")[0];
+        return n ? { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd } : null;
+      });
+      const figure = traceAt ?? mountedAt;
+      console.log(
+        `       first render of ${traceAt !== null ? "#timeline/#output content" : "the app (no trace shown before a command is sent)"}: ` +
+          `${figure.toFixed(0)} ms after navigation (budget ${FIRST_RENDER_BUDGET_MS} ms` +
+          `${figure > FIRST_RENDER_BUDGET_MS ? ", OVER BUDGET" : ""})` +
+          (nav ? `; DOMContentLoaded ${nav.dcl.toFixed(0)} ms, load ${nav.load.toFixed(0)} ms` : ""),
+      );
+
+      const csp = await page.evaluate(
+        () => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.content ?? "",
+      );
+      for (const directive of ["default-src 'self'", "connect-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"]) {
+        assert(csp.includes(directive), `the page's CSP lacks ${directive}: ${JSON.stringify(csp)}`);
+      }
+      assert(!csp.includes("unsafe-inline"), `the page's CSP allows 'unsafe-inline': ${csp}`);
+
+      const ws = await page.inputValue("textarea#workspace");
+      assert(ws.trim().length > 0, "textarea#workspace is empty");
+      const cmd = await page.inputValue("input#command");
+      assert(cmd.trim().length > 0, "input#command is not pre-filled");
+      for (const sel of [
+        "#diagnostics",
+        "button#send",
+        "ol#timeline",
+        "button#prev",
+        "button#next",
+        "section#stage-detail",
+        "pre#output",
+        "span#exit-code",
+      ]) {
+        assert((await page.locator(sel).count()) === 1, `no single ${sel} on the page`);
+      }
+      await shot(page, "a-loaded");
+      await page.setViewportSize({ width: 800, height: 1000 });
+      await shot(page, "a-loaded-narrow");
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await noErrors("(a)");
+    });
+
+    await test("(b1) allowed command: output, exit code, timeline stepping", async () => {
+      const out = await send(page, ALLOWED_CMD, ALLOWED_OUTPUT);
+      checkOutput(out, ALLOWED_OUTPUT, ALLOWED_EXIT, "allowed");
+      await shot(page, "b1-allowed");
+      const st = await walkTimeline(page, "allowed");
+      const authz = st.stages.indexOf("authorization");
+      assert(authz >= 0, `allowed: no authorization stage in ${st.stages.join(", ")}`);
+      eq(st.decisions[authz], "allow", "allowed: authorization data-decision");
+      eq(st.stages[st.stages.length - 1], "storage", "allowed: last stage");
+      for (const [i, d] of st.decisions.entries()) {
+        assert(d !== "deny" && d !== "error", `allowed: stage ${st.stages[i]} has data-decision=${d}`);
+      }
+      await shot(page, "b1-allowed-last-stage");
+      await noErrors("(b1)");
+    });
+
+    await test("(b2) forbidden command: output, exit code, authorization denies", async () => {
+      const out = await send(page, FORBIDDEN_CMD, FORBIDDEN_OUTPUT);
+      checkOutput(out, FORBIDDEN_OUTPUT, FORBIDDEN_EXIT, "forbidden");
+      await shot(page, "b2-forbidden");
+      const st = await walkTimeline(page, "forbidden");
+      const authz = st.stages.indexOf("authorization");
+      assert(authz >= 0, `forbidden: no authorization stage in ${st.stages.join(", ")}`);
+      eq(st.decisions[authz], "deny", "forbidden: authorization data-decision");
+      eq(st.stages[st.stages.length - 1], "authorization", "forbidden: last stage reached");
+      // Select the authorization stage and check the card explains it.
+      for (let i = st.stages.length - 1; i > authz; i--) await step(page, "prev");
+      const sel = await timelineState(page);
+      eq(sel.stages[sel.current[0]], "authorization", "forbidden: selected stage");
+      checkDetailFollows(sel, "forbidden (authorization selected)");
+      await shot(page, "b2-forbidden-authorization");
+      await noErrors("(b2)");
+    });
+
+    await test("(c) workspace syntax error shows line:column; edit survives reload", async () => {
+      const original = await page.inputValue("textarea#workspace");
+      const marker = `kubegate-browser-test-${Date.now()}`;
+      const broken = `${original.replace(/\s*$/, "")}\n---\n# ${marker}\nbroken: [unclosed\n`;
+      await page.fill("textarea#workspace", broken);
+      const diag = await page
+        .waitForFunction(
+          () => {
+            const t = document.querySelector("#diagnostics")?.textContent ?? "";
+            return /\d+:\d+/.test(t) ? t.trim() : false;
+          },
+          null,
+          { timeout: WAIT_MS },
+        )
+        .then((h) => h.jsonValue())
+        .catch(async () => {
+          const t = await page.locator("#diagnostics").textContent();
+          throw new Error(`#diagnostics shows no line:column message; it shows: ${JSON.stringify(t)}`);
+        });
+      console.log(`       diagnostic: ${diag.split("\n")[0].slice(0, 160)}`);
+      await shot(page, "c-diagnostics");
+
+      // Wait until the edit is saved (whatever the key), then reload.
+      await page
+        .waitForFunction(
+          (m) => Object.keys(localStorage).some((k) => (localStorage.getItem(k) || "").includes(m)),
+          marker,
+          { timeout: WAIT_MS },
+        )
+        .catch(() => {
+          throw new Error("the edited workspace was not saved to localStorage");
+        });
+      await page.reload({ waitUntil: "load" });
+      await waitForApp(page);
+      const after = await page.inputValue("textarea#workspace");
+      assert(after.includes(marker), "after reload, textarea#workspace lost the edit");
+      eq(after.trim(), broken.trim(), "after reload, textarea#workspace");
+      await page.waitForFunction(
+        () => /\d+:\d+/.test(document.querySelector("#diagnostics")?.textContent ?? ""),
+        null,
+        { timeout: WAIT_MS },
+      );
+      await shot(page, "c-reloaded");
+      await noErrors("(c)");
+    });
+
+    await test("(d) every request stayed on the page's own origin", async () => {
+      const foreign = requests.filter((u) => {
+        if (u.startsWith("data:")) return false;
+        if (u.startsWith("blob:")) return !u.startsWith(`blob:${origin}/`);
+        try {
+          return new URL(u).origin !== origin;
+        } catch {
+          return true;
+        }
+      });
+      assert(requests.length > 0, "no requests were recorded");
+      assert(
+        foreign.length === 0,
+        `${foreign.length} request(s) to other origins:\n${[...new Set(foreign)].join("\n")}`,
+      );
+      const missing = served.filter(([s]) => s !== 200);
+      assert(missing.length === 0, `server answered 404 for: ${missing.map(([, u]) => u).join(", ")}`);
+      console.log(`       ${requests.length} requests, all to ${origin}`);
+    });
+  } finally {
+    await context.close().catch(() => {});
+    server.close();
+    await fsp.rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+  }
+
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  console.log(`screenshots: ${path.relative(process.cwd(), SHOTS) || SHOTS}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}
+
+main().catch((err) => {
+  console.log(`FAIL - harness: ${err && err.stack ? err.stack : err}`);
+  const passed = results.filter((r) => r.ok).length;
+  console.log(`${passed} passed, ${results.length - passed + 1} failed`);
+  process.exit(1);
+});

