@@ -63,7 +63,11 @@ impl Cluster {
                 "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
             let _ = store.create("", "namespaces", obj, init);
         }
-        let ca = cp.files.get("/etc/kubernetes/pki/ca.crt").cloned().unwrap_or_default();
+        let ca = cp
+            .files
+            .get("/etc/kubernetes/pki/ca.crt")
+            .cloned()
+            .unwrap_or_default();
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let _ = store.create(
                 "",
@@ -84,7 +88,8 @@ impl Cluster {
         for (name, control_plane) in [("controlplane", true), ("node01", false)] {
             let mut labels = json!({"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
                 "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"});
-            let mut spec = json!({"podCIDR": if control_plane {"10.244.0.0/24"} else {"10.244.1.0/24"}});
+            let mut spec =
+                json!({"podCIDR": if control_plane {"10.244.0.0/24"} else {"10.244.1.0/24"}});
             if control_plane {
                 labels["node-role.kubernetes.io/control-plane"] = json!("");
                 labels["node.kubernetes.io/exclude-from-external-load-balancers"] = json!("");
@@ -119,8 +124,16 @@ impl Cluster {
 
         // The workspace's objects, as if already stored (they replace kubeadm's of the same name).
         for obj in &ws.objects {
-            let ns = obj.value.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("");
-            let name = obj.value.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+            let ns = obj
+                .value
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let name = obj
+                .value
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if obj.namespaced && store.get("", "namespaces", "", ns).is_none() {
                 diags.push(Diagnostic {
                     severity: Severity::Warning,
@@ -170,9 +183,15 @@ impl Cluster {
             match cp.files.get(path) {
                 Some(pem) => match ClientCa::parse(path, pem) {
                     Ok(ca) => authenticators.client_ca = Some(ca),
-                    Err(e) => diags.push(arg_error("client-ca-file", format!("--client-ca-file: {path}: {e}"))),
+                    Err(e) => diags.push(arg_error(
+                        "client-ca-file",
+                        format!("--client-ca-file: {path}: {e}"),
+                    )),
                 },
-                None => diags.push(arg_error("client-ca-file", format!("--client-ca-file: open {path}: no such file or directory"))),
+                None => diags.push(arg_error(
+                    "client-ca-file",
+                    format!("--client-ca-file: open {path}: no such file or directory"),
+                )),
             }
         }
         if let Some(path) = cp.arg("token-auth-file") {
@@ -180,20 +199,44 @@ impl Cluster {
                 Some(text) => match TokenFile::parse(path, text) {
                     Ok(f) => {
                         for w in &f.warnings {
-                            diags.push(Diagnostic { severity: Severity::Warning, pos: cp.arg_pos.get("token-auth-file").copied().unwrap_or_default(), message: w.clone() });
+                            diags.push(Diagnostic {
+                                severity: Severity::Warning,
+                                pos: cp
+                                    .arg_pos
+                                    .get("token-auth-file")
+                                    .copied()
+                                    .unwrap_or_default(),
+                                message: w.clone(),
+                            });
                         }
                         authenticators.token_file = Some(f);
                     }
-                    Err(e) => diags.push(arg_error("token-auth-file", format!("--token-auth-file: {e}"))),
+                    Err(e) => diags.push(arg_error(
+                        "token-auth-file",
+                        format!("--token-auth-file: {e}"),
+                    )),
                 },
-                None => diags.push(arg_error("token-auth-file", format!("--token-auth-file: open {path}: no such file or directory"))),
+                None => diags.push(arg_error(
+                    "token-auth-file",
+                    format!("--token-auth-file: open {path}: no such file or directory"),
+                )),
             }
         }
         let mut modes = Vec::new();
-        for m in cp.arg("authorization-mode").unwrap_or("AlwaysAllow").split(',') {
+        for m in cp
+            .arg("authorization-mode")
+            .unwrap_or("AlwaysAllow")
+            .split(',')
+        {
             match Mode::parse(m.trim()) {
                 Some(mode) => modes.push(mode),
-                None => diags.push(arg_error("authorization-mode", format!("--authorization-mode: authorization mode {:?} is not a valid mode", m.trim()))),
+                None => diags.push(arg_error(
+                    "authorization-mode",
+                    format!(
+                        "--authorization-mode: authorization mode {:?} is not a valid mode",
+                        m.trim()
+                    ),
+                )),
             }
         }
 

@@ -179,18 +179,26 @@ impl ControlPlane {
                 None => problems.push(CpProblem {
                     pos: c.pos,
                     error: true,
-                    message: "spec.clock: expected an RFC 3339 time such as \"2026-11-29T10:00:00Z\"".into(),
+                    message:
+                        "spec.clock: expected an RFC 3339 time such as \"2026-11-29T10:00:00Z\""
+                            .into(),
                 }),
             }
         }
-        if let Some(NodeKind::Seq(items)) = spec.get("apiServer").and_then(|a| a.get("args")).map(|n| &n.kind) {
+        if let Some(NodeKind::Seq(items)) = spec
+            .get("apiServer")
+            .and_then(|a| a.get("args"))
+            .map(|n| &n.kind)
+        {
             for item in items {
                 let text = item.as_str().unwrap_or("");
                 let Some((k, v)) = split_flag(text) else {
                     problems.push(CpProblem {
                         pos: item.pos,
                         error: true,
-                        message: format!("kube-apiserver argument \"{text}\" does not start with --"),
+                        message: format!(
+                            "kube-apiserver argument \"{text}\" does not start with --"
+                        ),
                     });
                     continue;
                 };
@@ -274,6 +282,8 @@ mod tests {
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].pos.line, 3);
         assert_eq!(problems[1].pos.line, 6);
-        assert!(problems[1].message.contains("unknown flag: --basic-auth-file"));
+        assert!(problems[1]
+            .message
+            .contains("unknown flag: --basic-auth-file"));
     }
 }

@@ -36,7 +36,11 @@ fn pod(obj: &mut Value) {
     for list in ["initContainers", "containers"] {
         if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
             for c in containers {
-                let image = c.get("image").and_then(Value::as_str).unwrap_or("").to_string();
+                let image = c
+                    .get("image")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
                 set_if_missing(c, "imagePullPolicy", json!(image_pull_policy(&image)));
                 set_if_missing(c, "resources", json!({}));
                 set_if_missing(c, "terminationMessagePath", json!("/dev/termination-log"));
@@ -52,7 +56,10 @@ fn pod(obj: &mut Value) {
     set_if_missing(spec, "schedulerName", json!("default-scheduler"));
     set_if_missing(spec, "securityContext", json!({}));
     set_if_missing(spec, "terminationGracePeriodSeconds", json!(30));
-    let n = spec.get("containers").and_then(Value::as_array).map_or(0, Vec::len);
+    let n = spec
+        .get("containers")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
     obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
     let _ = n;
 }

@@ -110,7 +110,11 @@ pub struct AuthInfo {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub token: String,
     /// Path of a file holding the bearer token.
-    #[serde(default, rename = "tokenFile", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        rename = "tokenFile",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub token_file: String,
     /// User to impersonate.
     #[serde(default, rename = "as", skip_serializing_if = "String::is_empty")]
@@ -413,7 +417,10 @@ mod tests {
 
     #[test]
     fn resolution_and_its_errors() {
-        let c = cfg("one", &[("one", "k", "u", "blue"), ("bad", "nope", "u", "")]);
+        let c = cfg(
+            "one",
+            &[("one", "k", "u", "blue"), ("bad", "nope", "u", "")],
+        );
         let r = c.resolve(&Overrides::default()).unwrap();
         assert_eq!((r.namespace.as_str(), r.auth.token.as_str()), ("blue", "t"));
         let r = c
@@ -423,7 +430,10 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert_eq!((r.namespace.as_str(), r.auth.impersonate.as_str()), ("red", "bob"));
+        assert_eq!(
+            (r.namespace.as_str(), r.auth.impersonate.as_str()),
+            ("red", "bob")
+        );
         assert_eq!(
             c.resolve(&Overrides {
                 context: Some("nosuch".into()),

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::admission::{self, AdmissionRequest, Operation, Verdict};
-use super::authn::{self, AuthnOutcome, UserInfo, ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS};
+use super::authn::{
+    self, AuthnOutcome, UserInfo, ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ANONYMOUS,
+};
 use super::authz::{self, Attributes};
 use super::cluster::Cluster;
 use super::discovery::{self, ApiResource};
@@ -81,7 +83,11 @@ impl Cluster {
             record.detail("API group", format!("\"{}\"", attrs.api_group));
             record.detail(
                 "namespace",
-                if attrs.namespace.is_empty() { "(cluster scope)".to_string() } else { attrs.namespace.clone() },
+                if attrs.namespace.is_empty() {
+                    "(cluster scope)".to_string()
+                } else {
+                    attrs.namespace.clone()
+                },
             );
             if !attrs.name.is_empty() {
                 record.detail("name", &attrs.name);
@@ -89,7 +95,14 @@ impl Cluster {
         } else {
             record.detail("path", &attrs.path);
         }
-        record.detail("modes", self.modes.iter().map(|m| m.name()).collect::<Vec<_>>().join(","));
+        record.detail(
+            "modes",
+            self.modes
+                .iter()
+                .map(|m| m.name())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         let decision = authz::authorize(&self.modes, &self.store, &attrs, Some(&mut record));
         if decision.decision == Decision::Allow {
             let reason = if decision.reason.is_empty() {
@@ -115,7 +128,12 @@ impl Cluster {
             };
             record.decide(&decision.plugin, Decision::Deny, why);
             run.stages.push(record);
-            return Err(ApiError::forbidden(&attrs.api_group, &attrs.resource, &attrs.name, &inner));
+            return Err(ApiError::forbidden(
+                &attrs.api_group,
+                &attrs.resource,
+                &attrs.name,
+                &inner,
+            ));
         }
 
         if !info.is_resource_request {
@@ -126,15 +144,27 @@ impl Cluster {
 
     /// The impersonation filter: checks `impersonate` on each requested attribute, in upstream's
     /// order (user, groups, extras, uid), and builds the impersonated user.
-    fn impersonate(&self, req: &HttpRequest, requester: UserInfo, run: &mut Run) -> Result<Option<UserInfo>, ApiError> {
+    fn impersonate(
+        &self,
+        req: &HttpRequest,
+        requester: UserInfo,
+        run: &mut Run,
+    ) -> Result<Option<UserInfo>, ApiError> {
         let user_header = req.header("Impersonate-User").map(str::to_string);
-        let groups: Vec<String> = req.header_values("Impersonate-Group").map(str::to_string).collect();
+        let groups: Vec<String> = req
+            .header_values("Impersonate-Group")
+            .map(str::to_string)
+            .collect();
         let uid = req.header("Impersonate-Uid").map(str::to_string);
         let mut extras: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (k, v) in &req.headers {
-            if k.len() > "Impersonate-Extra-".len() && k[.."Impersonate-Extra-".len()].eq_ignore_ascii_case("Impersonate-Extra-") {
+            if k.len() > "Impersonate-Extra-".len()
+                && k[.."Impersonate-Extra-".len()].eq_ignore_ascii_case("Impersonate-Extra-")
+            {
                 let key = k["Impersonate-Extra-".len()..].to_ascii_lowercase();
-                let key = percent_encoding::percent_decode_str(&key).decode_utf8_lossy().to_string();
+                let key = percent_encoding::percent_decode_str(&key)
+                    .decode_utf8_lossy()
+                    .to_string();
                 extras.entry(key).or_default().push(v.clone());
             }
         }
@@ -144,14 +174,18 @@ impl Cluster {
         let mut record = StageRecord::new(Stage::Impersonation);
         record.detail("requested by", &requester.username);
         let Some(target) = user_header else {
-            let reason = "requested groups, extras or a uid without impersonating a user".to_string();
+            let reason =
+                "requested groups, extras or a uid without impersonating a user".to_string();
             record.decide("", Decision::Deny, reason);
             run.stages.push(record);
             let mut what = Vec::new();
             for g in &groups {
                 what.push(format!("{{Group  {g}  }}"));
             }
-            return Err(ApiError::bad_request(format!("requested [{}] without impersonating a user", what.join(" "))));
+            return Err(ApiError::bad_request(format!(
+                "requested [{}] without impersonating a user",
+                what.join(" ")
+            )));
         };
         let mut checks: Vec<Attributes> = Vec::new();
         let base = Attributes {
@@ -175,7 +209,11 @@ impl Cluster {
             }),
         }
         for g in &groups {
-            checks.push(Attributes { resource: "groups".into(), name: g.clone(), ..base.clone() });
+            checks.push(Attributes {
+                resource: "groups".into(),
+                name: g.clone(),
+                ..base.clone()
+            });
         }
         for (k, values) in &extras {
             for v in values {
@@ -198,19 +236,51 @@ impl Cluster {
         }
         for check in &checks {
             let d = authz::authorize(&self.modes, &self.store, check, None);
-            let what = format!("impersonate {} \"{}\"", if check.subresource.is_empty() { check.resource.clone() } else { format!("{}/{}", check.resource, check.subresource) }, check.name);
+            let what = format!(
+                "impersonate {} \"{}\"",
+                if check.subresource.is_empty() {
+                    check.resource.clone()
+                } else {
+                    format!("{}/{}", check.resource, check.subresource)
+                },
+                check.name
+            );
             if d.decision == Decision::Allow {
-                record.step(&d.plugin, Decision::Allow, format!("{what}: {}", if d.reason.is_empty() { "allowed" } else { &d.reason }));
+                record.step(
+                    &d.plugin,
+                    Decision::Allow,
+                    format!(
+                        "{what}: {}",
+                        if d.reason.is_empty() {
+                            "allowed"
+                        } else {
+                            &d.reason
+                        }
+                    ),
+                );
                 continue;
             }
-            record.step(&d.plugin, Decision::Deny, format!("{what}: no authorizer allowed it"));
+            record.step(
+                &d.plugin,
+                Decision::Deny,
+                format!("{what}: no authorizer allowed it"),
+            );
             let mut inner = check.forbidden_message();
             if !d.reason.is_empty() {
                 inner = format!("{inner}: {}", d.reason);
             }
-            record.decide(&d.plugin, Decision::Deny, format!("{} may not {what}", requester.username));
+            record.decide(
+                &d.plugin,
+                Decision::Deny,
+                format!("{} may not {what}", requester.username),
+            );
             run.stages.push(record);
-            return Err(ApiError::forbidden(&check.api_group, &check.resource, &check.name, &inner));
+            return Err(ApiError::forbidden(
+                &check.api_group,
+                &check.resource,
+                &check.name,
+                &inner,
+            ));
         }
         let mut user = UserInfo {
             username: target.clone(),
@@ -219,18 +289,29 @@ impl Cluster {
             extra: extras,
         };
         if let (Some((ns, _)), true) = (&sa, groups.is_empty()) {
-            user.groups = vec!["system:serviceaccounts".into(), format!("system:serviceaccounts:{ns}")];
+            user.groups = vec![
+                "system:serviceaccounts".into(),
+                format!("system:serviceaccounts:{ns}"),
+            ];
         }
         if user.username == ANONYMOUS {
             if !user.groups.iter().any(|g| g == ALL_UNAUTHENTICATED) {
                 user.groups.push(ALL_UNAUTHENTICATED.into());
             }
-        } else if !user.groups.iter().any(|g| g == ALL_AUTHENTICATED || g == ALL_UNAUTHENTICATED) {
+        } else if !user
+            .groups
+            .iter()
+            .any(|g| g == ALL_AUTHENTICATED || g == ALL_UNAUTHENTICATED)
+        {
             user.groups.push(ALL_AUTHENTICATED.into());
         }
         record.detail("acting as", &user.username);
         record.detail("groups", user.groups.join(", "));
-        record.decide("", Decision::Allow, format!("{} may act as \"{}\"", requester.username, user.username));
+        record.decide(
+            "",
+            Decision::Allow,
+            format!("{} may act as \"{}\"", requester.username, user.username),
+        );
         run.stages.push(record);
         Ok(Some(user))
     }
@@ -239,62 +320,110 @@ impl Cluster {
         let path = info.path.trim_end_matches('/');
         match (info.verb.as_str(), path) {
             ("get", "/healthz" | "/livez" | "/readyz") => Ok((200, Value::String("ok".into()))),
-            ("get", "/version") => Ok((200, json!({
+            ("get", "/version") => Ok((
+                200,
+                json!({
                 "major": "1", "minor": self.control_plane.minor.to_string(),
                 "gitVersion": format!("v1.{}.0", self.control_plane.minor),
-                "platform": "linux/amd64"}))),
-            ("get", "/api") => Ok((200, json!({"kind": "APIVersions", "versions": ["v1"],
-                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "192.168.56.10:6443"}]}))),
+                "platform": "linux/amd64"}),
+            )),
+            ("get", "/api") => Ok((
+                200,
+                json!({"kind": "APIVersions", "versions": ["v1"],
+                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "192.168.56.10:6443"}]}),
+            )),
             ("get", "/apis") => {
                 let groups: Vec<Value> = discovery::groups(self.control_plane.minor)
                     .into_iter()
                     .filter(|(g, _)| !g.is_empty())
                     .map(|(g, versions)| {
-                        let vs: Vec<Value> = versions.iter().map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v})).collect();
+                        let vs: Vec<Value> = versions
+                            .iter()
+                            .map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v}))
+                            .collect();
                         let preferred = vs.first().cloned().unwrap_or(Value::Null);
                         json!({"name": g, "versions": vs, "preferredVersion": preferred})
                     })
                     .collect();
-                Ok((200, json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})))
+                Ok((
+                    200,
+                    json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
+                ))
             }
             _ => Err(ApiError::page_not_found()),
         }
     }
 
-    fn resource(&mut self, req: &HttpRequest, info: &RequestInfo, user: &UserInfo, run: &mut Run) -> Answer {
+    fn resource(
+        &mut self,
+        req: &HttpRequest,
+        info: &RequestInfo,
+        user: &UserInfo,
+        run: &mut Run,
+    ) -> Answer {
         let minor = self.control_plane.minor;
         let Some(res) = discovery::resources(minor)
-            .find(|r| r.group == info.api_group && r.version == info.api_version && r.name == info.resource)
+            .find(|r| {
+                r.group == info.api_group
+                    && r.version == info.api_version
+                    && r.name == info.resource
+            })
             .copied()
         else {
             return Err(ApiError::page_not_found());
         };
         if !info.subresource.is_empty() {
-            return Err(ApiError::method_not_supported(&info.api_group, &format!("{}/{}", info.resource, info.subresource), &info.verb));
+            return Err(ApiError::method_not_supported(
+                &info.api_group,
+                &format!("{}/{}", info.resource, info.subresource),
+                &info.verb,
+            ));
         }
-        if res.namespaced && info.namespace.is_empty() && !matches!(info.verb.as_str(), "list" | "watch") {
+        if res.namespaced
+            && info.namespace.is_empty()
+            && !matches!(info.verb.as_str(), "list" | "watch")
+        {
             return Err(ApiError::page_not_found());
         }
         if !res.verbs.contains(&info.verb.as_str()) {
-            return Err(ApiError::method_not_supported(&info.api_group, &info.resource, &info.verb));
+            return Err(ApiError::method_not_supported(
+                &info.api_group,
+                &info.resource,
+                &info.verb,
+            ));
         }
         match (res.group, res.name) {
-            ("authorization.k8s.io", "selfsubjectaccessreviews") => return self.self_subject_access_review(req, user, run),
-            ("authentication.k8s.io", "selfsubjectreviews") => return self_subject_review(user, run),
+            ("authorization.k8s.io", "selfsubjectaccessreviews") => {
+                return self.self_subject_access_review(req, user, run)
+            }
+            ("authentication.k8s.io", "selfsubjectreviews") => {
+                return self_subject_review(user, run)
+            }
             _ => {}
         }
         match info.verb.as_str() {
             "get" => {
                 let mut record = StageRecord::new(Stage::Storage);
-                let found = self.store.get(res.group, res.name, &info.namespace, &info.name).cloned();
+                let found = self
+                    .store
+                    .get(res.group, res.name, &info.namespace, &info.name)
+                    .cloned();
                 match found {
                     Some(obj) => {
-                        record.decide("etcd", Decision::Allow, format!("read {}", key(&res, &info.namespace, &info.name)));
+                        record.decide(
+                            "etcd",
+                            Decision::Allow,
+                            format!("read {}", key(&res, &info.namespace, &info.name)),
+                        );
                         run.stages.push(record);
                         Ok((200, with_type_meta(obj, &res)))
                     }
                     None => {
-                        record.decide("etcd", Decision::Deny, format!("no object at {}", key(&res, &info.namespace, &info.name)));
+                        record.decide(
+                            "etcd",
+                            Decision::Deny,
+                            format!("no object at {}", key(&res, &info.namespace, &info.name)),
+                        );
                         run.stages.push(record);
                         Err(ApiError::not_found(res.group, res.name, &info.name))
                     }
@@ -308,33 +437,68 @@ impl Cluster {
                     .store
                     .list(res.group, res.name, ns)
                     .filter(|o| info.name.is_empty() || name_of(o) == info.name)
-                    .filter(|o| selector.as_deref().is_none_or(|s| label_selector_matches(s, o.pointer("/metadata/labels"))))
+                    .filter(|o| {
+                        selector.as_deref().is_none_or(|s| {
+                            label_selector_matches(s, o.pointer("/metadata/labels"))
+                        })
+                    })
                     .cloned()
                     .map(|o| with_type_meta(o, &res))
                     .collect();
-                record.decide("etcd", Decision::Allow, format!("listed {} {}", items.len(), res.name));
+                record.decide(
+                    "etcd",
+                    Decision::Allow,
+                    format!("listed {} {}", items.len(), res.name),
+                );
                 run.stages.push(record);
-                let api_version = if res.group.is_empty() { res.version.to_string() } else { format!("{}/{}", res.group, res.version) };
-                Ok((200, json!({"kind": format!("{}List", res.kind), "apiVersion": api_version,
-                    "metadata": {"resourceVersion": self.store.revision().to_string()}, "items": items})))
+                let api_version = if res.group.is_empty() {
+                    res.version.to_string()
+                } else {
+                    format!("{}/{}", res.group, res.version)
+                };
+                Ok((
+                    200,
+                    json!({"kind": format!("{}List", res.kind), "apiVersion": api_version,
+                    "metadata": {"resourceVersion": self.store.revision().to_string()}, "items": items}),
+                ))
             }
             "create" => self.create(req, info, user, &res, run),
             "delete" => self.delete(info, user, &res, run),
-            verb => Err(ApiError::method_not_supported(&info.api_group, &info.resource, verb)),
+            verb => Err(ApiError::method_not_supported(
+                &info.api_group,
+                &info.resource,
+                verb,
+            )),
         }
     }
 
-    fn create(&mut self, req: &HttpRequest, info: &RequestInfo, user: &UserInfo, res: &ApiResource, run: &mut Run) -> Answer {
+    fn create(
+        &mut self,
+        req: &HttpRequest,
+        info: &RequestInfo,
+        user: &UserInfo,
+        res: &ApiResource,
+        run: &mut Run,
+    ) -> Answer {
         let body = req.body.as_deref().unwrap_or("");
-        let mut obj: Value = serde_json::from_str(body)
-            .map_err(|e| ApiError::bad_request(format!("the body of the request was in an unknown format: {e}")))?;
+        let mut obj: Value = serde_json::from_str(body).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body of the request was in an unknown format: {e}"
+            ))
+        })?;
         if !obj.is_object() {
-            return Err(ApiError::bad_request("the body of the request must be a JSON object"));
+            return Err(ApiError::bad_request(
+                "the body of the request must be a JSON object",
+            ));
         }
         if obj.get("metadata").is_none_or(|m| !m.is_object()) {
             obj["metadata"] = json!({});
         }
-        let obj_ns = obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("").to_string();
+        let obj_ns = obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         if res.namespaced {
             if !obj_ns.is_empty() && obj_ns != info.namespace {
                 return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
@@ -345,7 +509,11 @@ impl Cluster {
         }
         let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
         if name_of(&obj).is_empty() {
-            if let Some(prefix) = obj.pointer("/metadata/generateName").and_then(Value::as_str).map(str::to_string) {
+            if let Some(prefix) = obj
+                .pointer("/metadata/generateName")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+            {
                 let name = format!("{prefix}{}", self.store.name_suffix());
                 obj["metadata"]["name"] = json!(name);
             }
@@ -357,7 +525,13 @@ impl Cluster {
         // Mutating admission.
         let mut record = StageRecord::new(Stage::MutatingAdmission);
         let verdicts = {
-            let mut areq = AdmissionRequest { operation: Operation::Create, info: &named_info, user, object: Some(&mut obj), namespaced: res.namespaced };
+            let mut areq = AdmissionRequest {
+                operation: Operation::Create,
+                info: &named_info,
+                user,
+                object: Some(&mut obj),
+                namespaced: res.namespaced,
+            };
             admission::mutating(&self.store, &mut areq)
         };
         if let Some(err) = record_verdicts(&mut record, verdicts) {
@@ -376,19 +550,31 @@ impl Cluster {
             run.stages.push(record);
             return Err(err);
         }
-        record.decide("validation", Decision::Allow, format!("{} passes field validation", res.kind));
+        record.decide(
+            "validation",
+            Decision::Allow,
+            format!("{} passes field validation", res.kind),
+        );
         run.stages.push(record);
 
         // Validating admission.
         let mut record = StageRecord::new(Stage::ValidatingAdmission);
-        record.decide("", Decision::Allow, "no validating plugin modelled yet rejected the request");
+        record.decide(
+            "",
+            Decision::Allow,
+            "no validating plugin modelled yet rejected the request",
+        );
         record.detail("not modelled yet", admission::NOT_YET_MODELLED.join(", "));
         run.stages.push(record);
 
         // Storage.
         let mut record = StageRecord::new(Stage::Storage);
         if dry_run {
-            if self.store.get(res.group, res.name, &info.namespace, name_of(&obj)).is_some() {
+            if self
+                .store
+                .get(res.group, res.name, &info.namespace, name_of(&obj))
+                .is_some()
+            {
                 let err = ApiError::already_exists(res.group, res.name, name_of(&obj));
                 record.decide("etcd", Decision::Deny, err.message.clone());
                 run.stages.push(record);
@@ -400,7 +586,15 @@ impl Cluster {
         }
         match self.store.create(res.group, res.name, obj, self.now) {
             Ok(stored) => {
-                record.decide("etcd", Decision::Allow, format!("stored {} at resourceVersion {}", key(res, &info.namespace, name_of(&stored)), self.store.revision()));
+                record.decide(
+                    "etcd",
+                    Decision::Allow,
+                    format!(
+                        "stored {} at resourceVersion {}",
+                        key(res, &info.namespace, name_of(&stored)),
+                        self.store.revision()
+                    ),
+                );
                 run.stages.push(record);
                 if res.group == super::authz::rbac::GROUP && res.name == "clusterroles" {
                     super::authz::rbac::aggregate(&mut self.store);
@@ -419,10 +613,22 @@ impl Cluster {
         }
     }
 
-    fn delete(&mut self, info: &RequestInfo, user: &UserInfo, res: &ApiResource, run: &mut Run) -> Answer {
+    fn delete(
+        &mut self,
+        info: &RequestInfo,
+        user: &UserInfo,
+        res: &ApiResource,
+        run: &mut Run,
+    ) -> Answer {
         let mut record = StageRecord::new(Stage::ValidatingAdmission);
         let verdicts = {
-            let mut areq = AdmissionRequest { operation: Operation::Delete, info, user, object: None, namespaced: res.namespaced };
+            let mut areq = AdmissionRequest {
+                operation: Operation::Delete,
+                info,
+                user,
+                object: None,
+                namespaced: res.namespaced,
+            };
             admission::mutating(&self.store, &mut areq)
         };
         if let Some(err) = record_verdicts(&mut record, verdicts) {
@@ -437,11 +643,20 @@ impl Cluster {
             match self.store.get("", "namespaces", "", &info.name).cloned() {
                 Some(mut ns) => {
                     ns["status"]["phase"] = json!("Terminating");
-                    ns["metadata"]["deletionTimestamp"] = json!(super::clock::format_rfc3339(self.now));
+                    ns["metadata"]["deletionTimestamp"] =
+                        json!(super::clock::format_rfc3339(self.now));
                     let shown = ns.clone();
-                    let namespaced: Vec<ApiResource> = discovery::resources(self.control_plane.minor).filter(|r| r.namespaced && !r.name.contains('/')).copied().collect();
+                    let namespaced: Vec<ApiResource> =
+                        discovery::resources(self.control_plane.minor)
+                            .filter(|r| r.namespaced && !r.name.contains('/'))
+                            .copied()
+                            .collect();
                     for r in namespaced {
-                        let names: Vec<String> = self.store.list(r.group, r.name, Some(&info.name)).map(|o| name_of(o).to_string()).collect();
+                        let names: Vec<String> = self
+                            .store
+                            .list(r.group, r.name, Some(&info.name))
+                            .map(|o| name_of(o).to_string())
+                            .collect();
                         for n in names {
                             let _ = self.store.delete(r.group, r.name, &info.name, &n);
                         }
@@ -453,11 +668,16 @@ impl Cluster {
                 None => Err(ApiError::not_found("", "namespaces", &info.name)),
             }
         } else {
-            self.store.delete(res.group, res.name, &info.namespace, &info.name)
+            self.store
+                .delete(res.group, res.name, &info.namespace, &info.name)
         };
         match result {
             Ok(obj) => {
-                record.decide("etcd", Decision::Allow, format!("deleted {}", key(res, &info.namespace, &info.name)));
+                record.decide(
+                    "etcd",
+                    Decision::Allow,
+                    format!("deleted {}", key(res, &info.namespace, &info.name)),
+                );
                 run.stages.push(record);
                 if res.group == super::authz::rbac::GROUP && res.name == "clusterroles" {
                     super::authz::rbac::aggregate(&mut self.store);
@@ -473,7 +693,10 @@ impl Cluster {
                     }
                     details.insert("kind".into(), json!(res.name));
                     details.insert("uid".into(), uid);
-                    Ok((200, json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details})))
+                    Ok((
+                        200,
+                        json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details}),
+                    ))
                 }
             }
             Err(e) => {
@@ -484,9 +707,17 @@ impl Cluster {
         }
     }
 
-    fn self_subject_access_review(&self, req: &HttpRequest, user: &UserInfo, run: &mut Run) -> Answer {
-        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or(""))
-            .map_err(|e| ApiError::bad_request(format!("the body of the request was in an unknown format: {e}")))?;
+    fn self_subject_access_review(
+        &self,
+        req: &HttpRequest,
+        user: &UserInfo,
+        run: &mut Run,
+    ) -> Answer {
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body of the request was in an unknown format: {e}"
+            ))
+        })?;
         let spec = body.get("spec").cloned().unwrap_or(json!({}));
         let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let attrs = if let Some(ra) = spec.get("resourceAttributes") {
@@ -503,7 +734,12 @@ impl Cluster {
                 path: String::new(),
             }
         } else if let Some(nra) = spec.get("nonResourceAttributes") {
-            Attributes { user: user.clone(), verb: s(nra, "verb"), path: s(nra, "path"), ..Default::default() }
+            Attributes {
+                user: user.clone(),
+                verb: s(nra, "verb"),
+                path: s(nra, "path"),
+                ..Default::default()
+            }
         } else {
             return Err(ApiError::invalid("authorization.k8s.io", "SelfSubjectAccessReview", "", &[super::response::FieldError {
                 kind: super::response::FieldErrorKind::Invalid,
@@ -513,10 +749,21 @@ impl Cluster {
             }]));
         };
         let mut record = StageRecord::new(Stage::Storage);
-        record.detail("question", format!("may \"{}\" {}?", user.username, describe(&attrs)));
+        record.detail(
+            "question",
+            format!("may \"{}\" {}?", user.username, describe(&attrs)),
+        );
         let d = authz::authorize(&self.modes, &self.store, &attrs, Some(&mut record));
         let allowed = d.decision == Decision::Allow;
-        record.decide(&d.plugin, if allowed { Decision::Allow } else { Decision::Deny }, format!("answered allowed={allowed}"));
+        record.decide(
+            &d.plugin,
+            if allowed {
+                Decision::Allow
+            } else {
+                Decision::Deny
+            },
+            format!("answered allowed={allowed}"),
+        );
         run.stages.push(record);
         let mut status = Map::new();
         status.insert("allowed".into(), json!(allowed));
@@ -529,14 +776,21 @@ impl Cluster {
         if let Some(e) = d.error {
             status.insert("evaluationError".into(), json!(e));
         }
-        Ok((201, json!({"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
-            "metadata": {}, "spec": spec, "status": status})))
+        Ok((
+            201,
+            json!({"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
+            "metadata": {}, "spec": spec, "status": status}),
+        ))
     }
 }
 
 fn self_subject_review(user: &UserInfo, run: &mut Run) -> Answer {
     let mut record = StageRecord::new(Stage::Storage);
-    record.decide("", Decision::Allow, "SelfSubjectReview is answered from the request's user; nothing is stored");
+    record.decide(
+        "",
+        Decision::Allow,
+        "SelfSubjectReview is answered from the request's user; nothing is stored",
+    );
     run.stages.push(record);
     let mut info = Map::new();
     info.insert("username".into(), json!(user.username));
@@ -547,8 +801,11 @@ fn self_subject_review(user: &UserInfo, run: &mut Run) -> Answer {
     if !user.extra.is_empty() {
         info.insert("extra".into(), json!(user.extra));
     }
-    Ok((201, json!({"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
-        "metadata": {}, "status": {"userInfo": info}})))
+    Ok((
+        201,
+        json!({"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
+        "metadata": {}, "status": {"userInfo": info}}),
+    ))
 }
 
 fn describe(a: &Attributes) -> String {
@@ -572,7 +829,10 @@ fn describe(a: &Attributes) -> String {
     }
 }
 
-fn record_verdicts(record: &mut StageRecord, verdicts: Vec<(&'static str, Verdict)>) -> Option<ApiError> {
+fn record_verdicts(
+    record: &mut StageRecord,
+    verdicts: Vec<(&'static str, Verdict)>,
+) -> Option<ApiError> {
     for (plugin, v) in verdicts {
         match v {
             Verdict::Skip(why) => record.step(plugin, Decision::Skip, why),
@@ -589,7 +849,11 @@ fn record_verdicts(record: &mut StageRecord, verdicts: Vec<(&'static str, Verdic
 }
 
 fn key(res: &ApiResource, ns: &str, name: &str) -> String {
-    let group = if res.group.is_empty() { String::new() } else { format!("{}/", res.group) };
+    let group = if res.group.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", res.group)
+    };
     if ns.is_empty() {
         format!("/registry/{group}{}/{name}", res.name)
     } else {
@@ -599,7 +863,11 @@ fn key(res: &ApiResource, ns: &str, name: &str) -> String {
 
 /// Objects in storage carry their kind and apiVersion when served.
 fn with_type_meta(mut obj: Value, res: &ApiResource) -> Value {
-    let api_version = if res.group.is_empty() { res.version.to_string() } else { format!("{}/{}", res.group, res.version) };
+    let api_version = if res.group.is_empty() {
+        res.version.to_string()
+    } else {
+        format!("{}/{}", res.group, res.version)
+    };
     if let Some(m) = obj.as_object_mut() {
         let mut out = Map::new();
         out.insert("apiVersion".into(), json!(api_version));
@@ -615,23 +883,30 @@ fn with_type_meta(mut obj: Value, res: &ApiResource) -> Value {
 }
 
 fn query_value(url: &str, key: &str) -> Option<String> {
-    super::request::query_params(url).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    super::request::query_params(url)
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
 }
 
 /// Equality-based label selectors (`a=b,c!=d,e`), enough for `kubectl get -l`.
 pub fn label_selector_matches(selector: &str, labels: Option<&Value>) -> bool {
     let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
-    selector.split(',').map(str::trim).filter(|s| !s.is_empty()).all(|term| {
-        if let Some((k, v)) = term.split_once("!=") {
-            get(k.trim()) != Some(v.trim())
-        } else if let Some((k, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
-            get(k.trim()) == Some(v.trim())
-        } else if let Some(k) = term.strip_prefix('!') {
-            get(k.trim()).is_none()
-        } else {
-            get(term).is_some()
-        }
-    })
+    selector
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .all(|term| {
+            if let Some((k, v)) = term.split_once("!=") {
+                get(k.trim()) != Some(v.trim())
+            } else if let Some((k, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
+                get(k.trim()) == Some(v.trim())
+            } else if let Some(k) = term.strip_prefix('!') {
+                get(k.trim()).is_none()
+            } else {
+                get(term).is_some()
+            }
+        })
 }
 
 /// A service-account user name split into namespace and name, as upstream's `SplitUsername`.

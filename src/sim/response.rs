@@ -74,7 +74,10 @@ impl ApiError {
         } else if name.is_empty() {
             format!("{} is forbidden: {inner}", qualified(group, resource))
         } else {
-            format!("{} \"{name}\" is forbidden: {inner}", qualified(group, resource))
+            format!(
+                "{} \"{name}\" is forbidden: {inner}",
+                qualified(group, resource)
+            )
         };
         ApiError {
             code: 403,
@@ -286,7 +289,10 @@ mod tests {
             r#"{"name":"d","group":"apps","kind":"deployments"}"#
         );
         let e = ApiError::forbidden("", "", "", "User \"u\" cannot get path \"/healthz\"");
-        assert_eq!(e.message, "forbidden: User \"u\" cannot get path \"/healthz\"");
+        assert_eq!(
+            e.message,
+            "forbidden: User \"u\" cannot get path \"/healthz\""
+        );
         assert_eq!(e.status()["details"], json!({}));
     }
 

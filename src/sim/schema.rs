@@ -394,6 +394,12 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert!(f[0].error);
         assert_eq!(f[0].message, "rules[0].verbs: expected array, got string");
-        assert_eq!(f[0].pos, Pos { line: 4, column: 10 });
+        assert_eq!(
+            f[0].pos,
+            Pos {
+                line: 4,
+                column: 10
+            }
+        );
     }
 }

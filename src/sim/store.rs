@@ -130,14 +130,22 @@ impl Store {
     }
 
     /// Replaces an existing object, bumping its resourceVersion.
-    pub fn update(&mut self, group: &str, resource: &str, mut obj: Value) -> Result<Value, ApiError> {
+    pub fn update(
+        &mut self,
+        group: &str,
+        resource: &str,
+        mut obj: Value,
+    ) -> Result<Value, ApiError> {
         let ns = namespace_of(&obj).to_string();
         let name = name_of(&obj).to_string();
         let Some(old) = self.get(group, resource, &ns, &name) else {
             return Err(ApiError::not_found(group, resource, &name));
         };
         let old_meta = old.get("metadata").cloned().unwrap_or(json!({}));
-        if let Some(rv) = obj.pointer("/metadata/resourceVersion").and_then(Value::as_str) {
+        if let Some(rv) = obj
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+        {
             if Some(rv) != old_meta.get("resourceVersion").and_then(Value::as_str) {
                 return Err(ApiError::conflict(
                     group,

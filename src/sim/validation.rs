@@ -13,7 +13,8 @@ const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lowe
 fn is_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -99,7 +100,11 @@ pub fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
                     DNS1123_LABEL_MSG,
                 ));
             }
-            if c.get("image").and_then(Value::as_str).unwrap_or("").is_empty() {
+            if c.get("image")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .is_empty()
+            {
                 errs.push(required(&format!("spec.containers[{i}].image"), ""));
             }
         }
@@ -155,7 +160,8 @@ mod tests {
         );
         let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 2);
-        assert!(text[0].starts_with("metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain"));
+        assert!(text[0]
+            .starts_with("metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain"));
         assert_eq!(text[1], "spec.containers[0].image: Required value");
         assert!(validate(&json!({"metadata":{"name":"web"},"spec":{"containers":[{"name":"c","image":"nginx"}]}}), pods).is_empty());
     }

@@ -132,7 +132,10 @@ pub fn parse(text: &str) -> Parsed {
             if let Some((_, first)) = &control_plane {
                 diags.push(Diagnostic::error(
                     doc.root.pos,
-                    format!("a workspace holds at most one ControlPlane (the first is at line {})", first.line),
+                    format!(
+                        "a workspace holds at most one ControlPlane (the first is at line {})",
+                        first.line
+                    ),
                 ));
                 continue;
             }
@@ -169,7 +172,10 @@ pub fn parse(text: &str) -> Parsed {
             continue;
         };
         if api_version.is_empty() {
-            diags.push(Diagnostic::error(root.pos, "Object 'apiVersion' is missing"));
+            diags.push(Diagnostic::error(
+                root.pos,
+                "Object 'apiVersion' is missing",
+            ));
             continue;
         }
         if api_version == KUBEGATE_API_VERSION {
@@ -194,7 +200,10 @@ pub fn parse(text: &str) -> Parsed {
                     Some(k) => k.merge(cfg),
                     None => kubeconfig = Some(cfg),
                 },
-                Err(e) => diags.push(Diagnostic::error(root.pos, format!("invalid kubeconfig: {e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    root.pos,
+                    format!("invalid kubeconfig: {e}"),
+                )),
             }
             continue;
         }
@@ -324,7 +333,10 @@ mod tests {
         );
         assert_eq!(p.diagnostics.len(), 2, "{:?}", p.diagnostics);
         assert_eq!(p.diagnostics[0].severity, Severity::Warning);
-        assert_eq!(p.diagnostics[0].render("ws.yaml"), "ws.yaml:9:5: warning: unknown field \"spec.containers[0].colour\"");
+        assert_eq!(
+            p.diagnostics[0].render("ws.yaml"),
+            "ws.yaml:9:5: warning: unknown field \"spec.containers[0].colour\""
+        );
         assert_eq!(
             p.diagnostics[1].render("ws.yaml"),
             "ws.yaml:12:7: no matches for kind \"Potato\" in version \"v1\""
@@ -345,6 +357,9 @@ mod tests {
         let p = parse("");
         let w = p.workspace.unwrap();
         assert_eq!(w.kubeconfig.current_context, "kubernetes-admin@kubernetes");
-        assert!(!w.kubeconfig.users[0].user.client_certificate_data.is_empty());
+        assert!(!w.kubeconfig.users[0]
+            .user
+            .client_certificate_data
+            .is_empty());
     }
 }

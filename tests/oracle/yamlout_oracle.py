@@ -13,6 +13,9 @@ ConfigMap named after the file's stem, so number spellings such as `1.0` or
 discovery requests kubectl makes first. For each case the script prints the
 `-o yaml` and `-o json` stdout as JSON strings (so every byte is visible),
 or kubectl's stderr when it failed.
+
+With --rust it prints instead one Rust unit test per case, in the form the
+tests module of src/sim/yamlout.rs uses: `check(INPUT, YAML, JSON)`.
 """
 import argparse
 import http.server
@@ -65,9 +68,58 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+def is_plain_char(c):
+    """Characters that may stand as themselves in a Rust raw string of a test."""
+    o = ord(c)
+    if c == "\n":
+        return True
+    if o < 0x20 or 0x7F <= o <= 0xA0 or o in (0x2028, 0x2029, 0xFEFF, 0x200B):
+        return False
+    if 0xE000 <= o <= 0xF8FF or o > 0xFFFF:
+        return False
+    return True
+
+
+def rust_literal(text, indent):
+    """A Rust expression for text: a raw string when every character shows as
+    itself, else concat!() of escaped lines."""
+    if all(is_plain_char(c) for c in text) and '"#' not in text:
+        return 'r#"' + text + '"#'
+    parts = []
+    for line in text.splitlines(keepends=True):
+        esc = ""
+        for c in line:
+            if c == "\\":
+                esc += "\\\\"
+            elif c == '"':
+                esc += '\\"'
+            elif c == "\n":
+                esc += "\\n"
+            elif c == "\t":
+                esc += "\\t"
+            elif is_plain_char(c):
+                esc += c
+            else:
+                esc += "\\u{%x}" % ord(c)
+        parts.append(" " * (indent + 4) + '"' + esc + '",')
+    return "concat!(\n" + "\n".join(parts) + "\n" + " " * indent + ")"
+
+
+def rust_test(name, source, result):
+    lines = [f"    #[test]", f"    fn oracle_{name}() {{", "        check("]
+    lines.append("            " + rust_literal(source.rstrip("\n"), 12) + ",")
+    for fmt in ("yaml", "json"):
+        if isinstance(result[fmt], dict):
+            raise SystemExit(f"{name}: kubectl failed: {result[fmt]['error']}")
+        lines.append("            " + rust_literal(result[fmt], 12) + ",")
+    lines += ["        );", "    }", ""]
+    return "\n".join(lines)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kubectl", default="/tmp/kvenv/bin/kubectl")
+    ap.add_argument("--rust", action="store_true", help="print Rust unit tests")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
 
@@ -111,8 +163,12 @@ current-context: stub
                     out[name][fmt] = {"error": p.stderr.decode("utf-8", "replace")}
                 else:
                     out[name][fmt] = p.stdout.decode("utf-8")
-        json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
+        if args.rust:
+            for case, name in zip(args.cases, names):
+                print(rust_test(name, pathlib.Path(case).read_text(), out[name]))
+        else:
+            json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
+            sys.stdout.write("\n")
     server.shutdown()
 
 

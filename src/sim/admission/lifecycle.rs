@@ -38,13 +38,16 @@ pub fn admit(store: &Store, req: &AdmissionRequest<'_>) -> Verdict {
     let Some(namespace) = store.get("", "namespaces", "", ns) else {
         return Verdict::Reject(ApiError::not_found("", "namespaces", ns));
     };
-    let terminating = namespace.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating");
+    let terminating =
+        namespace.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating");
     if terminating && req.operation == Operation::Create {
         let mut err = ApiError::forbidden(
             &info.api_group,
             &info.resource,
             &info.name,
-            &format!("unable to create new content in namespace {ns} because it is being terminated"),
+            &format!(
+                "unable to create new content in namespace {ns} because it is being terminated"
+            ),
         );
         err.details.insert(
             "causes".into(),
@@ -78,22 +81,68 @@ mod tests {
     #[test]
     fn missing_terminating_and_immortal_namespaces() {
         let mut s = Store::new(0, 1);
-        s.create("", "namespaces", json!({"metadata":{"name":"blue"},"status":{"phase":"Active"}}), 0).unwrap();
-        s.create("", "namespaces", json!({"metadata":{"name":"old"},"status":{"phase":"Terminating"}}), 0).unwrap();
-        assert!(matches!(verdict(&s, "POST", "/api/v1/namespaces/blue/pods", Operation::Create), Verdict::Admit(_)));
-        let Verdict::Reject(e) = verdict(&s, "POST", "/api/v1/namespaces/ghost/pods", Operation::Create) else {
+        s.create(
+            "",
+            "namespaces",
+            json!({"metadata":{"name":"blue"},"status":{"phase":"Active"}}),
+            0,
+        )
+        .unwrap();
+        s.create(
+            "",
+            "namespaces",
+            json!({"metadata":{"name":"old"},"status":{"phase":"Terminating"}}),
+            0,
+        )
+        .unwrap();
+        assert!(matches!(
+            verdict(
+                &s,
+                "POST",
+                "/api/v1/namespaces/blue/pods",
+                Operation::Create
+            ),
+            Verdict::Admit(_)
+        ));
+        let Verdict::Reject(e) = verdict(
+            &s,
+            "POST",
+            "/api/v1/namespaces/ghost/pods",
+            Operation::Create,
+        ) else {
             panic!("admitted")
         };
-        assert_eq!((e.code, e.message.as_str()), (404, "namespaces \"ghost\" not found"));
-        let Verdict::Reject(e) = verdict(&s, "POST", "/api/v1/namespaces/old/pods", Operation::Create) else {
+        assert_eq!(
+            (e.code, e.message.as_str()),
+            (404, "namespaces \"ghost\" not found")
+        );
+        let Verdict::Reject(e) =
+            verdict(&s, "POST", "/api/v1/namespaces/old/pods", Operation::Create)
+        else {
             panic!("admitted")
         };
         assert_eq!(e.message, "pods is forbidden: unable to create new content in namespace old because it is being terminated");
         // Updates in a terminating namespace are allowed.
-        assert!(matches!(verdict(&s, "PUT", "/api/v1/namespaces/old/pods/x", Operation::Update), Verdict::Admit(_)));
-        let Verdict::Reject(e) = verdict(&s, "DELETE", "/api/v1/namespaces/default", Operation::Delete) else {
+        assert!(matches!(
+            verdict(
+                &s,
+                "PUT",
+                "/api/v1/namespaces/old/pods/x",
+                Operation::Update
+            ),
+            Verdict::Admit(_)
+        ));
+        let Verdict::Reject(e) = verdict(
+            &s,
+            "DELETE",
+            "/api/v1/namespaces/default",
+            Operation::Delete,
+        ) else {
             panic!("admitted")
         };
-        assert_eq!(e.message, "namespaces \"default\" is forbidden: this namespace may not be deleted");
+        assert_eq!(
+            e.message,
+            "namespaces \"default\" is forbidden: this namespace may not be deleted"
+        );
     }
 }

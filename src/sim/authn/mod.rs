@@ -146,7 +146,11 @@ impl Authenticators {
                 groups: vec![ALL_UNAUTHENTICATED.into()],
                 ..Default::default()
             };
-            record.decide("anonymous", Decision::Allow, "no credentials were presented");
+            record.decide(
+                "anonymous",
+                Decision::Allow,
+                "no credentials were presented",
+            );
             return AuthnOutcome::User(user);
         }
         record.step("anonymous", Decision::Skip, "--anonymous-auth=false");
@@ -225,8 +229,14 @@ mod tests {
 
     #[test]
     fn bearer_header_parsing_matches_upstream() {
-        assert_eq!(bearer_token(&req_with("Bearer abc")).as_deref(), Some("abc"));
-        assert_eq!(bearer_token(&req_with("bearer  abc ")).as_deref(), Some("abc"));
+        assert_eq!(
+            bearer_token(&req_with("Bearer abc")).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            bearer_token(&req_with("bearer  abc ")).as_deref(),
+            Some("abc")
+        );
         assert_eq!(bearer_token(&req_with("Basic abc")), None);
         assert_eq!(bearer_token(&req_with("Bearer ")), None);
         assert_eq!(bearer_token(&req_with("Bearer")), None);

@@ -100,9 +100,7 @@ fn unix(t: &x509_cert::time::Time) -> Instant {
 pub fn summarize(cert: &Certificate) -> CertSummary {
     let tbs = &cert.tbs_certificate;
     CertSummary {
-        common_name: attr_values(&tbs.subject, OID_CN)
-            .pop()
-            .unwrap_or_default(),
+        common_name: attr_values(&tbs.subject, OID_CN).pop().unwrap_or_default(),
         organizations: attr_values(&tbs.subject, OID_O),
         issuer: tbs.issuer.to_string(),
         not_before: unix(&tbs.validity.not_before),
@@ -136,7 +134,10 @@ fn allows_client_auth(cert: &Certificate) -> bool {
     let Some(exts) = &cert.tbs_certificate.extensions else {
         return true;
     };
-    let Some(eku) = exts.iter().find(|e| e.extn_id.to_string() == OID_EXT_KEY_USAGE) else {
+    let Some(eku) = exts
+        .iter()
+        .find(|e| e.extn_id.to_string() == OID_EXT_KEY_USAGE)
+    else {
         return true;
     };
     match x509_cert::ext::pkix::ExtendedKeyUsage::from_der(eku.extn_value.as_bytes()) {

@@ -55,7 +55,10 @@ impl Attributes {
     pub fn forbidden_message(&self) -> String {
         let user = &self.user.username;
         if !self.resource_request {
-            return format!("User \"{user}\" cannot {} path \"{}\"", self.verb, self.path);
+            return format!(
+                "User \"{user}\" cannot {} path \"{}\"",
+                self.verb, self.path
+            );
         }
         let mut res = self.resource.clone();
         if !self.subresource.is_empty() {
@@ -180,11 +183,7 @@ pub fn authorize(
                 let r = rbac::authorize(store, attrs);
                 (r.decision, r.reason, None)
             }
-            Mode::Abac | Mode::Webhook => (
-                Decision::NoOpinion,
-                String::new(),
-                None,
-            ),
+            Mode::Abac | Mode::Webhook => (Decision::NoOpinion, String::new(), None),
         };
         let shown = match (mode, decision, reason.is_empty()) {
             (Mode::Abac | Mode::Webhook, _, _) => {
@@ -249,7 +248,14 @@ fn node_identity(attrs: &Attributes) -> (Decision, String, Option<String>) {
 mod tests {
     use super::*;
 
-    fn attrs(user: &str, verb: &str, resource: &str, sub: &str, ns: &str, name: &str) -> Attributes {
+    fn attrs(
+        user: &str,
+        verb: &str,
+        resource: &str,
+        sub: &str,
+        ns: &str,
+        name: &str,
+    ) -> Attributes {
         Attributes {
             user: UserInfo {
                 username: user.into(),
@@ -282,7 +288,10 @@ mod tests {
         let mut nr = attrs("u", "get", "", "", "", "");
         nr.resource_request = false;
         nr.path = "/healthz".into();
-        assert_eq!(nr.forbidden_message(), "User \"u\" cannot get path \"/healthz\"");
+        assert_eq!(
+            nr.forbidden_message(),
+            "User \"u\" cannot get path \"/healthz\""
+        );
     }
 
     #[test]
@@ -292,9 +301,17 @@ mod tests {
         let d = authorize(&[Mode::AlwaysDeny, Mode::AlwaysAllow], &store, &a, None);
         assert_eq!(d.decision, Decision::Allow);
         assert_eq!(d.plugin, "AlwaysAllow");
-        let d = authorize(&[Mode::AlwaysDeny, Mode::Rbac, Mode::AlwaysDeny], &store, &a, None);
+        let d = authorize(
+            &[Mode::AlwaysDeny, Mode::Rbac, Mode::AlwaysDeny],
+            &store,
+            &a,
+            None,
+        );
         assert_eq!(d.decision, Decision::NoOpinion);
-        assert_eq!(d.reason, "Everything is forbidden.\nEverything is forbidden.");
+        assert_eq!(
+            d.reason,
+            "Everything is forbidden.\nEverything is forbidden."
+        );
     }
 
     #[test]

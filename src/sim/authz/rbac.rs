@@ -73,9 +73,7 @@ pub fn resource_name_matches(rule: &Value, name: &str) -> bool {
 /// `NonResourceURLMatches`: `*`, exact, or a `prefix*`.
 pub fn non_resource_url_matches(rule: &Value, path: &str) -> bool {
     strings(rule.get("nonResourceURLs")).iter().any(|u| {
-        *u == "*"
-            || *u == path
-            || (u.ends_with('*') && path.starts_with(u.trim_end_matches('*')))
+        *u == "*" || *u == path || (u.ends_with('*') && path.starts_with(u.trim_end_matches('*')))
     })
 }
 
@@ -326,7 +324,11 @@ mod tests {
             (&["foo/bar/*"], "foo", "bar/baz", false),
         ];
         for (rules, res, sub, want) in cases {
-            assert_eq!(resource_matches(rules, res, sub), *want, "{rules:?} {res}/{sub}");
+            assert_eq!(
+                resource_matches(rules, res, sub),
+                *want,
+                "{rules:?} {res}/{sub}"
+            );
         }
     }
 
@@ -342,20 +344,77 @@ mod tests {
     #[test]
     fn subjects_apply_as_upstream() {
         let cases: Vec<(Value, UserInfo, &str, Option<&str>)> = vec![
-            (json!([{"kind":"User","name":"foobar"}]), user("foobar", &[]), "", Some("User \"foobar\"")),
-            (json!([{"kind":"User","name":"barfoo"},{"kind":"User","name":"foobar"}]), user("foobar", &[]), "", Some("User \"foobar\"")),
-            (json!([{"kind":"User","name":"foobar"}]), user("zimzam", &[]), "", None),
-            (json!([{"kind":"Group","name":"foobar"}]), user("zimzam", &["foobar"]), "", Some("Group \"foobar\"")),
-            (json!([{"kind":"ServiceAccount","name":"default","namespace":"kube-system"}]), user("system:serviceaccount:kube-system:default", &[]), "", Some("ServiceAccount \"default/kube-system\"")),
-            (json!([{"kind":"ServiceAccount","name":"default"}]), user("system:serviceaccount:default:default", &[]), "default", Some("ServiceAccount \"default/default\"")),
-            (json!([{"kind":"ServiceAccount","name":"default"}]), user("system:serviceaccount:default:default", &[]), "", None),
-            (json!([{"kind":"ServiceAccount","name":"foo","namespace":"kube-system"}]), user("system:serviceaccount:kube-system:default", &[]), "", None),
-            (json!([{"kind":"Group","name":"system:serviceaccounts"}]), user("system:serviceaccount:kube-system:default", &["system:serviceaccounts"]), "", Some("Group \"system:serviceaccounts\"")),
-            (json!([{"kind":"Other","name":"foobar"}]), user("foobar", &["foobar"]), "", None),
+            (
+                json!([{"kind":"User","name":"foobar"}]),
+                user("foobar", &[]),
+                "",
+                Some("User \"foobar\""),
+            ),
+            (
+                json!([{"kind":"User","name":"barfoo"},{"kind":"User","name":"foobar"}]),
+                user("foobar", &[]),
+                "",
+                Some("User \"foobar\""),
+            ),
+            (
+                json!([{"kind":"User","name":"foobar"}]),
+                user("zimzam", &[]),
+                "",
+                None,
+            ),
+            (
+                json!([{"kind":"Group","name":"foobar"}]),
+                user("zimzam", &["foobar"]),
+                "",
+                Some("Group \"foobar\""),
+            ),
+            (
+                json!([{"kind":"ServiceAccount","name":"default","namespace":"kube-system"}]),
+                user("system:serviceaccount:kube-system:default", &[]),
+                "",
+                Some("ServiceAccount \"default/kube-system\""),
+            ),
+            (
+                json!([{"kind":"ServiceAccount","name":"default"}]),
+                user("system:serviceaccount:default:default", &[]),
+                "default",
+                Some("ServiceAccount \"default/default\""),
+            ),
+            (
+                json!([{"kind":"ServiceAccount","name":"default"}]),
+                user("system:serviceaccount:default:default", &[]),
+                "",
+                None,
+            ),
+            (
+                json!([{"kind":"ServiceAccount","name":"foo","namespace":"kube-system"}]),
+                user("system:serviceaccount:kube-system:default", &[]),
+                "",
+                None,
+            ),
+            (
+                json!([{"kind":"Group","name":"system:serviceaccounts"}]),
+                user(
+                    "system:serviceaccount:kube-system:default",
+                    &["system:serviceaccounts"],
+                ),
+                "",
+                Some("Group \"system:serviceaccounts\""),
+            ),
+            (
+                json!([{"kind":"Other","name":"foobar"}]),
+                user("foobar", &["foobar"]),
+                "",
+                None,
+            ),
         ];
         for (subjects, u, ns, want) in cases {
             let subjects = subjects.as_array().unwrap().clone();
-            assert_eq!(applies_to(&subjects, &u, ns).as_deref(), want, "{subjects:?}");
+            assert_eq!(
+                applies_to(&subjects, &u, ns).as_deref(),
+                want,
+                "{subjects:?}"
+            );
         }
     }
 
@@ -376,17 +435,41 @@ mod tests {
     #[test]
     fn rules_match_verbs_groups_names_and_urls() {
         let rule = json!({"apiGroups":[""],"resources":["pods"],"verbs":["get","update","create"],"resourceNames":["blue","orange"]});
-        assert!(rule_allows(&attrs("get", "", "pods", "", "d", "blue"), &rule));
-        assert!(!rule_allows(&attrs("get", "", "pods", "", "d", "green"), &rule));
+        assert!(rule_allows(
+            &attrs("get", "", "pods", "", "d", "blue"),
+            &rule
+        ));
+        assert!(!rule_allows(
+            &attrs("get", "", "pods", "", "d", "green"),
+            &rule
+        ));
         // resourceNames cannot restrict create: a create has no name.
-        assert!(!rule_allows(&attrs("create", "", "pods", "", "d", ""), &rule));
-        assert!(!rule_allows(&attrs("GET", "", "pods", "", "d", "blue"), &rule));
-        assert!(!rule_allows(&attrs("get", "apps", "pods", "", "d", "blue"), &rule));
-        assert!(!rule_allows(&attrs("get", "", "pods", "log", "d", "blue"), &rule));
+        assert!(!rule_allows(
+            &attrs("create", "", "pods", "", "d", ""),
+            &rule
+        ));
+        assert!(!rule_allows(
+            &attrs("GET", "", "pods", "", "d", "blue"),
+            &rule
+        ));
+        assert!(!rule_allows(
+            &attrs("get", "apps", "pods", "", "d", "blue"),
+            &rule
+        ));
+        assert!(!rule_allows(
+            &attrs("get", "", "pods", "log", "d", "blue"),
+            &rule
+        ));
         let nr = json!({"nonResourceURLs":["/apis/*","/healthz"],"verbs":["get"]});
         let mut a = attrs("get", "", "", "", "", "");
         a.resource_request = false;
-        for (path, want) in [("/healthz", true), ("/apis/v1", true), ("/apis/", true), ("/apis", false), ("/healthz/x", false)] {
+        for (path, want) in [
+            ("/healthz", true),
+            ("/apis/v1", true),
+            ("/apis/", true),
+            ("/apis", false),
+            ("/healthz/x", false),
+        ] {
             a.path = path.into();
             assert_eq!(rule_allows(&a, &nr), want, "{path}");
         }
@@ -394,19 +477,43 @@ mod tests {
 
     fn rbac_store() -> Store {
         let mut s = Store::new(0, 1);
-        s.create(GROUP, "roles", json!({"metadata":{"name":"developer","namespace":"blue"},
-            "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list","create","delete"]}]}), 0).unwrap();
-        s.create(GROUP, "rolebindings", json!({"metadata":{"name":"dev","namespace":"blue"},
+        s.create(
+            GROUP,
+            "roles",
+            json!({"metadata":{"name":"developer","namespace":"blue"},
+            "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["list","create","delete"]}]}),
+            0,
+        )
+        .unwrap();
+        s.create(
+            GROUP,
+            "rolebindings",
+            json!({"metadata":{"name":"dev","namespace":"blue"},
             "roleRef":{"apiGroup":GROUP,"kind":"Role","name":"developer"},
-            "subjects":[{"kind":"User","name":"dev-user","apiGroup":GROUP}]}), 0).unwrap();
+            "subjects":[{"kind":"User","name":"dev-user","apiGroup":GROUP}]}),
+            0,
+        )
+        .unwrap();
         s.create(GROUP, "clusterroles", json!({"metadata":{"name":"cluster-administrator"},
             "rules":[{"apiGroups":[""],"resources":["nodes"],"verbs":["get","list","delete","create"]}]}), 0).unwrap();
-        s.create(GROUP, "clusterrolebindings", json!({"metadata":{"name":"admins"},
+        s.create(
+            GROUP,
+            "clusterrolebindings",
+            json!({"metadata":{"name":"admins"},
             "roleRef":{"apiGroup":GROUP,"kind":"ClusterRole","name":"cluster-administrator"},
-            "subjects":[{"kind":"Group","name":"ops","apiGroup":GROUP}]}), 0).unwrap();
-        s.create(GROUP, "rolebindings", json!({"metadata":{"name":"broken","namespace":"red"},
+            "subjects":[{"kind":"Group","name":"ops","apiGroup":GROUP}]}),
+            0,
+        )
+        .unwrap();
+        s.create(
+            GROUP,
+            "rolebindings",
+            json!({"metadata":{"name":"broken","namespace":"red"},
             "roleRef":{"apiGroup":GROUP,"kind":"Role","name":"missing"},
-            "subjects":[{"kind":"User","name":"dev-user"}]}), 0).unwrap();
+            "subjects":[{"kind":"User","name":"dev-user"}]}),
+            0,
+        )
+        .unwrap();
         s
     }
 
@@ -423,10 +530,16 @@ mod tests {
         assert_eq!(d.decision, Decision::NoOpinion);
         assert_eq!(d.reason, "");
         // Cluster scope never consults RoleBindings.
-        assert_eq!(authorize(&s, &attrs("list", "", "pods", "", "", "")).decision, Decision::NoOpinion);
+        assert_eq!(
+            authorize(&s, &attrs("list", "", "pods", "", "", "")).decision,
+            Decision::NoOpinion
+        );
         // A binding to a missing role is an error in the reason, not a stop.
         let d = authorize(&s, &attrs("get", "", "pods", "", "red", "x"));
-        assert_eq!(d.reason, "RBAC: role.rbac.authorization.k8s.io \"missing\" not found");
+        assert_eq!(
+            d.reason,
+            "RBAC: role.rbac.authorization.k8s.io \"missing\" not found"
+        );
     }
 
     #[test]
@@ -447,15 +560,30 @@ mod tests {
         let mut s = Store::new(0, 1);
         s.create(GROUP, "clusterroles", json!({"metadata":{"name":"monitoring"},
             "aggregationRule":{"clusterRoleSelectors":[{"matchLabels":{"agg":"true"}}]},"rules":[]}), 0).unwrap();
-        s.create(GROUP, "clusterroles", json!({"metadata":{"name":"b","labels":{"agg":"true"}},
-            "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}), 0).unwrap();
+        s.create(
+            GROUP,
+            "clusterroles",
+            json!({"metadata":{"name":"b","labels":{"agg":"true"}},
+            "rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}),
+            0,
+        )
+        .unwrap();
         s.create(GROUP, "clusterroles", json!({"metadata":{"name":"a","labels":{"agg":"true"}},
             "rules":[{"apiGroups":[""],"resources":["services"],"verbs":["get"]},{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}), 0).unwrap();
-        s.create(GROUP, "clusterroles", json!({"metadata":{"name":"c"},
-            "rules":[{"apiGroups":[""],"resources":["secrets"],"verbs":["get"]}]}), 0).unwrap();
+        s.create(
+            GROUP,
+            "clusterroles",
+            json!({"metadata":{"name":"c"},
+            "rules":[{"apiGroups":[""],"resources":["secrets"],"verbs":["get"]}]}),
+            0,
+        )
+        .unwrap();
         assert_eq!(aggregate(&mut s), ["monitoring"]);
         let m = s.get(GROUP, "clusterroles", "", "monitoring").unwrap();
-        assert_eq!(m["rules"], json!([{"apiGroups":[""],"resources":["services"],"verbs":["get"]},{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]));
+        assert_eq!(
+            m["rules"],
+            json!([{"apiGroups":[""],"resources":["services"],"verbs":["get"]},{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}])
+        );
         assert!(aggregate(&mut s).is_empty());
     }
 }

@@ -1,0 +1,1116 @@
+//! The kubectl front end: parses a kubectl command line, turns it into HTTP requests to the
+//! simulated API server (as kubectl v1.37 would send them), and prints what kubectl prints.
+//! See <https://kubernetes.io/docs/reference/kubectl/>.
+
+pub mod args;
+pub mod printers;
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use serde_json::{json, Value};
+
+use self::args::{flag, Arity, Flag, Parsed};
+use super::cluster::Cluster;
+use super::discovery::{self, ApiResource};
+use super::http::HttpRequest;
+use super::kubeconfig::{ClientConfig, Kubeconfig, Overrides};
+use super::trace::RequestTrace;
+use super::yaml;
+use super::yamlout;
+
+/// The kubectl version kubegate imitates.
+pub const KUBECTL_VERSION: &str = "v1.37.1";
+
+/// What a kubectl command printed and returned, and the requests it sent.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Outcome {
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+    /// Exit code.
+    #[serde(rename = "exitCode")]
+    pub exit_code: i32,
+    /// Every HTTP request, in order.
+    #[serde(skip)]
+    pub requests: Vec<RequestTrace>,
+}
+
+/// What kubectl runs against: the cluster, the kubeconfig and the files of the machine.
+pub struct Env<'a> {
+    /// The API server.
+    pub cluster: &'a mut Cluster,
+    /// The kubeconfig (`kubectl config` commands change it).
+    pub kubeconfig: &'a mut Kubeconfig,
+    /// Files kubectl can read (`-f`, certificate paths), by absolute path.
+    pub files: &'a BTreeMap<String, String>,
+    /// The working directory, for relative paths.
+    pub cwd: &'a str,
+    /// Standard input (`-f -`).
+    pub stdin: Option<&'a str>,
+}
+
+const GLOBAL: &[Flag] = &[
+    flag("namespace", Some('n'), Arity::Value),
+    flag("context", None, Arity::Value),
+    flag("cluster", None, Arity::Value),
+    flag("user", None, Arity::Value),
+    flag("token", None, Arity::Value),
+    flag("as", None, Arity::Value),
+    flag("as-group", None, Arity::Value),
+    flag("as-uid", None, Arity::Value),
+    flag("kubeconfig", None, Arity::Value),
+    flag("v", Some('v'), Arity::Value),
+    flag("server", Some('s'), Arity::Value),
+    flag("request-timeout", None, Arity::Value),
+    flag("insecure-skip-tls-verify", None, Arity::Bool),
+    flag("match-server-version", None, Arity::Bool),
+    flag("warnings-as-errors", None, Arity::Bool),
+    flag("help", Some('h'), Arity::Bool),
+];
+
+const GET: &[Flag] = &[
+    flag("output", Some('o'), Arity::Value),
+    flag("selector", Some('l'), Arity::Value),
+    flag("all-namespaces", Some('A'), Arity::Bool),
+    flag("show-labels", None, Arity::Bool),
+    flag("no-headers", None, Arity::Bool),
+    flag("ignore-not-found", None, Arity::Bool),
+    flag("field-selector", None, Arity::Value),
+    flag("filename", Some('f'), Arity::Value),
+    flag("show-kind", None, Arity::Bool),
+];
+
+const CREATE: &[Flag] = &[
+    flag("filename", Some('f'), Arity::Value),
+    flag("dry-run", None, Arity::Optional),
+    flag("output", Some('o'), Arity::Value),
+    flag("save-config", None, Arity::Bool),
+    flag("validate", None, Arity::Optional),
+    flag("field-manager", None, Arity::Value),
+];
+
+const DELETE: &[Flag] = &[
+    flag("filename", Some('f'), Arity::Value),
+    flag("all", None, Arity::Bool),
+    flag("selector", Some('l'), Arity::Value),
+    flag("ignore-not-found", None, Arity::Bool),
+    flag("force", None, Arity::Bool),
+    flag("now", None, Arity::Bool),
+    flag("grace-period", None, Arity::Value),
+    flag("wait", None, Arity::Optional),
+    flag("dry-run", None, Arity::Optional),
+    flag("output", Some('o'), Arity::Value),
+    flag("all-namespaces", Some('A'), Arity::Bool),
+];
+
+const RUN: &[Flag] = &[
+    flag("image", None, Arity::Value),
+    flag("restart", None, Arity::Value),
+    flag("labels", Some('l'), Arity::Value),
+    flag("port", None, Arity::Value),
+    flag("env", None, Arity::Value),
+    flag("command", None, Arity::Bool),
+    flag("dry-run", None, Arity::Optional),
+    flag("output", Some('o'), Arity::Value),
+    flag("image-pull-policy", None, Arity::Value),
+];
+
+const CAN_I: &[Flag] = &[
+    flag("all-namespaces", Some('A'), Arity::Bool),
+    flag("subresource", None, Arity::Value),
+    flag("quiet", Some('q'), Arity::Bool),
+    flag("list", None, Arity::Bool),
+    flag("no-headers", None, Arity::Bool),
+];
+
+const WHOAMI: &[Flag] = &[flag("output", Some('o'), Arity::Value)];
+
+const CONFIG: &[Flag] = &[flag("output", Some('o'), Arity::Value)];
+
+/// Runs one kubectl command line (with or without the leading `kubectl`).
+pub fn run(env: &mut Env<'_>, line: &str) -> Outcome {
+    match args::split_words(line) {
+        Ok(words) => run_words(env, &words),
+        Err(e) => Outcome {
+            stderr: format!("error: {e}\n"),
+            exit_code: 1,
+            ..Default::default()
+        },
+    }
+}
+
+/// Runs kubectl with its arguments already split (as a shell would pass them).
+pub fn run_words(env: &mut Env<'_>, words: &[String]) -> Outcome {
+    let mut k = Kubectl {
+        env,
+        out: Outcome::default(),
+    };
+    let words: Vec<String> = match words.first().map(String::as_str) {
+        Some("kubectl" | "k") => words[1..].to_vec(),
+        _ => words.to_vec(),
+    };
+    k.dispatch(&words);
+    k.out
+}
+
+/// Finds the command words (`get`, `auth can-i`, …) among flags.
+fn command_words(words: &[String], depth: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() && out.len() < depth {
+        let w = &words[i];
+        i += 1;
+        if let Some(body) = w.strip_prefix("--") {
+            if !body.contains('=')
+                && GLOBAL
+                    .iter()
+                    .any(|f| f.long == body && f.arity == Arity::Value)
+            {
+                i += 1;
+            }
+        } else if w.len() == 2 && w.starts_with('-') {
+            let c = w.chars().nth(1);
+            if GLOBAL
+                .iter()
+                .any(|f| f.short == c && f.arity == Arity::Value)
+            {
+                i += 1;
+            }
+        } else if !w.starts_with('-') {
+            out.push(w.clone());
+        }
+    }
+    out
+}
+
+struct Kubectl<'e, 'a> {
+    env: &'e mut Env<'a>,
+    out: Outcome,
+}
+
+/// A command's parsed line: its flags plus the client configuration they select.
+struct Cmd {
+    p: Parsed,
+    cfg: ClientConfig,
+}
+
+impl Kubectl<'_, '_> {
+    fn err(&mut self, msg: &str) {
+        self.out.stderr.push_str(msg);
+        if !msg.ends_with('\n') {
+            self.out.stderr.push('\n');
+        }
+        self.out.exit_code = 1;
+    }
+
+    fn print(&mut self, text: &str) {
+        self.out.stdout.push_str(text);
+        if !text.ends_with('\n') {
+            self.out.stdout.push('\n');
+        }
+    }
+
+    fn minor(&self) -> u32 {
+        self.env.cluster.control_plane.minor
+    }
+
+    fn dispatch(&mut self, words: &[String]) {
+        let cmd = command_words(words, 2);
+        let first = cmd.first().map(String::as_str).unwrap_or("");
+        let second = cmd.get(1).map(String::as_str).unwrap_or("");
+        match (first, second) {
+            ("get", _) => self.with(words, GET, "get", Self::get),
+            ("create", _) => self.with(words, CREATE, "create", |k, c| k.create(c, false)),
+            ("apply", _) => self.with(words, CREATE, "apply", |k, c| k.create(c, true)),
+            ("delete", _) => self.with(words, DELETE, "delete", Self::delete),
+            ("run", _) => self.with(words, RUN, "run", Self::run_pod),
+            ("auth", "can-i") => self.with(words, CAN_I, "auth can-i", Self::can_i),
+            ("auth", "whoami") => self.with(words, WHOAMI, "auth whoami", Self::whoami),
+            ("auth", "") => self.err("error: Must specify a subcommand: can-i, reconcile, whoami\nSee 'kubectl auth -h' for help and examples"),
+            ("config", "current-context" | "get-contexts" | "use-context" | "use") => {
+                self.with(words, CONFIG, "config", Self::config)
+            }
+            ("version", _) => self.with(words, CONFIG, "version", Self::version),
+            ("", _) => self.err("error: a kubectl command is needed, e.g. `kubectl get pods`"),
+            (other, _) => self.err(&format!(
+                "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
+            )),
+        }
+    }
+
+    fn with(
+        &mut self,
+        words: &[String],
+        specs: &[Flag],
+        name: &str,
+        f: impl FnOnce(&mut Self, Cmd),
+    ) {
+        let all: Vec<Flag> = GLOBAL.iter().chain(specs.iter()).copied().collect();
+        let p = match args::parse(words, &all) {
+            Ok(p) => p,
+            Err(e) => {
+                return self.err(&format!(
+                    "error: {e}\nSee 'kubectl {name} --help' for usage."
+                ))
+            }
+        };
+        if p.get("kubeconfig").is_some() {
+            return self.err("error: --kubeconfig is not supported yet: kubegate uses the workspace's kubeconfig");
+        }
+        let overrides = Overrides {
+            context: p.get("context").map(str::to_string),
+            cluster: p.get("cluster").map(str::to_string),
+            user: p.get("user").map(str::to_string),
+            namespace: p.get("namespace").map(str::to_string),
+            token: p.get("token").map(str::to_string),
+            impersonate: p.get("as").map(str::to_string),
+            impersonate_groups: p.values("as-group"),
+            impersonate_uid: p.get("as-uid").map(str::to_string),
+        };
+        let cfg = match self.env.kubeconfig.resolve(&overrides) {
+            Ok(c) => c,
+            Err(e) => {
+                if name == "config" || name == "version" {
+                    ClientConfig::default()
+                } else {
+                    return self.err(&format!("Error in configuration: {e}"));
+                }
+            }
+        };
+        f(self, Cmd { p, cfg })
+    }
+
+    /// Sends one request as kubectl would, with the credentials of the client configuration.
+    fn send(
+        &mut self,
+        cfg: &ClientConfig,
+        method: &str,
+        url: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value), String> {
+        if cfg.server.is_empty() {
+            return Err("The connection to the server localhost:8080 was refused - did you specify the right host or port?".into());
+        }
+        let mut req = HttpRequest::new(method, url);
+        req.headers
+            .push(("Accept".into(), "application/json".into()));
+        req.headers.push((
+            "User-Agent".into(),
+            format!("kubectl/{KUBECTL_VERSION} (linux/amd64) kubernetes/f2c9d0a"),
+        ));
+        let auth = &cfg.auth;
+        let file = |path: &str| -> Option<String> {
+            let full = if path.starts_with('/') {
+                path.to_string()
+            } else {
+                format!("{}/{path}", self.env.cwd)
+            };
+            self.env.files.get(&full).cloned()
+        };
+        let b64 = |s: &str| {
+            base64::engine::general_purpose::STANDARD
+                .decode(s.trim())
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+        };
+        let cert = if !auth.client_certificate_data.is_empty() {
+            b64(&auth.client_certificate_data)
+        } else if !auth.client_certificate.is_empty() {
+            file(&auth.client_certificate)
+        } else {
+            None
+        };
+        req.client_cert_pem = cert;
+        let token = if !auth.token.is_empty() {
+            Some(auth.token.clone())
+        } else if !auth.token_file.is_empty() {
+            file(&auth.token_file).map(|t| t.trim().to_string())
+        } else {
+            None
+        };
+        if let Some(t) = token {
+            req.headers
+                .push(("Authorization".into(), format!("Bearer {t}")));
+        } else if !auth.username.is_empty() {
+            let basic = base64::engine::general_purpose::STANDARD
+                .encode(format!("{}:{}", auth.username, auth.password));
+            req.headers
+                .push(("Authorization".into(), format!("Basic {basic}")));
+        }
+        if !auth.impersonate.is_empty() {
+            req.headers
+                .push(("Impersonate-User".into(), auth.impersonate.clone()));
+        }
+        for g in &auth.impersonate_groups {
+            req.headers.push(("Impersonate-Group".into(), g.clone()));
+        }
+        if !auth.impersonate_uid.is_empty() {
+            req.headers
+                .push(("Impersonate-Uid".into(), auth.impersonate_uid.clone()));
+        }
+        if let Some(b) = body {
+            req.headers
+                .push(("Content-Type".into(), "application/json".into()));
+            req.body = Some(b.to_string());
+        }
+        let trace = self.env.cluster.handle(&req);
+        let result = (trace.response.code, trace.response.body.clone());
+        self.out.requests.push(trace);
+        Ok(result)
+    }
+
+    fn resolve_type(&mut self, typed: &str) -> Option<&'static ApiResource> {
+        let r = discovery::resolve(self.minor(), typed);
+        if r.is_none() {
+            self.err(&format!(
+                "error: the server doesn't have a resource type \"{typed}\""
+            ));
+        }
+        r
+    }
+
+    fn url(res: &ApiResource, ns: Option<&str>, name: Option<&str>) -> String {
+        let mut u = if res.group.is_empty() {
+            format!("/api/{}", res.version)
+        } else {
+            format!("/apis/{}/{}", res.group, res.version)
+        };
+        if let (true, Some(ns)) = (res.namespaced, ns) {
+            u.push_str(&format!("/namespaces/{ns}"));
+        }
+        u.push('/');
+        u.push_str(res.name);
+        if let Some(n) = name {
+            u.push('/');
+            u.push_str(n);
+        }
+        u
+    }
+
+    fn get(&mut self, c: Cmd) {
+        let args = &c.p.args[1..];
+        let Some(typed) = args.first() else {
+            return self.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
+        };
+        let (typed, inline_name) = match typed.split_once('/') {
+            Some((t, n)) => (t.to_string(), Some(n.to_string())),
+            None => (typed.clone(), None),
+        };
+        let Some(res) = self.resolve_type(&typed) else {
+            return;
+        };
+        let names: Vec<String> = inline_name
+            .into_iter()
+            .chain(args[1..].iter().cloned())
+            .collect();
+        let all_ns = c.p.is("all-namespaces");
+        let output = c.p.get("output").unwrap_or("").to_string();
+        let ns = if all_ns {
+            None
+        } else {
+            Some(c.cfg.namespace.as_str())
+        };
+        let mut items = Vec::new();
+        if names.is_empty() {
+            let mut url = Self::url(res, ns, None);
+            let mut query = Vec::new();
+            if let Some(sel) = c.p.get("selector") {
+                query.push(format!(
+                    "labelSelector={}",
+                    percent_encoding::utf8_percent_encode(sel, percent_encoding::NON_ALPHANUMERIC)
+                ));
+            }
+            query.push("limit=500".to_string());
+            url = format!("{url}?{}", query.join("&"));
+            match self.send(&c.cfg, "GET", &url, None) {
+                Ok((200, body)) => {
+                    items = body
+                        .get("items")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default()
+                }
+                Ok((_, status)) => return self.err(&printers::error_text(&status)),
+                Err(e) => return self.err(&e),
+            }
+            if items.is_empty() {
+                let msg = match (res.namespaced, all_ns) {
+                    (true, false) => {
+                        format!("No resources found in {} namespace.", c.cfg.namespace)
+                    }
+                    _ => "No resources found".to_string(),
+                };
+                self.out.stderr.push_str(&msg);
+                self.out.stderr.push('\n');
+                return;
+            }
+        } else {
+            let mut failed = false;
+            for n in &names {
+                match self.send(&c.cfg, "GET", &Self::url(res, ns, Some(n)), None) {
+                    Ok((200, body)) => items.push(body),
+                    Ok((404, _)) if c.p.is("ignore-not-found") => {}
+                    Ok((_, status)) => {
+                        self.err(&printers::error_text(&status));
+                        failed = true;
+                    }
+                    Err(e) => return self.err(&e),
+                }
+            }
+            if items.is_empty() {
+                return;
+            }
+            let single = names.len() == 1;
+            self.print_objects(res, &items, &output, single, all_ns && res.namespaced, &c);
+            if failed {
+                self.out.exit_code = 1;
+            }
+            return;
+        }
+        self.print_objects(res, &items, &output, false, all_ns && res.namespaced, &c);
+    }
+
+    fn print_objects(
+        &mut self,
+        res: &ApiResource,
+        items: &[Value],
+        output: &str,
+        single: bool,
+        with_ns: bool,
+        c: &Cmd,
+    ) {
+        let as_list = || json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
+        match output {
+            "yaml" => {
+                let v = if single { items[0].clone() } else { as_list() };
+                let text = yamlout::to_yaml(&v);
+                self.print(&text);
+            }
+            "json" => {
+                let v = if single { items[0].clone() } else { as_list() };
+                let text = yamlout::to_json(&v);
+                self.print(&text);
+            }
+            "name" => {
+                for o in items {
+                    let name = o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+                    let line = format!("{}/{name}", printers::kind_group(res));
+                    self.print(&line);
+                }
+            }
+            "" | "wide" => {
+                let mut t = printers::table(res, items, self.env.cluster.now, with_ns, output == "wide", c.p.is("show-labels"));
+                if c.p.is("no-headers") {
+                    t = t.split_once('\n').map(|(_, rest)| rest.to_string()).unwrap_or_default();
+                }
+                self.out.stdout.push_str(&t);
+            }
+            other => self.err(&format!(
+                "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
+            )),
+        }
+    }
+
+    /// Reads `-f` files (or stdin) into objects, with their source names.
+    fn read_manifests(&mut self, p: &Parsed) -> Option<Vec<(String, Value)>> {
+        let files = p.values("filename");
+        if files.is_empty() {
+            self.err("error: must specify one of -f and -k");
+            return None;
+        }
+        let mut out = Vec::new();
+        for f in files {
+            let text = if f == "-" {
+                match self.env.stdin {
+                    Some(t) => t.to_string(),
+                    None => {
+                        self.err("error: no objects passed to create");
+                        return None;
+                    }
+                }
+            } else {
+                let full = if f.starts_with('/') {
+                    f.clone()
+                } else {
+                    format!("{}/{f}", self.env.cwd)
+                };
+                match self.env.files.get(&full) {
+                    Some(t) => t.clone(),
+                    None => {
+                        self.err(&format!("error: the path \"{f}\" does not exist"));
+                        return None;
+                    }
+                }
+            };
+            let source = if f == "-" {
+                "STDIN".to_string()
+            } else {
+                f.clone()
+            };
+            match yaml::parse_stream(&text) {
+                Ok(docs) => {
+                    for d in docs.into_iter().filter(|d| !d.empty) {
+                        out.push((source.clone(), d.root.to_json()));
+                    }
+                }
+                Err(e) => {
+                    self.err(&format!(
+                        "error: error parsing {source}: error converting YAML to JSON: yaml: line {}: {}",
+                        e.pos.line, e.message
+                    ));
+                    return None;
+                }
+            }
+        }
+        if out.is_empty() {
+            self.err("error: no objects passed to create");
+            return None;
+        }
+        Some(out)
+    }
+
+    fn create(&mut self, c: Cmd, apply: bool) {
+        if !apply && c.p.args.len() > 1 {
+            let sub = c.p.args[1].clone();
+            return self.err(&format!(
+                "error: kubegate does not model `kubectl create {sub}` yet; use `kubectl create -f FILE`"
+            ));
+        }
+        let Some(objects) = self.read_manifests(&c.p) else {
+            return;
+        };
+        let dry_run = match c.p.get("dry-run") {
+            None | Some("none") => "",
+            Some("client") => "client",
+            Some("server") => "server",
+            Some("unset") => {
+                return self.err("error: --dry-run flag without a value was specified. A value must be set: \"none\", \"server\", or \"client\".");
+            }
+            Some(other) => return self.err(&format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".")),
+        };
+        let suffix = match dry_run {
+            "client" => " (dry run)",
+            "server" => " (server dry run)",
+            _ => "",
+        };
+        for (source, mut obj) in objects {
+            let api_version = obj
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let kind = obj
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let (group, version) = super::workspace::split_api_version(&api_version);
+            let res = discovery::by_kind(self.minor(), group, &kind).filter(|r| {
+                discovery::resources(self.minor())
+                    .any(|x| x.group == r.group && x.version == version)
+            });
+            let Some(res) = res else {
+                if kind.is_empty() {
+                    self.err(&format!("error: error validating \"{source}\": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false"));
+                } else {
+                    self.err(&format!("error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first",
+                        obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or(""),
+                        obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("")));
+                }
+                continue;
+            };
+            let name = obj
+                .pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let obj_ns = obj
+                .pointer("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let ns = if res.namespaced {
+                if !obj_ns.is_empty() {
+                    if c.cfg.namespace_explicit
+                        && c.p.get("namespace").is_some()
+                        && obj_ns != c.cfg.namespace
+                    {
+                        self.err(&format!("error: the namespace from the provided object \"{obj_ns}\" does not match the namespace \"{}\". You must pass '--namespace={obj_ns}' to perform this operation.", c.cfg.namespace));
+                        continue;
+                    }
+                    obj_ns
+                } else {
+                    c.cfg.namespace.clone()
+                }
+            } else {
+                String::new()
+            };
+            let shown = format!("{}/{name}", printers::kind_group(res));
+            if dry_run == "client" {
+                self.print(&format!("{shown} created{suffix}"));
+                continue;
+            }
+            if apply {
+                if res.namespaced {
+                    obj["metadata"]["namespace"] = json!(ns);
+                }
+                let last_applied = sorted_json(&obj);
+                let url = Self::url(res, Some(&ns), Some(&name));
+                match self.send(&c.cfg, "GET", &url, None) {
+                    Ok((200, current)) => {
+                        let current_last = current
+                            .pointer("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")
+                            .and_then(Value::as_str)
+                            .unwrap_or("");
+                        if current_last == format!("{last_applied}\n") {
+                            self.print(&format!("{shown} unchanged"));
+                        } else {
+                            self.err("error: kubegate does not model updates by `kubectl apply` yet (the object exists); delete it first");
+                        }
+                        continue;
+                    }
+                    Ok((404, _)) => {
+                        obj["metadata"]["annotations"]
+                            ["kubectl.kubernetes.io/last-applied-configuration"] =
+                            json!(format!("{last_applied}\n"));
+                    }
+                    Ok((_, status)) => {
+                        let mut status = status;
+                        let gvr = format!("{}/{}, Resource={}", res.group, res.version, res.name);
+                        let gvk = format!("{}/{}, Kind={}", res.group, res.version, res.kind);
+                        let msg = status
+                            .get("message")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string();
+                        status["message"] = json!(format!(
+                            "error when retrieving current configuration of:\nResource: \"{gvr}\", GroupVersionKind: \"{gvk}\"\nName: \"{name}\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": {msg}"
+                        ));
+                        self.err(&printers::error_text(&status));
+                        continue;
+                    }
+                    Err(e) => return self.err(&e),
+                }
+            }
+            let mut url = Self::url(res, Some(&ns), None);
+            url.push_str("?fieldManager=");
+            url.push_str(if apply {
+                "kubectl-client-side-apply"
+            } else {
+                "kubectl-create"
+            });
+            url.push_str("&fieldValidation=Strict");
+            if dry_run == "server" {
+                url.push_str("&dryRun=All");
+            }
+            match self.send(&c.cfg, "POST", &url, Some(&obj)) {
+                Ok((200 | 201, _)) => self.print(&format!("{shown} created{suffix}")),
+                Ok((_, mut status)) => {
+                    let msg = status
+                        .get("message")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    status["message"] = json!(format!("error when creating \"{source}\": {msg}"));
+                    self.err(&printers::error_text(&status));
+                }
+                Err(e) => return self.err(&e),
+            }
+        }
+    }
+
+    fn delete(&mut self, c: Cmd) {
+        let mut targets: Vec<(&'static ApiResource, String, String)> = Vec::new();
+        let ns_of = |res: &ApiResource, cfg: &ClientConfig| {
+            if res.namespaced {
+                cfg.namespace.clone()
+            } else {
+                String::new()
+            }
+        };
+        if !c.p.values("filename").is_empty() {
+            let Some(objects) = self.read_manifests(&c.p) else {
+                return;
+            };
+            for (_, obj) in objects {
+                let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+                let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+                let (group, _) = super::workspace::split_api_version(api_version);
+                let Some(res) = discovery::by_kind(self.minor(), group, kind) else {
+                    self.err(&format!("error: resource mapping not found for kind \"{kind}\" in version \"{api_version}\""));
+                    continue;
+                };
+                let name = obj
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let ns = obj
+                    .pointer("/metadata/namespace")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .filter(|n| !n.is_empty() && res.namespaced)
+                    .unwrap_or_else(|| ns_of(res, &c.cfg));
+                targets.push((res, ns, name));
+            }
+        } else {
+            let args = &c.p.args[1..];
+            let Some(typed) = args.first() else {
+                return self.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            };
+            let (typed, inline) = match typed.split_once('/') {
+                Some((t, n)) => (t.to_string(), Some(n.to_string())),
+                None => (typed.clone(), None),
+            };
+            let Some(res) = self.resolve_type(&typed) else {
+                return;
+            };
+            let names: Vec<String> = inline
+                .into_iter()
+                .chain(args[1..].iter().cloned())
+                .collect();
+            if names.is_empty() {
+                return self.err("error: resource(s) were provided, but no name was specified");
+            }
+            for n in names {
+                targets.push((res, ns_of(res, &c.cfg), n));
+            }
+        }
+        for (res, ns, name) in targets {
+            let url = Self::url(res, Some(&ns), Some(&name));
+            match self.send(&c.cfg, "DELETE", &url, Some(&json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"}))) {
+                Ok((200 | 202, _)) => {
+                    let line = if res.namespaced {
+                        format!("{} \"{name}\" deleted from {ns} namespace", printers::kind_group(res))
+                    } else {
+                        format!("{} \"{name}\" deleted", printers::kind_group(res))
+                    };
+                    self.print(&line);
+                }
+                Ok((404, _)) if c.p.is("ignore-not-found") => {}
+                Ok((_, status)) => self.err(&printers::error_text(&status)),
+                Err(e) => return self.err(&e),
+            }
+        }
+    }
+
+    fn run_pod(&mut self, c: Cmd) {
+        let Some(name) = c.p.args.get(1).cloned() else {
+            return self.err(
+                "error: NAME is required for run\nSee 'kubectl run -h' for help and examples",
+            );
+        };
+        let Some(image) = c.p.get("image").map(str::to_string) else {
+            return self.err("error: required flag(s) \"image\" not set");
+        };
+        let mut labels = serde_json::Map::new();
+        match c.p.get("labels") {
+            Some(l) => {
+                for pair in l.split(',') {
+                    if let Some((k, v)) = pair.split_once('=') {
+                        labels.insert(k.to_string(), json!(v));
+                    }
+                }
+            }
+            None => {
+                labels.insert("run".into(), json!(name));
+            }
+        }
+        let mut container = json!({"name": name, "image": image, "resources": {}});
+        let extra: Vec<String> = c.p.args[2..].to_vec();
+        if !extra.is_empty() {
+            container[if c.p.is("command") { "command" } else { "args" }] = json!(extra);
+        }
+        if let Some(p) = c.p.get("port") {
+            if let Ok(port) = p.parse::<u16>() {
+                container["ports"] = json!([{"containerPort": port}]);
+            }
+        }
+        let restart = c.p.get("restart").unwrap_or("Always").to_string();
+        let pod = json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"labels": labels, "name": name},
+            "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
+            "status": {}});
+        let dry = c.p.get("dry-run").unwrap_or("none").to_string();
+        if dry == "client" {
+            match c.p.get("output") {
+                Some("yaml") => {
+                    let t = yamlout::to_yaml(&pod);
+                    self.print(&t);
+                }
+                Some("json") => {
+                    let t = yamlout::to_json(&pod);
+                    self.print(&t);
+                }
+                _ => self.print(&format!("pod/{name} created (dry run)")),
+            }
+            return;
+        }
+        let url = format!(
+            "/api/v1/namespaces/{}/pods?fieldManager=kubectl-run",
+            c.cfg.namespace
+        );
+        match self.send(&c.cfg, "POST", &url, Some(&pod)) {
+            Ok((201 | 200, _)) => self.print(&format!("pod/{name} created")),
+            Ok((_, status)) => self.err(&printers::error_text(&status)),
+            Err(e) => self.err(&e),
+        }
+    }
+
+    fn can_i(&mut self, c: Cmd) {
+        let args: Vec<String> = c.p.args[2..].to_vec();
+        if c.p.is("list") {
+            return self.err("error: kubegate does not model `kubectl auth can-i --list` yet");
+        }
+        if args.len() < 2 {
+            return self.err("error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples");
+        }
+        let verb = args[0].clone();
+        let target = args[1].clone();
+        let ns = if c.p.is("all-namespaces") {
+            String::new()
+        } else {
+            c.cfg.namespace.clone()
+        };
+        let spec = if target.starts_with('/') {
+            json!({"nonResourceAttributes": {"path": target, "verb": verb}})
+        } else {
+            let (typed, name) = match target.split_once('/') {
+                Some((t, n)) => (t.to_string(), n.to_string()),
+                None => (target.clone(), args.get(2).cloned().unwrap_or_default()),
+            };
+            let (group, resource) = if typed == "*" {
+                ("*".to_string(), "*".to_string())
+            } else {
+                match discovery::resolve(self.minor(), &typed) {
+                    Some(r) => (r.group.to_string(), r.name.to_string()),
+                    None => {
+                        self.out.stderr.push_str(&format!(
+                            "Warning: the server doesn't have a resource type '{typed}'\n"
+                        ));
+                        let (res, grp) = typed
+                            .split_once('.')
+                            .map(|(r, g)| (r.to_string(), g.to_string()))
+                            .unwrap_or((typed.clone(), String::new()));
+                        (grp, res)
+                    }
+                }
+            };
+            let mut ra = serde_json::Map::new();
+            ra.insert("namespace".into(), json!(ns));
+            ra.insert("verb".into(), json!(verb));
+            ra.insert("group".into(), json!(group));
+            ra.insert("resource".into(), json!(resource));
+            if let Some(sub) = c.p.get("subresource") {
+                ra.insert("subresource".into(), json!(sub));
+            }
+            if !name.is_empty() {
+                ra.insert("name".into(), json!(name));
+            }
+            json!({"resourceAttributes": Value::Object(ra)})
+        };
+        let body = json!({"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1", "metadata": {"creationTimestamp": null}, "spec": spec, "status": {"allowed": false}});
+        match self.send(
+            &c.cfg,
+            "POST",
+            "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+            Some(&body),
+        ) {
+            Ok((201 | 200, review)) => {
+                let allowed = review.pointer("/status/allowed") == Some(&Value::Bool(true));
+                let quiet = c.p.is("quiet");
+                if allowed {
+                    if !quiet {
+                        self.print("yes");
+                    }
+                } else {
+                    let mut line = "no".to_string();
+                    for k in ["reason", "evaluationError"] {
+                        if let Some(r) = review
+                            .pointer(&format!("/status/{k}"))
+                            .and_then(Value::as_str)
+                            .filter(|r| !r.is_empty())
+                        {
+                            line.push_str(" - ");
+                            line.push_str(r);
+                        }
+                    }
+                    if !quiet {
+                        self.print(&line);
+                    }
+                    self.out.exit_code = 1;
+                }
+            }
+            Ok((_, status)) => self.err(&printers::error_text(&status)),
+            Err(e) => self.err(&e),
+        }
+    }
+
+    fn whoami(&mut self, c: Cmd) {
+        let body = json!({"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": {"creationTimestamp": null}, "status": {}});
+        match self.send(
+            &c.cfg,
+            "POST",
+            "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+            Some(&body),
+        ) {
+            Ok((201 | 200, review)) => match c.p.get("output") {
+                Some("json") => {
+                    let t = yamlout::to_json(&review);
+                    self.print(&t);
+                }
+                Some("yaml") => {
+                    let t = yamlout::to_yaml(&review);
+                    self.print(&t);
+                }
+                _ => {
+                    let info = review
+                        .pointer("/status/userInfo")
+                        .cloned()
+                        .unwrap_or(json!({}));
+                    let mut rows = vec![vec!["ATTRIBUTE".to_string(), "VALUE".to_string()]];
+                    rows.push(vec![
+                        "Username".into(),
+                        info.get("username")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .into(),
+                    ]);
+                    if let Some(uid) = info.get("uid").and_then(Value::as_str) {
+                        rows.push(vec!["UID".into(), uid.into()]);
+                    }
+                    let groups: Vec<&str> = info
+                        .get("groups")
+                        .and_then(Value::as_array)
+                        .map(|g| g.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    rows.push(vec!["Groups".into(), format!("[{}]", groups.join(" "))]);
+                    if let Some(extra) = info.get("extra").and_then(Value::as_object) {
+                        for (k, v) in extra {
+                            let vals: Vec<&str> = v
+                                .as_array()
+                                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                                .unwrap_or_default();
+                            rows.push(vec![format!("Extra: {k}"), format!("[{}]", vals.join(" "))]);
+                        }
+                    }
+                    let t = printers::tabulate(&rows);
+                    self.out.stdout.push_str(&t);
+                }
+            },
+            Ok((_, status)) => self.err(&printers::error_text(&status)),
+            Err(e) => self.err(&e),
+        }
+    }
+
+    fn config(&mut self, c: Cmd) {
+        let sub = c.p.args.get(1).cloned().unwrap_or_default();
+        let kc = &mut *self.env.kubeconfig;
+        match sub.as_str() {
+            "current-context" => {
+                if kc.current_context.is_empty() {
+                    self.err("error: current-context is not set");
+                } else {
+                    let cc = kc.current_context.clone();
+                    self.print(&cc);
+                }
+            }
+            "use-context" | "use" => {
+                let Some(name) = c.p.args.get(2).cloned() else {
+                    return self.err("error: Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples");
+                };
+                if kc.context(&name).is_none() {
+                    return self.err(&format!(
+                        "error: no context exists with the name: \"{name}\""
+                    ));
+                }
+                kc.current_context = name.clone();
+                self.print(&format!("Switched to context \"{name}\"."));
+            }
+            _ => {
+                let mut names: Vec<(String, String, String, String)> = kc
+                    .contexts
+                    .iter()
+                    .map(|x| {
+                        (
+                            x.name.clone(),
+                            x.context.cluster.clone(),
+                            x.context.user.clone(),
+                            x.context.namespace.clone(),
+                        )
+                    })
+                    .collect();
+                names.sort();
+                if let Some(only) = c.p.args.get(2) {
+                    names.retain(|n| &n.0 == only);
+                    if names.is_empty() {
+                        return self.err(&format!("error: context {only} not found"));
+                    }
+                }
+                if c.p.get("output") == Some("name") {
+                    for n in names {
+                        self.print(&n.0);
+                    }
+                    return;
+                }
+                let current = kc.current_context.clone();
+                let mut rows = vec![vec![
+                    "CURRENT".to_string(),
+                    "NAME".into(),
+                    "CLUSTER".into(),
+                    "AUTHINFO".into(),
+                    "NAMESPACE".into(),
+                ]];
+                for (n, cl, u, ns) in names {
+                    rows.push(vec![
+                        if n == current {
+                            "*".into()
+                        } else {
+                            String::new()
+                        },
+                        n,
+                        cl,
+                        u,
+                        ns,
+                    ]);
+                }
+                let t = printers::tabulate(&rows);
+                self.out.stdout.push_str(&t);
+            }
+        }
+    }
+
+    fn version(&mut self, c: Cmd) {
+        let minor = self.minor();
+        self.print(&format!(
+            "Client Version: {KUBECTL_VERSION}\nKustomize Version: v5.7.1"
+        ));
+        match self.send(&c.cfg, "GET", "/version", None) {
+            Ok((200, _)) => self.print(&format!("Server Version: v1.{minor}.0")),
+            Ok((_, status)) => self.err(&printers::error_text(&status)),
+            Err(e) => self.err(&e),
+        }
+    }
+}
+
+/// JSON with object keys sorted, as Go marshals a map (kubectl's last-applied annotation).
+pub fn sorted_json(v: &Value) -> String {
+    fn sort(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                let mut out = serde_json::Map::new();
+                for k in keys {
+                    out.insert(k.clone(), sort(&m[k]));
+                }
+                Value::Object(out)
+            }
+            Value::Array(a) => Value::Array(a.iter().map(sort).collect()),
+            other => other.clone(),
+        }
+    }
+    sort(v).to_string()
+}

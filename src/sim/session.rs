@@ -1,0 +1,125 @@
+//! A session: one workspace booted into a cluster, and the kubectl commands and raw requests
+//! run against it in order. The UI and the CLI both drive the engine through this.
+//! See <https://kubernetes.io/docs/reference/kubectl/>.
+
+use super::cluster::Cluster;
+use super::http::HttpRequest;
+use super::kubeconfig::Kubeconfig;
+use super::kubectl::{self, Env, Outcome};
+use super::trace::RequestTrace;
+use super::workspace::{self, Diagnostic};
+
+/// kubectl's working directory on the simulated control-plane node.
+pub const HOME: &str = "/root";
+
+/// A booted workspace.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The cluster.
+    pub cluster: Cluster,
+    /// kubectl's kubeconfig (changed by `kubectl config`).
+    pub kubeconfig: Kubeconfig,
+    /// Warnings from parsing and booting.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Session {
+    /// Parses and boots a workspace; errors come back with every diagnostic.
+    pub fn new(text: &str) -> Result<Session, Vec<Diagnostic>> {
+        let parsed = workspace::parse(text);
+        let Some(ws) = parsed.workspace else {
+            return Err(parsed.diagnostics);
+        };
+        let mut warnings = parsed.diagnostics;
+        match Cluster::boot(&ws) {
+            Ok((cluster, boot_diags)) => {
+                warnings.extend(boot_diags);
+                warnings.sort_by_key(|d| d.pos);
+                Ok(Session {
+                    cluster,
+                    kubeconfig: ws.kubeconfig,
+                    warnings,
+                })
+            }
+            Err(mut diags) => {
+                diags.extend(warnings);
+                diags.sort_by_key(|d| d.pos);
+                Err(diags)
+            }
+        }
+    }
+
+    /// Runs one kubectl command line.
+    pub fn kubectl(&mut self, line: &str, stdin: Option<&str>) -> Outcome {
+        let files = self.cluster.control_plane.files.clone();
+        let mut env = Env {
+            cluster: &mut self.cluster,
+            kubeconfig: &mut self.kubeconfig,
+            files: &files,
+            cwd: HOME,
+            stdin,
+        };
+        kubectl::run(&mut env, line)
+    }
+
+    /// Runs kubectl with arguments already split by a shell.
+    pub fn kubectl_words(&mut self, words: &[String], stdin: Option<&str>) -> Outcome {
+        let files = self.cluster.control_plane.files.clone();
+        let mut env = Env {
+            cluster: &mut self.cluster,
+            kubeconfig: &mut self.kubeconfig,
+            files: &files,
+            cwd: HOME,
+            stdin,
+        };
+        kubectl::run_words(&mut env, words)
+    }
+
+    /// Runs a script: one kubectl command line per line, in order. Blank lines and `#` comments
+    /// are skipped; `<<EOF` here-documents feed the following lines to the command's stdin.
+    pub fn script(&mut self, text: &str) -> Vec<(String, Outcome)> {
+        let mut results = Vec::new();
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            let trimmed = line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let (command, stdin) = match split_heredoc(trimmed) {
+                Some((cmd, marker)) => {
+                    let mut body = String::new();
+                    for l in lines.by_ref() {
+                        if l.trim() == marker {
+                            break;
+                        }
+                        body.push_str(l);
+                        body.push('\n');
+                    }
+                    (cmd, Some(body))
+                }
+                None => (trimmed.to_string(), None),
+            };
+            let outcome = self.kubectl(&command, stdin.as_deref());
+            results.push((command, outcome));
+        }
+        results
+    }
+
+    /// Sends one raw HTTP request.
+    pub fn request(&mut self, req: &HttpRequest) -> RequestTrace {
+        self.cluster.handle(req)
+    }
+}
+
+/// Splits `cmd <<EOF` (or `<<'EOF'`, `<<"EOF"`) into the command and the end marker.
+pub fn split_heredoc(line: &str) -> Option<(String, String)> {
+    let (cmd, rest) = line.rsplit_once("<<")?;
+    let marker = rest
+        .trim()
+        .trim_start_matches('-')
+        .trim_matches(|c| c == '\'' || c == '"');
+    if marker.is_empty() || marker.contains(char::is_whitespace) {
+        return None;
+    }
+    Some((cmd.trim().to_string(), marker.to_string()))
+}
