@@ -5,5 +5,4 @@
 
 pub mod sim;
 
-#[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -36,13 +36,8 @@ pub struct Cluster {
     pub now: Instant,
 }
 
-fn meta(name: &str, ns: Option<&str>, created: Instant) -> Value {
-    let mut m = json!({"name": name});
-    if let Some(ns) = ns {
-        m["namespace"] = json!(ns);
-    }
-    let _ = created;
-    m
+fn meta(name: &str, ns: &str) -> Value {
+    json!({"name": name, "namespace": ns})
 }
 
 impl Cluster {
@@ -72,7 +67,7 @@ impl Cluster {
             let _ = store.create(
                 "",
                 "serviceaccounts",
-                json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta("default", Some(ns), init)}),
+                json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta("default", ns)}),
                 init,
             );
             let _ = store.create(
@@ -145,6 +140,9 @@ impl Cluster {
                 let _ = store.delete(&obj.group, &obj.resource, ns, name);
             }
             let mut value = obj.value.clone();
+            if let Some(res) = discovery::by_resource(minor, &obj.group, &obj.resource) {
+                super::defaults::apply(&mut value, res);
+            }
             if obj.resource == "namespaces" && value.pointer("/status/phase").is_none() {
                 value["status"] = json!({"phase": "Active"});
                 value["spec"] = json!({"finalizers": ["kubernetes"]});

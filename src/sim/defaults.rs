@@ -56,12 +56,13 @@ fn pod(obj: &mut Value) {
     set_if_missing(spec, "schedulerName", json!("default-scheduler"));
     set_if_missing(spec, "securityContext", json!({}));
     set_if_missing(spec, "terminationGracePeriodSeconds", json!(30));
-    let n = spec
-        .get("containers")
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
-    obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
-    let _ = n;
+    // No scheduler or kubelet runs in the simulation: a new pod stays Pending.
+    if obj
+        .get("status")
+        .is_none_or(|st| st.as_object().is_none_or(|m| m.is_empty()))
+    {
+        obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
+    }
 }
 
 #[cfg(test)]

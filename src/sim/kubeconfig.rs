@@ -338,11 +338,11 @@ impl Kubeconfig {
             });
         }
         let mut auth = self.user(&user_name).cloned().unwrap_or_default();
+        // `--token` is merged over the user's credentials (client certificates stay, and a
+        // verified certificate then still wins on the server), as clientcmd's overrides do.
         if let Some(t) = &o.token {
-            auth = AuthInfo {
-                token: t.clone(),
-                ..Default::default()
-            };
+            auth.token = t.clone();
+            auth.token_file.clear();
         }
         if let Some(a) = &o.impersonate {
             auth.impersonate = a.clone();

@@ -372,6 +372,18 @@ impl Cluster {
         else {
             return Err(ApiError::page_not_found());
         };
+        // RequestInfo gives a Namespace object its own name as namespace; storage keys
+        // cluster-scoped objects without one.
+        let scoped;
+        let info = if res.namespaced {
+            info
+        } else {
+            scoped = RequestInfo {
+                namespace: String::new(),
+                ..info.clone()
+            };
+            &scoped
+        };
         if !info.subresource.is_empty() {
             return Err(ApiError::method_not_supported(
                 &info.api_group,

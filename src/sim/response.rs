@@ -14,7 +14,7 @@ pub struct ApiError {
     /// `Status.message`.
     pub message: String,
     /// `Status.details`, already shaped (may be empty).
-    pub details: Map<String, Value>,
+    pub details: Box<Map<String, Value>>,
 }
 
 /// The `resource[.group]` prefix upstream uses in messages.
@@ -51,7 +51,7 @@ impl ApiError {
         m.insert("message".into(), json!(self.message));
         m.insert("reason".into(), json!(self.reason));
         if !self.details.is_empty() || self.code == 403 {
-            m.insert("details".into(), Value::Object(self.details.clone()));
+            m.insert("details".into(), Value::Object((*self.details).clone()));
         }
         m.insert("code".into(), json!(self.code));
         Value::Object(m)
@@ -63,7 +63,7 @@ impl ApiError {
             code: 401,
             reason: "Unauthorized".into(),
             message: "Unauthorized".into(),
-            details: Map::new(),
+            details: Box::default(),
         }
     }
 
@@ -83,7 +83,7 @@ impl ApiError {
             code: 403,
             reason: "Forbidden".into(),
             message,
-            details: details(name, group, resource),
+            details: Box::new(details(name, group, resource)),
         }
     }
 
@@ -93,7 +93,7 @@ impl ApiError {
             code: 404,
             reason: "NotFound".into(),
             message: format!("{} \"{name}\" not found", qualified(group, resource)),
-            details: details(name, group, resource),
+            details: Box::new(details(name, group, resource)),
         }
     }
 
@@ -103,7 +103,7 @@ impl ApiError {
             code: 409,
             reason: "AlreadyExists".into(),
             message: format!("{} \"{name}\" already exists", qualified(group, resource)),
-            details: details(name, group, resource),
+            details: Box::new(details(name, group, resource)),
         }
     }
 
@@ -116,7 +116,7 @@ impl ApiError {
                 "Operation cannot be fulfilled on {} \"{name}\": {why}",
                 qualified(group, resource)
             ),
-            details: details(name, group, resource),
+            details: Box::new(details(name, group, resource)),
         }
     }
 
@@ -126,7 +126,7 @@ impl ApiError {
             code: 400,
             reason: "BadRequest".into(),
             message: message.into(),
-            details: Map::new(),
+            details: Box::default(),
         }
     }
 
@@ -136,7 +136,7 @@ impl ApiError {
             code: 404,
             reason: "NotFound".into(),
             message: "the server could not find the requested resource".into(),
-            details: Map::new(),
+            details: Box::default(),
         }
     }
 
@@ -149,7 +149,7 @@ impl ApiError {
                 "{action} is not supported on resources of kind \"{}\"",
                 qualified(group, resource)
             ),
-            details: details("", group, resource),
+            details: Box::new(details("", group, resource)),
         }
     }
 
@@ -162,7 +162,7 @@ impl ApiError {
             details: {
                 let mut d = Map::new();
                 d.insert("causes".into(), json!([{ "message": message }]));
-                d
+                Box::new(d)
             },
         }
     }
@@ -191,7 +191,7 @@ impl ApiError {
             code: 422,
             reason: "Invalid".into(),
             message: format!("{kind} \"{name}\" is invalid: {joined}"),
-            details: d,
+            details: Box::new(d),
         }
     }
 }

@@ -110,7 +110,7 @@ pub struct StageRecord {
     /// Every plugin consulted, in order.
     pub steps: Vec<Step>,
     /// Stage-specific facts worth showing (credential sent, object before/after, …).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "pairs_as_map")]
     pub details: Vec<(String, String)>,
 }
 
@@ -147,6 +147,16 @@ impl StageRecord {
         self.decision = decision;
         self.reason = reason.into();
     }
+}
+
+/// Writes `(key, value)` pairs as one JSON object, keeping their order.
+fn pairs_as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
 }
 
 /// The HTTP response the server sent.

@@ -16,6 +16,14 @@ or kubectl's stderr when it failed.
 
 With --rust it prints instead one Rust unit test per case, in the form the
 tests module of src/sim/yamlout.rs uses: `check(INPUT, YAML, JSON)`.
+
+To re-record a test, save the first string of its check(...) as NAME.json
+(the test is oracle_NAME) and run the script on it with --rust.
+
+With --whoami each CASE.json is instead the SelfSubjectReview the stub returns
+to `kubectl auth whoami`, whose `-o json` shows how kubectl prints a typed
+object (struct field order, not sorted); --rust then emits
+`check_in_order(INPUT, YAML, JSON)`.
 """
 import argparse
 import http.server
@@ -30,7 +38,14 @@ import threading
 DISCOVERY = {
     "/api": {"kind": "APIVersions", "versions": ["v1"],
              "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]},
-    "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": []},
+    "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+        {"name": "authentication.k8s.io",
+         "versions": [{"groupVersion": "authentication.k8s.io/v1", "version": "v1"}],
+         "preferredVersion": {"groupVersion": "authentication.k8s.io/v1", "version": "v1"}}]},
+    "/apis/authentication.k8s.io/v1": {
+        "kind": "APIResourceList", "groupVersion": "authentication.k8s.io/v1", "resources": [
+            {"name": "selfsubjectreviews", "singularName": "selfsubjectreview", "namespaced": False,
+             "kind": "SelfSubjectReview", "verbs": ["create"]}]},
     "/api/v1": {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
         {"name": "configmaps", "singularName": "configmap", "namespaced": True, "kind": "ConfigMap",
          "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["cm"]},
@@ -40,6 +55,7 @@ DISCOVERY = {
 }
 
 BODIES = {}  # request path -> raw bytes
+REVIEW = {}  # "body" -> raw bytes answered to POST selfsubjectreviews
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -59,6 +75,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
             return
         self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):  # noqa: N802 (http.server naming)
+        # kubectl sends the review as protobuf; the stub ignores it and answers JSON.
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        body = REVIEW.get("body", b"{}")
+        self.send_response(201)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -105,8 +131,8 @@ def rust_literal(text, indent):
     return "concat!(\n" + "\n".join(parts) + "\n" + " " * indent + ")"
 
 
-def rust_test(name, source, result):
-    lines = [f"    #[test]", f"    fn oracle_{name}() {{", "        check("]
+def rust_test(name, source, result, checker):
+    lines = ["    #[test]", f"    fn oracle_{name}() {{", f"        {checker}("]
     lines.append("            " + rust_literal(source.rstrip("\n"), 12) + ",")
     for fmt in ("yaml", "json"):
         if isinstance(result[fmt], dict):
@@ -120,6 +146,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kubectl", default="/tmp/kvenv/bin/kubectl")
     ap.add_argument("--rust", action="store_true", help="print Rust unit tests")
+    ap.add_argument("--whoami", action="store_true",
+                    help="cases are SelfSubjectReviews printed by `kubectl auth whoami`")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
 
@@ -153,11 +181,16 @@ current-context: stub
 """)
         env = dict(os.environ, KUBECONFIG=kubeconfig, HOME=tmp)
         out = {}
-        for name in names:
+        for case, name in zip(args.cases, names):
             out[name] = {}
+            if args.whoami:
+                REVIEW["body"] = pathlib.Path(case).read_bytes()
+                command = ["auth", "whoami"]
+            else:
+                command = ["get", "configmap", name]
             for fmt in ("yaml", "json"):
                 p = subprocess.run([args.kubectl, "--cache-dir", os.path.join(tmp, "cache"),
-                                    "get", "configmap", name, "-o", fmt],
+                                    *command, "-o", fmt],
                                    env=env, capture_output=True)
                 if p.returncode != 0:
                     out[name][fmt] = {"error": p.stderr.decode("utf-8", "replace")}
@@ -165,7 +198,8 @@ current-context: stub
                     out[name][fmt] = p.stdout.decode("utf-8")
         if args.rust:
             for case, name in zip(args.cases, names):
-                print(rust_test(name, pathlib.Path(case).read_text(), out[name]))
+                print(rust_test(name, pathlib.Path(case).read_text(), out[name],
+                                "check_in_order" if args.whoami else "check"))
         else:
             json.dump(out, sys.stdout, indent=1, ensure_ascii=False)
             sys.stdout.write("\n")

@@ -6,7 +6,7 @@ use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::Verifier;
 use rsa::RsaPublicKey;
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 use x509_cert::der::{Decode, DecodePem, Encode};
 use x509_cert::Certificate;
 
@@ -186,9 +186,21 @@ impl ClientCa {
         if facts.common_name.is_empty() {
             return Ok(None);
         }
+        // Newer servers identify the credential by the certificate's SHA-256.
+        let der = cert.to_der().map_err(|e| e.to_string())?;
+        let digest: String = Sha256::digest(&der)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let mut extra = std::collections::BTreeMap::new();
+        extra.insert(
+            "authentication.kubernetes.io/credential-id".to_string(),
+            vec![format!("X509SHA256={digest}")],
+        );
         Ok(Some(UserInfo {
             username: facts.common_name,
             groups: facts.organizations,
+            extra,
             ..Default::default()
         }))
     }

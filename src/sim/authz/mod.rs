@@ -189,7 +189,14 @@ pub fn authorize(
             (Mode::Abac | Mode::Webhook, _, _) => {
                 "not modelled yet in this version of kubegate: treated as no opinion".to_string()
             }
-            (_, _, true) if decision == Decision::NoOpinion => "no matching rule".to_string(),
+            (Mode::Node, Decision::NoOpinion, true) => {
+                "not a node: the user is not system:node:<name> in group system:nodes".to_string()
+            }
+            (Mode::Rbac, Decision::NoOpinion, true) => {
+                "no RoleBinding or ClusterRoleBinding grants this to the user or their groups"
+                    .to_string()
+            }
+            (Mode::AlwaysAllow, Decision::Allow, true) => "allows every request".to_string(),
             _ => reason.clone(),
         };
         step(mode.name(), decision, &shown);

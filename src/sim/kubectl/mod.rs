@@ -234,9 +234,19 @@ impl Kubectl<'_, '_> {
             }
             ("version", _) => self.with(words, CONFIG, "version", Self::version),
             ("", _) => self.err("error: a kubectl command is needed, e.g. `kubectl get pods`"),
-            (other, _) => self.err(&format!(
-                "error: unknown command \"{other}\" for \"kubectl\"\nRun 'kubectl --help' for usage."
-            )),
+            (other, _) => {
+                let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
+                let close = suggestions(other);
+                if !close.is_empty() {
+                    msg.push_str("\n\nDid you mean this?\n");
+                    for c in close {
+                        msg.push('\t');
+                        msg.push_str(c);
+                        msg.push('\n');
+                    }
+                }
+                self.err(&msg)
+            }
         }
     }
 
@@ -865,7 +875,7 @@ impl Kubectl<'_, '_> {
             return self.err("error: kubegate does not model `kubectl auth can-i --list` yet");
         }
         if args.len() < 2 {
-            return self.err("error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples");
+            return self.err("error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples.");
         }
         let verb = args[0].clone();
         let target = args[1].clone();
@@ -958,7 +968,8 @@ impl Kubectl<'_, '_> {
         ) {
             Ok((201 | 200, review)) => match c.p.get("output") {
                 Some("json") => {
-                    let t = yamlout::to_json(&review);
+                    // A typed object: kubectl prints it in struct field order.
+                    let t = yamlout::to_json_in_order(&review);
                     self.print(&t);
                 }
                 Some("yaml") => {
@@ -1093,6 +1104,79 @@ impl Kubectl<'_, '_> {
             Err(e) => self.err(&e),
         }
     }
+}
+
+/// kubectl's commands in the order it registers them (cobra suggests in this order).
+const COMMANDS: &[&str] = &[
+    "create",
+    "expose",
+    "run",
+    "set",
+    "explain",
+    "get",
+    "edit",
+    "delete",
+    "rollout",
+    "scale",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "top",
+    "cordon",
+    "uncordon",
+    "drain",
+    "taint",
+    "describe",
+    "logs",
+    "attach",
+    "exec",
+    "port-forward",
+    "proxy",
+    "cp",
+    "auth",
+    "debug",
+    "events",
+    "diff",
+    "apply",
+    "patch",
+    "replace",
+    "wait",
+    "kustomize",
+    "label",
+    "annotate",
+    "completion",
+    "alpha",
+    "api-resources",
+    "api-versions",
+    "config",
+    "plugin",
+    "version",
+    "options",
+    "help",
+];
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// cobra's suggestions: commands within edit distance 2, or starting with what was typed.
+fn suggestions(typed: &str) -> Vec<&'static str> {
+    let t = typed.to_lowercase();
+    COMMANDS
+        .iter()
+        .copied()
+        .filter(|c| levenshtein(&t, c) <= 2 || c.starts_with(&t))
+        .collect()
 }
 
 /// JSON with object keys sorted, as Go marshals a map (kubectl's last-applied annotation).

@@ -7,6 +7,9 @@ use serde_json::Value;
 use crate::sim::clock::{human_duration, parse_rfc3339, Instant};
 use crate::sim::discovery::ApiResource;
 
+/// Computes the cells after NAME for one object.
+type RowFn<'a> = Box<dyn Fn(&Value) -> Vec<String> + 'a>;
+
 /// Aligns rows as kubectl's tabwriter does (min width 6, padding 3; the last column unpadded).
 pub fn tabulate(rows: &[Vec<String>]) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
@@ -76,7 +79,7 @@ pub fn table(
     wide: bool,
     show_labels: bool,
 ) -> String {
-    let (mut header, row_of): (Vec<&str>, Box<dyn Fn(&Value) -> Vec<String>>) =
+    let (mut header, row_of): (Vec<&str>, RowFn<'_>) =
         match (res.group, res.name) {
             ("", "pods") => (
                 if wide {

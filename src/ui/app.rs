@@ -1,0 +1,169 @@
+//! The page: the workspace editor on the left; the request bar, the stage timeline, the selected
+//! stage and kubectl's output on the right. One reducer holds the state.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::detail::StageDetail;
+use super::editor::Editor;
+use super::output::Output;
+use super::state::{Action, AppState, DEFAULT_COMMAND, DEFAULT_WORKSPACE};
+use super::storage;
+use super::timeline::Timeline;
+
+/// The reducer's state: [`AppState`] behind an `Rc` for Yew.
+#[derive(Clone)]
+pub struct Store(pub AppState);
+
+impl PartialEq for Store {
+    fn eq(&self, other: &Self) -> bool {
+        // Every action produces a new state; compare by what is shown.
+        self.0.workspace == other.0.workspace
+            && self.0.command == other.0.command
+            && self.0.runs == other.0.runs
+            && self.0.cursor == other.0.cursor
+            && self.0.request == other.0.request
+    }
+}
+
+impl Reducible for Store {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = self.0.clone();
+        next.apply(action);
+        Rc::new(Store(next))
+    }
+}
+
+/// The root component.
+#[function_component(App)]
+pub fn app() -> Html {
+    let store = use_reducer(|| {
+        let workspace = storage::load_workspace().unwrap_or_else(|| DEFAULT_WORKSPACE.to_string());
+        let command = storage::load_command().unwrap_or_else(|| DEFAULT_COMMAND.to_string());
+        Store(AppState::new(workspace, command))
+    });
+    let state = &store.0;
+
+    let on_workspace = {
+        let store = store.clone();
+        Callback::from(move |text: String| {
+            storage::save_workspace(&text);
+            store.dispatch(Action::EditWorkspace(text));
+        })
+    };
+    let on_command = {
+        let store = store.clone();
+        Callback::from(move |text: String| {
+            storage::save_command(&text);
+            store.dispatch(Action::EditCommand(text));
+        })
+    };
+    let act = |a: Action| {
+        let store = store.clone();
+        Callback::from(move |_| store.dispatch(a.clone()))
+    };
+    let on_select = {
+        let store = store.clone();
+        Callback::from(move |i: usize| store.dispatch(Action::Select(i)))
+    };
+    let on_select_request = {
+        let store = store.clone();
+        Callback::from(move |i: usize| store.dispatch(Action::SelectRequest(i)))
+    };
+    let on_keydown = {
+        let store = store.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && !e.shift_key() {
+                e.prevent_default();
+                store.dispatch(Action::Send);
+            }
+        })
+    };
+    let on_input = {
+        let on_command = on_command.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_command.emit(input.value());
+        })
+    };
+
+    let request = state.current_request().cloned();
+    let runs = state.runs.len();
+    html! {
+        <>
+        <header class="topbar">
+            <h1>{ "kubegate" }</h1>
+            <p class="tagline">{ "Step a kubectl command through kube-apiserver: authentication → authorization → admission → storage. Offline: nothing leaves this page." }</p>
+        </header>
+        <main class="layout">
+            <section class="workspace-pane" aria-label="Workspace">
+                <Editor text={state.workspace.clone()} diagnostics={state.diagnostics.clone()} onchange={on_workspace} />
+                <div class="editor-actions">
+                    <button id="reset-workspace" onclick={act(Action::ResetWorkspace)}>{ "Default workspace" }</button>
+                    <button id="reset-cluster" onclick={act(Action::ResetCluster)}>{ "Re-boot cluster" }</button>
+                    <span class="muted">{ format!("{runs} command(s) since the cluster booted") }</span>
+                </div>
+            </section>
+            <section class="request-pane" aria-label="Request">
+                <div class="request-bar">
+                    <label for="command" class="visually-hidden">{ "kubectl command" }</label>
+                    <input id="command" type="text" spellcheck="false" autocomplete="off"
+                        value={state.command.clone()} oninput={on_input} onkeydown={on_keydown} />
+                    <button id="send" onclick={act(Action::Send)}>{ "Send" }</button>
+                </div>
+                if let Some(run) = state.last_run() {
+                    if run.outcome.requests.len() > 1 {
+                        <RequestPicker requests={run.outcome.requests.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>()}
+                            selected={state.request} onselect={on_select_request} />
+                    }
+                }
+                if let Some(req) = request.clone() {
+                    <p class="request-line"><code>{ format!("{} {}", req.method, req.path) }</code></p>
+                    <Timeline stages={req.stages.clone()} code={req.response.code} cursor={state.cursor} onselect={on_select} />
+                } else {
+                    <ol id="timeline" class="timeline empty"></ol>
+                    <p class="hint">{ if state.runs.is_empty() { "Press Enter (or Send) to run the command against the workspace's cluster." } else { "That command sent no request to the API server." } }</p>
+                }
+                <div class="stepper">
+                    <button id="prev" onclick={act(Action::Prev)} disabled={state.cursor == 0 || request.is_none()}>{ "Previous" }</button>
+                    <span class="muted">{ if request.is_some() { format!("step {} of {}", state.cursor + 1, state.steps()) } else { String::new() } }</span>
+                    <button id="next" onclick={act(Action::Next)} disabled={state.cursor + 1 >= state.steps()}>{ "Next" }</button>
+                </div>
+                if let Some(req) = request.clone() {
+                    <StageDetail request={req} cursor={state.cursor} />
+                }
+                <Output run={state.last_run().cloned()} />
+            </section>
+        </main>
+        </>
+    }
+}
+
+/// Properties of [`RequestPicker`].
+#[derive(Properties, PartialEq)]
+pub struct RequestPickerProps {
+    /// `METHOD path` of each request.
+    pub requests: Vec<String>,
+    /// The one shown.
+    pub selected: usize,
+    /// Called with the index picked.
+    pub onselect: Callback<usize>,
+}
+
+/// Tabs for commands that send more than one request (e.g. apply: GET, then POST).
+#[function_component(RequestPicker)]
+pub fn request_picker(props: &RequestPickerProps) -> Html {
+    html! {
+        <div class="request-picker" role="tablist">
+            { for props.requests.iter().enumerate().map(|(i, r)| {
+                let onselect = props.onselect.clone();
+                html! {
+                    <button role="tab" class={classes!("request-tab", (i == props.selected).then_some("current"))}
+                        onclick={Callback::from(move |_| onselect.emit(i))}>{ format!("{}. {r}", i + 1) }</button>
+                }
+            }) }
+        </div>
+    }
+}

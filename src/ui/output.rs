@@ -1,0 +1,32 @@
+//! kubectl's output for the newest command, as a terminal shows it: stdout, then stderr in its
+//! own colour, and the exit code.
+
+use yew::prelude::*;
+
+use super::state::Run;
+
+/// Properties of [`Output`].
+#[derive(Properties, PartialEq)]
+pub struct OutputProps {
+    /// The newest run, if any.
+    pub run: Option<Run>,
+}
+
+/// The terminal pane.
+#[function_component(Output)]
+pub fn output(props: &OutputProps) -> Html {
+    let Some(run) = &props.run else {
+        return html! {
+            <div class="terminal">
+                <pre id="output" class="output"></pre>
+                <p class="exit">{ "exit code " }<span id="exit-code"></span></p>
+            </div>
+        };
+    };
+    html! {
+        <div class="terminal">
+            <pre id="output" class="output"><span class="prompt">{ format!("$ {}\n", run.command) }</span>{ &run.outcome.stdout }<span class="stderr">{ &run.outcome.stderr }</span></pre>
+            <p class="exit">{ "exit code " }<span id="exit-code">{ run.outcome.exit_code }</span></p>
+        </div>
+    }
+}

@@ -1,0 +1,275 @@
+//! The page's state and what each user action does to it. Pure Rust: the reducer is tested
+//! natively; the components only render it. Stepping moves a cursor over a finished trace and
+//! never re-runs a request.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::sim::kubectl::Outcome;
+use crate::sim::session::{split_heredoc, Session};
+use crate::sim::trace::RequestTrace;
+use crate::sim::workspace::{self, Diagnostic, Severity};
+
+/// The workspace a page starts with.
+pub const DEFAULT_WORKSPACE: &str = include_str!("../../static/workspaces/default.yaml");
+/// The command the request bar starts with.
+pub const DEFAULT_COMMAND: &str = "kubectl --context dev create -f pod.yaml";
+
+/// One command the user sent, with everything it produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// The command line as typed.
+    pub command: String,
+    /// What kubectl printed, its exit code and its requests.
+    pub outcome: Outcome,
+}
+
+/// Everything the page shows.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The workspace text in the editor.
+    pub workspace: String,
+    /// The command in the request bar.
+    pub command: String,
+    /// Errors and warnings about the workspace.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The booted cluster, shared so that cloning the state stays cheap; `None` until the
+    /// first send after the workspace changed.
+    pub session: Option<Rc<RefCell<Session>>>,
+    /// Commands sent since the cluster booted, newest last.
+    pub runs: Vec<Run>,
+    /// Which request of the newest run is shown.
+    pub request: usize,
+    /// Which step of that request is shown: a stage index, or `stages.len()` for the response.
+    pub cursor: usize,
+}
+
+/// What a user can do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The workspace text changed.
+    EditWorkspace(String),
+    /// The command text changed.
+    EditCommand(String),
+    /// Send the command.
+    Send,
+    /// Show the previous step.
+    Prev,
+    /// Show the next step.
+    Next,
+    /// Show a given step.
+    Select(usize),
+    /// Show another request of the run.
+    SelectRequest(usize),
+    /// Put the default workspace back.
+    ResetWorkspace,
+    /// Re-boot the cluster from the workspace, forgetting the commands sent.
+    ResetCluster,
+}
+
+impl AppState {
+    /// A page showing this workspace and command.
+    pub fn new(workspace: String, command: String) -> Self {
+        let diagnostics = workspace::parse(&workspace).diagnostics;
+        AppState {
+            workspace,
+            command,
+            diagnostics,
+            session: None,
+            runs: Vec::new(),
+            request: 0,
+            cursor: 0,
+        }
+    }
+
+    /// Whether the workspace has an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// The newest run.
+    pub fn last_run(&self) -> Option<&Run> {
+        self.runs.last()
+    }
+
+    /// The request shown.
+    pub fn current_request(&self) -> Option<&RequestTrace> {
+        self.last_run()?.outcome.requests.get(self.request)
+    }
+
+    /// How many steps the shown request has (its stages plus the response).
+    pub fn steps(&self) -> usize {
+        self.current_request().map_or(0, |r| r.stages.len() + 1)
+    }
+
+    /// Applies one action.
+    pub fn apply(&mut self, action: Action) {
+        match action {
+            Action::EditWorkspace(text) => {
+                self.diagnostics = workspace::parse(&text).diagnostics;
+                self.workspace = text;
+                self.session = None;
+                self.runs.clear();
+            }
+            Action::EditCommand(text) => self.command = text,
+            Action::Send => self.send(),
+            Action::Prev => self.cursor = self.cursor.saturating_sub(1),
+            Action::Next => {
+                if self.cursor + 1 < self.steps() {
+                    self.cursor += 1;
+                }
+            }
+            Action::Select(i) => {
+                if i < self.steps() {
+                    self.cursor = i;
+                }
+            }
+            Action::SelectRequest(i) => {
+                if self
+                    .last_run()
+                    .is_some_and(|r| i < r.outcome.requests.len())
+                {
+                    self.request = i;
+                    self.cursor = self.steps().saturating_sub(1);
+                }
+            }
+            Action::ResetWorkspace => self.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into())),
+            Action::ResetCluster => {
+                self.session = None;
+                self.runs.clear();
+            }
+        }
+    }
+
+    fn send(&mut self) {
+        let line = self.command.trim().to_string();
+        if line.is_empty() {
+            return;
+        }
+        if self.session.is_none() {
+            match Session::new(&self.workspace) {
+                Ok(s) => {
+                    self.diagnostics = s.warnings.clone();
+                    self.session = Some(Rc::new(RefCell::new(s)));
+                }
+                Err(diags) => {
+                    self.diagnostics = diags;
+                    let outcome = Outcome {
+                        stderr: "error: the workspace has errors: fix them (see the list under the editor) and send again\n".into(),
+                        exit_code: 2,
+                        ..Default::default()
+                    };
+                    self.runs.push(Run {
+                        command: line,
+                        outcome,
+                    });
+                    self.request = 0;
+                    self.cursor = 0;
+                    return;
+                }
+            }
+        }
+        let Some(session) = &self.session else { return };
+        // A here-document in the bar (`kubectl create -f - <<EOF` … `EOF`) feeds stdin.
+        let (command, stdin) = match line.split_once('\n') {
+            Some((first, rest)) => match split_heredoc(first.trim()) {
+                Some((cmd, marker)) => {
+                    let body: Vec<&str> = rest.lines().take_while(|l| l.trim() != marker).collect();
+                    (cmd, Some(format!("{}\n", body.join("\n"))))
+                }
+                None => (line.clone(), None),
+            },
+            None => (line.clone(), None),
+        };
+        let outcome = session.borrow_mut().kubectl(&command, stdin.as_deref());
+        // Show the request that decided the outcome: the last one.
+        self.request = outcome.requests.len().saturating_sub(1);
+        self.runs.push(Run {
+            command: line,
+            outcome,
+        });
+        // Start at the first stage, so a learner steps forward through the pipeline.
+        self.cursor = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state() -> AppState {
+        AppState::new(DEFAULT_WORKSPACE.into(), DEFAULT_COMMAND.into())
+    }
+
+    #[test]
+    fn the_default_workspace_has_no_diagnostics() {
+        let s = state();
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+    }
+
+    #[test]
+    fn sending_runs_the_command_and_steps_move_a_cursor() {
+        let mut s = state();
+        s.apply(Action::Send);
+        let run = s.last_run().unwrap();
+        assert_eq!(run.outcome.stdout, "pod/blue created\n");
+        let stages = s.current_request().unwrap().stages.len();
+        assert!(stages >= 5, "{stages}");
+        assert_eq!(s.cursor, 0);
+        for _ in 0..20 {
+            s.apply(Action::Next);
+        }
+        assert_eq!(s.cursor, stages, "the last step is the response");
+        s.apply(Action::Prev);
+        assert_eq!(s.cursor, stages - 1);
+        // The cluster keeps state between commands.
+        s.apply(Action::Send);
+        assert!(s
+            .last_run()
+            .unwrap()
+            .outcome
+            .stderr
+            .contains("AlreadyExists"));
+    }
+
+    #[test]
+    fn a_forbidden_request_ends_at_authorization() {
+        let mut s = state();
+        s.apply(Action::EditCommand(
+            "kubectl --context dev -n default get pods".into(),
+        ));
+        s.apply(Action::Send);
+        let req = s.current_request().unwrap();
+        let last = req.stages.last().unwrap();
+        assert_eq!(last.stage.as_str(), "authorization");
+        assert_eq!(s.last_run().unwrap().outcome.exit_code, 1);
+    }
+
+    #[test]
+    fn editing_the_workspace_reboots_and_reports_errors() {
+        let mut s = state();
+        s.apply(Action::Send);
+        s.apply(Action::EditWorkspace("kind: [".into()));
+        assert!(s.has_errors());
+        assert!(s.runs.is_empty());
+        s.apply(Action::Send);
+        assert_eq!(s.last_run().unwrap().outcome.exit_code, 2);
+        s.apply(Action::ResetWorkspace);
+        assert!(!s.has_errors());
+    }
+
+    #[test]
+    fn here_documents_feed_stdin() {
+        let mut s = state();
+        s.apply(Action::EditCommand(
+            "kubectl create -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: red\nEOF".into(),
+        ));
+        s.apply(Action::Send);
+        assert_eq!(
+            s.last_run().unwrap().outcome.stdout,
+            "namespace/red created\n"
+        );
+    }
+}

@@ -1,0 +1,51 @@
+//! The stage timeline: one item per stage the request reached, then the response.
+
+use yew::prelude::*;
+
+use crate::sim::trace::{Decision, StageRecord};
+
+/// The CSS decision class of a stage outcome.
+pub fn decision_class(d: Decision) -> &'static str {
+    match d {
+        Decision::Allow => "allow",
+        Decision::Deny => "deny",
+        Decision::Error => "error",
+        Decision::NoOpinion | Decision::Skip => "skip",
+    }
+}
+
+/// Properties of [`Timeline`].
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    /// The stages, in order.
+    pub stages: Vec<StageRecord>,
+    /// The response's HTTP code.
+    pub code: u16,
+    /// The selected step.
+    pub cursor: usize,
+    /// Called with a step index when clicked.
+    pub onselect: Callback<usize>,
+}
+
+/// The ordered list of stages.
+#[function_component(Timeline)]
+pub fn timeline(props: &TimelineProps) -> Html {
+    let item = |i: usize, stage: &str, title: &str, decision: &str| {
+        let onselect = props.onselect.clone();
+        html! {
+            <li data-stage={stage.to_string()} data-decision={decision.to_string()}
+                class={classes!((i == props.cursor).then_some("current"))}
+                onclick={Callback::from(move |_| onselect.emit(i))}>
+                <span class="stage-name">{ title.to_string() }</span>
+                <span class="stage-decision">{ decision.to_string() }</span>
+            </li>
+        }
+    };
+    let code_class = if props.code < 400 { "allow" } else { "deny" };
+    html! {
+        <ol id="timeline" class="timeline">
+            { for props.stages.iter().enumerate().map(|(i, s)| item(i, s.stage.as_str(), s.stage.title(), decision_class(s.decision))) }
+            { item(props.stages.len(), "response", &format!("Response {}", props.code), code_class) }
+        </ol>
+    }
+}
