@@ -26,7 +26,7 @@ pub fn output(props: &OutputProps) -> Html {
     html! {
         <div class="terminal">
             <pre id="output" class="output"><span class="prompt">{ format!("$ {}\n", run.command) }</span>{ &run.outcome.stdout }<span class="stderr">{ &run.outcome.stderr }</span></pre>
-            <p class="exit">{ "exit code " }<span id="exit-code">{ run.outcome.exit_code }</span></p>
+            <p class="exit">{ "exit code " }<span id="exit-code" data-exit-code={run.outcome.exit_code.to_string()}>{ run.outcome.exit_code }</span></p>
         </div>
     }
 }

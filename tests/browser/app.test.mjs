@@ -42,9 +42,8 @@ const STAGE_ORDER = [
   "storage",
 ];
 const DECISIONS = ["allow", "deny", "error", "skip", "info"];
-// Steps the timeline may show after the pipeline stages (not pipeline stages themselves), e.g.
-// ["response"] if the timeline ends with the HTTP response. The contract has none.
-const TRAILING_STEPS = [];
+// The timeline ends with the response (HTTP code and body) after the last stage reached.
+const TRAILING_STEPS = ["response"];
 
 const FIRST_RENDER_BUDGET_MS = 500; // DESIGN.md "Budgets": printed, not enforced here.
 

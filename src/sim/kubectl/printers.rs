@@ -79,190 +79,189 @@ pub fn table(
     wide: bool,
     show_labels: bool,
 ) -> String {
-    let (mut header, row_of): (Vec<&str>, RowFn<'_>) =
-        match (res.group, res.name) {
-            ("", "pods") => (
+    let (mut header, row_of): (Vec<&str>, RowFn<'_>) = match (res.group, res.name) {
+        ("", "pods") => (
+            if wide {
+                vec![
+                    "NAME",
+                    "READY",
+                    "STATUS",
+                    "RESTARTS",
+                    "AGE",
+                    "IP",
+                    "NODE",
+                    "NOMINATED NODE",
+                    "READINESS GATES",
+                ]
+            } else {
+                vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+            },
+            Box::new(move |o: &Value| {
+                let total = o
+                    .pointer("/spec/containers")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
+                let ready = o
+                    .pointer("/status/containerStatuses")
+                    .and_then(Value::as_array)
+                    .map_or(0, |cs| {
+                        cs.iter()
+                            .filter(|c| c.get("ready") == Some(&Value::Bool(true)))
+                            .count()
+                    });
+                let mut row = vec![
+                    format!("{ready}/{total}"),
+                    match s(o, "/status/phase") {
+                        "" => "Pending".to_string(),
+                        p => p.to_string(),
+                    },
+                    "0".into(),
+                    age(o, now),
+                ];
                 if wide {
-                    vec![
-                        "NAME",
-                        "READY",
-                        "STATUS",
-                        "RESTARTS",
-                        "AGE",
-                        "IP",
-                        "NODE",
-                        "NOMINATED NODE",
-                        "READINESS GATES",
-                    ]
-                } else {
-                    vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
-                },
-                Box::new(move |o: &Value| {
-                    let total = o
-                        .pointer("/spec/containers")
-                        .and_then(Value::as_array)
-                        .map_or(0, Vec::len);
-                    let ready = o
-                        .pointer("/status/containerStatuses")
-                        .and_then(Value::as_array)
-                        .map_or(0, |cs| {
-                            cs.iter()
-                                .filter(|c| c.get("ready") == Some(&Value::Bool(true)))
-                                .count()
-                        });
-                    let mut row = vec![
-                        format!("{ready}/{total}"),
-                        match s(o, "/status/phase") {
-                            "" => "Pending".to_string(),
-                            p => p.to_string(),
-                        },
-                        "0".into(),
-                        age(o, now),
-                    ];
-                    if wide {
-                        let or_none = |v: &str| {
-                            if v.is_empty() {
-                                "<none>".to_string()
-                            } else {
-                                v.to_string()
-                            }
-                        };
-                        row.extend([
-                            or_none(s(o, "/status/podIP")),
-                            or_none(s(o, "/spec/nodeName")),
-                            "<none>".into(),
-                            "<none>".into(),
-                        ]);
-                    }
-                    row
-                }),
-            ),
-            ("", "namespaces") => (
-                vec!["NAME", "STATUS", "AGE"],
-                Box::new(move |o: &Value| vec![s(o, "/status/phase").to_string(), age(o, now)]),
-            ),
-            ("", "nodes") => (
-                vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-                Box::new(move |o: &Value| {
-                    let mut roles: Vec<String> = o
-                        .pointer("/metadata/labels")
-                        .and_then(Value::as_object)
-                        .map(|m| {
-                            m.keys()
-                                .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
-                                .map(str::to_string)
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    roles.sort();
-                    let ready = o
-                        .pointer("/status/conditions")
-                        .and_then(Value::as_array)
-                        .and_then(|cs| {
-                            cs.iter()
-                                .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
-                        })
-                        .map(|c| {
-                            if c.get("status").and_then(Value::as_str) == Some("True") {
-                                "Ready"
-                            } else {
-                                "NotReady"
-                            }
-                        })
-                        .unwrap_or("Unknown");
-                    vec![
-                        ready.to_string(),
-                        if roles.is_empty() {
-                            "<none>".into()
+                    let or_none = |v: &str| {
+                        if v.is_empty() {
+                            "<none>".to_string()
                         } else {
-                            roles.join(",")
-                        },
-                        age(o, now),
-                        s(o, "/status/nodeInfo/kubeletVersion").to_string(),
-                    ]
-                }),
-            ),
-            ("", "serviceaccounts") => (
-                vec!["NAME", "SECRETS", "AGE"],
-                Box::new(move |o: &Value| {
-                    vec![
-                        o.get("secrets")
-                            .and_then(Value::as_array)
-                            .map_or(0, Vec::len)
-                            .to_string(),
-                        age(o, now),
-                    ]
-                }),
-            ),
-            ("", "configmaps") => (
-                vec!["NAME", "DATA", "AGE"],
-                Box::new(move |o: &Value| {
-                    let n = o
-                        .get("data")
-                        .and_then(Value::as_object)
-                        .map_or(0, |m| m.len())
-                        + o.get("binaryData")
-                            .and_then(Value::as_object)
-                            .map_or(0, |m| m.len());
-                    vec![n.to_string(), age(o, now)]
-                }),
-            ),
-            ("", "secrets") => (
-                vec!["NAME", "TYPE", "DATA", "AGE"],
-                Box::new(move |o: &Value| {
-                    let n = o
-                        .get("data")
+                            v.to_string()
+                        }
+                    };
+                    row.extend([
+                        or_none(s(o, "/status/podIP")),
+                        or_none(s(o, "/spec/nodeName")),
+                        "<none>".into(),
+                        "<none>".into(),
+                    ]);
+                }
+                row
+            }),
+        ),
+        ("", "namespaces") => (
+            vec!["NAME", "STATUS", "AGE"],
+            Box::new(move |o: &Value| vec![s(o, "/status/phase").to_string(), age(o, now)]),
+        ),
+        ("", "nodes") => (
+            vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            Box::new(move |o: &Value| {
+                let mut roles: Vec<String> = o
+                    .pointer("/metadata/labels")
+                    .and_then(Value::as_object)
+                    .map(|m| {
+                        m.keys()
+                            .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                roles.sort();
+                let ready = o
+                    .pointer("/status/conditions")
+                    .and_then(Value::as_array)
+                    .and_then(|cs| {
+                        cs.iter()
+                            .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
+                    })
+                    .map(|c| {
+                        if c.get("status").and_then(Value::as_str) == Some("True") {
+                            "Ready"
+                        } else {
+                            "NotReady"
+                        }
+                    })
+                    .unwrap_or("Unknown");
+                vec![
+                    ready.to_string(),
+                    if roles.is_empty() {
+                        "<none>".into()
+                    } else {
+                        roles.join(",")
+                    },
+                    age(o, now),
+                    s(o, "/status/nodeInfo/kubeletVersion").to_string(),
+                ]
+            }),
+        ),
+        ("", "serviceaccounts") => (
+            vec!["NAME", "SECRETS", "AGE"],
+            Box::new(move |o: &Value| {
+                vec![
+                    o.get("secrets")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len)
+                        .to_string(),
+                    age(o, now),
+                ]
+            }),
+        ),
+        ("", "configmaps") => (
+            vec!["NAME", "DATA", "AGE"],
+            Box::new(move |o: &Value| {
+                let n = o
+                    .get("data")
+                    .and_then(Value::as_object)
+                    .map_or(0, |m| m.len())
+                    + o.get("binaryData")
                         .and_then(Value::as_object)
                         .map_or(0, |m| m.len());
-                    vec![s(o, "/type").to_string(), n.to_string(), age(o, now)]
-                }),
-            ),
-            ("rbac.authorization.k8s.io", "roles" | "clusterroles") => (
-                vec!["NAME", "CREATED AT"],
-                Box::new(|o: &Value| vec![s(o, "/metadata/creationTimestamp").to_string()]),
-            ),
-            ("rbac.authorization.k8s.io", "rolebindings" | "clusterrolebindings") => (
+                vec![n.to_string(), age(o, now)]
+            }),
+        ),
+        ("", "secrets") => (
+            vec!["NAME", "TYPE", "DATA", "AGE"],
+            Box::new(move |o: &Value| {
+                let n = o
+                    .get("data")
+                    .and_then(Value::as_object)
+                    .map_or(0, |m| m.len());
+                vec![s(o, "/type").to_string(), n.to_string(), age(o, now)]
+            }),
+        ),
+        ("rbac.authorization.k8s.io", "roles" | "clusterroles") => (
+            vec!["NAME", "CREATED AT"],
+            Box::new(|o: &Value| vec![s(o, "/metadata/creationTimestamp").to_string()]),
+        ),
+        ("rbac.authorization.k8s.io", "rolebindings" | "clusterrolebindings") => (
+            if wide {
+                vec!["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"]
+            } else {
+                vec!["NAME", "ROLE", "AGE"]
+            },
+            Box::new(move |o: &Value| {
+                let mut row = vec![
+                    format!("{}/{}", s(o, "/roleRef/kind"), s(o, "/roleRef/name")),
+                    age(o, now),
+                ];
                 if wide {
-                    vec!["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"]
-                } else {
-                    vec!["NAME", "ROLE", "AGE"]
-                },
-                Box::new(move |o: &Value| {
-                    let mut row = vec![
-                        format!("{}/{}", s(o, "/roleRef/kind"), s(o, "/roleRef/name")),
-                        age(o, now),
-                    ];
-                    if wide {
-                        let subjects = o
-                            .get("subjects")
-                            .and_then(Value::as_array)
-                            .cloned()
-                            .unwrap_or_default();
-                        let pick = |kind: &str| -> String {
-                            subjects
-                                .iter()
-                                .filter(|x| x.get("kind").and_then(Value::as_str) == Some(kind))
-                                .map(|x| {
-                                    let name = s(x, "/name");
-                                    if kind == "ServiceAccount" {
-                                        format!("{}/{name}", s(x, "/namespace"))
-                                    } else {
-                                        name.to_string()
-                                    }
-                                })
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        };
-                        row.extend([pick("User"), pick("Group"), pick("ServiceAccount")]);
-                    }
-                    row
-                }),
-            ),
-            _ => (
-                vec!["NAME", "AGE"],
-                Box::new(move |o: &Value| vec![age(o, now)]),
-            ),
-        };
+                    let subjects = o
+                        .get("subjects")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
+                    let pick = |kind: &str| -> String {
+                        subjects
+                            .iter()
+                            .filter(|x| x.get("kind").and_then(Value::as_str) == Some(kind))
+                            .map(|x| {
+                                let name = s(x, "/name");
+                                if kind == "ServiceAccount" {
+                                    format!("{}/{name}", s(x, "/namespace"))
+                                } else {
+                                    name.to_string()
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    row.extend([pick("User"), pick("Group"), pick("ServiceAccount")]);
+                }
+                row
+            }),
+        ),
+        _ => (
+            vec!["NAME", "AGE"],
+            Box::new(move |o: &Value| vec![age(o, now)]),
+        ),
+    };
     if with_namespace {
         header.insert(0, "NAMESPACE");
     }
