@@ -18,6 +18,25 @@ use super::yaml::{self, Pos};
 /// kubeadm's own roles and bindings.
 pub const BOOTSTRAP_RBAC: &str = include_str!("../../static/cluster/bootstrap-rbac.yaml");
 
+/// The bootstrap policy's objects, parsed once per process (booting is then mostly copying).
+fn bootstrap_rbac() -> Result<&'static [Value], String> {
+    static PARSED: std::sync::OnceLock<Result<Vec<Value>, String>> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            yaml::parse_stream(BOOTSTRAP_RBAC)
+                .map(|docs| {
+                    docs.iter()
+                        .filter(|d| !d.empty)
+                        .map(|d| d.root.to_json())
+                        .collect()
+                })
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(Clone::clone)
+}
+
 /// Seconds between `kubeadm init` and the workspace's clock.
 pub const CLUSTER_AGE: i64 = 3600;
 
@@ -100,13 +119,12 @@ impl Cluster {
                 init,
             );
         }
-        match yaml::parse_stream(BOOTSTRAP_RBAC) {
-            Ok(docs) => {
-                for doc in docs.iter().filter(|d| !d.empty) {
-                    let obj = doc.root.to_json();
+        match bootstrap_rbac() {
+            Ok(objects) => {
+                for obj in objects {
                     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
                     if let Some(res) = discovery::by_kind(minor, rbac::GROUP, kind) {
-                        let _ = store.create(rbac::GROUP, res.name, obj, init);
+                        let _ = store.create(rbac::GROUP, res.name, obj.clone(), init);
                     }
                 }
             }

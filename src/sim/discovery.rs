@@ -1739,23 +1739,31 @@ pub fn preferred_version(minor: u32, group: &str) -> Option<&'static str> {
 /// Served entries in RESTMapper priority order: every group's preferred version (groups in
 /// discovery order), then the remaining versions — the order kubectl's discovery-backed
 /// `PriorityRESTMapper` consults them.
-fn by_priority(minor: u32) -> Vec<&'static ApiResource> {
-    let groups = groups(minor);
-    let in_gv = |group: &'static str, version: &'static str| {
-        resources(minor).filter(move |r| r.group == group && r.version == version)
-    };
-    let mut out: Vec<&'static ApiResource> = Vec::new();
-    for (group, versions) in &groups {
-        for &v in versions.iter().take(1) {
-            out.extend(in_gv(group, v));
+fn by_priority(minor: u32) -> &'static [&'static ApiResource] {
+    // Computed once per minor version: every lookup (each object booted, each request
+    // routed) goes through this order.
+    const N: usize = (LATEST_MINOR - OLDEST_MINOR + 1) as usize;
+    static CACHE: [std::sync::OnceLock<Vec<&'static ApiResource>>; N] =
+        [const { std::sync::OnceLock::new() }; N];
+    let minor = minor.clamp(OLDEST_MINOR, LATEST_MINOR);
+    CACHE[(minor - OLDEST_MINOR) as usize].get_or_init(|| {
+        let groups = groups(minor);
+        let in_gv = |group: &'static str, version: &'static str| {
+            resources(minor).filter(move |r| r.group == group && r.version == version)
+        };
+        let mut out: Vec<&'static ApiResource> = Vec::new();
+        for (group, versions) in &groups {
+            for &v in versions.iter().take(1) {
+                out.extend(in_gv(group, v));
+            }
         }
-    }
-    for (group, versions) in &groups {
-        for &v in versions.iter().skip(1) {
-            out.extend(in_gv(group, v));
+        for (group, versions) in &groups {
+            for &v in versions.iter().skip(1) {
+                out.extend(in_gv(group, v));
+            }
         }
-    }
-    out
+        out
+    })
 }
 
 /// The resource for a kind in a group (preferred version), e.g. `("", "Pod")`.
@@ -1779,7 +1787,8 @@ pub fn by_kind(minor: u32, group: &str, kind: &str) -> Option<&'static ApiResour
 /// the group's preferred version when it is served there.
 pub fn by_resource(minor: u32, group: &str, resource: &str) -> Option<&'static ApiResource> {
     by_priority(minor)
-        .into_iter()
+        .iter()
+        .copied()
         .find(|r| r.group == group && r.name == resource)
 }
 
@@ -1827,7 +1836,7 @@ fn lookup(
 ) -> Option<&'static ApiResource> {
     let group = group.filter(|g| !g.is_empty());
     let (word, group) = expand_shortcut(minor, word, group);
-    by_priority(minor).into_iter().find(|r| {
+    by_priority(minor).iter().copied().find(|r| {
         !r.is_subresource()
             && group.is_none_or(|g| r.group == g)
             && version.is_none_or(|v| r.version == v)

@@ -1,0 +1,81 @@
+//! Timing of the engine against DESIGN.md's budgets (run: `cargo bench --bench pipeline`).
+//! Plain `std::time` loops: this reports figures, it does not fail on them.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use kubegate::sim::http::HttpRequest;
+use kubegate::sim::session::Session;
+
+const DEFAULT: &str = include_str!("../static/workspaces/default.yaml");
+
+fn per_iter(label: &str, iters: u32, mut f: impl FnMut()) {
+    // Warm up, then time.
+    for _ in 0..iters / 10 + 1 {
+        f();
+    }
+    let t = Instant::now();
+    for _ in 0..iters {
+        f();
+    }
+    let each = t.elapsed() / iters;
+    println!("{label:<58} {:>10.1} µs", each.as_secs_f64() * 1e6);
+}
+
+fn main() {
+    parts();
+    per_iter("parse + boot the default workspace", 50, || {
+        black_box(Session::new(DEFAULT).ok());
+    });
+
+    let mut session = Session::new(DEFAULT).expect("default workspace boots");
+    let mut req = HttpRequest::new("GET", "/api/v1/namespaces/blue/pods/orange");
+    req.headers.push((
+        "Authorization".into(),
+        "Bearer 8f2b6c1e-dev-user-token".into(),
+    ));
+    per_iter(
+        "one request through the pipeline (dev-user GET pod, allowed)",
+        20_000,
+        || {
+            black_box(session.request(&req));
+        },
+    );
+
+    let mut denied = HttpRequest::new("GET", "/api/v1/namespaces/default/pods");
+    denied.headers.push((
+        "Authorization".into(),
+        "Bearer 8f2b6c1e-dev-user-token".into(),
+    ));
+    per_iter(
+        "one request through the pipeline (dev-user list, forbidden)",
+        20_000,
+        || {
+            black_box(session.request(&denied));
+        },
+    );
+
+    let admin_create = "kubectl create -f pod.yaml -n default";
+    let admin_delete = "kubectl delete pod blue -n default";
+    per_iter(
+        "kubectl create + delete as admin (x509, 2 requests)",
+        2_000,
+        || {
+            black_box(session.kubectl(admin_create, None));
+            black_box(session.kubectl(admin_delete, None));
+        },
+    );
+}
+
+#[allow(dead_code)]
+fn parts() {
+    use kubegate::sim::cluster::Cluster;
+    use kubegate::sim::workspace;
+    per_iter("  parse the default workspace", 50, || {
+        black_box(workspace::parse(DEFAULT));
+    });
+    let ws = workspace::parse(DEFAULT).workspace.expect("parses");
+    per_iter("  boot its cluster", 50, || {
+        black_box(Cluster::boot(&ws).ok());
+    });
+}
