@@ -158,10 +158,12 @@ impl Cluster {
         let uid = req.header("Impersonate-Uid").map(str::to_string);
         let mut extras: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for (k, v) in &req.headers {
-            if k.len() > "Impersonate-Extra-".len()
-                && k[.."Impersonate-Extra-".len()].eq_ignore_ascii_case("Impersonate-Extra-")
-            {
-                let key = k["Impersonate-Extra-".len()..].to_ascii_lowercase();
+            const PREFIX: &str = "Impersonate-Extra-";
+            let (Some(head), Some(tail)) = (k.get(..PREFIX.len()), k.get(PREFIX.len()..)) else {
+                continue;
+            };
+            if !tail.is_empty() && head.eq_ignore_ascii_case(PREFIX) {
+                let key = tail.to_ascii_lowercase();
                 let key = percent_encoding::percent_decode_str(&key)
                     .decode_utf8_lossy()
                     .to_string();

@@ -19,5 +19,25 @@ mod timeline;
 /// Mounts the app on the page's body.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
+    std::panic::set_hook(Box::new(|info| report_crash(&info.to_string())));
     yew::Renderer::<app::App>::new().render();
+}
+
+/// Tells the user the app stopped (a bug in kubegate), instead of leaving a frozen page. The
+/// workspace was saved on every edit, so a reload loses nothing.
+#[cfg(target_arch = "wasm32")]
+fn report_crash(what: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(p) = doc.create_element("p") else {
+        return;
+    };
+    p.set_class_name("boot-message boot-error crash");
+    p.set_text_content(Some(&format!(
+        "kubegate stopped because of a bug: {what}. Your workspace is saved: reload the page to continue."
+    )));
+    if let Some(body) = doc.body() {
+        let _ = body.prepend_with_node_1(&p);
+    }
 }

@@ -400,7 +400,7 @@ impl Kubectl<'_, '_> {
     }
 
     fn get(&mut self, c: Cmd) {
-        let args = &c.p.args[1..];
+        let args = tail(&c.p.args, 1);
         let Some(typed) = args.first() else {
             return self.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
         };
@@ -413,7 +413,7 @@ impl Kubectl<'_, '_> {
         };
         let names: Vec<String> = inline_name
             .into_iter()
-            .chain(args[1..].iter().cloned())
+            .chain(tail(args, 1).iter().cloned())
             .collect();
         let all_ns = c.p.is("all-namespaces");
         let output = c.p.get("output").unwrap_or("").to_string();
@@ -666,7 +666,15 @@ impl Kubectl<'_, '_> {
                 if res.namespaced {
                     obj["metadata"]["namespace"] = json!(ns);
                 }
-                let last_applied = sorted_json(&obj);
+                // kubectl records the object as given, with an (emptied) annotations map.
+                let mut recorded = obj.clone();
+                if let Some(meta) = recorded.get_mut("metadata").and_then(Value::as_object_mut) {
+                    let annotations = meta.entry("annotations").or_insert_with(|| json!({}));
+                    if let Some(a) = annotations.as_object_mut() {
+                        a.remove("kubectl.kubernetes.io/last-applied-configuration");
+                    }
+                }
+                let last_applied = sorted_json(&recorded);
                 let url = Self::url(res, Some(&ns), Some(&name));
                 match self.send(&c.cfg, "GET", &url, None) {
                     Ok((200, current)) => {
@@ -766,7 +774,7 @@ impl Kubectl<'_, '_> {
                 targets.push((res, ns, name));
             }
         } else {
-            let args = &c.p.args[1..];
+            let args = tail(&c.p.args, 1);
             let Some(typed) = args.first() else {
                 return self.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
             };
@@ -779,7 +787,7 @@ impl Kubectl<'_, '_> {
             };
             let names: Vec<String> = inline
                 .into_iter()
-                .chain(args[1..].iter().cloned())
+                .chain(tail(args, 1).iter().cloned())
                 .collect();
             if names.is_empty() {
                 return self.err("error: resource(s) were provided, but no name was specified");
@@ -829,7 +837,7 @@ impl Kubectl<'_, '_> {
             }
         }
         let mut container = json!({"name": name, "image": image, "resources": {}});
-        let extra: Vec<String> = c.p.args[2..].to_vec();
+        let extra: Vec<String> = tail(&c.p.args, 2).to_vec();
         if !extra.is_empty() {
             container[if c.p.is("command") { "command" } else { "args" }] = json!(extra);
         }
@@ -870,7 +878,7 @@ impl Kubectl<'_, '_> {
     }
 
     fn can_i(&mut self, c: Cmd) {
-        let args: Vec<String> = c.p.args[2..].to_vec();
+        let args: Vec<String> = tail(&c.p.args, 2).to_vec();
         if c.p.is("list") {
             return self.err("error: kubegate does not model `kubectl auth can-i --list` yet");
         }
@@ -1104,6 +1112,11 @@ impl Kubectl<'_, '_> {
             Err(e) => self.err(&e),
         }
     }
+}
+
+/// The arguments after the first `n` (none when there are fewer).
+fn tail(args: &[String], n: usize) -> &[String] {
+    args.get(n..).unwrap_or(&[])
 }
 
 /// kubectl's commands in the order it registers them (cobra suggests in this order).
