@@ -239,3 +239,32 @@ fn the_engine_does_not_depend_on_web_crates() {
         }
     }
 }
+
+#[test]
+fn the_page_and_the_cli_give_the_same_output() {
+    use kubegate::ui::state::{Action, AppState, DEFAULT_COMMAND, DEFAULT_WORKSPACE};
+    let commands = [
+        DEFAULT_COMMAND,
+        "kubectl --context dev get pods",
+        "kubectl --context dev -n default get pods",
+        "kubectl auth can-i create pods --as dev-user -n blue",
+        "kubectl get pod blue -n blue -o yaml",
+        "kubectl delete pod blue -n blue",
+    ];
+    let mut page = AppState::new(DEFAULT_WORKSPACE.into(), String::new());
+    let mut page_out = String::new();
+    let mut page_err = String::new();
+    for c in commands {
+        page.apply(Action::EditCommand(c.into()));
+        page.apply(Action::Send);
+        let run = page.last_run().unwrap();
+        page_out.push_str(&run.outcome.stdout);
+        page_err.push_str(&run.outcome.stderr);
+    }
+    let script = temp_file("same.sh", &commands.join("\n"));
+    let out = kubegate(&["script", &script]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), page_out);
+    assert_eq!(String::from_utf8_lossy(&out.stderr), page_err);
+    assert!(page_out.contains("pod/blue created\n"));
+    assert!(page_err.contains("Forbidden"));
+}

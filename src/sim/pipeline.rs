@@ -552,7 +552,10 @@ impl Cluster {
             run.stages.push(record);
             return Err(err);
         }
-        record.detail("not modelled yet", admission::NOT_YET_MODELLED.join(", "));
+        record.detail(
+            "not modelled yet",
+            admission::MUTATING_NOT_YET_MODELLED.join(", "),
+        );
         run.stages.push(record);
 
         // Validation.
@@ -571,15 +574,7 @@ impl Cluster {
         );
         run.stages.push(record);
 
-        // Validating admission.
-        let mut record = StageRecord::new(Stage::ValidatingAdmission);
-        record.decide(
-            "",
-            Decision::Allow,
-            "no validating plugin modelled yet rejected the request",
-        );
-        record.detail("not modelled yet", admission::NOT_YET_MODELLED.join(", "));
-        run.stages.push(record);
+        validating_admission(run);
 
         // Storage.
         let mut record = StageRecord::new(Stage::Storage);
@@ -634,7 +629,7 @@ impl Cluster {
         res: &ApiResource,
         run: &mut Run,
     ) -> Answer {
-        let mut record = StageRecord::new(Stage::ValidatingAdmission);
+        let mut record = StageRecord::new(Stage::MutatingAdmission);
         let verdicts = {
             let mut areq = AdmissionRequest {
                 operation: Operation::Delete,
@@ -650,6 +645,7 @@ impl Cluster {
             return Err(err);
         }
         run.stages.push(record);
+        validating_admission(run);
         let mut record = StageRecord::new(Stage::Storage);
         let result = if res.group.is_empty() && res.name == "namespaces" {
             // The namespace is marked Terminating; the namespace controller then removes its
@@ -841,6 +837,22 @@ fn describe(a: &Attributes) -> String {
     } else {
         format!("{s} in namespace \"{}\"", a.namespace)
     }
+}
+
+/// The validating pass: no validating plugin is modelled yet, and the record says which
+/// default-on plugins a real v1.37 server would run here.
+fn validating_admission(run: &mut Run) {
+    let mut record = StageRecord::new(Stage::ValidatingAdmission);
+    record.decide(
+        "",
+        Decision::Allow,
+        "no validating plugin modelled yet rejected the request",
+    );
+    record.detail(
+        "not modelled yet",
+        admission::VALIDATING_NOT_YET_MODELLED.join(", "),
+    );
+    run.stages.push(record);
 }
 
 fn record_verdicts(

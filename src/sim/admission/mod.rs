@@ -50,24 +50,35 @@ pub enum Verdict {
     Reject(ApiError),
 }
 
-/// The default-on admission plugins of kube-apiserver v1.37 that kubegate does not model yet.
-pub const NOT_YET_MODELLED: &[&str] = &[
+/// The mutating plugins a kubeadm v1.37 server runs (default-on, in upstream order) that
+/// kubegate does not model yet.
+pub const MUTATING_NOT_YET_MODELLED: &[&str] = &[
     "LimitRanger",
     "ServiceAccount",
     "TaintNodesByCondition",
-    "PodSecurity",
     "Priority",
     "DefaultTolerationSeconds",
     "DefaultStorageClass",
     "StorageObjectInUseProtection",
+    "RuntimeClass",
+    "DefaultIngressClass",
+    "MutatingAdmissionWebhook",
+];
+
+/// The validating plugins a kubeadm v1.37 server runs (default-on plus kubeadm's
+/// NodeRestriction, in upstream order) that kubegate does not model yet.
+pub const VALIDATING_NOT_YET_MODELLED: &[&str] = &[
+    "LimitRanger",
+    "ServiceAccount",
+    "NodeRestriction",
+    "PodSecurity",
+    "Priority",
     "PersistentVolumeClaimResize",
     "RuntimeClass",
     "CertificateApproval",
     "CertificateSigning",
     "ClusterTrustBundleAttest",
     "CertificateSubjectRestriction",
-    "DefaultIngressClass",
-    "MutatingAdmissionWebhook",
     "ValidatingAdmissionPolicy",
     "ValidatingAdmissionWebhook",
     "ResourceQuota",
