@@ -352,6 +352,27 @@ impl Cluster {
                     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}),
                 ))
             }
+            ("get", "/api/v1") => Ok((200, resource_list(self.control_plane.minor, "", "v1"))),
+            ("get", p) if p.starts_with("/apis/") => {
+                let parts: Vec<&str> = p.trim_start_matches("/apis/").split('/').collect();
+                let minor = self.control_plane.minor;
+                let groups = discovery::groups(minor);
+                let Some((group, versions)) = groups.iter().find(|(g, _)| !g.is_empty() && *g == parts[0]) else {
+                    return Err(ApiError::page_not_found());
+                };
+                match parts.get(1) {
+                    None => {
+                        let vs: Vec<Value> = versions
+                            .iter()
+                            .map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v}))
+                            .collect();
+                        let preferred = vs.first().cloned().unwrap_or(Value::Null);
+                        Ok((200, json!({"kind": "APIGroup", "apiVersion": "v1", "name": group, "versions": vs, "preferredVersion": preferred})))
+                    }
+                    Some(v) if versions.contains(v) && parts.len() == 2 => Ok((200, resource_list(minor, group, v))),
+                    _ => Err(ApiError::page_not_found()),
+                }
+            }
             _ => Err(ApiError::page_not_found()),
         }
     }
@@ -816,6 +837,35 @@ fn self_subject_review(user: &UserInfo, run: &mut Run) -> Answer {
         json!({"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
         "metadata": {}, "status": {"userInfo": info}}),
     ))
+}
+
+/// The `APIResourceList` of one group/version, as discovery serves it.
+fn resource_list(minor: u32, group: &str, version: &str) -> Value {
+    let resources: Vec<Value> = discovery::resources(minor)
+        .filter(|r| r.group == group && r.version == version)
+        .map(|r| {
+            let mut m = Map::new();
+            m.insert("name".into(), json!(r.name));
+            m.insert("singularName".into(), json!(if r.name.contains('/') { "" } else { r.singular }));
+            m.insert("namespaced".into(), json!(r.namespaced));
+            let (g, v) = r.response_group_version();
+            if (g, v) != (r.group, r.version) {
+                m.insert("group".into(), json!(g));
+                m.insert("version".into(), json!(v));
+            }
+            m.insert("kind".into(), json!(r.kind));
+            m.insert("verbs".into(), json!(r.verbs));
+            if !r.short_names.is_empty() {
+                m.insert("shortNames".into(), json!(r.short_names));
+            }
+            if !r.categories.is_empty() {
+                m.insert("categories".into(), json!(r.categories));
+            }
+            Value::Object(m)
+        })
+        .collect();
+    let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
+    json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources})
 }
 
 fn describe(a: &Attributes) -> String {

@@ -127,6 +127,17 @@ const CAN_I: &[Flag] = &[
 
 const WHOAMI: &[Flag] = &[flag("output", Some('o'), Arity::Value)];
 
+const API_RESOURCES: &[Flag] = &[
+    flag("output", Some('o'), Arity::Value),
+    flag("namespaced", None, Arity::Optional),
+    flag("api-group", None, Arity::Value),
+    flag("verbs", None, Arity::Value),
+    flag("no-headers", None, Arity::Bool),
+    flag("sort-by", None, Arity::Value),
+    flag("cached", None, Arity::Bool),
+    flag("categories", None, Arity::Value),
+];
+
 const CONFIG: &[Flag] = &[flag("output", Some('o'), Arity::Value)];
 
 /// Runs one kubectl command line (with or without the leading `kubectl`).
@@ -233,6 +244,8 @@ impl Kubectl<'_, '_> {
                 self.with(words, CONFIG, "config", Self::config)
             }
             ("version", _) => self.with(words, CONFIG, "version", Self::version),
+            ("api-resources", _) => self.with(words, API_RESOURCES, "api-resources", Self::api_resources),
+            ("api-versions", _) => self.with(words, &[], "api-versions", Self::api_versions),
             ("", _) => self.err("error: a kubectl command is needed, e.g. `kubectl get pods`"),
             (other, _) => {
                 let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
@@ -1098,6 +1111,95 @@ impl Kubectl<'_, '_> {
                 let t = printers::tabulate(&rows);
                 self.out.stdout.push_str(&t);
             }
+        }
+    }
+
+    /// `kubectl api-resources`: the preferred version of every resource, from discovery
+    /// (kubectl's cache is warm, so no request is sent).
+    fn api_resources(&mut self, c: Cmd) {
+        let namespaced = match c.p.get("namespaced") {
+            None => None,
+            Some("true" | "unset") => Some(true),
+            Some("false") => Some(false),
+            Some(other) => {
+                return self.err(&format!(
+                    "error: invalid argument \"{other}\" for \"--namespaced\" flag: strconv.ParseBool: parsing \"{other}\": invalid syntax\nSee 'kubectl api-resources --help' for usage."
+                ))
+            }
+        };
+        let group = c.p.get("api-group").map(str::to_string);
+        let verbs = c.p.all("verbs");
+        let categories = c.p.all("categories");
+        let mut rows: Vec<&ApiResource> = discovery::api_resources(self.minor())
+            .into_iter()
+            .filter(|r| namespaced.is_none_or(|n| r.namespaced == n))
+            .filter(|r| group.as_deref().is_none_or(|g| r.group == g))
+            .filter(|r| verbs.iter().all(|v| r.verbs.contains(&v.as_str())))
+            .filter(|r| categories.iter().all(|cat| r.categories.contains(&cat.as_str())))
+            .collect();
+        match c.p.get("sort-by") {
+            None => {}
+            Some("name") => rows.sort_by_key(|r| r.name),
+            Some("kind") => rows.sort_by_key(|r| r.kind),
+            Some(other) => {
+                return self.err(&format!(
+                    "error: --sort-by accepts only name or kind, got {other}"
+                ))
+            }
+        }
+        let output = c.p.get("output").unwrap_or("");
+        if output == "name" {
+            for r in rows {
+                let line = if r.group.is_empty() {
+                    r.name.to_string()
+                } else {
+                    format!("{}.{}", r.name, r.group)
+                };
+                self.print(&line);
+            }
+            return;
+        }
+        if !matches!(output, "" | "wide") {
+            return self.err(&format!(
+                "error: --output {output} is not available\nSee 'kubectl api-resources -h' for help and examples"
+            ));
+        }
+        let wide = output == "wide";
+        let mut table = Vec::new();
+        if !c.p.is("no-headers") {
+            let mut h: Vec<String> = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+                .map(str::to_string)
+                .to_vec();
+            if wide {
+                h.push("VERBS".into());
+                h.push("CATEGORIES".into());
+            }
+            table.push(h);
+        }
+        for r in rows {
+            let mut row = vec![
+                r.name.to_string(),
+                r.short_names.join(","),
+                r.api_version(),
+                r.namespaced.to_string(),
+                r.kind.to_string(),
+            ];
+            if wide {
+                let mut v: Vec<&str> = r.verbs.to_vec();
+                v.sort_unstable();
+                row.push(v.join(","));
+                row.push(r.categories.join(","));
+            }
+            table.push(row);
+        }
+        let t = printers::tabulate(&table);
+        self.out.stdout.push_str(&t);
+    }
+
+    /// `kubectl api-versions`.
+    fn api_versions(&mut self, _c: Cmd) {
+        for v in discovery::api_versions(self.minor()) {
+            self.print(&v);
         }
     }
 
