@@ -37,6 +37,29 @@ fn bootstrap_rbac() -> Result<&'static [Value], String> {
         .map_err(Clone::clone)
 }
 
+/// What controllers add to a new namespace right away: its `default` ServiceAccount (the
+/// service-account controller) and the `kube-root-ca.crt` ConfigMap (root-ca-cert-publisher).
+pub fn populate_namespace(store: &mut Store, namespace: &str, ca: &str, now: Instant) {
+    let _ = store.create(
+        "",
+        "serviceaccounts",
+        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": namespace}}),
+        now,
+    );
+    let _ = store.create(
+        "",
+        "configmaps",
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "kube-root-ca.crt", "namespace": namespace,
+                "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION}},
+            "data": {"ca.crt": ca}}),
+        now,
+    );
+}
+
+/// The annotation root-ca-cert-publisher puts on `kube-root-ca.crt`.
+const ROOT_CA_DESCRIPTION: &str = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
+
 /// Seconds between `kubeadm init` and the workspace's clock.
 pub const CLUSTER_AGE: i64 = 3600;
 
@@ -55,10 +78,6 @@ pub struct Cluster {
     pub now: Instant,
 }
 
-fn meta(name: &str, ns: &str) -> Value {
-    json!({"name": name, "namespace": ns})
-}
-
 impl Cluster {
     /// Boots the workspace's cluster. Problems with the flags' files come back as diagnostics
     /// (errors make the workspace unusable, as kube-apiserver would not start).
@@ -71,33 +90,21 @@ impl Cluster {
         let minor = cp.minor;
 
         // What kubeadm init leaves behind.
-        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-            let obj = json!({"apiVersion": "v1", "kind": "Namespace",
-                "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
-                "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}});
-            let _ = store.create("", "namespaces", obj, init);
-        }
         let ca = cp
             .files
             .get("/etc/kubernetes/pki/ca.crt")
             .cloned()
             .unwrap_or_default();
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-            let _ = store.create(
-                "",
-                "serviceaccounts",
-                json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta("default", ns)}),
-                init,
-            );
-            let _ = store.create(
-                "",
-                "configmaps",
-                json!({"apiVersion": "v1", "kind": "ConfigMap",
-                    "metadata": {"name": "kube-root-ca.crt", "namespace": ns,
-                        "annotations": {"kubernetes.io/description": "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters."}},
-                    "data": {"ca.crt": ca}}),
-                init,
-            );
+            let mut obj =
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            if let Some(res) = discovery::by_resource(minor, "", "namespaces") {
+                super::defaults::apply(&mut obj, res);
+            }
+            let _ = store.create("", "namespaces", obj, init);
+        }
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            populate_namespace(&mut store, ns, &ca, init);
         }
         for (name, control_plane) in [("controlplane", true), ("node01", false)] {
             let mut labels = json!({"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
@@ -161,14 +168,6 @@ impl Cluster {
             if let Some(res) = discovery::by_resource(minor, &obj.group, &obj.resource) {
                 super::defaults::apply(&mut value, res);
             }
-            if obj.resource == "namespaces" && value.pointer("/status/phase").is_none() {
-                value["status"] = json!({"phase": "Active"});
-                value["spec"] = json!({"finalizers": ["kubernetes"]});
-                if let Some(m) = value["metadata"].as_object_mut() {
-                    let labels = m.entry("labels").or_insert_with(|| json!({}));
-                    labels["kubernetes.io/metadata.name"] = json!(name);
-                }
-            }
             if let Err(e) = store.create(&obj.group, &obj.resource, value, now) {
                 diags.push(Diagnostic {
                     severity: Severity::Error,
@@ -176,12 +175,8 @@ impl Cluster {
                     message: e.message,
                 });
             }
-            // A new namespace gets its default service account and root CA, as controllers do.
             if obj.resource == "namespaces" {
-                let _ = store.create("", "serviceaccounts",
-                    json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}}), now);
-                let _ = store.create("", "configmaps",
-                    json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kube-root-ca.crt", "namespace": name}, "data": {"ca.crt": ca}}), now);
+                populate_namespace(&mut store, name, &ca, now);
             }
         }
         rbac::aggregate(&mut store);

@@ -24,8 +24,33 @@ pub fn image_pull_policy(image: &str) -> &'static str {
 
 /// Applies the defaults of the object's kind.
 pub fn apply(obj: &mut Value, res: &ApiResource) {
-    if res.group.is_empty() && res.name == "pods" {
-        pod(obj);
+    match (res.group, res.name) {
+        ("", "pods") => pod(obj),
+        ("", "namespaces") => namespace(obj),
+        ("", "secrets") => set_if_missing(obj, "type", json!("Opaque")),
+        _ => {}
+    }
+}
+
+/// A namespace is labelled with its own name, finalized by the namespace controller, and
+/// Active until deleted (defaulting plus the namespace strategy's PrepareForCreate).
+fn namespace(obj: &mut Value) {
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        let labels = meta.entry("labels").or_insert_with(|| json!({}));
+        if let Some(l) = labels.as_object_mut() {
+            l.insert("kubernetes.io/metadata.name".into(), json!(name));
+        }
+    }
+    if obj.pointer("/spec/finalizers").is_none() {
+        obj["spec"] = json!({"finalizers": ["kubernetes"]});
+    }
+    if obj.pointer("/status/phase").is_none() {
+        obj["status"] = json!({"phase": "Active"});
     }
 }
 

@@ -357,7 +357,9 @@ impl Cluster {
                 let parts: Vec<&str> = p.trim_start_matches("/apis/").split('/').collect();
                 let minor = self.control_plane.minor;
                 let groups = discovery::groups(minor);
-                let Some((group, versions)) = groups.iter().find(|(g, _)| !g.is_empty() && *g == parts[0]) else {
+                let Some((group, versions)) =
+                    groups.iter().find(|(g, _)| !g.is_empty() && *g == parts[0])
+                else {
                     return Err(ApiError::page_not_found());
                 };
                 match parts.get(1) {
@@ -367,9 +369,14 @@ impl Cluster {
                             .map(|v| json!({"groupVersion": format!("{group}/{v}"), "version": v}))
                             .collect();
                         let preferred = vs.first().cloned().unwrap_or(Value::Null);
-                        Ok((200, json!({"kind": "APIGroup", "apiVersion": "v1", "name": group, "versions": vs, "preferredVersion": preferred})))
+                        Ok((
+                            200,
+                            json!({"kind": "APIGroup", "apiVersion": "v1", "name": group, "versions": vs, "preferredVersion": preferred}),
+                        ))
                     }
-                    Some(v) if versions.contains(v) && parts.len() == 2 => Ok((200, resource_list(minor, group, v))),
+                    Some(v) if versions.contains(v) && parts.len() == 2 => {
+                        Ok((200, resource_list(minor, group, v)))
+                    }
                     _ => Err(ApiError::page_not_found()),
                 }
             }
@@ -612,7 +619,8 @@ impl Cluster {
             }
             record.decide("etcd", Decision::Skip, "dry run: nothing was written");
             run.stages.push(record);
-            return Ok((201, with_type_meta(obj, res)));
+            let preview = self.store.preview_create(obj, self.now);
+            return Ok((201, with_type_meta(preview, res)));
         }
         match self.store.create(res.group, res.name, obj, self.now) {
             Ok(stored) => {
@@ -630,8 +638,18 @@ impl Cluster {
                     super::authz::rbac::aggregate(&mut self.store);
                 }
                 if res.group.is_empty() && res.name == "namespaces" {
-                    let name = name_of(&stored).to_string();
-                    let _ = self.store.create("", "serviceaccounts", json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": "default", "namespace": name}}), self.now);
+                    let ca = self
+                        .control_plane
+                        .files
+                        .get("/etc/kubernetes/pki/ca.crt")
+                        .cloned()
+                        .unwrap_or_default();
+                    super::cluster::populate_namespace(
+                        &mut self.store,
+                        name_of(&stored),
+                        &ca,
+                        self.now,
+                    );
                 }
                 Ok((201, with_type_meta(stored, res)))
             }
@@ -846,7 +864,10 @@ fn resource_list(minor: u32, group: &str, version: &str) -> Value {
         .map(|r| {
             let mut m = Map::new();
             m.insert("name".into(), json!(r.name));
-            m.insert("singularName".into(), json!(if r.name.contains('/') { "" } else { r.singular }));
+            m.insert(
+                "singularName".into(),
+                json!(if r.name.contains('/') { "" } else { r.singular }),
+            );
             m.insert("namespaced".into(), json!(r.namespaced));
             let (g, v) = r.response_group_version();
             if (g, v) != (r.group, r.version) {
@@ -864,7 +885,11 @@ fn resource_list(minor: u32, group: &str, version: &str) -> Value {
             Value::Object(m)
         })
         .collect();
-    let gv = if group.is_empty() { version.to_string() } else { format!("{group}/{version}") };
+    let gv = if group.is_empty() {
+        version.to_string()
+    } else {
+        format!("{group}/{version}")
+    };
     json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources})
 }
 

@@ -129,6 +129,17 @@ impl Store {
         Ok(obj)
     }
 
+    /// What `create` would store, for a server-side dry run: uid and creationTimestamp are
+    /// filled in, nothing is written and no resourceVersion is given.
+    pub fn preview_create(&mut self, mut obj: Value, now: Instant) -> Value {
+        let uid = self.next_uid();
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            meta.insert("uid".into(), json!(uid));
+            meta.insert("creationTimestamp".into(), json!(format_rfc3339(now)));
+        }
+        obj
+    }
+
     /// Replaces an existing object, bumping its resourceVersion.
     pub fn update(
         &mut self,

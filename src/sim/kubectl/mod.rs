@@ -3,6 +3,7 @@
 //! See <https://kubernetes.io/docs/reference/kubectl/>.
 
 pub mod args;
+mod create;
 pub mod printers;
 
 use std::collections::BTreeMap;
@@ -228,9 +229,19 @@ impl Kubectl<'_, '_> {
     }
 
     fn dispatch(&mut self, words: &[String]) {
-        let cmd = command_words(words, 2);
+        let cmd = command_words(words, 3);
         let first = cmd.first().map(String::as_str).unwrap_or("");
         let second = cmd.get(1).map(String::as_str).unwrap_or("");
+        let third = cmd.get(2).map(String::as_str).unwrap_or("");
+        if first == "create" {
+            if let Some((what, [a, b])) = create::generator(second, third) {
+                let specs: Vec<Flag> = a.iter().chain(b.iter()).copied().collect();
+                let label = format!("create {what}");
+                return self.with(words, &specs, &label, move |k, c| {
+                    k.create_generated(what, c)
+                });
+            }
+        }
         match (first, second) {
             ("get", _) => self.with(words, GET, "get", Self::get),
             ("create", _) => self.with(words, CREATE, "create", |k, c| k.create(c, false)),
@@ -282,10 +293,19 @@ impl Kubectl<'_, '_> {
         if p.get("kubeconfig").is_some() {
             return self.err("error: --kubeconfig is not supported yet: kubegate uses the workspace's kubeconfig");
         }
+        // A command's own flag hides the global flag of the same name (`create rolebinding
+        // --user` names a subject, not a kubeconfig user), as cobra's local flags do.
+        let global = |name: &str| {
+            if specs.iter().any(|f| f.long == name) {
+                None
+            } else {
+                p.get(name).map(str::to_string)
+            }
+        };
         let overrides = Overrides {
             context: p.get("context").map(str::to_string),
-            cluster: p.get("cluster").map(str::to_string),
-            user: p.get("user").map(str::to_string),
+            cluster: global("cluster"),
+            user: global("user"),
             namespace: p.get("namespace").map(str::to_string),
             token: p.get("token").map(str::to_string),
             impersonate: p.get("as").map(str::to_string),
@@ -595,10 +615,11 @@ impl Kubectl<'_, '_> {
     }
 
     fn create(&mut self, c: Cmd, apply: bool) {
-        if !apply && c.p.args.len() > 1 {
-            let sub = c.p.args[1].clone();
+        if !apply && c.p.args.len() > 1 && c.p.values("filename").is_empty() {
+            let rest: Vec<String> = tail(&c.p.args, 1).to_vec();
             return self.err(&format!(
-                "error: kubegate does not model `kubectl create {sub}` yet; use `kubectl create -f FILE`"
+                "error: Unexpected args: [{}]\nSee 'kubectl create -h' for help and examples",
+                rest.join(" ")
             ));
         }
         let Some(objects) = self.read_manifests(&c.p) else {
@@ -1135,7 +1156,11 @@ impl Kubectl<'_, '_> {
             .filter(|r| namespaced.is_none_or(|n| r.namespaced == n))
             .filter(|r| group.as_deref().is_none_or(|g| r.group == g))
             .filter(|r| verbs.iter().all(|v| r.verbs.contains(&v.as_str())))
-            .filter(|r| categories.iter().all(|cat| r.categories.contains(&cat.as_str())))
+            .filter(|r| {
+                categories
+                    .iter()
+                    .all(|cat| r.categories.contains(&cat.as_str()))
+            })
             .collect();
         match c.p.get("sort-by") {
             None => {}

@@ -1,0 +1,414 @@
+//! `kubectl create <kind> NAME`: the generators that build an object from flags (roles,
+//! bindings, service accounts, namespaces, config maps, secrets), as kubectl v1.37 builds them.
+//! See <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_create/>.
+
+use base64::Engine;
+use serde_json::{json, Map, Value};
+
+use super::args::{flag, Arity, Flag};
+use super::{printers, tail, Cmd, Kubectl};
+use crate::sim::discovery::{self, ApiResource};
+use crate::sim::yamlout;
+
+const fn common(extra: &'static [Flag]) -> [&'static [Flag]; 2] {
+    [COMMON, extra]
+}
+
+const COMMON: &[Flag] = &[
+    flag("dry-run", None, Arity::Optional),
+    flag("output", Some('o'), Arity::Value),
+    flag("save-config", None, Arity::Bool),
+    flag("validate", None, Arity::Optional),
+    flag("field-manager", None, Arity::Value),
+];
+
+const ROLE: &[Flag] = &[
+    flag("verb", None, Arity::Value),
+    flag("resource", None, Arity::Value),
+    flag("resource-name", None, Arity::Value),
+    flag("non-resource-url", None, Arity::Value),
+    flag("aggregation-rule", None, Arity::Value),
+];
+
+const BINDING: &[Flag] = &[
+    flag("role", None, Arity::Value),
+    flag("clusterrole", None, Arity::Value),
+    flag("user", None, Arity::Value),
+    flag("group", None, Arity::Value),
+    flag("serviceaccount", None, Arity::Value),
+];
+
+const DATA: &[Flag] = &[
+    flag("from-literal", None, Arity::Value),
+    flag("type", None, Arity::Value),
+    flag("append-hash", None, Arity::Bool),
+];
+
+/// The generators kubegate models, with the flags each accepts besides the global ones.
+pub fn generator(sub: &str, third: &str) -> Option<(&'static str, [&'static [Flag]; 2])> {
+    Some(match (sub, third) {
+        ("role", _) => ("role", common(ROLE)),
+        ("clusterrole", _) => ("clusterrole", common(ROLE)),
+        ("rolebinding", _) => ("rolebinding", common(BINDING)),
+        ("clusterrolebinding", _) => ("clusterrolebinding", common(BINDING)),
+        ("serviceaccount" | "sa", _) => ("serviceaccount", common(&[])),
+        ("namespace" | "ns", _) => ("namespace", common(&[])),
+        ("configmap" | "cm", _) => ("configmap", common(DATA)),
+        ("secret", "generic") => ("secret generic", common(DATA)),
+        _ => return None,
+    })
+}
+
+/// The verbs kubectl accepts without a warning in `create role`.
+const STANDARD_VERBS: &[&str] = &[
+    "*",
+    "get",
+    "delete",
+    "list",
+    "create",
+    "update",
+    "patch",
+    "watch",
+    "proxy",
+    "deletecollection",
+    "use",
+    "bind",
+    "escalate",
+    "impersonate",
+    "approve",
+    "sign",
+];
+
+/// Verbs that only make sense on certain resources: (verb, group, resources).
+const SPECIAL_VERBS: &[(&str, &str, &[&str])] = &[
+    ("use", "policy", &["podsecuritypolicies"]),
+    ("use", "extensions", &["podsecuritypolicies"]),
+    (
+        "bind",
+        "rbac.authorization.k8s.io",
+        &["roles", "clusterroles"],
+    ),
+    (
+        "escalate",
+        "rbac.authorization.k8s.io",
+        &["roles", "clusterroles"],
+    ),
+    ("impersonate", "", &["users", "serviceaccounts", "groups"]),
+    (
+        "impersonate",
+        "authentication.k8s.io",
+        &["userextras", "uids"],
+    ),
+    ("approve", "certificates.k8s.io", &["signers"]),
+    ("sign", "certificates.k8s.io", &["signers"]),
+];
+
+/// Resources that are not in discovery but RBAC rules may name.
+const VIRTUAL: &[(&str, &str)] = &[
+    ("users", ""),
+    ("groups", ""),
+    ("userextras", "authentication.k8s.io"),
+    ("uids", "authentication.k8s.io"),
+    ("signers", "certificates.k8s.io"),
+];
+
+impl Kubectl<'_, '_> {
+    /// Runs one generator.
+    pub(super) fn create_generated(&mut self, what: &str, c: Cmd) {
+        let skip = if what == "secret generic" { 3 } else { 2 };
+        let names = tail(&c.p.args, skip);
+        if names.len() != 1 {
+            return self.err(&format!(
+                "error: exactly one NAME is required, got {}\nSee 'kubectl create {what} -h' for help and examples",
+                names.len()
+            ));
+        }
+        let name = names[0].clone();
+        let explicit_ns = c.p.get("namespace").is_some();
+        let built = match what {
+            "role" | "clusterrole" => self.build_role(&c, &name, what == "clusterrole"),
+            "rolebinding" | "clusterrolebinding" => {
+                build_binding(&c, &name, what == "clusterrolebinding")
+            }
+            "serviceaccount" => Ok(
+                json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}}),
+            ),
+            "namespace" => Ok(
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}}),
+            ),
+            _ => build_data(&c, &name, what == "secret generic"),
+        };
+        let mut obj = match built {
+            Ok(o) => o,
+            Err(e) => return self.err(&e),
+        };
+        let kind = obj
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let group = obj
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .and_then(|a| a.rsplit_once('/'))
+            .map_or("", |(g, _)| g)
+            .to_string();
+        let Some(res) = discovery::by_kind(self.minor(), &group, &kind) else {
+            return self.err(&format!("error: no matches for kind \"{kind}\""));
+        };
+        if res.namespaced && explicit_ns {
+            obj["metadata"]["namespace"] = json!(c.cfg.namespace);
+        }
+        self.submit_generated(&c, res, obj);
+    }
+
+    /// Sends (or, with `--dry-run=client`, only prints) a generated object.
+    fn submit_generated(&mut self, c: &Cmd, res: &'static ApiResource, obj: Value) {
+        let name = obj
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let shown = format!("{}/{name}", printers::kind_group(res));
+        let output = c.p.get("output").unwrap_or("").to_string();
+        let dry = c.p.get("dry-run").unwrap_or("none").to_string();
+        let print = |k: &mut Self, o: &Value, suffix: &str| match output.as_str() {
+            "yaml" => {
+                let t = yamlout::to_yaml(o);
+                k.print(&t);
+            }
+            "json" => {
+                let t = yamlout::to_json(o);
+                k.print(&t);
+            }
+            "name" => k.print(&shown),
+            _ => k.print(&format!("{shown} created{suffix}")),
+        };
+        match dry.as_str() {
+            "client" => return print(self, &obj, " (dry run)"),
+            "none" | "server" => {}
+            "unset" => {
+                return self.err("error: --dry-run flag without a value was specified. A value must be set: \"none\", \"server\", or \"client\".")
+            }
+            other => {
+                return self.err(&format!(
+                    "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+                ))
+            }
+        }
+        let ns = if res.namespaced {
+            Some(c.cfg.namespace.as_str())
+        } else {
+            None
+        };
+        let mut url = Self::url(res, ns, None);
+        url.push_str("?fieldManager=kubectl-create&fieldValidation=Strict");
+        if dry == "server" {
+            url.push_str("&dryRun=All");
+        }
+        match self.send(&c.cfg, "POST", &url, Some(&obj)) {
+            Ok((200 | 201, stored)) => {
+                let suffix = if dry == "server" {
+                    " (server dry run)"
+                } else {
+                    ""
+                };
+                print(self, &stored, suffix)
+            }
+            Ok((_, status)) => self.err(&printers::error_text(&status)),
+            Err(e) => self.err(&e),
+        }
+    }
+
+    fn build_role(&mut self, c: &Cmd, name: &str, cluster: bool) -> Result<Value, String> {
+        let kind = if cluster { "ClusterRole" } else { "Role" };
+        let mut meta = Map::new();
+        meta.insert("name".into(), json!(name));
+        let aggregation = if cluster {
+            c.p.get("aggregation-rule")
+        } else {
+            None
+        };
+        if let Some(rule) = aggregation {
+            let mut labels = Map::new();
+            for pair in rule.split(',').filter(|p| !p.is_empty()) {
+                let Some((k, v)) = pair.split_once('=') else {
+                    return Err(format!("error: invalid argument \"{rule}\" for \"--aggregation-rule\" flag: {pair} must be formatted as key=value"));
+                };
+                labels.insert(k.to_string(), json!(v));
+            }
+            return Ok(
+                json!({"aggregationRule": {"clusterRoleSelectors": [{"matchLabels": labels}]},
+                "apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": meta, "rules": null}),
+            );
+        }
+        let verbs = c.p.all("verb");
+        let resources = c.p.all("resource");
+        let names = c.p.all("resource-name");
+        let urls = if cluster {
+            c.p.all("non-resource-url")
+        } else {
+            Vec::new()
+        };
+        if verbs.is_empty() {
+            return Err("error: at least one verb must be specified".into());
+        }
+        if resources.is_empty() && urls.is_empty() {
+            return Err("error: at least one resource must be specified".into());
+        }
+        for v in &verbs {
+            if !STANDARD_VERBS.contains(&v.as_str()) {
+                self.out
+                    .stderr
+                    .push_str(&format!("Warning: '{v}' is not a standard resource verb\n"));
+            }
+        }
+        // Resolve each resource (with optional .group and /subresource) and group the
+        // resources by API group, in the order the groups first appear.
+        let mut by_group: Vec<(String, Vec<String>)> = Vec::new();
+        for r in &resources {
+            let (main, sub) = match r.split_once('/') {
+                Some((m, s)) => (m.to_string(), Some(s.to_string())),
+                None => (r.clone(), None),
+            };
+            let (plural, group) = if main == "*" {
+                ("*".to_string(), String::new())
+            } else if let Some((res, g)) = VIRTUAL.iter().find(|(res, _)| *res == main) {
+                (res.to_string(), g.to_string())
+            } else {
+                match discovery::resolve(self.minor(), &main) {
+                    Some(found) => (found.name.to_string(), found.group.to_string()),
+                    None => {
+                        return Err(match main.split_once('.') {
+                            Some((res, g)) => format!(
+                            "the server doesn't have a resource type \"{res}\" in group \"{g}\""
+                        ),
+                            None => format!("the server doesn't have a resource type \"{main}\""),
+                        })
+                    }
+                }
+            };
+            for v in &verbs {
+                if let Some(allowed) = SPECIAL_VERBS
+                    .iter()
+                    .filter(|(sv, _, _)| sv == v)
+                    .find(|(_, g, list)| *g == group && list.contains(&plural.as_str()))
+                {
+                    let _ = allowed;
+                } else if SPECIAL_VERBS.iter().any(|(sv, _, _)| sv == v) && plural != "*" {
+                    return Err(format!(
+                        "error: can not perform '{v}' on '{plural}' in group '{group}'"
+                    ));
+                }
+            }
+            let full = match &sub {
+                Some(s) => format!("{plural}/{s}"),
+                None => plural.clone(),
+            };
+            match by_group.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, list)) => {
+                    if !list.contains(&full) {
+                        list.push(full)
+                    }
+                }
+                None => by_group.push((group, vec![full])),
+            }
+        }
+        let mut rules: Vec<Value> = by_group
+            .into_iter()
+            .map(|(group, list)| {
+                let mut rule = Map::new();
+                rule.insert("apiGroups".into(), json!([group]));
+                if !names.is_empty() {
+                    rule.insert("resourceNames".into(), json!(names));
+                }
+                rule.insert("resources".into(), json!(list));
+                rule.insert("verbs".into(), json!(verbs));
+                Value::Object(rule)
+            })
+            .collect();
+        if !urls.is_empty() {
+            rules.push(json!({"nonResourceURLs": urls, "verbs": verbs}));
+        }
+        Ok(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": meta, "rules": rules}),
+        )
+    }
+}
+
+fn build_binding(c: &Cmd, name: &str, cluster: bool) -> Result<Value, String> {
+    let role = c.p.get("role");
+    let cluster_role = c.p.get("clusterrole");
+    let role_ref = match (cluster, role, cluster_role) {
+        (true, _, Some(cr)) => {
+            json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": cr})
+        }
+        (true, _, None) => return Err("error: required flag(s) \"clusterrole\" not set".into()),
+        (false, Some(r), None) => {
+            json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": r})
+        }
+        (false, None, Some(cr)) => {
+            json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": cr})
+        }
+        (false, _, _) => {
+            return Err("error: exactly one of clusterrole or role must be specified".into())
+        }
+    };
+    let mut subjects = Vec::new();
+    for u in c.p.values("user") {
+        subjects.push(json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": u}));
+    }
+    for g in c.p.values("group") {
+        subjects.push(json!({"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": g}));
+    }
+    for sa in c.p.values("serviceaccount") {
+        let Some((ns, n)) = sa
+            .split_once(':')
+            .filter(|(ns, n)| !ns.is_empty() && !n.is_empty() && !n.contains(':'))
+        else {
+            return Err("error: serviceaccount must be <namespace>:<name>".into());
+        };
+        subjects.push(json!({"kind": "ServiceAccount", "name": n, "namespace": ns}));
+    }
+    let kind = if cluster {
+        "ClusterRoleBinding"
+    } else {
+        "RoleBinding"
+    };
+    let mut obj = json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": {"name": name}, "roleRef": role_ref});
+    if !subjects.is_empty() {
+        obj["subjects"] = Value::Array(subjects);
+    }
+    Ok(obj)
+}
+
+fn build_data(c: &Cmd, name: &str, secret: bool) -> Result<Value, String> {
+    let mut data = Map::new();
+    for lit in c.p.values("from-literal") {
+        let Some((k, v)) = lit.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+            return Err(format!(
+                "error: invalid literal source {lit}, expected key=value"
+            ));
+        };
+        let v = if secret {
+            base64::engine::general_purpose::STANDARD.encode(v.as_bytes())
+        } else {
+            v.to_string()
+        };
+        data.insert(k.to_string(), json!(v));
+    }
+    let mut obj = if secret {
+        json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name}})
+    } else {
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}})
+    };
+    if !data.is_empty() {
+        obj["data"] = Value::Object(data);
+    }
+    if secret {
+        if let Some(t) = c.p.get("type") {
+            obj["type"] = json!(t);
+        }
+    }
+    Ok(obj)
+}
