@@ -206,6 +206,8 @@ struct Kubectl<'e, 'a> {
 struct Cmd {
     p: Parsed,
     cfg: ClientConfig,
+    /// The kubeconfig read from `--kubeconfig`, when given (changes to it are not kept).
+    file_kubeconfig: Option<Kubeconfig>,
 }
 
 impl Kubectl<'_, '_> {
@@ -290,9 +292,14 @@ impl Kubectl<'_, '_> {
                 ))
             }
         };
-        if p.get("kubeconfig").is_some() {
-            return self.err("error: --kubeconfig is not supported yet: kubegate uses the workspace's kubeconfig");
-        }
+        // `--kubeconfig FILE` reads only that file (no merging), from the node's files.
+        let from_file = match p.get("kubeconfig") {
+            Some(path) => match self.load_kubeconfig(path) {
+                Ok(k) => Some(k),
+                Err(e) => return self.err(&e),
+            },
+            None => None,
+        };
         // A command's own flag hides the global flag of the same name (`create rolebinding
         // --user` names a subject, not a kubeconfig user), as cobra's local flags do.
         let global = |name: &str| {
@@ -312,7 +319,8 @@ impl Kubectl<'_, '_> {
             impersonate_groups: p.values("as-group"),
             impersonate_uid: p.get("as-uid").map(str::to_string),
         };
-        let cfg = match self.env.kubeconfig.resolve(&overrides) {
+        let kubeconfig = from_file.as_ref().unwrap_or(&*self.env.kubeconfig);
+        let cfg = match kubeconfig.resolve(&overrides) {
             Ok(c) => c,
             Err(e) => {
                 if name == "config" || name == "version" {
@@ -322,7 +330,51 @@ impl Kubectl<'_, '_> {
                 }
             }
         };
-        f(self, Cmd { p, cfg })
+        f(
+            self,
+            Cmd {
+                p,
+                cfg,
+                file_kubeconfig: from_file,
+            },
+        )
+    }
+
+    /// Loads a kubeconfig file named by `--kubeconfig`, with kubectl's errors.
+    fn load_kubeconfig(&self, path: &str) -> Result<Kubeconfig, String> {
+        let full = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("{}/{path}", self.env.cwd)
+        };
+        let Some(text) = self.env.files.get(&full) else {
+            return Err(format!("error: stat {path}: no such file or directory"));
+        };
+        let docs = yaml::parse_stream(text).map_err(|e| {
+            format!(
+                "error: error loading config file \"{path}\": yaml: line {}: {}",
+                e.pos.line, e.message
+            )
+        })?;
+        let Some(doc) = docs.into_iter().find(|d| !d.empty) else {
+            return Ok(Kubeconfig::default());
+        };
+        let value = doc.root.to_json();
+        let kind = value
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("Config");
+        if kind != "Config" {
+            let version = value
+                .get("apiVersion")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            return Err(format!(
+                "error: error loading config file \"{path}\": no kind \"{kind}\" is registered for version \"{version}\" in scheme \"k8s.io/client-go/tools/clientcmd/api/latest/latest.go:50\""
+            ));
+        }
+        serde_json::from_value(value)
+            .map_err(|e| format!("error: error loading config file \"{path}\": {e}"))
     }
 
     /// Sends one request as kubectl would, with the credentials of the client configuration.
@@ -1060,7 +1112,11 @@ impl Kubectl<'_, '_> {
 
     fn config(&mut self, c: Cmd) {
         let sub = c.p.args.get(1).cloned().unwrap_or_default();
-        let kc = &mut *self.env.kubeconfig;
+        let mut c = c;
+        let kc = match c.file_kubeconfig.as_mut() {
+            Some(k) => k,
+            None => &mut *self.env.kubeconfig,
+        };
         match sub.as_str() {
             "current-context" => {
                 if kc.current_context.is_empty() {
