@@ -550,6 +550,34 @@ impl Cluster {
             m.remove("namespace");
         }
         let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
+        // Server-side field validation (kubectl sends fieldValidation=Strict by default).
+        if query_value(&req.url, "fieldValidation").as_deref() == Some("Strict") {
+            if let Some(schema) = super::schema::for_kind(res.group, res.kind) {
+                let mut findings = Vec::new();
+                super::schema::check(&super::yaml::Node::from_json(&obj), schema, "", &mut findings);
+                let unknown: Vec<String> = findings
+                    .iter()
+                    .filter(|f| !f.error)
+                    .map(|f| f.message.clone())
+                    .collect();
+                if !unknown.is_empty() {
+                    let mut record = StageRecord::new(Stage::Validation);
+                    record.step("strict decoding", Decision::Deny, unknown.join(", "));
+                    record.decide(
+                        "strict decoding",
+                        Decision::Deny,
+                        "the body has fields the API does not know (kubectl asked for fieldValidation=Strict)",
+                    );
+                    run.stages.push(record);
+                    return Err(ApiError::bad_request(format!(
+                        "{kind} in version \"{version}\" cannot be handled as a {kind}: strict decoding error: {}",
+                        unknown.join(", "),
+                        kind = res.kind,
+                        version = res.version
+                    )));
+                }
+            }
+        }
         if name_of(&obj).is_empty() {
             if let Some(prefix) = obj
                 .pointer("/metadata/generateName")

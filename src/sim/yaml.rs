@@ -67,6 +67,34 @@ impl Node {
         }
     }
 
+    /// The node tree of a JSON value (positions zero), so that JSON bodies can be checked by
+    /// the same code as workspace YAML.
+    pub fn from_json(value: &Value) -> Node {
+        let scalar = |text: String, plain: bool| NodeKind::Scalar { text, plain };
+        let kind = match value {
+            Value::Null => scalar("null".into(), true),
+            Value::Bool(b) => scalar(b.to_string(), true),
+            Value::Number(n) => scalar(n.to_string(), true),
+            Value::String(s) => scalar(s.clone(), false),
+            Value::Array(items) => NodeKind::Seq(items.iter().map(Node::from_json).collect()),
+            Value::Object(map) => NodeKind::Map(
+                map.iter()
+                    .map(|(k, v)| {
+                        let key = Node {
+                            pos: Pos::default(),
+                            kind: scalar(k.clone(), false),
+                        };
+                        (key, Node::from_json(v))
+                    })
+                    .collect(),
+            ),
+        };
+        Node {
+            pos: Pos::default(),
+            kind,
+        }
+    }
+
     /// A short name of the node's shape for error messages, as Go's decoder names JSON types.
     pub fn type_name(&self) -> &'static str {
         match &self.kind {

@@ -4,6 +4,7 @@
 
 pub mod args;
 mod create;
+mod describe;
 pub mod printers;
 
 use std::collections::BTreeMap;
@@ -257,6 +258,7 @@ impl Kubectl<'_, '_> {
                 self.with(words, CONFIG, "config", Self::config)
             }
             ("version", _) => self.with(words, CONFIG, "version", Self::version),
+            ("describe", _) => self.with(words, describe::FLAGS, "describe", Self::describe),
             ("api-resources", _) => self.with(words, API_RESOURCES, "api-resources", Self::api_resources),
             ("api-versions", _) => self.with(words, &[], "api-versions", Self::api_versions),
             ("", _) => self.err("error: a kubectl command is needed, e.g. `kubectl get pods`"),
