@@ -505,6 +505,8 @@ impl Cluster {
                 ))
             }
             "create" => self.create(req, info, user, &res, run),
+            "update" => self.update(req, info, user, &res, run),
+            "patch" => self.patch(req, info, user, &res, run),
             "delete" => self.delete(info, user, &res, run),
             verb => Err(ApiError::method_not_supported(
                 &info.api_group,
@@ -514,14 +516,15 @@ impl Cluster {
         }
     }
 
-    fn create(
-        &mut self,
+    /// Decodes a request body into an object for this resource and namespace, checking unknown
+    /// fields when kubectl asked for strict field validation.
+    fn decode(
+        &self,
         req: &HttpRequest,
         info: &RequestInfo,
-        user: &UserInfo,
         res: &ApiResource,
         run: &mut Run,
-    ) -> Answer {
+    ) -> Result<Value, ApiError> {
         let body = req.body.as_deref().unwrap_or("");
         let mut obj: Value = serde_json::from_str(body).map_err(|e| {
             ApiError::bad_request(format!(
@@ -536,25 +539,17 @@ impl Cluster {
         if obj.get("metadata").is_none_or(|m| !m.is_object()) {
             obj["metadata"] = json!({});
         }
-        let obj_ns = obj
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        if res.namespaced {
-            if !obj_ns.is_empty() && obj_ns != info.namespace {
-                return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
-            }
-            obj["metadata"]["namespace"] = json!(info.namespace);
-        } else if let Some(m) = obj["metadata"].as_object_mut() {
-            m.remove("namespace");
-        }
-        let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
+        self.scope(&mut obj, info, res)?;
         // Server-side field validation (kubectl sends fieldValidation=Strict by default).
         if query_value(&req.url, "fieldValidation").as_deref() == Some("Strict") {
             if let Some(schema) = super::schema::for_kind(res.group, res.kind) {
                 let mut findings = Vec::new();
-                super::schema::check(&super::yaml::Node::from_json(&obj), schema, "", &mut findings);
+                super::schema::check(
+                    &super::yaml::Node::from_json(&obj),
+                    schema,
+                    "",
+                    &mut findings,
+                );
                 let unknown: Vec<String> = findings
                     .iter()
                     .filter(|f| !f.error)
@@ -578,6 +573,42 @@ impl Cluster {
                 }
             }
         }
+        Ok(obj)
+    }
+
+    /// Puts the request's namespace on a namespaced object (refusing a different one) and
+    /// removes it from a cluster-scoped one.
+    fn scope(
+        &self,
+        obj: &mut Value,
+        info: &RequestInfo,
+        res: &ApiResource,
+    ) -> Result<(), ApiError> {
+        let obj_ns = obj
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if res.namespaced {
+            if !obj_ns.is_empty() && obj_ns != info.namespace {
+                return Err(ApiError::bad_request("the namespace of the provided object does not match the namespace sent on the request"));
+            }
+            obj["metadata"]["namespace"] = json!(info.namespace);
+        } else if let Some(m) = obj["metadata"].as_object_mut() {
+            m.remove("namespace");
+        }
+        Ok(())
+    }
+
+    fn create(
+        &mut self,
+        req: &HttpRequest,
+        info: &RequestInfo,
+        user: &UserInfo,
+        res: &ApiResource,
+        run: &mut Run,
+    ) -> Answer {
+        let mut obj = self.decode(req, info, res, run)?;
         if name_of(&obj).is_empty() {
             if let Some(prefix) = obj
                 .pointer("/metadata/generateName")
@@ -588,6 +619,99 @@ impl Cluster {
                 obj["metadata"]["name"] = json!(name);
             }
         }
+        let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
+        self.admit_and_store(Operation::Create, obj, info, user, res, dry_run, run)
+    }
+
+    /// PUT: replace an existing object.
+    fn update(
+        &mut self,
+        req: &HttpRequest,
+        info: &RequestInfo,
+        user: &UserInfo,
+        res: &ApiResource,
+        run: &mut Run,
+    ) -> Answer {
+        let obj = self.decode(req, info, res, run)?;
+        if name_of(&obj) != info.name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({}) does not match the name on the URL ({})",
+                name_of(&obj),
+                info.name
+            )));
+        }
+        if self
+            .store
+            .get(res.group, res.name, &info.namespace, &info.name)
+            .is_none()
+        {
+            return Err(ApiError::not_found(res.group, res.name, &info.name));
+        }
+        let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
+        self.admit_and_store(Operation::Update, obj, info, user, res, dry_run, run)
+    }
+
+    /// PATCH: apply a merge, JSON or strategic merge patch to an existing object.
+    fn patch(
+        &mut self,
+        req: &HttpRequest,
+        info: &RequestInfo,
+        user: &UserInfo,
+        res: &ApiResource,
+        run: &mut Run,
+    ) -> Answer {
+        let content_type = req.header("Content-Type").unwrap_or("");
+        let Some(kind) = super::patch::PatchType::from_content_type(content_type) else {
+            return Err(ApiError {
+                code: 415,
+                reason: "UnsupportedMediaType".into(),
+                message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json".to_string(),
+                details: Box::default(),
+            });
+        };
+        let Some(current) = self
+            .store
+            .get(res.group, res.name, &info.namespace, &info.name)
+            .cloned()
+        else {
+            return Err(ApiError::not_found(res.group, res.name, &info.name));
+        };
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or(""))
+            .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+        let current = with_type_meta(current, res);
+        let mut patched = match kind {
+            super::patch::PatchType::Merge => super::patch::merge(&current, &body),
+            super::patch::PatchType::Strategic => super::patch::strategic(&current, &body),
+            super::patch::PatchType::Json => {
+                super::patch::json_patch(&current, &body).map_err(|e| ApiError {
+                    code: 422,
+                    reason: "Invalid".into(),
+                    message: e,
+                    details: Box::default(),
+                })?
+            }
+        };
+        if patched.get("metadata").is_none_or(|m| !m.is_object()) {
+            patched["metadata"] = json!({});
+        }
+        self.scope(&mut patched, info, res)?;
+        let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
+        self.admit_and_store(Operation::Update, patched, info, user, res, dry_run, run)
+    }
+
+    /// The stages every write shares: defaulting, mutating admission, validation, validating
+    /// admission, storage.
+    #[allow(clippy::too_many_arguments)]
+    fn admit_and_store(
+        &mut self,
+        op: Operation,
+        mut obj: Value,
+        info: &RequestInfo,
+        user: &UserInfo,
+        res: &ApiResource,
+        dry_run: bool,
+        run: &mut Run,
+    ) -> Answer {
         let mut named_info = info.clone();
         named_info.name = name_of(&obj).to_string();
         super::defaults::apply(&mut obj, res);
@@ -596,7 +720,7 @@ impl Cluster {
         let mut record = StageRecord::new(Stage::MutatingAdmission);
         let verdicts = {
             let mut areq = AdmissionRequest {
-                operation: Operation::Create,
+                operation: op,
                 info: &named_info,
                 user,
                 object: Some(&mut obj),
@@ -634,12 +758,13 @@ impl Cluster {
 
         // Storage.
         let mut record = StageRecord::new(Stage::Storage);
+        let where_ = key(res, &info.namespace, name_of(&obj));
         if dry_run {
-            if self
+            let exists = self
                 .store
                 .get(res.group, res.name, &info.namespace, name_of(&obj))
-                .is_some()
-            {
+                .is_some();
+            if op == Operation::Create && exists {
                 let err = ApiError::already_exists(res.group, res.name, name_of(&obj));
                 record.decide("etcd", Decision::Deny, err.message.clone());
                 run.stages.push(record);
@@ -647,17 +772,31 @@ impl Cluster {
             }
             record.decide("etcd", Decision::Skip, "dry run: nothing was written");
             run.stages.push(record);
-            let preview = self.store.preview_create(obj, self.now);
-            return Ok((201, with_type_meta(preview, res)));
+            let preview = if op == Operation::Create {
+                self.store.preview_create(obj, self.now)
+            } else {
+                obj
+            };
+            let code = if op == Operation::Create { 201 } else { 200 };
+            return Ok((code, with_type_meta(preview, res)));
         }
-        match self.store.create(res.group, res.name, obj, self.now) {
+        let stored = if op == Operation::Create {
+            self.store.create(res.group, res.name, obj, self.now)
+        } else {
+            self.store.update(res.group, res.name, obj)
+        };
+        match stored {
             Ok(stored) => {
+                let verb = if op == Operation::Create {
+                    "stored"
+                } else {
+                    "updated"
+                };
                 record.decide(
                     "etcd",
                     Decision::Allow,
                     format!(
-                        "stored {} at resourceVersion {}",
-                        key(res, &info.namespace, name_of(&stored)),
+                        "{verb} {where_} at resourceVersion {}",
                         self.store.revision()
                     ),
                 );
@@ -665,7 +804,7 @@ impl Cluster {
                 if res.group == super::authz::rbac::GROUP && res.name == "clusterroles" {
                     super::authz::rbac::aggregate(&mut self.store);
                 }
-                if res.group.is_empty() && res.name == "namespaces" {
+                if op == Operation::Create && res.group.is_empty() && res.name == "namespaces" {
                     let ca = self
                         .control_plane
                         .files
@@ -679,7 +818,8 @@ impl Cluster {
                         self.now,
                     );
                 }
-                Ok((201, with_type_meta(stored, res)))
+                let code = if op == Operation::Create { 201 } else { 200 };
+                Ok((code, with_type_meta(stored, res)))
             }
             Err(e) => {
                 record.decide("etcd", Decision::Deny, e.message.clone());

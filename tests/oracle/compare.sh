@@ -3,12 +3,12 @@
 # kubectl (via tests/oracle/proxy.py, whose kubeconfig path is in /tmp/kc.path) and through
 # kubegate, and prints SAME or the differences. Stateless commands only (each proxied request
 # boots a fresh cluster).
-#   tests/oracle/compare.sh < tests/oracle/create-commands.txt
+#   [KUBEGATE_WS=the workspace the proxy serves] tests/oracle/compare.sh < tests/oracle/create-commands.txt
 export KUBECONFIG=$(cat /tmp/kc.path)
 while IFS= read -r line; do
   [ -z "$line" ] && continue
   eval "set -- $line"
   (cd /tmp && /tmp/kvenv/bin/kubectl "$@" > /tmp/r.out 2> /tmp/r.err; echo $? > /tmp/r.code)
-  /work/main/target/debug/kubegate kubectl "$@" > /tmp/o.out 2> /tmp/o.err; echo $? > /tmp/o.code
+  /work/main/target/debug/kubegate ${KUBEGATE_WS:+-w "$KUBEGATE_WS"} kubectl "$@" > /tmp/o.out 2> /tmp/o.err; echo $? > /tmp/o.code
   if cmp -s /tmp/r.out /tmp/o.out && cmp -s /tmp/r.err /tmp/o.err && cmp -s /tmp/r.code /tmp/o.code; then echo "SAME  $line"; else echo "DIFF  $line"; diff /tmp/r.out /tmp/o.out | head -8; diff /tmp/r.err /tmp/o.err | head -6; diff /tmp/r.code /tmp/o.code; fi
 done

@@ -5,6 +5,7 @@
 pub mod args;
 mod create;
 mod describe;
+mod label;
 pub mod printers;
 
 use std::collections::BTreeMap;
@@ -258,6 +259,8 @@ impl Kubectl<'_, '_> {
                 self.with(words, CONFIG, "config", Self::config)
             }
             ("version", _) => self.with(words, CONFIG, "version", Self::version),
+            ("label", _) => self.with(words, label::FLAGS, "label", |k, c| k.label(c, false)),
+            ("annotate", _) => self.with(words, label::FLAGS, "annotate", |k, c| k.label(c, true)),
             ("describe", _) => self.with(words, describe::FLAGS, "describe", Self::describe),
             ("api-resources", _) => self.with(words, API_RESOURCES, "api-resources", Self::api_resources),
             ("api-versions", _) => self.with(words, &[], "api-versions", Self::api_versions),
@@ -387,6 +390,18 @@ impl Kubectl<'_, '_> {
         url: &str,
         body: Option<&Value>,
     ) -> Result<(u16, Value), String> {
+        self.send_with_type(cfg, method, url, body, "application/json")
+    }
+
+    /// Sends one request with a given body Content-Type.
+    fn send_with_type(
+        &mut self,
+        cfg: &ClientConfig,
+        method: &str,
+        url: &str,
+        body: Option<&Value>,
+        content_type: &str,
+    ) -> Result<(u16, Value), String> {
         if cfg.server.is_empty() {
             return Err("The connection to the server localhost:8080 was refused - did you specify the right host or port?".into());
         }
@@ -449,13 +464,29 @@ impl Kubectl<'_, '_> {
         }
         if let Some(b) = body {
             req.headers
-                .push(("Content-Type".into(), "application/json".into()));
+                .push(("Content-Type".into(), content_type.into()));
             req.body = Some(b.to_string());
         }
         let trace = self.env.cluster.handle(&req);
         let result = (trace.response.code, trace.response.body.clone());
         self.out.requests.push(trace);
         Ok(result)
+    }
+
+    /// Sends a JSON merge patch (kubectl label, annotate).
+    fn send_patch(
+        &mut self,
+        cfg: &ClientConfig,
+        url: &str,
+        patch: &Value,
+    ) -> Result<(u16, Value), String> {
+        self.send_with_type(
+            cfg,
+            "PATCH",
+            url,
+            Some(patch),
+            "application/merge-patch+json",
+        )
     }
 
     fn resolve_type(&mut self, typed: &str) -> Option<&'static ApiResource> {
