@@ -10,12 +10,14 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kubegate::sim::session::Session;
+use kubegate::sim::session::{split_heredoc, Session};
 
 const DEFAULT: &str = include_str!("../static/workspaces/default.yaml");
 
 struct Step {
     command: String,
+    /// A here-document's body (`$ kubectl apply -f - <<EOF` … `EOF`), fed to stdin.
+    stdin: Option<String>,
     stdout: String,
     stderr: String,
     exit: i32,
@@ -30,7 +32,21 @@ fn parse(path: &Path) -> Scenario {
     let text = std::fs::read_to_string(path).unwrap();
     let mut workspace = None;
     let mut steps: Vec<Step> = Vec::new();
+    let mut heredoc: Option<String> = None;
     for line in text.lines() {
+        if let Some(marker) = &heredoc {
+            let Some(step) = steps.last_mut() else {
+                continue;
+            };
+            if line.trim() == marker {
+                heredoc = None;
+            } else {
+                let body = step.stdin.get_or_insert_with(String::new);
+                body.push_str(line);
+                body.push('\n');
+            }
+            continue;
+        }
         if let Some(ws) = line.strip_prefix("# workspace: ") {
             if ws.trim() != "default" {
                 workspace = Some(path.parent().unwrap().join(ws.trim()));
@@ -38,8 +54,15 @@ fn parse(path: &Path) -> Scenario {
             continue;
         }
         if let Some(cmd) = line.strip_prefix("$ ") {
+            let (command, marker) = match split_heredoc(cmd) {
+                Some((c, m)) => (c, Some(m)),
+                None => (cmd.to_string(), None),
+            };
+            let stdin = marker.as_ref().map(|_| String::new());
+            heredoc = marker;
             steps.push(Step {
-                command: cmd.to_string(),
+                command,
+                stdin,
                 stdout: String::new(),
                 stderr: String::new(),
                 exit: 0,
@@ -92,7 +115,7 @@ fn scenarios_through_the_library() {
         let mut session =
             Session::new(&text).unwrap_or_else(|d| panic!("{}: {d:?}", file.display()));
         for step in &sc.steps {
-            let out = session.kubectl(&step.command, None);
+            let out = session.kubectl(&step.command, step.stdin.as_deref());
             if out.stdout != step.stdout || out.stderr != step.stderr || out.exit_code != step.exit
             {
                 failures.push(format!(
@@ -117,7 +140,10 @@ fn scenarios_through_the_cli() {
         let body: String = sc
             .steps
             .iter()
-            .map(|s| format!("{}\n", s.command))
+            .map(|s| match &s.stdin {
+                Some(input) => format!("{} <<EOF\n{input}EOF\n", s.command),
+                None => format!("{}\n", s.command),
+            })
             .collect();
         std::fs::write(&script, body).unwrap();
         let mut cmd = Command::new(bin);

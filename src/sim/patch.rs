@@ -272,6 +272,39 @@ pub fn create_merge_patch(from: &Value, to: &Value) -> Value {
     }
 }
 
+/// The patch `kubectl apply` sends for an object that exists: what the new configuration
+/// (`modified`) changes against the live object (`current`), plus deletions of the fields the
+/// last applied configuration (`original`) had and the new one drops.
+pub fn three_way(original: Option<&Value>, modified: &Value, current: &Value) -> Value {
+    let (Some(m), Some(c)) = (modified.as_object(), current.as_object()) else {
+        return modified.clone();
+    };
+    let o = original.and_then(Value::as_object);
+    let mut out = Map::new();
+    for (k, mv) in m {
+        match c.get(k) {
+            Some(cv) if cv == mv => {}
+            Some(cv) if cv.is_object() && mv.is_object() => {
+                let sub = three_way(o.and_then(|o| o.get(k)), mv, cv);
+                if sub.as_object().is_some_and(|s| !s.is_empty()) {
+                    out.insert(k.clone(), sub);
+                }
+            }
+            _ => {
+                out.insert(k.clone(), mv.clone());
+            }
+        }
+    }
+    if let Some(o) = o {
+        for k in o.keys() {
+            if !m.contains_key(k) && c.contains_key(k) {
+                out.insert(k.clone(), Value::Null);
+            }
+        }
+    }
+    Value::Object(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +391,25 @@ mod tests {
         );
         assert!(json_patch(&doc, &json!([{"op":"remove","path":"/nope/x"}])).is_err());
         assert!(json_patch(&doc, &json!([{"op":"test","path":"/spec/list","value":[]}])).is_err());
+    }
+
+    #[test]
+    fn apply_patches_change_and_drop_fields() {
+        let original = json!({"metadata":{"labels":{"a":"1","gone":"x"}},"data":{"k":"v"}});
+        let modified = json!({"metadata":{"labels":{"a":"2"}},"data":{"k":"v"}});
+        let current = json!({"metadata":{"labels":{"a":"1","gone":"x","server":"s"},"uid":"u"},"data":{"k":"v"}});
+        assert_eq!(
+            three_way(Some(&original), &modified, &current),
+            json!({"metadata":{"labels":{"a":"2","gone":null}}})
+        );
+        assert_eq!(
+            three_way(
+                Some(&modified),
+                &modified,
+                &strategic(&current, &three_way(Some(&original), &modified, &current))
+            ),
+            json!({})
+        );
     }
 
     #[test]

@@ -797,14 +797,50 @@ impl Kubectl<'_, '_> {
                 let url = Self::url(res, Some(&ns), Some(&name));
                 match self.send(&c.cfg, "GET", &url, None) {
                     Ok((200, current)) => {
-                        let current_last = current
+                        let annotation = format!("{last_applied}\n");
+                        let original: Option<Value> = current
                             .pointer("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")
                             .and_then(Value::as_str)
-                            .unwrap_or("");
-                        if current_last == format!("{last_applied}\n") {
-                            self.print(&format!("{shown} unchanged"));
-                        } else {
-                            self.err("error: kubegate does not model updates by `kubectl apply` yet (the object exists); delete it first");
+                            .and_then(|t| serde_json::from_str(t).ok());
+                        let mut modified = obj.clone();
+                        modified["metadata"]["annotations"]
+                            ["kubectl.kubernetes.io/last-applied-configuration"] =
+                            json!(annotation);
+                        let patch =
+                            crate::sim::patch::three_way(original.as_ref(), &modified, &current);
+                        if patch.as_object().is_none_or(|p| p.is_empty()) {
+                            self.print(&format!("{shown} unchanged{suffix}"));
+                            continue;
+                        }
+                        if dry_run == "client" {
+                            self.print(&format!("{shown} configured{suffix}"));
+                            continue;
+                        }
+                        let mut patch_url = url.clone();
+                        patch_url.push_str(
+                            "?fieldManager=kubectl-client-side-apply&fieldValidation=Strict",
+                        );
+                        if dry_run == "server" {
+                            patch_url.push_str("&dryRun=All");
+                        }
+                        match self.send_with_type(
+                            &c.cfg,
+                            "PATCH",
+                            &patch_url,
+                            Some(&patch),
+                            "application/strategic-merge-patch+json",
+                        ) {
+                            Ok((200, _)) => self.print(&format!("{shown} configured{suffix}")),
+                            Ok((_, mut status)) => {
+                                let msg = status
+                                    .get("message")
+                                    .and_then(Value::as_str)
+                                    .unwrap_or("")
+                                    .to_string();
+                                status["message"] = json!(format!("error when applying patch:\n{}\n\nto:\nResource: \"{}/{}, Resource={}\", GroupVersionKind: \"{}/{}, Kind={}\"\nName: \"{name}\", Namespace: \"{ns}\"\nfor: \"{source}\": {msg}", patch, res.group, res.version, res.name, res.group, res.version, res.kind));
+                                self.err(&printers::error_text(&status));
+                            }
+                            Err(e) => return self.err(&e),
                         }
                         continue;
                     }
