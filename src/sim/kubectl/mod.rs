@@ -160,6 +160,7 @@ pub fn run_words(env: &mut Env<'_>, words: &[String]) -> Outcome {
     let mut k = Kubectl {
         env,
         out: Outcome::default(),
+        verbosity: 0,
     };
     let words: Vec<String> = match words.first().map(String::as_str) {
         Some("kubectl" | "k") => words[1..].to_vec(),
@@ -202,6 +203,8 @@ fn command_words(words: &[String], depth: usize) -> Vec<String> {
 struct Kubectl<'e, 'a> {
     env: &'e mut Env<'a>,
     out: Outcome,
+    /// `-v`: from 6 on, kubectl logs each HTTP request to stderr.
+    verbosity: u32,
 }
 
 /// A command's parsed line: its flags plus the client configuration they select.
@@ -314,6 +317,14 @@ impl Kubectl<'_, '_> {
                 p.get(name).map(str::to_string)
             }
         };
+        self.verbosity = p.get("v").and_then(|v| v.parse().ok()).unwrap_or(0);
+        if self.verbosity >= 6 {
+            let stamp = klog_stamp(self.env.cluster.now);
+            let file = p.get("kubeconfig").unwrap_or("/root/.kube/config");
+            self.out
+                .stderr
+                .push_str(&format!("{stamp} loader.go:408] Config loaded from file:  {file}\n"));
+        }
         let overrides = Overrides {
             context: p.get("context").map(str::to_string),
             cluster: global("cluster"),
@@ -469,8 +480,56 @@ impl Kubectl<'_, '_> {
         }
         let trace = self.env.cluster.handle(&req);
         let result = (trace.response.code, trace.response.body.clone());
+        if self.verbosity >= 6 {
+            self.log_request(cfg, &req, &trace);
+        }
         self.out.requests.push(trace);
         Ok(result)
+    }
+
+    /// What `kubectl -v=6` (and 7, 8) logs for one request, as klog lines on stderr. The time
+    /// is the simulated clock; the process id is made up; kubectl's discovery cache is warm.
+    fn log_request(&mut self, cfg: &ClientConfig, req: &HttpRequest, trace: &RequestTrace) {
+        let stamp = klog_stamp(self.env.cluster.now);
+        let url = format!("{}{}", cfg.server, req.url);
+        let code = trace.response.code;
+        let status = format!("{code} {}", status_text(code));
+        let mut lines = Vec::new();
+        if self.verbosity >= 8 {
+            let body = req.body.clone().unwrap_or_default();
+            lines.push(format!("{stamp} request.go:1212] \"Request Body\" body={}", go_quote(&body)));
+        }
+        if self.verbosity >= 7 {
+            let headers: String = req
+                .headers
+                .iter()
+                .filter(|(k, _)| !k.eq_ignore_ascii_case("Authorization"))
+                .map(|(k, v)| format!("\t{k}: {v}\n"))
+                .chain(req.header("Authorization").map(|_| "\tAuthorization: Bearer <masked>\n".to_string()))
+                .collect();
+            lines.push(format!(
+                "{stamp} round_trippers.go:527] \"Request\" verb=\"{}\" url=\"{url}\" headers=<\n{headers} >",
+                req.method
+            ));
+        }
+        if self.verbosity >= 8 {
+            lines.push(format!(
+                "{stamp} round_trippers.go:632] \"Response\" status=\"{status}\" headers=<\n\tContent-Type: application/json\n > milliseconds=1"
+            ));
+            let body = trace.response.body.to_string();
+            lines.push(format!("{stamp} request.go:1212] \"Response Body\" body={}", go_quote(&body)));
+        } else if self.verbosity >= 7 {
+            lines.push(format!("{stamp} round_trippers.go:632] \"Response\" status=\"{status}\" milliseconds=1"));
+        } else {
+            lines.push(format!(
+                "{stamp} round_trippers.go:632] \"Response\" verb=\"{}\" url=\"{url}\" status=\"{status}\" milliseconds=1",
+                req.method
+            ));
+        }
+        for l in lines {
+            self.out.stderr.push_str(&l);
+            self.out.stderr.push('\n');
+        }
     }
 
     /// Sends a JSON merge patch (kubectl label, annotate).
@@ -1364,6 +1423,40 @@ impl Kubectl<'_, '_> {
             Err(e) => self.err(&e),
         }
     }
+}
+
+/// The prefix of a klog line at the simulated time: `I1129 10:00:00.000000    4242`.
+fn klog_stamp(now: crate::sim::clock::Instant) -> String {
+    let t = crate::sim::clock::format_rfc3339(now);
+    // "2026-11-29T10:00:00Z" → "I1129 10:00:00.000000"
+    let (date, time) = t.split_once('T').unwrap_or((&t, ""));
+    let md: String = date.get(5..).unwrap_or("").replace('-', "");
+    format!("I{md} {}.000000    4242", time.trim_end_matches('Z'))
+}
+
+/// The reason phrase of an HTTP status code.
+fn status_text(code: u16) -> &'static str {
+    match code {
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        _ => "",
+    }
+}
+
+/// A Go `%q`-style quoted string, as klog prints string values.
+fn go_quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
 }
 
 /// The arguments after the first `n` (none when there are fewer).
