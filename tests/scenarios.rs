@@ -5,7 +5,8 @@
 //!
 //! Format: `# workspace: FILE` (relative to tests/scenarios/, or `default`), then blocks of
 //! `$ COMMAND` followed by the expected output: plain lines are stdout, lines starting with
-//! `! ` are stderr, and `[exit N]` gives the exit code (0 when absent).
+//! `! ` are stderr, and `[exit N]` gives the exit code (0 when absent); `\\ no newline` after
+//! stdout means it does not end with a newline. `$ cmd <<EOF` … `EOF` feeds stdin.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -72,6 +73,11 @@ fn parse(path: &Path) -> Scenario {
         let Some(step) = steps.last_mut() else {
             continue;
         };
+        if line == "\\ no newline" {
+            // The stdout above ends without a newline (e.g. -o jsonpath).
+            step.stdout.pop();
+            continue;
+        }
         if let Some(code) = line
             .strip_prefix("[exit ")
             .and_then(|l| l.strip_suffix(']'))

@@ -5,6 +5,7 @@
 pub mod args;
 mod create;
 mod describe;
+mod jsonpath;
 mod label;
 pub mod printers;
 
@@ -321,9 +322,9 @@ impl Kubectl<'_, '_> {
         if self.verbosity >= 6 {
             let stamp = klog_stamp(self.env.cluster.now);
             let file = p.get("kubeconfig").unwrap_or("/root/.kube/config");
-            self.out
-                .stderr
-                .push_str(&format!("{stamp} loader.go:408] Config loaded from file:  {file}\n"));
+            self.out.stderr.push_str(&format!(
+                "{stamp} loader.go:408] Config loaded from file:  {file}\n"
+            ));
         }
         let overrides = Overrides {
             context: p.get("context").map(str::to_string),
@@ -497,7 +498,10 @@ impl Kubectl<'_, '_> {
         let mut lines = Vec::new();
         if self.verbosity >= 8 {
             let body = req.body.clone().unwrap_or_default();
-            lines.push(format!("{stamp} request.go:1212] \"Request Body\" body={}", go_quote(&body)));
+            lines.push(format!(
+                "{stamp} request.go:1212] \"Request Body\" body={}",
+                go_quote(&body)
+            ));
         }
         if self.verbosity >= 7 {
             let headers: String = req
@@ -505,7 +509,10 @@ impl Kubectl<'_, '_> {
                 .iter()
                 .filter(|(k, _)| !k.eq_ignore_ascii_case("Authorization"))
                 .map(|(k, v)| format!("\t{k}: {v}\n"))
-                .chain(req.header("Authorization").map(|_| "\tAuthorization: Bearer <masked>\n".to_string()))
+                .chain(
+                    req.header("Authorization")
+                        .map(|_| "\tAuthorization: Bearer <masked>\n".to_string()),
+                )
                 .collect();
             lines.push(format!(
                 "{stamp} round_trippers.go:527] \"Request\" verb=\"{}\" url=\"{url}\" headers=<\n{headers} >",
@@ -517,9 +524,14 @@ impl Kubectl<'_, '_> {
                 "{stamp} round_trippers.go:632] \"Response\" status=\"{status}\" headers=<\n\tContent-Type: application/json\n > milliseconds=1"
             ));
             let body = trace.response.body.to_string();
-            lines.push(format!("{stamp} request.go:1212] \"Response Body\" body={}", go_quote(&body)));
+            lines.push(format!(
+                "{stamp} request.go:1212] \"Response Body\" body={}",
+                go_quote(&body)
+            ));
         } else if self.verbosity >= 7 {
-            lines.push(format!("{stamp} round_trippers.go:632] \"Response\" status=\"{status}\" milliseconds=1"));
+            lines.push(format!(
+                "{stamp} round_trippers.go:632] \"Response\" status=\"{status}\" milliseconds=1"
+            ));
         } else {
             lines.push(format!(
                 "{stamp} round_trippers.go:632] \"Response\" verb=\"{}\" url=\"{url}\" status=\"{status}\" milliseconds=1",
@@ -693,6 +705,14 @@ impl Kubectl<'_, '_> {
                     t = t.split_once('\n').map(|(_, rest)| rest.to_string()).unwrap_or_default();
                 }
                 self.out.stdout.push_str(&t);
+            }
+            other if other.starts_with("jsonpath=") || other.starts_with("jsonpath-as-json=") => {
+                let template = other.split_once('=').map_or("", |(_, t)| t);
+                let v = if single { items[0].clone() } else { as_list() };
+                match jsonpath::render(template, &v) {
+                    Ok(text) => self.out.stdout.push_str(&text),
+                    Err(e) => self.err(&format!("error: error parsing jsonpath {template}, {e}")),
+                }
             }
             other => self.err(&format!(
                 "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"
