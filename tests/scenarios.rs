@@ -5,7 +5,7 @@
 //!
 //! Format: `# workspace: FILE` (relative to tests/scenarios/, or `default`), then blocks of
 //! `$ COMMAND` followed by the expected output: plain lines are stdout, lines starting with
-//! `! ` are stderr, and `[exit N]` gives the exit code (0 when absent); `\\ no newline` after
+//! `! ` are stderr, and `[exit N]` gives the exit code (0 when absent); `\ no newline` after
 //! stdout means it does not end with a newline. `$ cmd <<EOF` … `EOF` feeds stdin.
 
 use std::path::{Path, PathBuf};

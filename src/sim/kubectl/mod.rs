@@ -1023,7 +1023,53 @@ impl Kubectl<'_, '_> {
                 .into_iter()
                 .chain(tail(args, 1).iter().cloned())
                 .collect();
-            if names.is_empty() {
+            let selector = c.p.get("selector").map(str::to_string);
+            if names.is_empty() && (c.p.is("all") || selector.is_some()) {
+                // kubectl lists what matches, then deletes each object.
+                let all_ns = c.p.is("all-namespaces") && res.namespaced;
+                let ns = if all_ns || !res.namespaced {
+                    None
+                } else {
+                    Some(c.cfg.namespace.clone())
+                };
+                let mut url = Self::url(res, ns.as_deref(), None);
+                if let Some(sel) = &selector {
+                    url.push_str("?labelSelector=");
+                    url.push_str(
+                        &percent_encoding::utf8_percent_encode(
+                            sel,
+                            percent_encoding::NON_ALPHANUMERIC,
+                        )
+                        .to_string(),
+                    );
+                }
+                match self.send(&c.cfg, "GET", &url, None) {
+                    Ok((200, list)) => {
+                        for o in list
+                            .get("items")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                        {
+                            let n = o
+                                .pointer("/metadata/name")
+                                .and_then(Value::as_str)
+                                .unwrap_or("");
+                            let ons = o
+                                .pointer("/metadata/namespace")
+                                .and_then(Value::as_str)
+                                .unwrap_or("");
+                            targets.push((res, ons.to_string(), n.to_string()));
+                        }
+                    }
+                    Ok((_, status)) => return self.err(&printers::error_text(&status)),
+                    Err(e) => return self.err(&e),
+                }
+                if targets.is_empty() {
+                    self.out.stderr.push_str("No resources found\n");
+                    return;
+                }
+            } else if names.is_empty() {
                 return self.err("error: resource(s) were provided, but no name was specified");
             }
             for n in names {
@@ -1049,13 +1095,14 @@ impl Kubectl<'_, '_> {
     }
 
     fn run_pod(&mut self, c: Cmd) {
+        // cobra checks required flags before the command looks at its arguments.
+        let Some(image) = c.p.get("image").map(str::to_string) else {
+            return self.err("error: required flag(s) \"image\" not set");
+        };
         let Some(name) = c.p.args.get(1).cloned() else {
             return self.err(
                 "error: NAME is required for run\nSee 'kubectl run -h' for help and examples",
             );
-        };
-        let Some(image) = c.p.get("image").map(str::to_string) else {
-            return self.err("error: required flag(s) \"image\" not set");
         };
         let mut labels = serde_json::Map::new();
         match c.p.get("labels") {
