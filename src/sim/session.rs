@@ -51,15 +51,14 @@ impl Session {
 
     /// Runs one kubectl command line.
     pub fn kubectl(&mut self, line: &str, stdin: Option<&str>) -> Outcome {
-        let files = self.cluster.control_plane.files.clone();
-        let mut env = Env {
-            cluster: &mut self.cluster,
-            kubeconfig: &mut self.kubeconfig,
-            files: &files,
-            cwd: HOME,
-            stdin,
-        };
-        kubectl::run(&mut env, line)
+        match kubectl::args::split_words(line) {
+            Ok(words) => self.kubectl_words(&words, stdin),
+            Err(e) => Outcome {
+                stderr: format!("error: {e}\n"),
+                exit_code: 1,
+                ..Default::default()
+            },
+        }
     }
 
     /// Runs kubectl with arguments already split by a shell.

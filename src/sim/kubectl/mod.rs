@@ -144,18 +144,6 @@ const API_RESOURCES: &[Flag] = &[
 
 const CONFIG: &[Flag] = &[flag("output", Some('o'), Arity::Value)];
 
-/// Runs one kubectl command line (with or without the leading `kubectl`).
-pub fn run(env: &mut Env<'_>, line: &str) -> Outcome {
-    match args::split_words(line) {
-        Ok(words) => run_words(env, &words),
-        Err(e) => Outcome {
-            stderr: format!("error: {e}\n"),
-            exit_code: 1,
-            ..Default::default()
-        },
-    }
-}
-
 /// Runs kubectl with its arguments already split (as a shell would pass them).
 pub fn run_words(env: &mut Env<'_>, words: &[String]) -> Outcome {
     let mut k = Kubectl {
