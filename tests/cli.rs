@@ -268,3 +268,35 @@ fn the_page_and_the_cli_give_the_same_output() {
     assert!(page_out.contains("pod/blue created\n"));
     assert!(page_err.contains("Forbidden"));
 }
+
+#[test]
+fn deletecollection_removes_what_the_selector_matches() {
+    let script = temp_file(
+        "dc.sh",
+        "kubectl run a --image=nginx -l app=web\nkubectl run b --image=nginx -l app=db\n",
+    );
+    let out = kubegate(&["script", &script]);
+    assert_eq!(out.status.code(), Some(0));
+    // Each CLI run boots afresh, so create and delete in one request trace via the session.
+    let mut s =
+        kubegate::sim::session::Session::new(include_str!("../static/workspaces/default.yaml"))
+            .unwrap();
+    s.kubectl("kubectl run a --image=nginx -l app=web", None);
+    s.kubectl("kubectl run b --image=nginx -l app=db", None);
+    let req = kubegate::sim::http::HttpRequest::new(
+        "DELETE",
+        "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb",
+    );
+    let mut admin = req.clone();
+    admin.client_cert_pem = Some(kubegate::sim::controlplane::KUBEADM_ADMIN_CRT.to_string());
+    let t = s.request(&admin);
+    assert_eq!(t.attributes.verb, "deletecollection");
+    assert_eq!(t.response.code, 200);
+    assert_eq!(t.response.body["kind"], "PodList");
+    assert_eq!(t.response.body["items"].as_array().unwrap().len(), 1);
+    let left = s.kubectl("kubectl get pods -o name", None);
+    assert_eq!(left.stdout, "pod/b\n");
+    // Without credentials the same request is forbidden for the anonymous user.
+    let t = s.request(&req);
+    assert_eq!(t.response.code, 403);
+}

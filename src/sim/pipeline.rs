@@ -508,6 +508,7 @@ impl Cluster {
             "update" => self.update(req, info, user, &res, run),
             "patch" => self.patch(req, info, user, &res, run),
             "delete" => self.delete(info, user, &res, run),
+            "deletecollection" => self.delete_collection(req, info, &res, run),
             verb => Err(ApiError::method_not_supported(
                 &info.api_group,
                 &info.resource,
@@ -922,6 +923,57 @@ impl Cluster {
                 Err(e)
             }
         }
+    }
+
+    /// DELETE on a collection: removes every object that matches the label selector and
+    /// answers with the list of what it removed.
+    fn delete_collection(
+        &mut self,
+        req: &HttpRequest,
+        info: &RequestInfo,
+        res: &ApiResource,
+        run: &mut Run,
+    ) -> Answer {
+        let selector = query_value(&req.url, "labelSelector");
+        let ns = (!info.namespace.is_empty()).then_some(info.namespace.as_str());
+        let doomed: Vec<Value> = self
+            .store
+            .list(res.group, res.name, ns)
+            .filter(|o| {
+                selector
+                    .as_deref()
+                    .is_none_or(|s| label_selector_matches(s, o.pointer("/metadata/labels")))
+            })
+            .cloned()
+            .collect();
+        validating_admission(run);
+        let mut record = StageRecord::new(Stage::Storage);
+        let mut items = Vec::new();
+        for o in doomed {
+            let ons = super::store::namespace_of(&o).to_string();
+            if let Ok(gone) = self.store.delete(res.group, res.name, &ons, name_of(&o)) {
+                items.push(with_type_meta(gone, res));
+            }
+        }
+        record.decide(
+            "etcd",
+            Decision::Allow,
+            format!("deleted {} {}", items.len(), res.name),
+        );
+        run.stages.push(record);
+        if res.group == super::authz::rbac::GROUP && res.name == "clusterroles" {
+            super::authz::rbac::aggregate(&mut self.store);
+        }
+        let api_version = if res.group.is_empty() {
+            res.version.to_string()
+        } else {
+            format!("{}/{}", res.group, res.version)
+        };
+        Ok((
+            200,
+            json!({"kind": format!("{}List", res.kind), "apiVersion": api_version,
+                "metadata": {"resourceVersion": self.store.revision().to_string()}, "items": items}),
+        ))
     }
 
     fn self_subject_access_review(
