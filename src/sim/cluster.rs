@@ -90,11 +90,7 @@ impl Cluster {
         let minor = cp.minor;
 
         // What kubeadm init leaves behind.
-        let ca = cp
-            .files
-            .get("/etc/kubernetes/pki/ca.crt")
-            .cloned()
-            .unwrap_or_default();
+        let ca = cp.ca_pem();
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let mut obj =
                 json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});

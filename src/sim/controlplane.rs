@@ -34,6 +34,9 @@ pub const SCHEMA: Schema = Schema::Obj(&[
     ),
 ]);
 
+/// Where kubeadm keeps the cluster CA certificate.
+pub const CA_PATH: &str = "/etc/kubernetes/pki/ca.crt";
+
 /// The kubeadm CA certificate shipped with kubegate (a playground key pair, not a secret).
 pub const KUBEADM_CA_CRT: &str = include_str!("../../static/cluster/pki/ca.crt");
 /// The kubeadm CA key.
@@ -139,7 +142,7 @@ impl Default for ControlPlane {
             }
         }
         let mut files = BTreeMap::new();
-        files.insert("/etc/kubernetes/pki/ca.crt".into(), KUBEADM_CA_CRT.into());
+        files.insert(CA_PATH.into(), KUBEADM_CA_CRT.into());
         files.insert("/etc/kubernetes/pki/ca.key".into(), KUBEADM_CA_KEY.into());
         files.insert("/etc/kubernetes/admin.conf".into(), admin_conf());
         ControlPlane {
@@ -230,6 +233,11 @@ impl ControlPlane {
             }
         }
         (cp, problems)
+    }
+
+    /// The cluster CA certificate (PEM), as published in `kube-root-ca.crt`.
+    pub fn ca_pem(&self) -> String {
+        self.files.get(CA_PATH).cloned().unwrap_or_default()
     }
 
     /// A flag's value.

@@ -1,6 +1,6 @@
 //! The engine: a pure-Rust model of kube-apiserver's request pipeline and of kubectl.
 //!
-//! Nothing in here may depend on `yew`, `web-sys`, `wasm-bindgen` or `gloo`; the browser UI
+//! Nothing in here may depend on a browser crate (the Yew UI and its web bindings); the browser UI
 //! and the native CLI are thin views over [`session::Session`] and the
 //! [`trace::RequestTrace`]s it produces.
 //! See <https://kubernetes.io/docs/concepts/security/controlling-access/>.

@@ -493,11 +493,7 @@ impl Cluster {
                     format!("listed {} {}", items.len(), res.name),
                 );
                 run.stages.push(record);
-                let api_version = if res.group.is_empty() {
-                    res.version.to_string()
-                } else {
-                    format!("{}/{}", res.group, res.version)
-                };
+                let api_version = res.api_version();
                 Ok((
                     200,
                     json!({"kind": format!("{}List", res.kind), "apiVersion": api_version,
@@ -806,12 +802,7 @@ impl Cluster {
                     super::authz::rbac::aggregate(&mut self.store);
                 }
                 if op == Operation::Create && res.group.is_empty() && res.name == "namespaces" {
-                    let ca = self
-                        .control_plane
-                        .files
-                        .get("/etc/kubernetes/pki/ca.crt")
-                        .cloned()
-                        .unwrap_or_default();
+                    let ca = self.control_plane.ca_pem();
                     super::cluster::populate_namespace(
                         &mut self.store,
                         name_of(&stored),
@@ -964,11 +955,7 @@ impl Cluster {
         if res.group == super::authz::rbac::GROUP && res.name == "clusterroles" {
             super::authz::rbac::aggregate(&mut self.store);
         }
-        let api_version = if res.group.is_empty() {
-            res.version.to_string()
-        } else {
-            format!("{}/{}", res.group, res.version)
-        };
+        let api_version = res.api_version();
         Ok((
             200,
             json!({"kind": format!("{}List", res.kind), "apiVersion": api_version,
@@ -1184,11 +1171,7 @@ fn key(res: &ApiResource, ns: &str, name: &str) -> String {
 
 /// Objects in storage carry their kind and apiVersion when served.
 fn with_type_meta(mut obj: Value, res: &ApiResource) -> Value {
-    let api_version = if res.group.is_empty() {
-        res.version.to_string()
-    } else {
-        format!("{}/{}", res.group, res.version)
-    };
+    let api_version = res.api_version();
     if let Some(m) = obj.as_object_mut() {
         let mut out = Map::new();
         out.insert("apiVersion".into(), json!(api_version));

@@ -8,7 +8,6 @@ use serde_json::{json, Map, Value};
 use super::args::{flag, Arity, Flag};
 use super::{printers, tail, Cmd, Kubectl};
 use crate::sim::discovery::{self, ApiResource};
-use crate::sim::yamlout;
 
 const fn common(extra: &'static [Flag]) -> [&'static [Flag]; 2] {
     [COMMON, extra]
@@ -172,17 +171,13 @@ impl Kubectl<'_, '_> {
         let shown = format!("{}/{name}", printers::kind_group(res));
         let output = c.p.get("output").unwrap_or("").to_string();
         let dry = c.p.get("dry-run").unwrap_or("none").to_string();
-        let print = |k: &mut Self, o: &Value, suffix: &str| match output.as_str() {
-            "yaml" => {
-                let t = yamlout::to_yaml(o);
-                k.print(&t);
+        let print = |k: &mut Self, o: &Value, suffix: &str| {
+            if !k.print_object(&output, o) {
+                match output.as_str() {
+                    "name" => k.print(&shown),
+                    _ => k.print(&format!("{shown} created{suffix}")),
+                }
             }
-            "json" => {
-                let t = yamlout::to_json(o);
-                k.print(&t);
-            }
-            "name" => k.print(&shown),
-            _ => k.print(&format!("{shown} created{suffix}")),
         };
         match dry.as_str() {
             "client" => return print(self, &obj, " (dry run)"),

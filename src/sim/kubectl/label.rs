@@ -5,9 +5,8 @@
 use serde_json::{json, Map, Value};
 
 use super::args::{flag, Arity, Flag};
-use super::{printers, tail, Cmd, Kubectl};
+use super::{printers, selector_query, tail, Cmd, Kubectl};
 use crate::sim::patch::create_merge_patch;
-use crate::sim::yamlout;
 
 /// Flags of `kubectl label` and `kubectl annotate` besides the global ones.
 pub const FLAGS: &[Flag] = &[
@@ -109,11 +108,7 @@ impl Kubectl<'_, '_> {
             }
             let mut url = Self::url(res, ns, None);
             if let Some(sel) = &selector {
-                url.push_str("?labelSelector=");
-                url.push_str(
-                    &percent_encoding::utf8_percent_encode(sel, percent_encoding::NON_ALPHANUMERIC)
-                        .to_string(),
-                );
+                url.push_str(&selector_query(sel));
             }
             match self.send(&c.cfg, "GET", &url, None) {
                 Ok((200, list)) => {
@@ -215,17 +210,12 @@ impl Kubectl<'_, '_> {
                     Err(e) => return self.err(&e),
                 }
             };
-            match c.p.get("output") {
-                Some("name") => self.print(&shown),
-                Some("yaml") => {
-                    let t = yamlout::to_yaml(&result);
-                    self.print(&t);
+            let output = c.p.get("output").unwrap_or("");
+            if !self.print_object(output, &result) {
+                match output {
+                    "name" => self.print(&shown),
+                    _ => self.print(&format!("{shown} {verb}{suffix}")),
                 }
-                Some("json") => {
-                    let t = yamlout::to_json(&result);
-                    self.print(&t);
-                }
-                _ => self.print(&format!("{shown} {verb}{suffix}")),
             }
         }
     }

@@ -532,6 +532,17 @@ impl Kubectl<'_, '_> {
         }
     }
 
+    /// Prints an object for `-o yaml` or `-o json`; false for any other format.
+    fn print_object(&mut self, output: &str, v: &Value) -> bool {
+        let text = match output {
+            "yaml" => yamlout::to_yaml(v),
+            "json" => yamlout::to_json(v),
+            _ => return false,
+        };
+        self.print(&text);
+        true
+    }
+
     /// Sends a JSON merge patch (kubectl label, annotate).
     fn send_patch(
         &mut self,
@@ -602,15 +613,10 @@ impl Kubectl<'_, '_> {
         let mut items = Vec::new();
         if names.is_empty() {
             let mut url = Self::url(res, ns, None);
-            let mut query = Vec::new();
-            if let Some(sel) = c.p.get("selector") {
-                query.push(format!(
-                    "labelSelector={}",
-                    percent_encoding::utf8_percent_encode(sel, percent_encoding::NON_ALPHANUMERIC)
-                ));
-            }
-            query.push("limit=500".to_string());
-            url = format!("{url}?{}", query.join("&"));
+            url = match c.p.get("selector") {
+                Some(sel) => format!("{url}{}&limit=500", selector_query(sel)),
+                None => format!("{url}?limit=500"),
+            };
             match self.send(&c.cfg, "GET", &url, None) {
                 Ok((200, body)) => {
                     items = body
@@ -669,17 +675,12 @@ impl Kubectl<'_, '_> {
         c: &Cmd,
     ) {
         let as_list = || json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
+        if matches!(output, "yaml" | "json") {
+            let v = if single { items[0].clone() } else { as_list() };
+            self.print_object(output, &v);
+            return;
+        }
         match output {
-            "yaml" => {
-                let v = if single { items[0].clone() } else { as_list() };
-                let text = yamlout::to_yaml(&v);
-                self.print(&text);
-            }
-            "json" => {
-                let v = if single { items[0].clone() } else { as_list() };
-                let text = yamlout::to_json(&v);
-                self.print(&text);
-            }
             "name" => {
                 for o in items {
                     let name = o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
@@ -1022,14 +1023,7 @@ impl Kubectl<'_, '_> {
                 };
                 let mut url = Self::url(res, ns.as_deref(), None);
                 if let Some(sel) = &selector {
-                    url.push_str("?labelSelector=");
-                    url.push_str(
-                        &percent_encoding::utf8_percent_encode(
-                            sel,
-                            percent_encoding::NON_ALPHANUMERIC,
-                        )
-                        .to_string(),
-                    );
+                    url.push_str(&selector_query(sel));
                 }
                 match self.send(&c.cfg, "GET", &url, None) {
                     Ok((200, list)) => {
@@ -1122,16 +1116,9 @@ impl Kubectl<'_, '_> {
             "status": {}});
         let dry = c.p.get("dry-run").unwrap_or("none").to_string();
         if dry == "client" {
-            match c.p.get("output") {
-                Some("yaml") => {
-                    let t = yamlout::to_yaml(&pod);
-                    self.print(&t);
-                }
-                Some("json") => {
-                    let t = yamlout::to_json(&pod);
-                    self.print(&t);
-                }
-                _ => self.print(&format!("pod/{name} created (dry run)")),
+            let output = c.p.get("output").unwrap_or("");
+            if !self.print_object(output, &pod) {
+                self.print(&format!("pod/{name} created (dry run)"));
             }
             return;
         }
@@ -1478,6 +1465,14 @@ impl Kubectl<'_, '_> {
             Err(e) => self.err(&e),
         }
     }
+}
+
+/// `?labelSelector=…` for a `-l` selector, escaped for the URL.
+fn selector_query(selector: &str) -> String {
+    format!(
+        "?labelSelector={}",
+        percent_encoding::utf8_percent_encode(selector, percent_encoding::NON_ALPHANUMERIC)
+    )
 }
 
 /// The prefix of a klog line at the simulated time: `I1129 10:00:00.000000    4242`.
