@@ -1844,6 +1844,23 @@ fn lookup(
     })
 }
 
+/// kubectl's `RESTMapper.ResourcesFor` for a bare word (`pods`, `po`, `Deployment`): every
+/// served top-level resource it names, in every version, after short-name expansion, in
+/// RESTMapper priority order.
+pub fn resources_for(minor: u32, word: &str) -> Vec<&'static ApiResource> {
+    let word = word.to_ascii_lowercase();
+    let (word, group) = expand_shortcut(minor, &word, None);
+    by_priority(minor)
+        .iter()
+        .copied()
+        .filter(|r| {
+            !r.is_subresource()
+                && group.is_none_or(|g| r.group == g)
+                && (r.name == word || r.singular == word || r.kind.eq_ignore_ascii_case(word))
+        })
+        .collect()
+}
+
 /// Resolve what a user types after `kubectl get` to a top-level resource.
 ///
 /// Follows kubectl's `mappingFor`: the argument is lower-cased, then tried as a fully

@@ -16,6 +16,7 @@ pub mod discovery;
 pub mod http;
 pub mod kubeconfig;
 pub mod kubectl;
+pub mod openapi;
 pub mod patch;
 pub mod pipeline;
 pub mod request;

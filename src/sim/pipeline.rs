@@ -14,11 +14,16 @@ use super::authz::{self, Attributes};
 use super::cluster::Cluster;
 use super::discovery::{self, ApiResource};
 use super::http::HttpRequest;
+use super::openapi;
 use super::request::{request_info, RequestInfo};
 use super::response::ApiError;
 use super::store::name_of;
 use super::trace::{Decision, RequestTrace, ResponseRecord, Stage, StageRecord};
 use super::validation;
+
+/// The 503 message while the page has not yet fetched the OpenAPI schemas.
+const OPENAPI_LOADING: &str =
+    "the OpenAPI documents are still loading in this page; try again in a moment";
 
 /// What the handler produced before it is put into the trace.
 type Answer = Result<(u16, Value), ApiError>;
@@ -379,6 +384,19 @@ impl Cluster {
                     }
                     _ => Err(ApiError::page_not_found()),
                 }
+            }
+            ("get", "/openapi/v3") => match openapi::schemas() {
+                Some(_) => Ok((200, openapi::index(self.control_plane.minor))),
+                None => Err(ApiError::service_unavailable(OPENAPI_LOADING)),
+            },
+            ("get", p) if p.starts_with("/openapi/v3/") => {
+                let Some(schemas) = openapi::schemas() else {
+                    return Err(ApiError::service_unavailable(OPENAPI_LOADING));
+                };
+                let gv = p.trim_start_matches("/openapi/v3/");
+                openapi::document(schemas, self.control_plane.minor, gv)
+                    .map(|doc| (200, doc))
+                    .ok_or_else(ApiError::page_not_found)
             }
             _ => Err(ApiError::page_not_found()),
         }

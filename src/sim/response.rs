@@ -153,6 +153,16 @@ impl ApiError {
         }
     }
 
+    /// 503 ServiceUnavailable with a message.
+    pub fn service_unavailable(message: &str) -> Self {
+        ApiError {
+            code: 503,
+            reason: "ServiceUnavailable".into(),
+            message: message.into(),
+            details: Box::default(),
+        }
+    }
+
     /// 500 with upstream's `Internal error occurred: ` prefix.
     pub fn internal(message: &str) -> Self {
         ApiError {

@@ -5,7 +5,6 @@ use yew::prelude::*;
 
 use super::timeline::decision_class;
 use crate::sim::trace::RequestTrace;
-use crate::sim::yamlout;
 
 /// Properties of [`StageDetail`].
 #[derive(Properties, PartialEq)]
@@ -28,7 +27,7 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                 <h2>{ "Response" }</h2>
                 <span class="badge" data-decision={class}>{ format!("HTTP {code}") }</span>
                 <p class="reason">{ if code < 400 { "The API server answered with the object." } else { "The API server answered with a Status." } }</p>
-                <pre class="json">{ yamlout::to_json(&req.response.body) }</pre>
+                <pre class="json">{ crate::ui::state::body_preview(&req.response.body) }</pre>
             </section>
         };
     };

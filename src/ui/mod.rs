@@ -23,6 +23,15 @@ pub fn start() {
     yew::Renderer::<app::App>::new().render();
 }
 
+/// Hands the engine the OpenAPI schemas behind `kubectl explain`, which www/boot.js fetches
+/// from the page's own origin after the app has started (they are too large to carry in the
+/// wasm). Returns an error text if the file does not parse.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn install_openapi(text: &str) -> Option<String> {
+    crate::sim::openapi::install(text).err()
+}
+
 /// Tells the user the app stopped (a bug in kubegate), instead of leaving a frozen page. The
 /// workspace was saved on every edit, so a reload loses nothing.
 #[cfg(target_arch = "wasm32")]

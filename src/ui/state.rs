@@ -195,6 +195,25 @@ impl AppState {
     }
 }
 
+/// How much of a response body the response card shows (an OpenAPI document is ~1 MB).
+pub const BODY_PREVIEW_LIMIT: usize = 64 * 1024;
+
+/// A response body as the page shows it: indented JSON, cut after [`BODY_PREVIEW_LIMIT`]
+/// bytes (at a character boundary) with a note of how much was left out.
+pub fn body_preview(body: &serde_json::Value) -> String {
+    let mut text = crate::sim::yamlout::to_json(body);
+    if text.len() > BODY_PREVIEW_LIMIT {
+        let mut cut = BODY_PREVIEW_LIMIT;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let rest = text.len() - cut;
+        text.truncate(cut);
+        text.push_str(&format!("\n… ({rest} more bytes not shown)\n"));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +289,20 @@ mod tests {
         assert_eq!(
             s.last_run().unwrap().outcome.stdout,
             "namespace/red created\n"
+        );
+    }
+
+    #[test]
+    fn large_bodies_are_cut_for_display() {
+        let small = serde_json::json!({"kind": "Status"});
+        assert_eq!(body_preview(&small), crate::sim::yamlout::to_json(&small));
+        let big = serde_json::json!({ "data": "é".repeat(BODY_PREVIEW_LIMIT) });
+        let shown = body_preview(&big);
+        assert!(shown.len() < BODY_PREVIEW_LIMIT + 64, "{}", shown.len());
+        assert!(
+            shown.ends_with("more bytes not shown)\n"),
+            "{}",
+            &shown[shown.len() - 40..]
         );
     }
 }

@@ -30,6 +30,11 @@ const FORBIDDEN_OUTPUT =
   'Error from server (Forbidden): pods is forbidden: User "dev-user" cannot list resource "pods" in API group "" in the namespace "default"';
 const FORBIDDEN_EXIT = 1;
 
+const EXPLAIN_CMD = "kubectl explain pods.spec.containers.ports";
+// As kubectl 1.37 prints it: the field's line, and the fields of a ContainerPort below.
+const EXPLAIN_OUTPUT = "FIELD: ports <[]ContainerPort>";
+const EXPLAIN_FIELD = "  containerPort\t<integer> -required-";
+
 // The pipeline stages in the order kube-apiserver runs them; the timeline shows the ones the
 // request reached, in this order (impersonation only when the request impersonates).
 const STAGE_ORDER = [
@@ -558,6 +563,17 @@ async function main() {
       );
       await shot(page, "c-reloaded");
       await noErrors("(c)");
+    });
+
+    await test("(e) kubectl explain reads the schemas fetched after the first render", async () => {
+      await page.waitForFunction(() => document.documentElement.dataset.openapi === "ready", null, {
+        timeout: WAIT_MS,
+      });
+      const out = await send(page, EXPLAIN_CMD, EXPLAIN_OUTPUT);
+      checkOutput(out, EXPLAIN_OUTPUT, 0, "explain");
+      assert(out.output.includes(EXPLAIN_FIELD), `explain: no ${JSON.stringify(EXPLAIN_FIELD)} in:\n${out.output}`);
+      await shot(page, "e-explain");
+      await noErrors("(e)");
     });
 
     await test("(d) every request stayed on the page's own origin", async () => {

@@ -5,6 +5,7 @@
 pub mod args;
 mod create;
 mod describe;
+mod explain;
 mod jsonpath;
 mod label;
 pub mod printers;
@@ -131,6 +132,12 @@ const CAN_I: &[Flag] = &[
 
 const WHOAMI: &[Flag] = &[flag("output", Some('o'), Arity::Value)];
 
+const EXPLAIN: &[Flag] = &[
+    flag("recursive", None, Arity::Bool),
+    flag("api-version", None, Arity::Value),
+    flag("output", Some('o'), Arity::Value),
+];
+
 const API_RESOURCES: &[Flag] = &[
     flag("output", Some('o'), Arity::Value),
     flag("namespaced", None, Arity::Optional),
@@ -256,6 +263,7 @@ impl Kubectl<'_, '_> {
             ("describe", _) => self.with(words, describe::FLAGS, "describe", Self::describe),
             ("api-resources", _) => self.with(words, API_RESOURCES, "api-resources", Self::api_resources),
             ("api-versions", _) => self.with(words, &[], "api-versions", Self::api_versions),
+            ("explain", _) => self.with(words, EXPLAIN, "explain", Self::explain),
             ("", _) => self.err("error: a kubectl command is needed, e.g. `kubectl get pods`"),
             (other, _) => {
                 let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
@@ -1445,6 +1453,91 @@ impl Kubectl<'_, '_> {
         }
         let t = printers::tabulate(&table);
         self.out.stdout.push_str(&t);
+    }
+
+    /// `kubectl explain TYPE[.field…]`: resolve the type through discovery, fetch the
+    /// group-version's OpenAPI v3 document from the server, render it as kubectl does.
+    fn explain(&mut self, c: Cmd) {
+        let args = tail(&c.p.args, 1);
+        match args.len() {
+            0 => return self.err("error: You must specify the type of resource to explain. Use \"kubectl api-resources\" for a complete list of supported resources."),
+            1 => {}
+            _ => return self.err("error: We accept only this format: explain RESOURCE"),
+        }
+        let output = c.p.get("output").unwrap_or("plaintext");
+        if output != "plaintext" && output != "plaintext-openapiv2" {
+            return self.err(&format!("error: unrecognized format: {output}"));
+        }
+        let input = args[0].trim_end_matches('.');
+        let first = input.split('.').next().unwrap_or("");
+        let candidates = discovery::resources_for(self.minor(), first);
+        let Some(&top) = candidates.first() else {
+            return self.err(&format!(
+                "the server doesn't have a resource type \"{first}\""
+            ));
+        };
+        let api_version = c.p.get("api-version").filter(|v| !v.is_empty());
+        // Without --api-version, the first candidate whose `resource.group` prefixes the
+        // input decides where the field path starts (`deployments.apps.spec`).
+        let mut chosen = top;
+        let mut fields: Vec<String> = input
+            .split('.')
+            .skip(1)
+            .filter(|f| !f.is_empty())
+            .map(str::to_string)
+            .collect();
+        if api_version.is_none() {
+            for r in &candidates {
+                let gr = if r.group.is_empty() {
+                    r.name.to_string()
+                } else {
+                    format!("{}.{}", r.name, r.group)
+                };
+                if let Some(rest) = input.strip_prefix(&gr) {
+                    chosen = r;
+                    fields = rest
+                        .split('.')
+                        .skip(1)
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    break;
+                }
+            }
+        }
+        let (mut group, mut version) = (chosen.group.to_string(), chosen.version.to_string());
+        if let Some(av) = api_version {
+            match av.split_once('/') {
+                Some((g, v)) => (group, version) = (g.to_string(), v.to_string()),
+                None => (group, version) = (String::new(), av.to_string()),
+            }
+        }
+        // The discovery client asks with its 32 s timeout, as kubectl does.
+        let index = match self.send(&c.cfg, "GET", "/openapi/v3?timeout=32s", None) {
+            Ok((200, v)) => v,
+            Ok((_, status)) => return self.err(&printers::error_text(&status)),
+            Err(e) => return self.err(&e),
+        };
+        let gv = super::openapi::gv_path(&group, &version);
+        let Some(url) = index["paths"][&gv]["serverRelativeURL"].as_str() else {
+            return self.err(&format!(
+                "error: couldn't find resource for \"{group}/{version}, Resource={}\"",
+                chosen.name
+            ));
+        };
+        let doc = match self.send(&c.cfg, "GET", url, None) {
+            Ok((200, v)) => v,
+            Ok((_, status)) => return self.err(&printers::error_text(&status)),
+            Err(e) => return self.err(&e),
+        };
+        let recursive = c.p.is("recursive");
+        match explain::render(&doc, &group, &version, chosen.name, &fields, recursive) {
+            Ok(text) => self.out.stdout.push_str(&text),
+            Err((written, e)) => {
+                self.out.stdout.push_str(&written);
+                self.err(&e)
+            }
+        }
     }
 
     /// `kubectl api-versions`.
