@@ -519,6 +519,17 @@ async function main() {
       await noErrors("(b2)");
     });
 
+    await test("(e) kubectl explain reads the schemas fetched after the first render", async () => {
+      await page.waitForFunction(() => document.documentElement.dataset.openapi === "ready", null, {
+        timeout: WAIT_MS,
+      });
+      const out = await send(page, EXPLAIN_CMD, EXPLAIN_OUTPUT);
+      checkOutput(out, EXPLAIN_OUTPUT, 0, "explain");
+      assert(out.output.includes(EXPLAIN_FIELD), `explain: no ${JSON.stringify(EXPLAIN_FIELD)} in:\n${out.output}`);
+      await shot(page, "e-explain");
+      await noErrors("(e)");
+    });
+
     await test("(c) workspace syntax error shows line:column; edit survives reload", async () => {
       const original = await page.inputValue("textarea#workspace");
       const marker = `kubegate-browser-test-${Date.now()}`;
@@ -563,17 +574,6 @@ async function main() {
       );
       await shot(page, "c-reloaded");
       await noErrors("(c)");
-    });
-
-    await test("(e) kubectl explain reads the schemas fetched after the first render", async () => {
-      await page.waitForFunction(() => document.documentElement.dataset.openapi === "ready", null, {
-        timeout: WAIT_MS,
-      });
-      const out = await send(page, EXPLAIN_CMD, EXPLAIN_OUTPUT);
-      checkOutput(out, EXPLAIN_OUTPUT, 0, "explain");
-      assert(out.output.includes(EXPLAIN_FIELD), `explain: no ${JSON.stringify(EXPLAIN_FIELD)} in:\n${out.output}`);
-      await shot(page, "e-explain");
-      await noErrors("(e)");
     });
 
     await test("(d) every request stayed on the page's own origin", async () => {
