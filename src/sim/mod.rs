@@ -10,6 +10,7 @@ pub mod authn;
 pub mod authz;
 pub mod clock;
 pub mod cluster;
+pub mod controllers;
 pub mod controlplane;
 pub mod defaults;
 pub mod discovery;

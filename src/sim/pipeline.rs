@@ -46,6 +46,19 @@ impl Cluster {
             Ok((code, body)) => (code, body),
             Err(e) => (e.code, e.status()),
         };
+        // Controllers react to a successful change before the next request.
+        if code < 300 && !matches!(info.verb.as_str(), "get" | "list" | "watch") {
+            let notes = super::controllers::namespace_controller(
+                &mut self.store,
+                self.control_plane.minor,
+                self.now,
+            );
+            if let Some(last) = run.stages.last_mut() {
+                for n in notes {
+                    last.detail("after the response", n);
+                }
+            }
+        }
         RequestTrace {
             method: req.method.clone(),
             path: req.url.clone(),
@@ -865,51 +878,47 @@ impl Cluster {
         validating_admission(run);
         let mut record = StageRecord::new(Stage::Storage);
         let result = if res.group.is_empty() && res.name == "namespaces" {
-            // The namespace is marked Terminating; the namespace controller then removes its
-            // contents and the namespace itself.
+            // The first DELETE marks the namespace Terminating; the namespace controller then
+            // empties and finalizes it (after this response, see `handle`).
             match self.store.get("", "namespaces", "", &info.name).cloned() {
+                Some(ns) if super::store::is_deleting(&ns) => Err(ApiError::conflict(
+                    "",
+                    "namespaces",
+                    &info.name,
+                    "The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.",
+                )),
                 Some(mut ns) => {
                     ns["status"]["phase"] = json!("Terminating");
                     ns["metadata"]["deletionTimestamp"] =
                         json!(super::clock::format_rfc3339(self.now));
-                    let shown = ns.clone();
-                    let namespaced: Vec<ApiResource> =
-                        discovery::resources(self.control_plane.minor)
-                            .filter(|r| r.namespaced && !r.name.contains('/'))
-                            .copied()
-                            .collect();
-                    for r in namespaced {
-                        let names: Vec<String> = self
-                            .store
-                            .list(r.group, r.name, Some(&info.name))
-                            .map(|o| name_of(o).to_string())
-                            .collect();
-                        for n in names {
-                            let _ = self.store.delete(r.group, r.name, &info.name, &n);
-                        }
-                    }
-                    let _ = self.store.delete("", "namespaces", "", &info.name);
-                    record.detail("namespace controller", "the namespace was Terminating, its contents were removed, then it was finalized");
-                    Ok(shown)
+                    ns["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                    Ok((self.store.put_system("", "namespaces", ns), false))
                 }
                 None => Err(ApiError::not_found("", "namespaces", &info.name)),
             }
         } else {
             self.store
-                .delete(res.group, res.name, &info.namespace, &info.name)
+                .delete_or_mark(res.group, res.name, &info.namespace, &info.name, self.now)
         };
         match result {
-            Ok(obj) => {
-                record.decide(
-                    "etcd",
-                    Decision::Allow,
-                    format!("deleted {}", key(res, &info.namespace, &info.name)),
-                );
+            Ok((obj, removed)) => {
+                let what = key(res, &info.namespace, &info.name);
+                let note = if removed {
+                    format!("deleted {what}")
+                } else if res.name == "namespaces" && res.group.is_empty() {
+                    format!("{what} is now Terminating (deletionTimestamp set)")
+                } else {
+                    format!(
+                        "{what} has finalizers ({}): it only got a deletionTimestamp and stays until they are removed",
+                        super::store::finalizers(&obj).join(", ")
+                    )
+                };
+                record.decide("etcd", Decision::Allow, note);
                 run.stages.push(record);
                 if res.group == super::authz::rbac::GROUP && res.name == "clusterroles" {
                     super::authz::rbac::aggregate(&mut self.store);
                 }
-                if res.group.is_empty() && matches!(res.name, "pods" | "namespaces") {
+                if !removed || res.group.is_empty() && matches!(res.name, "pods" | "namespaces") {
                     Ok((200, with_type_meta(obj, res)))
                 } else {
                     let uid = obj.pointer("/metadata/uid").cloned().unwrap_or(Value::Null);

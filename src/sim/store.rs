@@ -166,20 +166,98 @@ impl Store {
                 ));
             }
         }
-        self.revision += 1;
         if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+            // Clients cannot set or clear these: the server keeps the stored values.
+            for key in ["deletionTimestamp", "deletionGracePeriodSeconds"] {
+                match old_meta.get(key) {
+                    Some(v) => meta.insert(key.into(), v.clone()),
+                    None => meta.remove(key),
+                };
+            }
             for key in ["uid", "creationTimestamp"] {
                 if let Some(v) = old_meta.get(key) {
                     meta.insert(key.into(), v.clone());
                 }
             }
+            if let Some(rv) = old_meta.get("resourceVersion") {
+                meta.insert("resourceVersion".into(), rv.clone());
+            }
+        }
+        // An update that changes nothing writes nothing: same object, same resourceVersion.
+        if Some(&obj) == self.get(group, resource, &ns, &name) {
+            return Ok(obj);
+        }
+        self.revision += 1;
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.insert("resourceVersion".into(), json!(self.revision.to_string()));
         }
+        // A namespace also waits for its own `spec.finalizers` (the namespace controller's).
+        let spec_finalizers = group.is_empty()
+            && resource == "namespaces"
+            && obj
+                .pointer("/spec/finalizers")
+                .and_then(Value::as_array)
+                .is_some_and(|f| !f.is_empty());
+        let finished = is_deleting(&obj) && finalizers(&obj).is_empty() && !spec_finalizers;
+        let key = (ns, name);
+        let bucket = self
+            .buckets
+            .entry((group.to_string(), resource.to_string()))
+            .or_default();
+        if finished {
+            // The update removed the last finalizer of an object being deleted: it goes now.
+            bucket.remove(&key);
+        } else {
+            bucket.insert(key, obj.clone());
+        }
+        Ok(obj)
+    }
+
+    /// Writes an object as the server itself does (no precondition, no client-protected
+    /// fields), bumping the resourceVersion: e.g. a namespace marked Terminating.
+    pub fn put_system(&mut self, group: &str, resource: &str, mut obj: Value) -> Value {
+        self.revision += 1;
+        obj["metadata"]["resourceVersion"] = json!(self.revision.to_string());
+        let key = (namespace_of(&obj).to_string(), name_of(&obj).to_string());
         self.buckets
             .entry((group.to_string(), resource.to_string()))
             .or_default()
-            .insert((ns, name), obj.clone());
-        Ok(obj)
+            .insert(key, obj.clone());
+        obj
+    }
+
+    /// DELETE as the generic registry does it: an object without finalizers is removed
+    /// (`Ok((obj, true))`); one with finalizers only gets a deletionTimestamp and stays until
+    /// the last finalizer is taken off (`Ok((obj, false))`).
+    pub fn delete_or_mark(
+        &mut self,
+        group: &str,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+        now: Instant,
+    ) -> Result<(Value, bool), ApiError> {
+        let Some(current) = self.get(group, resource, namespace, name) else {
+            return Err(ApiError::not_found(group, resource, name));
+        };
+        if finalizers(current).is_empty() {
+            return self
+                .delete(group, resource, namespace, name)
+                .map(|o| (o, true));
+        }
+        if is_deleting(current) {
+            return Ok((current.clone(), false));
+        }
+        let mut marked = current.clone();
+        marked["metadata"]["deletionTimestamp"] = json!(format_rfc3339(now));
+        marked["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+        self.revision += 1;
+        marked["metadata"]["resourceVersion"] = json!(self.revision.to_string());
+        self.buckets
+            .entry((group.to_string(), resource.to_string()))
+            .or_default()
+            .insert((namespace.to_string(), name.to_string()), marked.clone());
+        Ok((marked, false))
     }
 
     /// Removes an object and returns it.
@@ -202,6 +280,20 @@ impl Store {
             None => Err(ApiError::not_found(group, resource, name)),
         }
     }
+}
+
+/// `metadata.finalizers` of an object.
+pub fn finalizers(obj: &Value) -> Vec<&str> {
+    obj.pointer("/metadata/finalizers")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+/// Whether an object has been asked to go (it has a deletionTimestamp).
+pub fn is_deleting(obj: &Value) -> bool {
+    obj.pointer("/metadata/deletionTimestamp")
+        .is_some_and(|t| !t.is_null())
 }
 
 #[cfg(test)]
@@ -244,7 +336,12 @@ mod tests {
         let mut stale = p.clone();
         stale["metadata"]["resourceVersion"] = json!("0");
         assert_eq!(s.update("", "pods", stale).unwrap_err().code, 409);
-        let updated = s.update("", "pods", p.clone()).unwrap();
+        // Writing the same object back is a no-op: the resourceVersion stays.
+        let same = s.update("", "pods", p.clone()).unwrap();
+        assert_eq!(same["metadata"]["resourceVersion"], "1");
+        let mut changed = p.clone();
+        changed["metadata"]["labels"] = json!({"app": "x"});
+        let updated = s.update("", "pods", changed).unwrap();
         assert_eq!(updated["metadata"]["resourceVersion"], "2");
         assert_eq!(updated["metadata"]["uid"], p["metadata"]["uid"]);
         s.delete("", "pods", "b", "x").unwrap();
@@ -252,5 +349,44 @@ mod tests {
             s.delete("", "pods", "b", "x").unwrap_err().message,
             "pods \"x\" not found"
         );
+    }
+
+    #[test]
+    fn finalizers_hold_a_deleted_object_until_removed() {
+        let mut s = Store::new(0, 1);
+        let mut p = pod("b", "held");
+        p["metadata"]["finalizers"] = json!(["example.com/block"]);
+        s.create("", "pods", p, 0).unwrap();
+        let (marked, removed) = s.delete_or_mark("", "pods", "b", "held", 60).unwrap();
+        assert!(!removed);
+        assert_eq!(
+            marked["metadata"]["deletionTimestamp"],
+            "1970-01-01T00:01:00Z"
+        );
+        assert!(s.get("", "pods", "b", "held").is_some());
+        // A second DELETE changes nothing; an update cannot clear the deletionTimestamp.
+        let (again, _) = s.delete_or_mark("", "pods", "b", "held", 120).unwrap();
+        assert_eq!(
+            again["metadata"]["deletionTimestamp"],
+            "1970-01-01T00:01:00Z"
+        );
+        let mut edit = again.clone();
+        edit["metadata"]["deletionTimestamp"] = Value::Null;
+        edit["metadata"]["labels"] = json!({"a": "b"});
+        let kept = s.update("", "pods", edit).unwrap();
+        assert_eq!(
+            kept["metadata"]["deletionTimestamp"],
+            "1970-01-01T00:01:00Z"
+        );
+        assert!(s.get("", "pods", "b", "held").is_some());
+        // Taking the last finalizer off lets it go.
+        let mut done = kept.clone();
+        done["metadata"]["finalizers"] = json!([]);
+        s.update("", "pods", done).unwrap();
+        assert!(s.get("", "pods", "b", "held").is_none());
+        // Without finalizers a DELETE removes at once.
+        s.create("", "pods", pod("b", "free"), 0).unwrap();
+        assert!(s.delete_or_mark("", "pods", "b", "free", 0).unwrap().1);
+        assert!(s.get("", "pods", "b", "free").is_none());
     }
 }

@@ -8,6 +8,7 @@ mod describe;
 mod explain;
 mod jsonpath;
 mod label;
+mod patchcmd;
 pub mod printers;
 
 use std::collections::BTreeMap;
@@ -264,6 +265,7 @@ impl Kubectl<'_, '_> {
             ("api-resources", _) => self.with(words, API_RESOURCES, "api-resources", Self::api_resources),
             ("api-versions", _) => self.with(words, &[], "api-versions", Self::api_versions),
             ("explain", _) => self.with(words, EXPLAIN, "explain", Self::explain),
+            ("patch", _) => self.with(words, patchcmd::FLAGS, "patch", Self::patch),
             ("", _) => self.err("error: a kubectl command is needed, e.g. `kubectl get pods`"),
             (other, _) => {
                 let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
@@ -410,6 +412,19 @@ impl Kubectl<'_, '_> {
         body: Option<&Value>,
         content_type: &str,
     ) -> Result<(u16, Value), String> {
+        self.send_text(cfg, method, url, body.map(Value::to_string), content_type)
+    }
+
+    /// Sends one request whose body is given as text (kubectl passes a `{…}` patch on
+    /// unparsed, so the server reports what is wrong with it).
+    fn send_text(
+        &mut self,
+        cfg: &ClientConfig,
+        method: &str,
+        url: &str,
+        body: Option<String>,
+        content_type: &str,
+    ) -> Result<(u16, Value), String> {
         if cfg.server.is_empty() {
             return Err("The connection to the server localhost:8080 was refused - did you specify the right host or port?".into());
         }
@@ -473,7 +488,7 @@ impl Kubectl<'_, '_> {
         if let Some(b) = body {
             req.headers
                 .push(("Content-Type".into(), content_type.into()));
-            req.body = Some(b.to_string());
+            req.body = Some(b);
         }
         let trace = self.env.cluster.handle(&req);
         let result = (trace.response.code, trace.response.body.clone());

@@ -289,6 +289,14 @@ pub fn error_text(status: &Value) -> String {
     let reason = s(status, "/reason");
     let message = s(status, "/message");
     if reason == "Invalid" {
+        if status.get("details").is_none_or(Value::is_null) {
+            // No details: kubectl adds the server's message, if any.
+            return if message.is_empty() {
+                "The request is invalid".to_string()
+            } else {
+                format!("The request is invalid: {message}")
+            };
+        }
         let kind = s(status, "/details/kind");
         let name = s(status, "/details/name");
         let prefix = if !kind.is_empty() || !name.is_empty() {
