@@ -7,6 +7,9 @@
 //! `$ COMMAND` followed by the expected output: plain lines are stdout, lines starting with
 //! `! ` are stderr, and `[exit N]` gives the exit code (0 when absent); `\ no newline` after
 //! stdout means it does not end with a newline. `$ cmd <<EOF` … `EOF` feeds stdin.
+//!
+//! `KUBEGATE_BLESS=1 cargo test --test scenarios` rewrites the files with what kubegate prints
+//! now (for a deliberate change to the simulated cluster): review the diff before committing.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -109,6 +112,36 @@ fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
+/// Rewrites a scenario file with the current output (the header comments are kept).
+fn bless(file: &Path, sc: &Scenario, session: &mut Session) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let mut out: String = text
+        .lines()
+        .take_while(|l| !l.starts_with("$ "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for step in &sc.steps {
+        let got = session.kubectl(&step.command, step.stdin.as_deref());
+        match &step.stdin {
+            Some(input) => out.push_str(&format!("$ {} <<EOF\n{input}EOF\n", step.command)),
+            None => out.push_str(&format!("$ {}\n", step.command)),
+        }
+        if !got.stdout.is_empty() {
+            out.push_str(&got.stdout);
+            if !got.stdout.ends_with('\n') {
+                out.push_str("\n\\ no newline\n");
+            }
+        }
+        for l in got.stderr.lines() {
+            out.push_str(&format!("! {l}\n").replace("! \n", "!\n"));
+        }
+        if got.exit_code != 0 {
+            out.push_str(&format!("[exit {}]\n", got.exit_code));
+        }
+    }
+    std::fs::write(file, out).unwrap();
+}
+
 #[test]
 fn scenarios_through_the_library() {
     let mut failures = Vec::new();
@@ -120,6 +153,10 @@ fn scenarios_through_the_library() {
         };
         let mut session =
             Session::new(&text).unwrap_or_else(|d| panic!("{}: {d:?}", file.display()));
+        if std::env::var_os("KUBEGATE_BLESS").is_some() {
+            bless(&file, &sc, &mut session);
+            continue;
+        }
         for step in &sc.steps {
             let out = session.kubectl(&step.command, step.stdin.as_deref());
             if out.stdout != step.stdout || out.stderr != step.stderr || out.exit_code != step.exit

@@ -102,7 +102,32 @@ impl Cluster {
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             populate_namespace(&mut store, ns, &ca, init);
         }
-        for (name, control_plane) in [("controlplane", true), ("node01", false)] {
+        // The Services a kubeadm cluster starts with: the API server's and CoreDNS's.
+        for svc in [
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kubernetes", "namespace": "default",
+                "labels": {"component": "apiserver", "provider": "kubernetes"}},
+                "spec": {"clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "internalTrafficPolicy": "Cluster",
+                    "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
+                    "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}],
+                    "sessionAffinity": "None", "type": "ClusterIP"},
+                "status": {"loadBalancer": {}}}),
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kube-dns", "namespace": "kube-system",
+                "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS"},
+                "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
+                "spec": {"clusterIP": "10.96.0.10", "clusterIPs": ["10.96.0.10"], "internalTrafficPolicy": "Cluster",
+                    "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
+                    "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
+                        {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
+                        {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}],
+                    "selector": {"k8s-app": "kube-dns"}, "sessionAffinity": "None", "type": "ClusterIP"},
+                "status": {"loadBalancer": {}}}),
+        ] {
+            let _ = store.create("", "services", svc, init);
+        }
+        for (name, control_plane, ip) in [
+            ("controlplane", true, "192.168.56.10"),
+            ("node01", false, "192.168.56.11"),
+        ] {
             let mut labels = json!({"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
                 "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"});
             let mut spec =
@@ -118,7 +143,10 @@ impl Cluster {
                 json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels},
                     "spec": spec,
                     "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status"}],
-                        "nodeInfo": {"kubeletVersion": format!("v1.{minor}.0"), "architecture": "amd64", "operatingSystem": "linux"}}}),
+                        "addresses": [{"type": "InternalIP", "address": ip}, {"type": "Hostname", "address": name}],
+                        "nodeInfo": {"kubeletVersion": format!("v1.{minor}.0"), "architecture": "amd64", "operatingSystem": "linux",
+                            "osImage": "Ubuntu 24.04.3 LTS", "kernelVersion": "6.8.0-88-generic",
+                            "containerRuntimeVersion": "containerd://2.1.4"}}}),
                 init,
             );
         }

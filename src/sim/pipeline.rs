@@ -13,11 +13,13 @@ use super::authn::{
 use super::authz::{self, Attributes};
 use super::cluster::Cluster;
 use super::discovery::{self, ApiResource};
+use super::fieldsel;
 use super::http::HttpRequest;
 use super::openapi;
 use super::request::{request_info, RequestInfo};
 use super::response::ApiError;
 use super::store::name_of;
+use super::tables;
 use super::trace::{Decision, RequestTrace, ResponseRecord, Stage, StageRecord};
 use super::validation;
 
@@ -489,6 +491,14 @@ impl Cluster {
                             format!("read {}", key(&res, &info.namespace, &info.name)),
                         );
                         run.stages.push(record);
+                        if wants_table(req) {
+                            let rv = obj
+                                .pointer("/metadata/resourceVersion")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string();
+                            return Ok((200, tables::table(&res, &[obj], &rv, self.now)));
+                        }
                         Ok((200, with_type_meta(obj, &res)))
                     }
                     None => {
@@ -506,6 +516,17 @@ impl Cluster {
                 let mut record = StageRecord::new(Stage::Storage);
                 let ns = (!info.namespace.is_empty()).then_some(info.namespace.as_str());
                 let selector = query_value(&req.url, "labelSelector");
+                let fields = match query_value(&req.url, "fieldSelector") {
+                    Some(f) => match fieldsel::parse(&res, &f) {
+                        Ok(reqs) => reqs,
+                        Err(e) => {
+                            record.decide("etcd", Decision::Deny, e.message.clone());
+                            run.stages.push(record);
+                            return Err(e);
+                        }
+                    },
+                    None => Vec::new(),
+                };
                 let items: Vec<Value> = self
                     .store
                     .list(res.group, res.name, ns)
@@ -515,6 +536,7 @@ impl Cluster {
                             label_selector_matches(s, o.pointer("/metadata/labels"))
                         })
                     })
+                    .filter(|o| fieldsel::matches(&fields, o))
                     .cloned()
                     .map(|o| with_type_meta(o, &res))
                     .collect();
@@ -524,11 +546,15 @@ impl Cluster {
                     format!("listed {} {}", items.len(), res.name),
                 );
                 run.stages.push(record);
+                let rv = self.store.revision().to_string();
+                if wants_table(req) {
+                    return Ok((200, tables::table(&res, &items, &rv, self.now)));
+                }
                 let api_version = res.api_version();
                 Ok((
                     200,
                     json!({"kind": format!("{}List", res.kind), "apiVersion": api_version,
-                    "metadata": {"resourceVersion": self.store.revision().to_string()}, "items": items}),
+                    "metadata": {"resourceVersion": rv}, "items": items}),
                 ))
             }
             "create" => self.create(req, info, user, &res, run),
@@ -1249,4 +1275,9 @@ pub fn split_service_account(username: &str) -> Option<(String, String)> {
         return None;
     }
     Some((ns.to_string(), name.to_string()))
+}
+
+/// Whether the client asked for a Table (`kubectl get`'s human-readable output).
+fn wants_table(req: &HttpRequest) -> bool {
+    req.header("Accept").is_some_and(tables::wants_table)
 }

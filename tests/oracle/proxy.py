@@ -92,7 +92,7 @@ def main():
             if not self.headers.get("Authorization"):
                 cmd += ["-H", "Authorization: Bearer oracle-admin"]
             for k in self.headers.keys():
-                if k.lower() in ("authorization", "content-type") or k.lower().startswith("impersonate-"):
+                if k.lower() in ("authorization", "content-type", "accept") or k.lower().startswith("impersonate-"):
                     for v in self.headers.get_all(k):
                         cmd += ["-H", f"{k}: {v}"]
             if body:

@@ -11,6 +11,8 @@ enum Part {
     Text(String),
     Path(Vec<Step>),
     Range(Vec<Step>, Vec<Part>),
+    /// An empty action `{}`: the whole object, as JSON.
+    Whole,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +96,7 @@ fn parse(tokens: &[Token], pos: &mut usize, in_range: bool) -> Result<Vec<Part>,
                 }
                 return Err("not in range, nothing to end".into());
             }
+            Token::Expr(e) if e.is_empty() => parts.push(Part::Whole),
             Token::Expr(e) => {
                 if let Some(path) = e.strip_prefix("range ") {
                     let steps = path_steps(path.trim())?;
@@ -212,6 +215,7 @@ fn exec(parts: &[Part], value: &Value, out: &mut String) -> Result<(), String> {
     for p in parts {
         match p {
             Part::Text(t) => out.push_str(t),
+            Part::Whole => out.push_str(&text_of(value)),
             // kubectl prints nothing for a bare `{.}`.
             Part::Path(steps) if steps.is_empty() => {}
             Part::Path(steps) => {

@@ -86,7 +86,11 @@ const GET: &[Flag] = &[
     flag("field-selector", None, Arity::Value),
     flag("filename", Some('f'), Arity::Value),
     flag("show-kind", None, Arity::Bool),
+    flag("label-columns", Some('L'), Arity::Value),
 ];
+
+/// What `kubectl get` asks for when it prints a table: a server-side Table, else the object.
+const TABLE_ACCEPT: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
 const CREATE: &[Flag] = &[
     flag("filename", Some('f'), Arity::Value),
@@ -158,6 +162,7 @@ pub fn run_words(env: &mut Env<'_>, words: &[String]) -> Outcome {
         env,
         out: Outcome::default(),
         verbosity: 0,
+        accept: String::new(),
     };
     let words: Vec<String> = match words.first().map(String::as_str) {
         Some("kubectl" | "k") => words[1..].to_vec(),
@@ -202,6 +207,8 @@ struct Kubectl<'e, 'a> {
     out: Outcome,
     /// `-v`: from 6 on, kubectl logs each HTTP request to stderr.
     verbosity: u32,
+    /// The Accept header of the next request, when not plain JSON (see `send_accept`).
+    accept: String,
 }
 
 /// A command's parsed line: its flags plus the client configuration they select.
@@ -403,6 +410,20 @@ impl Kubectl<'_, '_> {
         self.send_with_type(cfg, method, url, body, "application/json")
     }
 
+    /// Sends a body-less request with a given Accept header.
+    fn send_accept(
+        &mut self,
+        cfg: &ClientConfig,
+        method: &str,
+        url: &str,
+        accept: &str,
+    ) -> Result<(u16, Value), String> {
+        self.accept = accept.to_string();
+        let result = self.send(cfg, method, url, None);
+        self.accept.clear();
+        result
+    }
+
     /// Sends one request with a given body Content-Type.
     fn send_with_type(
         &mut self,
@@ -429,8 +450,12 @@ impl Kubectl<'_, '_> {
             return Err("The connection to the server localhost:8080 was refused - did you specify the right host or port?".into());
         }
         let mut req = HttpRequest::new(method, url);
-        req.headers
-            .push(("Accept".into(), "application/json".into()));
+        let accept = if self.accept.is_empty() {
+            "application/json"
+        } else {
+            self.accept.as_str()
+        };
+        req.headers.push(("Accept".into(), accept.into()));
         req.headers.push((
             "User-Agent".into(),
             format!("kubectl/{KUBECTL_VERSION} (linux/amd64) kubernetes/f2c9d0a"),
@@ -612,91 +637,197 @@ impl Kubectl<'_, '_> {
 
     fn get(&mut self, c: Cmd) {
         let args = tail(&c.p.args, 1);
-        let Some(typed) = args.first() else {
+        let Some(first) = args.first() else {
             return self.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples");
         };
-        let (typed, inline_name) = match typed.split_once('/') {
-            Some((t, n)) => (t.to_string(), Some(n.to_string())),
-            None => (typed.clone(), None),
-        };
-        let Some(res) = self.resolve_type(&typed) else {
-            return;
-        };
-        let names: Vec<String> = inline_name
-            .into_iter()
-            .chain(tail(args, 1).iter().cloned())
-            .collect();
+        // What to fetch, per type in the order given: `TYPE[,TYPE…] [NAME…]` or `TYPE/NAME…`.
+        let mut wanted: Vec<(&'static ApiResource, Vec<String>)> = Vec::new();
+        if first.contains('/') {
+            for a in args {
+                let Some((t, n)) = a.split_once('/') else {
+                    return self.err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'");
+                };
+                if t.is_empty() || n.is_empty() || n.contains('/') {
+                    return self.err(
+                        "error: arguments in resource/name form must have a single resource and name",
+                    );
+                }
+                let Some(res) = self.resolve_type(t) else {
+                    return;
+                };
+                match wanted.iter_mut().find(|(r, _)| std::ptr::eq(*r, res)) {
+                    Some((_, names)) => names.push(n.to_string()),
+                    None => wanted.push((res, vec![n.to_string()])),
+                }
+            }
+        } else {
+            for t in first.split(',').filter(|t| !t.is_empty()) {
+                // A category (`all`) that names no resource expands to its members.
+                let members: Vec<&'static ApiResource> =
+                    if discovery::resolve(self.minor(), t).is_none() {
+                        discovery::preferred_resources(self.minor())
+                            .into_iter()
+                            .filter(|r| r.categories.contains(&t))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                if !members.is_empty() {
+                    for r in members {
+                        wanted.push((r, tail(args, 1).to_vec()));
+                    }
+                    continue;
+                }
+                let Some(res) = self.resolve_type(t) else {
+                    return;
+                };
+                wanted.push((res, tail(args, 1).to_vec()));
+            }
+        }
+        let by_name = wanted.iter().any(|(_, names)| !names.is_empty());
         let all_ns = c.p.is("all-namespaces");
         let output = c.p.get("output").unwrap_or("").to_string();
+        let human = matches!(output.as_str(), "" | "wide");
+        let show_kind = c.p.is("show-kind") || wanted.len() > 1;
         let ns = if all_ns {
             None
         } else {
             Some(c.cfg.namespace.as_str())
         };
-        let mut items = Vec::new();
-        if names.is_empty() {
-            let mut url = Self::url(res, ns, None);
-            url = match c.p.get("selector") {
-                Some(sel) => format!("{url}{}&limit=500", selector_query(sel)),
-                None => format!("{url}?limit=500"),
-            };
-            match self.send(&c.cfg, "GET", &url, None) {
-                Ok((200, body)) => {
-                    items = body
-                        .get("items")
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default()
+        let mut query: Vec<(&str, String)> = Vec::new();
+        let label_selector = c.p.get("selector").unwrap_or("").to_string();
+        let field_selector = c.p.get("field-selector").unwrap_or("").to_string();
+        if !field_selector.is_empty() {
+            query.push(("fieldSelector", field_selector.clone()));
+        }
+        if !label_selector.is_empty() {
+            query.push(("labelSelector", label_selector.clone()));
+        }
+        query.push(("limit", "500".into()));
+        let encode = |v: &str| {
+            percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
+        };
+        let list_query: String = query
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let accept = if human {
+            TABLE_ACCEPT
+        } else {
+            "application/json"
+        };
+        let label_columns = c.p.all("label-columns");
+        let mut objects: Vec<Value> = Vec::new();
+        let mut printed = false;
+        let mut failed = false;
+        for (res, names) in &wanted {
+            let res: &ApiResource = res;
+            let mut bodies: Vec<Value> = Vec::new();
+            if names.is_empty() {
+                let url = format!("{}?{list_query}", Self::url(res, ns, None));
+                match self.send_accept(&c.cfg, "GET", &url, accept) {
+                    Ok((200, body)) => bodies.push(body),
+                    Ok((code, mut status)) => {
+                        if code == 400 || code == 404 {
+                            // cli-runtime names what it was looking for.
+                            let gvr =
+                                format!("{}/{}, Resource={}", res.group, res.version, res.name);
+                            let msg = status["message"].as_str().unwrap_or("").to_string();
+                            status["message"] = json!(if label_selector.is_empty()
+                                && field_selector.is_empty()
+                            {
+                                format!("Unable to list {}: {msg}", go_quote(&gvr))
+                            } else {
+                                format!(
+                                    "Unable to find {} that match label selector {}, field selector {}: {msg}",
+                                    go_quote(&gvr),
+                                    go_quote(&label_selector),
+                                    go_quote(&field_selector)
+                                )
+                            });
+                        }
+                        self.err(&printers::error_text(&status));
+                        failed = true;
+                        continue;
+                    }
+                    Err(e) => return self.err(&e),
                 }
-                Ok((_, status)) => return self.err(&printers::error_text(&status)),
-                Err(e) => return self.err(&e),
+            } else {
+                for n in names {
+                    match self.send_accept(&c.cfg, "GET", &Self::url(res, ns, Some(n)), accept) {
+                        Ok((200, body)) => bodies.push(body),
+                        Ok((404, _)) if c.p.is("ignore-not-found") => {}
+                        Ok((_, status)) => {
+                            self.err(&printers::error_text(&status));
+                            failed = true;
+                        }
+                        Err(e) => return self.err(&e),
+                    }
+                }
             }
-            if items.is_empty() {
-                let msg = match (res.namespaced, all_ns) {
-                    (true, false) => {
-                        format!("No resources found in {} namespace.", c.cfg.namespace)
+            if human {
+                let prefix = printers::kind_group(res);
+                let mut rows: Vec<Vec<String>> = Vec::new();
+                for body in &bodies {
+                    let style = printers::TableStyle {
+                        wide: output == "wide",
+                        namespace: all_ns,
+                        labels: c.p.is("show-labels"),
+                        label_columns: &label_columns,
+                        kind_prefix: show_kind.then_some(prefix.as_str()),
+                        headers: rows.is_empty() && !c.p.is("no-headers"),
+                    };
+                    let mut part = printers::table_rows(body, &style);
+                    if !rows.is_empty() || !style.headers {
+                        rows.append(&mut part);
+                    } else if part.len() > 1 {
+                        rows = part;
+                    }
+                }
+                let has_rows = rows.len() > usize::from(!c.p.is("no-headers"));
+                if has_rows {
+                    if printed {
+                        self.out.stdout.push('\n');
+                    }
+                    self.out.stdout.push_str(&printers::tabulate(&rows));
+                    printed = true;
+                }
+            } else {
+                for body in bodies {
+                    match body.get("items").and_then(Value::as_array) {
+                        Some(items) if names.is_empty() => objects.extend(items.iter().cloned()),
+                        _ => objects.push(body),
+                    }
+                }
+            }
+        }
+        if failed {
+            self.out.exit_code = 1;
+        }
+        if human {
+            if !printed && !failed && !by_name {
+                let msg = match ns {
+                    Some(n) if wanted.iter().any(|(r, _)| r.namespaced) => {
+                        format!("No resources found in {n} namespace.")
                     }
                     _ => "No resources found".to_string(),
                 };
                 self.out.stderr.push_str(&msg);
                 self.out.stderr.push('\n');
-                return;
-            }
-        } else {
-            let mut failed = false;
-            for n in &names {
-                match self.send(&c.cfg, "GET", &Self::url(res, ns, Some(n)), None) {
-                    Ok((200, body)) => items.push(body),
-                    Ok((404, _)) if c.p.is("ignore-not-found") => {}
-                    Ok((_, status)) => {
-                        self.err(&printers::error_text(&status));
-                        failed = true;
-                    }
-                    Err(e) => return self.err(&e),
-                }
-            }
-            if items.is_empty() {
-                return;
-            }
-            let single = names.len() == 1;
-            self.print_objects(res, &items, &output, single, all_ns && res.namespaced, &c);
-            if failed {
-                self.out.exit_code = 1;
             }
             return;
         }
-        self.print_objects(res, &items, &output, false, all_ns && res.namespaced, &c);
+        let single = by_name && wanted.len() == 1 && wanted[0].1.len() == 1;
+        if objects.is_empty() && by_name {
+            return;
+        }
+        self.print_objects(&objects, &output, single);
     }
 
-    fn print_objects(
-        &mut self,
-        res: &ApiResource,
-        items: &[Value],
-        output: &str,
-        single: bool,
-        with_ns: bool,
-        c: &Cmd,
-    ) {
+    /// Prints fetched objects for `-o yaml|json|name|jsonpath=…`: one object as itself,
+    /// anything else as a `List`.
+    fn print_objects(&mut self, items: &[Value], output: &str, single: bool) {
         let as_list = || json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {"resourceVersion": ""}});
         if matches!(output, "yaml" | "json") {
             let v = if single { items[0].clone() } else { as_list() };
@@ -707,16 +838,20 @@ impl Kubectl<'_, '_> {
             "name" => {
                 for o in items {
                     let name = o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
-                    let line = format!("{}/{name}", printers::kind_group(res));
+                    let kind = o.get("kind").and_then(Value::as_str).unwrap_or("");
+                    let group = o
+                        .get("apiVersion")
+                        .and_then(Value::as_str)
+                        .and_then(|v| v.split_once('/'))
+                        .map_or("", |(g, _)| g);
+                    let kind = kind.to_lowercase();
+                    let line = if group.is_empty() {
+                        format!("{kind}/{name}")
+                    } else {
+                        format!("{kind}.{group}/{name}")
+                    };
                     self.print(&line);
                 }
-            }
-            "" | "wide" => {
-                let mut t = printers::table(res, items, self.env.cluster.now, with_ns, output == "wide", c.p.is("show-labels"));
-                if c.p.is("no-headers") {
-                    t = t.split_once('\n').map(|(_, rest)| rest.to_string()).unwrap_or_default();
-                }
-                self.out.stdout.push_str(&t);
             }
             other if other.starts_with("jsonpath=") || other.starts_with("jsonpath-as-json=") => {
                 let template = other.split_once('=').map_or("", |(_, t)| t);

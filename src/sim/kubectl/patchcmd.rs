@@ -33,9 +33,11 @@ impl Kubectl<'_, '_> {
                 };
                 match self.env.files.get(&full) {
                     Some(t) => t.clone(),
-                    None => return self.err(&format!(
+                    None => {
+                        return self.err(&format!(
                         "error: unable to read patch file: open {path}: no such file or directory"
-                    )),
+                    ))
+                    }
                 }
             }
             _ => return self.err(

@@ -4,11 +4,7 @@
 
 use serde_json::Value;
 
-use crate::sim::clock::{human_duration, parse_rfc3339, Instant};
 use crate::sim::discovery::ApiResource;
-
-/// Computes the cells after NAME for one object.
-type RowFn<'a> = Box<dyn Fn(&Value) -> Vec<String> + 'a>;
 
 /// Aligns rows as kubectl's tabwriter does (min width 6, padding 3; the last column unpadded).
 pub fn tabulate(rows: &[Vec<String>]) -> String {
@@ -49,15 +45,112 @@ fn s<'a>(obj: &'a Value, ptr: &str) -> &'a str {
     obj.pointer(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
-fn age(obj: &Value, now: Instant) -> String {
-    match parse_rfc3339(s(obj, "/metadata/creationTimestamp")) {
-        Some(t) => human_duration(now - t),
-        None => "<unknown>".into(),
+/// How `kubectl get` decorates the server's Table (its `HumanReadablePrinter`).
+#[derive(Debug, Default)]
+pub struct TableStyle<'a> {
+    /// `-o wide`: columns of every priority, not just 0.
+    pub wide: bool,
+    /// `-A`: a NAMESPACE column first.
+    pub namespace: bool,
+    /// `--show-labels`: a LABELS column last.
+    pub labels: bool,
+    /// `-L key`: one column per label key.
+    pub label_columns: &'a [String],
+    /// Names shown as `kind/name` (several types requested): the `kind[.group]` prefix.
+    pub kind_prefix: Option<&'a str>,
+    /// Print the header row (not with `--no-headers`, nor for a second table of one kind).
+    pub headers: bool,
+}
+
+/// A Table cell as kubectl prints it: strings up to the first line break (then `...`),
+/// numbers and booleans as text, nothing for null.
+fn cell_text(cell: &Value) -> String {
+    match cell {
+        Value::Null => String::new(),
+        Value::String(s) => match s.find(['\n', '\r', '\u{c}']) {
+            Some(i) => format!("{}...", &s[..i]),
+            None => s.clone(),
+        },
+        other => other.to_string(),
     }
 }
 
-fn labels(obj: &Value) -> String {
-    match obj.pointer("/metadata/labels").and_then(Value::as_object) {
+/// The rows (header first, if asked) that kubectl prints for a server-side Table.
+pub fn table_rows(table: &Value, style: &TableStyle<'_>) -> Vec<Vec<String>> {
+    let columns: Vec<&Value> = table
+        .get("columnDefinitions")
+        .and_then(Value::as_array)
+        .map(|c| c.iter().collect())
+        .unwrap_or_default();
+    let shown: Vec<bool> = columns
+        .iter()
+        .map(|c| style.wide || c.get("priority").and_then(Value::as_i64).unwrap_or(0) == 0)
+        .collect();
+    let label_header = |key: &str| key.rsplit('/').next().unwrap_or(key).to_uppercase();
+    let mut out = Vec::new();
+    if style.headers {
+        let mut h: Vec<String> = Vec::new();
+        if style.namespace {
+            h.push("NAMESPACE".into());
+        }
+        for (c, show) in columns.iter().zip(&shown) {
+            if *show {
+                h.push(s(c, "/name").to_uppercase());
+            }
+        }
+        h.extend(style.label_columns.iter().map(|k| label_header(k)));
+        if style.labels {
+            h.push("LABELS".into());
+        }
+        out.push(h);
+    }
+    for row in table
+        .get("rows")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let meta = row.pointer("/object/metadata").cloned().unwrap_or_default();
+        let mut r: Vec<String> = Vec::new();
+        if style.namespace {
+            r.push(s(&meta, "/namespace").to_string());
+        }
+        let cells = row
+            .get("cells")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for (i, (cell, show)) in cells.iter().zip(&shown).enumerate() {
+            if !*show {
+                continue;
+            }
+            let mut text = cell_text(cell);
+            let is_name = columns.get(i).is_some_and(|c| s(c, "/format") == "name");
+            if let (true, Some(prefix)) = (is_name, style.kind_prefix) {
+                text = format!("{prefix}/{text}");
+            }
+            r.push(text);
+        }
+        for key in style.label_columns {
+            r.push(
+                s(
+                    &meta,
+                    &format!("/labels/{}", key.replace('~', "~0").replace('/', "~1")),
+                )
+                .to_string(),
+            );
+        }
+        if style.labels {
+            r.push(labels_text(&meta));
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// `k=v,…` of an object's labels (sorted), `<none>` when it has none.
+fn labels_text(meta: &Value) -> String {
+    match meta.get("labels").and_then(Value::as_object) {
         Some(m) if !m.is_empty() => {
             let mut pairs: Vec<String> = m
                 .iter()
@@ -68,220 +161,6 @@ fn labels(obj: &Value) -> String {
         }
         _ => "<none>".into(),
     }
-}
-
-/// The header and one row per object of `kubectl get` for this resource.
-pub fn table(
-    res: &ApiResource,
-    items: &[Value],
-    now: Instant,
-    with_namespace: bool,
-    wide: bool,
-    show_labels: bool,
-) -> String {
-    let (mut header, row_of): (Vec<&str>, RowFn<'_>) = match (res.group, res.name) {
-        ("", "pods") => (
-            if wide {
-                vec![
-                    "NAME",
-                    "READY",
-                    "STATUS",
-                    "RESTARTS",
-                    "AGE",
-                    "IP",
-                    "NODE",
-                    "NOMINATED NODE",
-                    "READINESS GATES",
-                ]
-            } else {
-                vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
-            },
-            Box::new(move |o: &Value| {
-                let total = o
-                    .pointer("/spec/containers")
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len);
-                let ready = o
-                    .pointer("/status/containerStatuses")
-                    .and_then(Value::as_array)
-                    .map_or(0, |cs| {
-                        cs.iter()
-                            .filter(|c| c.get("ready") == Some(&Value::Bool(true)))
-                            .count()
-                    });
-                let mut row = vec![
-                    format!("{ready}/{total}"),
-                    match s(o, "/status/phase") {
-                        "" => "Pending".to_string(),
-                        p => p.to_string(),
-                    },
-                    "0".into(),
-                    age(o, now),
-                ];
-                if wide {
-                    let or_none = |v: &str| {
-                        if v.is_empty() {
-                            "<none>".to_string()
-                        } else {
-                            v.to_string()
-                        }
-                    };
-                    row.extend([
-                        or_none(s(o, "/status/podIP")),
-                        or_none(s(o, "/spec/nodeName")),
-                        "<none>".into(),
-                        "<none>".into(),
-                    ]);
-                }
-                row
-            }),
-        ),
-        ("", "namespaces") => (
-            vec!["NAME", "STATUS", "AGE"],
-            Box::new(move |o: &Value| vec![s(o, "/status/phase").to_string(), age(o, now)]),
-        ),
-        ("", "nodes") => (
-            vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-            Box::new(move |o: &Value| {
-                let mut roles: Vec<String> = o
-                    .pointer("/metadata/labels")
-                    .and_then(Value::as_object)
-                    .map(|m| {
-                        m.keys()
-                            .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
-                            .map(str::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                roles.sort();
-                let ready = o
-                    .pointer("/status/conditions")
-                    .and_then(Value::as_array)
-                    .and_then(|cs| {
-                        cs.iter()
-                            .find(|c| c.get("type").and_then(Value::as_str) == Some("Ready"))
-                    })
-                    .map(|c| {
-                        if c.get("status").and_then(Value::as_str) == Some("True") {
-                            "Ready"
-                        } else {
-                            "NotReady"
-                        }
-                    })
-                    .unwrap_or("Unknown");
-                vec![
-                    ready.to_string(),
-                    if roles.is_empty() {
-                        "<none>".into()
-                    } else {
-                        roles.join(",")
-                    },
-                    age(o, now),
-                    s(o, "/status/nodeInfo/kubeletVersion").to_string(),
-                ]
-            }),
-        ),
-        ("", "serviceaccounts") => (
-            vec!["NAME", "SECRETS", "AGE"],
-            Box::new(move |o: &Value| {
-                vec![
-                    o.get("secrets")
-                        .and_then(Value::as_array)
-                        .map_or(0, Vec::len)
-                        .to_string(),
-                    age(o, now),
-                ]
-            }),
-        ),
-        ("", "configmaps") => (
-            vec!["NAME", "DATA", "AGE"],
-            Box::new(move |o: &Value| {
-                let n = o
-                    .get("data")
-                    .and_then(Value::as_object)
-                    .map_or(0, |m| m.len())
-                    + o.get("binaryData")
-                        .and_then(Value::as_object)
-                        .map_or(0, |m| m.len());
-                vec![n.to_string(), age(o, now)]
-            }),
-        ),
-        ("", "secrets") => (
-            vec!["NAME", "TYPE", "DATA", "AGE"],
-            Box::new(move |o: &Value| {
-                let n = o
-                    .get("data")
-                    .and_then(Value::as_object)
-                    .map_or(0, |m| m.len());
-                vec![s(o, "/type").to_string(), n.to_string(), age(o, now)]
-            }),
-        ),
-        ("rbac.authorization.k8s.io", "roles" | "clusterroles") => (
-            vec!["NAME", "CREATED AT"],
-            Box::new(|o: &Value| vec![s(o, "/metadata/creationTimestamp").to_string()]),
-        ),
-        ("rbac.authorization.k8s.io", "rolebindings" | "clusterrolebindings") => (
-            if wide {
-                vec!["NAME", "ROLE", "AGE", "USERS", "GROUPS", "SERVICEACCOUNTS"]
-            } else {
-                vec!["NAME", "ROLE", "AGE"]
-            },
-            Box::new(move |o: &Value| {
-                let mut row = vec![
-                    format!("{}/{}", s(o, "/roleRef/kind"), s(o, "/roleRef/name")),
-                    age(o, now),
-                ];
-                if wide {
-                    let subjects = o
-                        .get("subjects")
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default();
-                    let pick = |kind: &str| -> String {
-                        subjects
-                            .iter()
-                            .filter(|x| x.get("kind").and_then(Value::as_str) == Some(kind))
-                            .map(|x| {
-                                let name = s(x, "/name");
-                                if kind == "ServiceAccount" {
-                                    format!("{}/{name}", s(x, "/namespace"))
-                                } else {
-                                    name.to_string()
-                                }
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
-                    row.extend([pick("User"), pick("Group"), pick("ServiceAccount")]);
-                }
-                row
-            }),
-        ),
-        _ => (
-            vec!["NAME", "AGE"],
-            Box::new(move |o: &Value| vec![age(o, now)]),
-        ),
-    };
-    if with_namespace {
-        header.insert(0, "NAMESPACE");
-    }
-    if show_labels {
-        header.push("LABELS");
-    }
-    let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
-    for o in items {
-        let mut row = Vec::new();
-        if with_namespace {
-            row.push(s(o, "/metadata/namespace").to_string());
-        }
-        row.push(s(o, "/metadata/name").to_string());
-        row.extend(row_of(o));
-        if show_labels {
-            row.push(labels(o));
-        }
-        rows.push(row);
-    }
-    tabulate(&rows)
 }
 
 /// kubectl's rendering of a failed request (`StandardErrorMessage`, and the Invalid special case).
