@@ -28,7 +28,111 @@ pub fn apply(obj: &mut Value, res: &ApiResource) {
         ("", "pods") => pod(obj),
         ("", "namespaces") => namespace(obj),
         ("", "secrets") => set_if_missing(obj, "type", json!("Opaque")),
+        ("", "services") => service(obj),
+        ("apps", "deployments") => {
+            workload(obj);
+            if let Some(spec) = obj.get_mut("spec") {
+                set_if_missing(spec, "replicas", json!(1));
+                set_if_missing(spec, "revisionHistoryLimit", json!(10));
+                set_if_missing(spec, "progressDeadlineSeconds", json!(600));
+                rolling(
+                    spec,
+                    "strategy",
+                    &[("maxSurge", json!("25%")), ("maxUnavailable", json!("25%"))],
+                );
+            }
+        }
+        ("apps", "replicasets") => {
+            workload(obj);
+            if let Some(spec) = obj.get_mut("spec") {
+                set_if_missing(spec, "replicas", json!(1));
+            }
+        }
+        ("apps", "daemonsets") => {
+            workload(obj);
+            if let Some(spec) = obj.get_mut("spec") {
+                set_if_missing(spec, "revisionHistoryLimit", json!(10));
+                rolling(
+                    spec,
+                    "updateStrategy",
+                    &[("maxSurge", json!(0)), ("maxUnavailable", json!(1))],
+                );
+            }
+        }
+        ("apps", "statefulsets") => {
+            workload(obj);
+            if let Some(spec) = obj.get_mut("spec") {
+                set_if_missing(spec, "replicas", json!(1));
+                set_if_missing(spec, "podManagementPolicy", json!("OrderedReady"));
+                set_if_missing(spec, "revisionHistoryLimit", json!(10));
+                rolling(spec, "updateStrategy", &[("partition", json!(0))]);
+                set_if_missing(
+                    spec,
+                    "persistentVolumeClaimRetentionPolicy",
+                    json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+                );
+            }
+        }
         _ => {}
+    }
+}
+
+/// An update strategy: type RollingUpdate unless set, and for RollingUpdate the given
+/// rollingUpdate fields (an empty `strategy: {}` is filled in too).
+fn rolling(spec: &mut Value, field: &str, params: &[(&str, Value)]) {
+    set_if_missing(spec, field, json!({}));
+    let strategy = &mut spec[field];
+    set_if_missing(strategy, "type", json!("RollingUpdate"));
+    if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+        set_if_missing(strategy, "rollingUpdate", json!({}));
+        for (k, v) in params {
+            set_if_missing(&mut strategy["rollingUpdate"], k, v.clone());
+        }
+    }
+}
+
+/// A workload's pod template gets the pod-spec defaults (not the pod-only ones, such as
+/// enableServiceLinks, nor what admission plugins add to pods).
+fn workload(obj: &mut Value) {
+    if let Some(spec) = obj.pointer_mut("/spec/template/spec") {
+        pod_spec(spec);
+    }
+}
+
+/// Defaults of a Service (SetDefaults_Service plus the registry's single-stack IP family).
+/// The cluster IP and node ports are allocated by the registry, not here.
+fn service(obj: &mut Value) {
+    let Some(spec) = obj.get_mut("spec") else {
+        return;
+    };
+    set_if_missing(spec, "type", json!("ClusterIP"));
+    set_if_missing(spec, "sessionAffinity", json!("None"));
+    let kind = spec
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    if kind != "ExternalName" {
+        set_if_missing(spec, "internalTrafficPolicy", json!("Cluster"));
+        set_if_missing(spec, "ipFamilyPolicy", json!("SingleStack"));
+        set_if_missing(spec, "ipFamilies", json!(["IPv4"]));
+    }
+    if kind == "NodePort" || kind == "LoadBalancer" {
+        set_if_missing(spec, "externalTrafficPolicy", json!("Cluster"));
+    }
+    if kind == "LoadBalancer" {
+        set_if_missing(spec, "allocateLoadBalancerNodePorts", json!(true));
+    }
+    if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
+        for p in ports {
+            set_if_missing(p, "protocol", json!("TCP"));
+            if let Some(port) = p.get("port").cloned() {
+                set_if_missing(p, "targetPort", port);
+            }
+        }
+    }
+    if obj.get("status").is_none() {
+        obj["status"] = json!({"loadBalancer": {}});
     }
 }
 
@@ -58,6 +162,22 @@ fn pod(obj: &mut Value) {
     let Some(spec) = obj.get_mut("spec") else {
         return;
     };
+    pod_spec(spec);
+    set_if_missing(spec, "enableServiceLinks", json!(true));
+    set_if_missing(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
+    set_if_missing(spec, "priority", json!(0));
+    let qos = qos_class(spec);
+    // No scheduler or kubelet runs in the simulation: a new pod stays Pending.
+    if obj
+        .get("status")
+        .is_none_or(|st| st.as_object().is_none_or(|m| m.is_empty()))
+    {
+        obj["status"] = json!({"phase": "Pending", "qosClass": qos});
+    }
+}
+
+/// SetDefaults_PodSpec and the container defaults: what a pod and a pod template share.
+fn pod_spec(spec: &mut Value) {
     for list in ["initContainers", "containers"] {
         if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
             for c in containers {
@@ -70,23 +190,65 @@ fn pod(obj: &mut Value) {
                 set_if_missing(c, "resources", json!({}));
                 set_if_missing(c, "terminationMessagePath", json!("/dev/termination-log"));
                 set_if_missing(c, "terminationMessagePolicy", json!("File"));
+                if let Some(ports) = c.get_mut("ports").and_then(Value::as_array_mut) {
+                    for p in ports {
+                        set_if_missing(p, "protocol", json!("TCP"));
+                    }
+                }
+                // Limits without requests: the requests default to the limits.
+                let limits = c.pointer("/resources/limits").cloned();
+                if let Some(Value::Object(limits)) = limits {
+                    let resources = &mut c["resources"];
+                    if !resources.get("requests").is_some_and(Value::is_object) {
+                        resources["requests"] = json!({});
+                    }
+                    for (k, v) in limits {
+                        set_if_missing(&mut resources["requests"], &k, v);
+                    }
+                }
             }
         }
     }
     set_if_missing(spec, "dnsPolicy", json!("ClusterFirst"));
-    set_if_missing(spec, "enableServiceLinks", json!(true));
-    set_if_missing(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
-    set_if_missing(spec, "priority", json!(0));
     set_if_missing(spec, "restartPolicy", json!("Always"));
     set_if_missing(spec, "schedulerName", json!("default-scheduler"));
     set_if_missing(spec, "securityContext", json!({}));
     set_if_missing(spec, "terminationGracePeriodSeconds", json!(30));
-    // No scheduler or kubelet runs in the simulation: a new pod stays Pending.
-    if obj
-        .get("status")
-        .is_none_or(|st| st.as_object().is_none_or(|m| m.is_empty()))
-    {
-        obj["status"] = json!({"phase": "Pending", "qosClass": "BestEffort"});
+}
+
+/// The pod's QoS class: Guaranteed when every container has cpu and memory limits equal to
+/// its requests, BestEffort when none sets any request or limit, Burstable otherwise.
+pub fn qos_class(spec: &Value) -> &'static str {
+    let containers: Vec<&Value> = ["initContainers", "containers"]
+        .iter()
+        .filter_map(|l| spec.get(*l).and_then(Value::as_array))
+        .flatten()
+        .collect();
+    let mut any = false;
+    let mut guaranteed = !containers.is_empty();
+    for c in &containers {
+        let requests = c.pointer("/resources/requests").and_then(Value::as_object);
+        let limits = c.pointer("/resources/limits").and_then(Value::as_object);
+        let set = |m: Option<&serde_json::Map<String, Value>>| {
+            m.is_some_and(|m| m.keys().any(|k| k == "cpu" || k == "memory"))
+        };
+        if set(requests) || set(limits) {
+            any = true;
+        }
+        for r in ["cpu", "memory"] {
+            let limit = limits.and_then(|m| m.get(r));
+            let request = requests.and_then(|m| m.get(r)).or(limit);
+            if limit.is_none() || request != limit {
+                guaranteed = false;
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
     }
 }
 
@@ -102,5 +264,73 @@ mod tests {
         assert_eq!(image_pull_policy("localhost:5000/app"), "Always");
         assert_eq!(image_pull_policy("localhost:5000/app:v1"), "IfNotPresent");
         assert_eq!(image_pull_policy("nginx@sha256:abc"), "IfNotPresent");
+    }
+
+    #[test]
+    fn qos_classes() {
+        let c = |res: Value| json!({"containers": [{"name": "a", "resources": res}]});
+        assert_eq!(qos_class(&c(json!({}))), "BestEffort");
+        assert_eq!(
+            qos_class(&c(json!({"limits": {"cpu": "1", "memory": "1Gi"}}))),
+            "Guaranteed"
+        );
+        assert_eq!(
+            qos_class(&c(
+                json!({"requests": {"cpu": "1"}, "limits": {"cpu": "1", "memory": "1Gi"}})
+            )),
+            "Guaranteed"
+        );
+        assert_eq!(
+            qos_class(&c(json!({"requests": {"cpu": "100m"}}))),
+            "Burstable"
+        );
+        assert_eq!(
+            qos_class(&c(
+                json!({"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "2", "memory": "1Gi"}})
+            )),
+            "Burstable"
+        );
+    }
+
+    #[test]
+    fn pods_get_port_protocols_requests_from_limits_and_their_qos() {
+        let mut p = json!({"spec": {"containers": [{"name": "a", "image": "nginx:1.27",
+            "ports": [{"containerPort": 80}],
+            "resources": {"limits": {"cpu": "500m", "memory": "128Mi"}}}]}});
+        pod(&mut p);
+        assert_eq!(p["spec"]["containers"][0]["ports"][0]["protocol"], "TCP");
+        assert_eq!(
+            p["spec"]["containers"][0]["resources"]["requests"],
+            json!({"cpu": "500m", "memory": "128Mi"})
+        );
+        assert_eq!(p["status"]["qosClass"], "Guaranteed");
+        assert_eq!(
+            p["spec"]["containers"][0]["imagePullPolicy"],
+            "IfNotPresent"
+        );
+    }
+
+    #[test]
+    fn deployments_and_services_get_their_defaults() {
+        let res = |g: &str, r: &str| match crate::sim::discovery::by_resource(37, g, r) {
+            Some(x) => x,
+            None => panic!("{r}"),
+        };
+        let mut d = json!({"spec": {"strategy": {}, "template": {"spec": {"containers": [{"name": "a", "image": "nginx"}]}}}});
+        apply(&mut d, res("apps", "deployments"));
+        assert_eq!(d["spec"]["replicas"], 1);
+        assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
+        assert_eq!(d["spec"]["template"]["spec"]["restartPolicy"], "Always");
+        assert!(d["spec"]["template"]["spec"]
+            .get("enableServiceLinks")
+            .is_none());
+        let mut svc = json!({"spec": {"type": "NodePort", "ports": [{"port": 80}]}});
+        apply(&mut svc, res("", "services"));
+        assert_eq!(
+            svc["spec"]["ports"][0],
+            json!({"port": 80, "protocol": "TCP", "targetPort": 80})
+        );
+        assert_eq!(svc["spec"]["externalTrafficPolicy"], "Cluster");
+        assert_eq!(svc["spec"]["sessionAffinity"], "None");
     }
 }

@@ -36,6 +36,8 @@ pub struct Parsed {
     pub flags: Vec<(String, String)>,
     /// Positional arguments.
     pub args: Vec<String>,
+    /// How many positional arguments came before a `--` (cobra's ArgsLenAtDash), if any.
+    pub dash_at: Option<usize>,
 }
 
 impl Parsed {
@@ -141,6 +143,7 @@ pub fn parse(words: &[String], specs: &[Flag]) -> Result<Parsed, String> {
         let w = &words[i];
         i += 1;
         if w == "--" {
+            out.dash_at = Some(out.args.len());
             out.args.extend(words[i..].iter().cloned());
             break;
         }

@@ -43,6 +43,19 @@ const DATA: &[Flag] = &[
     flag("append-hash", None, Arity::Bool),
 ];
 
+const DEPLOYMENT: &[Flag] = &[
+    flag("image", None, Arity::Value),
+    flag("replicas", Some('r'), Arity::Value),
+    flag("port", None, Arity::Value),
+];
+
+const SERVICE: &[Flag] = &[
+    flag("tcp", None, Arity::Value),
+    flag("clusterip", None, Arity::Value),
+    flag("node-port", None, Arity::Value),
+    flag("external-name", None, Arity::Value),
+];
+
 /// The generators kubegate models, with the flags each accepts besides the global ones.
 pub fn generator(sub: &str, third: &str) -> Option<(&'static str, [&'static [Flag]; 2])> {
     Some(match (sub, third) {
@@ -54,6 +67,11 @@ pub fn generator(sub: &str, third: &str) -> Option<(&'static str, [&'static [Fla
         ("namespace" | "ns", _) => ("namespace", common(&[])),
         ("configmap" | "cm", _) => ("configmap", common(DATA)),
         ("secret", "generic") => ("secret generic", common(DATA)),
+        ("deployment" | "deploy", _) => ("deployment", common(DEPLOYMENT)),
+        ("service" | "svc", "clusterip") => ("service clusterip", common(SERVICE)),
+        ("service" | "svc", "nodeport") => ("service nodeport", common(SERVICE)),
+        ("service" | "svc", "loadbalancer") => ("service loadbalancer", common(SERVICE)),
+        ("service" | "svc", "externalname") => ("service externalname", common(SERVICE)),
         _ => return None,
     })
 }
@@ -114,8 +132,10 @@ const VIRTUAL: &[(&str, &str)] = &[
 impl Kubectl<'_, '_> {
     /// Runs one generator.
     pub(super) fn create_generated(&mut self, what: &str, c: Cmd) {
-        let skip = if what == "secret generic" { 3 } else { 2 };
-        let names = tail(&c.p.args, skip);
+        let skip = if what.contains(' ') { 3 } else { 2 };
+        // Words after `--` are a container command (create deployment), not names.
+        let before_dash = c.p.dash_at.unwrap_or(c.p.args.len());
+        let names = tail(&c.p.args[..before_dash], skip);
         if names.len() != 1 {
             return self.err(&format!(
                 "error: exactly one NAME is required, got {}\nSee 'kubectl create {what} -h' for help and examples",
@@ -135,6 +155,8 @@ impl Kubectl<'_, '_> {
             "namespace" => Ok(
                 json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}, "spec": {}, "status": {}}),
             ),
+            "deployment" => build_deployment(&c, &name),
+            w if w.starts_with("service ") => build_service(&c, &name, &w["service ".len()..]),
             _ => build_data(&c, &name, what == "secret generic"),
         };
         let mut obj = match built {
@@ -171,8 +193,13 @@ impl Kubectl<'_, '_> {
         let shown = format!("{}/{name}", printers::kind_group(res));
         let output = c.p.get("output").unwrap_or("").to_string();
         let dry = c.p.get("dry-run").unwrap_or("none").to_string();
-        let print = |k: &mut Self, o: &Value, suffix: &str| {
-            if !k.print_object(&output, o) {
+        let print = |k: &mut Self, o: &Value, suffix: &str, built: bool| {
+            let printed = if built {
+                k.print_built(&output, o)
+            } else {
+                k.print_object(&output, o)
+            };
+            if !printed {
                 match output.as_str() {
                     "name" => k.print(&shown),
                     _ => k.print(&format!("{shown} created{suffix}")),
@@ -180,7 +207,7 @@ impl Kubectl<'_, '_> {
             }
         };
         match dry.as_str() {
-            "client" => return print(self, &obj, " (dry run)"),
+            "client" => return print(self, &obj, " (dry run)", true),
             "none" | "server" => {}
             "unset" => {
                 return self.err("error: --dry-run flag without a value was specified. A value must be set: \"none\", \"server\", or \"client\".")
@@ -208,7 +235,7 @@ impl Kubectl<'_, '_> {
                 } else {
                     ""
                 };
-                print(self, &stored, suffix)
+                print(self, &stored, suffix, false)
             }
             Ok((_, status)) => self.err(&printers::error_text(&status)),
             Err(e) => self.err(&e),
@@ -329,6 +356,124 @@ impl Kubectl<'_, '_> {
             json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": kind, "metadata": meta, "rules": rules}),
         )
     }
+}
+
+/// `kubectl create deployment NAME --image=… [--replicas] [--port] [-- COMMAND…]`.
+fn build_deployment(c: &Cmd, name: &str) -> Result<Value, String> {
+    let images = c.p.values("image");
+    if images.is_empty() {
+        return Err("error: required flag(s) \"image\" not set".into());
+    }
+    let replicas: i64 = match c.p.get("replicas") {
+        None => 1,
+        Some(r) => r.parse().map_err(|_| {
+            format!("error: invalid argument \"{r}\" for \"-r, --replicas\" flag: strconv.ParseInt: parsing \"{r}\": invalid syntax\nSee 'kubectl create deployment --help' for usage.")
+        })?,
+    };
+    let command: Vec<String> =
+        c.p.dash_at
+            .map(|d| c.p.args[d..].to_vec())
+            .unwrap_or_default();
+    let mut containers = Vec::new();
+    for image in &images {
+        // The container is named after the image: no registry, tag or digest.
+        let base = image.rsplit('/').next().unwrap_or(image);
+        let base = base.split(':').next().unwrap_or(base);
+        let base = base.split('@').next().unwrap_or(base);
+        // kubectl also appends a random suffix when it has to replace `.` or `_`; a fixed one
+        // keeps the simulation reproducible.
+        let name = if base.contains(['.', '_']) {
+            format!("{}-x7k2p", base.replace(['.', '_'], "-"))
+        } else {
+            base.to_string()
+        };
+        let mut ctr = Map::new();
+        if !command.is_empty() {
+            ctr.insert("command".into(), json!(command));
+        }
+        ctr.insert("image".into(), json!(image));
+        ctr.insert("name".into(), json!(name));
+        ctr.insert("resources".into(), json!({}));
+        containers.push(Value::Object(ctr));
+    }
+    if let Some(port) = c.p.get("port") {
+        let port: i64 = port.parse().map_err(|_| {
+            format!("error: invalid argument \"{port}\" for \"--port\" flag: strconv.ParseInt: parsing \"{port}\": invalid syntax\nSee 'kubectl create deployment --help' for usage.")
+        })?;
+        if port >= 0 {
+            containers[0]["ports"] = json!([{"containerPort": port}]);
+        }
+    }
+    Ok(json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"labels": {"app": name}, "name": name},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}}, "strategy": {},
+            "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}}},
+        "status": {},
+    }))
+}
+
+/// `kubectl create service clusterip|nodeport|loadbalancer|externalname NAME …`.
+fn build_service(c: &Cmd, name: &str, kind: &str) -> Result<Value, String> {
+    let type_name = match kind {
+        "clusterip" => "ClusterIP",
+        "nodeport" => "NodePort",
+        "loadbalancer" => "LoadBalancer",
+        _ => "ExternalName",
+    };
+    let tcp = c.p.all("tcp");
+    let headless = c.p.get("clusterip") == Some("None");
+    if kind == "externalname" {
+        if c.p.get("external-name").is_none_or(str::is_empty) {
+            return Err("error: external-name must be specified".into());
+        }
+    } else if tcp.is_empty() && !headless {
+        return Err("error: at least one tcp port specifier must be provided".into());
+    }
+    let node_port: Option<i64> = c.p.get("node-port").and_then(|n| n.parse().ok());
+    let mut ports = Vec::new();
+    for spec in &tcp {
+        let (port, target) = spec.split_once(':').unwrap_or((spec, spec));
+        let port_num: i64 = port
+            .parse()
+            .map_err(|_| format!("error: strconv.Atoi: parsing \"{port}\": invalid syntax"))?;
+        let name = if port == target {
+            port.to_string()
+        } else {
+            format!("{port}-{target}")
+        };
+        let target_value = match target.parse::<i64>() {
+            Ok(n) => json!(n),
+            Err(_) => json!(target),
+        };
+        let mut p = Map::new();
+        p.insert("name".into(), json!(name));
+        if let Some(np) = node_port.filter(|_| kind == "nodeport") {
+            p.insert("nodePort".into(), json!(np));
+        }
+        p.insert("port".into(), json!(port_num));
+        p.insert("protocol".into(), json!("TCP"));
+        p.insert("targetPort".into(), target_value);
+        ports.push(Value::Object(p));
+    }
+    let mut spec = Map::new();
+    if let Some(ip) = c.p.get("clusterip").filter(|ip| !ip.is_empty()) {
+        spec.insert("clusterIP".into(), json!(ip));
+    }
+    if kind == "externalname" {
+        spec.insert("externalName".into(), json!(c.p.get("external-name")));
+    }
+    if !ports.is_empty() {
+        spec.insert("ports".into(), Value::Array(ports));
+    }
+    spec.insert("selector".into(), json!({"app": name}));
+    spec.insert("type".into(), json!(type_name));
+    Ok(json!({
+        "apiVersion": "v1", "kind": "Service",
+        "metadata": {"labels": {"app": name}, "name": name},
+        "spec": spec,
+        "status": {"loadBalancer": {}},
+    }))
 }
 
 fn build_binding(c: &Cmd, name: &str, cluster: bool) -> Result<Value, String> {

@@ -6,6 +6,7 @@ pub mod args;
 mod create;
 mod describe;
 mod explain;
+mod goorder;
 mod jsonpath;
 mod label;
 mod patchcmd;
@@ -581,6 +582,15 @@ impl Kubectl<'_, '_> {
     }
 
     /// Prints an object for `-o yaml` or `-o json`; false for any other format.
+    /// Prints an object kubectl built itself (`--dry-run=client`): JSON in Go struct order.
+    fn print_built(&mut self, output: &str, v: &Value) -> bool {
+        if output == "json" {
+            self.print(&yamlout::to_json_in_order(&goorder::typed(v)));
+            return true;
+        }
+        self.print_object(output, v)
+    }
+
     fn print_object(&mut self, output: &str, v: &Value) -> bool {
         let text = match output {
             "yaml" => yamlout::to_yaml(v),
@@ -1262,10 +1272,24 @@ impl Kubectl<'_, '_> {
         if !extra.is_empty() {
             container[if c.p.is("command") { "command" } else { "args" }] = json!(extra);
         }
+        let env: Vec<Value> =
+            c.p.values("env")
+                .iter()
+                .map(|e| {
+                    let (k, v) = e.split_once('=').unwrap_or((e, ""));
+                    json!({"name": k, "value": v})
+                })
+                .collect();
+        if !env.is_empty() {
+            container["env"] = Value::Array(env);
+        }
         if let Some(p) = c.p.get("port") {
             if let Ok(port) = p.parse::<u16>() {
                 container["ports"] = json!([{"containerPort": port}]);
             }
+        }
+        if let Some(policy) = c.p.get("image-pull-policy").filter(|p| !p.is_empty()) {
+            container["imagePullPolicy"] = json!(policy);
         }
         let restart = c.p.get("restart").unwrap_or("Always").to_string();
         let pod = json!({"apiVersion": "v1", "kind": "Pod",
@@ -1275,7 +1299,7 @@ impl Kubectl<'_, '_> {
         let dry = c.p.get("dry-run").unwrap_or("none").to_string();
         if dry == "client" {
             let output = c.p.get("output").unwrap_or("");
-            if !self.print_object(output, &pod) {
+            if !self.print_built(output, &pod) {
                 self.print(&format!("pod/{name} created (dry run)"));
             }
             return;
