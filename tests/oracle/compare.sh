@@ -3,8 +3,11 @@
 # kubectl (via tests/oracle/proxy.py, whose kubeconfig path is in /tmp/kc.path) and through
 # kubegate, and prints SAME or the differences. Stateless commands only (each proxied request
 # boots a fresh cluster).
-#   [KUBEGATE_WS=the workspace the proxy serves] tests/oracle/compare.sh < tests/oracle/create-commands.txt
-export KUBECONFIG=$(cat /tmp/kc.path)
+#   [KUBEGATE_WS=the workspace the proxy serves] [KC=its kubeconfig path] \
+#     tests/oracle/compare.sh < tests/oracle/create-commands.txt
+# expose-commands.txt needs objects: serve the proxy's built-in workspace plus workloads.yaml
+# (proxy.py --workspace FILE) and point KUBEGATE_WS at the same file.
+export KUBECONFIG=${KC:-$(cat /tmp/kc.path)}
 while IFS= read -r line; do
   [ -z "$line" ] && continue
   eval "set -- $line"

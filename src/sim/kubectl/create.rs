@@ -183,8 +183,17 @@ impl Kubectl<'_, '_> {
         self.submit_generated(&c, res, obj);
     }
 
+    /// `kubectl expose`: like a generated object, but "exposed" instead of "created".
+    pub(super) fn submit_exposed(&mut self, c: &Cmd, res: &'static ApiResource, obj: Value) {
+        self.submit_with_verb(c, res, obj, "exposed")
+    }
+
     /// Sends (or, with `--dry-run=client`, only prints) a generated object.
     fn submit_generated(&mut self, c: &Cmd, res: &'static ApiResource, obj: Value) {
+        self.submit_with_verb(c, res, obj, "created")
+    }
+
+    fn submit_with_verb(&mut self, c: &Cmd, res: &'static ApiResource, obj: Value, verb: &str) {
         let name = obj
             .pointer("/metadata/name")
             .and_then(Value::as_str)
@@ -202,7 +211,7 @@ impl Kubectl<'_, '_> {
             if !printed {
                 match output.as_str() {
                     "name" => k.print(&shown),
-                    _ => k.print(&format!("{shown} created{suffix}")),
+                    _ => k.print(&format!("{shown} {verb}{suffix}")),
                 }
             }
         };

@@ -6,6 +6,7 @@ pub mod args;
 mod create;
 mod describe;
 mod explain;
+mod expose;
 mod goorder;
 mod jsonpath;
 mod label;
@@ -274,6 +275,7 @@ impl Kubectl<'_, '_> {
             ("api-versions", _) => self.with(words, &[], "api-versions", Self::api_versions),
             ("explain", _) => self.with(words, EXPLAIN, "explain", Self::explain),
             ("patch", _) => self.with(words, patchcmd::FLAGS, "patch", Self::patch),
+            ("expose", _) => self.with(words, expose::FLAGS, "expose", Self::expose),
             ("", _) => self.err("error: a kubectl command is needed, e.g. `kubectl get pods`"),
             (other, _) => {
                 let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
