@@ -2,30 +2,42 @@
 //! with kubectl's first-wins rules and resolved into what kubectl sends.
 //! See <https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/>.
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{json, Map, Value};
 
 use super::schema::Schema;
+
+/// Go's decoder takes `null` for any field (kubectl itself writes `clusters: null`).
+fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
 
 /// A kubeconfig, as kubectl writes it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Kubeconfig {
     /// Named clusters.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub clusters: Vec<NamedCluster>,
     /// Named contexts.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub contexts: Vec<NamedContext>,
     /// Named users.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub users: Vec<NamedUser>,
     /// The context used when `--context` is not given.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub current_context: String,
     /// Preferences (kept, unused).
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub preferences: Value,
+    /// Extensions (kept, unused).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub extensions: Value,
 }
 
 /// A cluster entry.
@@ -34,7 +46,7 @@ pub struct NamedCluster {
     /// Its name.
     pub name: String,
     /// The cluster.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub cluster: Cluster,
 }
 
@@ -43,17 +55,53 @@ pub struct NamedCluster {
 #[serde(rename_all = "kebab-case")]
 pub struct Cluster {
     /// The API server URL.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub server: String,
     /// Path of the CA bundle.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub certificate_authority: String,
     /// The CA bundle, base64 PEM.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub certificate_authority_data: String,
     /// Skip verifying the server's certificate.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub insecure_skip_tls_verify: bool,
+    /// The name to check the server's certificate against.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub tls_server_name: String,
+    /// A proxy for requests to this cluster.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub proxy_url: String,
+    /// Turn off response compression.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub disable_compression: bool,
+    /// Extensions (kept, unused).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub extensions: Value,
 }
 
 /// A context entry.
@@ -62,7 +110,7 @@ pub struct NamedContext {
     /// Its name.
     pub name: String,
     /// The context.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub context: Context,
 }
 
@@ -70,14 +118,21 @@ pub struct NamedContext {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Context {
     /// Cluster name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub cluster: String,
     /// User name.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub user: String,
     /// Default namespace.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub namespace: String,
+    /// Extensions (kept, unused).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub extensions: Value,
 }
 
 /// A user entry.
@@ -86,7 +141,7 @@ pub struct NamedUser {
     /// Its name.
     pub name: String,
     /// The credentials.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nullable")]
     pub user: AuthInfo,
 }
 
@@ -95,19 +150,39 @@ pub struct NamedUser {
 #[serde(rename_all = "kebab-case")]
 pub struct AuthInfo {
     /// Path of a client certificate.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub client_certificate: String,
     /// Client certificate, base64 PEM.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub client_certificate_data: String,
     /// Path of the client key.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub client_key: String,
     /// Client key, base64 PEM.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub client_key_data: String,
     /// Bearer token.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub token: String,
     /// Path of a file holding the bearer token.
     #[serde(
@@ -117,19 +192,49 @@ pub struct AuthInfo {
     )]
     pub token_file: String,
     /// User to impersonate.
-    #[serde(default, rename = "as", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        rename = "as",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub impersonate: String,
     /// Groups to impersonate.
-    #[serde(default, rename = "as-groups", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        rename = "as-groups",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub impersonate_groups: Vec<String>,
     /// UID to impersonate.
-    #[serde(default, rename = "as-uid", skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        rename = "as-uid",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub impersonate_uid: String,
+    /// Extra fields to impersonate.
+    #[serde(
+        default,
+        rename = "as-user-extra",
+        skip_serializing_if = "Value::is_null"
+    )]
+    pub impersonate_extra: Value,
     /// Basic-auth user name.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub username: String,
     /// Basic-auth password.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "String::is_empty"
+    )]
     pub password: String,
     /// An exec credential plugin (shown, never run).
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -137,6 +242,9 @@ pub struct AuthInfo {
     /// An auth-provider plugin (shown, never run).
     #[serde(default, skip_serializing_if = "Value::is_null")]
     pub auth_provider: Value,
+    /// Extensions (kept, unused).
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub extensions: Value,
 }
 
 const STRS: Schema = Schema::List(&Schema::Str);
@@ -256,6 +364,135 @@ impl Kubeconfig {
     }
 }
 
+impl Kubeconfig {
+    /// The kubeconfig as kubectl serialises a v1 `Config`: fields in struct order (what `-o json`
+    /// shows), empty ones left out, every list sorted by name (kubectl keeps them in maps).
+    pub fn to_value(&self) -> Value {
+        let k = self;
+        fn put(m: &mut Map<String, Value>, key: &str, v: Value) {
+            let empty = match &v {
+                Value::Null => true,
+                Value::String(s) => s.is_empty(),
+                Value::Bool(b) => !b,
+                Value::Array(a) => a.is_empty(),
+                _ => false,
+            };
+            if !empty {
+                m.insert(key.into(), v);
+            }
+        }
+        let mut clusters: Vec<&NamedCluster> = k.clusters.iter().collect();
+        clusters.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut users: Vec<&NamedUser> = k.users.iter().collect();
+        users.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut contexts: Vec<&NamedContext> = k.contexts.iter().collect();
+        contexts.sort_by(|a, b| a.name.cmp(&b.name));
+        let cluster = |c: &Cluster| {
+            let mut m = Map::new();
+            put(&mut m, "server", json!(c.server));
+            put(&mut m, "tls-server-name", json!(c.tls_server_name));
+            put(
+                &mut m,
+                "insecure-skip-tls-verify",
+                json!(c.insecure_skip_tls_verify),
+            );
+            put(
+                &mut m,
+                "certificate-authority",
+                json!(c.certificate_authority),
+            );
+            put(
+                &mut m,
+                "certificate-authority-data",
+                json!(c.certificate_authority_data),
+            );
+            put(&mut m, "proxy-url", json!(c.proxy_url));
+            put(&mut m, "disable-compression", json!(c.disable_compression));
+            put(&mut m, "extensions", c.extensions.clone());
+            Value::Object(m)
+        };
+        let user = |u: &AuthInfo| {
+            let mut m = Map::new();
+            put(&mut m, "client-certificate", json!(u.client_certificate));
+            put(
+                &mut m,
+                "client-certificate-data",
+                json!(u.client_certificate_data),
+            );
+            put(&mut m, "client-key", json!(u.client_key));
+            put(&mut m, "client-key-data", json!(u.client_key_data));
+            put(&mut m, "token", json!(u.token));
+            put(&mut m, "tokenFile", json!(u.token_file));
+            put(&mut m, "as", json!(u.impersonate));
+            put(&mut m, "as-uid", json!(u.impersonate_uid));
+            put(&mut m, "as-groups", json!(u.impersonate_groups));
+            put(&mut m, "as-user-extra", u.impersonate_extra.clone());
+            put(&mut m, "username", json!(u.username));
+            put(&mut m, "password", json!(u.password));
+            put(&mut m, "auth-provider", u.auth_provider.clone());
+            put(&mut m, "exec", u.exec.clone());
+            put(&mut m, "extensions", u.extensions.clone());
+            Value::Object(m)
+        };
+        let context = |c: &Context| {
+            let mut m = Map::new();
+            put(&mut m, "cluster", json!(c.cluster));
+            put(&mut m, "user", json!(c.user));
+            put(&mut m, "namespace", json!(c.namespace));
+            put(&mut m, "extensions", c.extensions.clone());
+            Value::Object(m)
+        };
+        let mut m = Map::new();
+        m.insert("kind".into(), json!("Config"));
+        m.insert("apiVersion".into(), json!("v1"));
+        if k.preferences.as_object().is_some_and(|p| !p.is_empty()) {
+            m.insert("preferences".into(), k.preferences.clone());
+        }
+        let list = |items: Vec<Value>| {
+            if items.is_empty() {
+                Value::Null
+            } else {
+                Value::Array(items)
+            }
+        };
+        m.insert(
+            "clusters".into(),
+            list(
+                clusters
+                    .iter()
+                    .map(|c| json!({"name": c.name, "cluster": cluster(&c.cluster)}))
+                    .collect(),
+            ),
+        );
+        m.insert(
+            "users".into(),
+            list(
+                users
+                    .iter()
+                    .map(|u| json!({"name": u.name, "user": user(&u.user)}))
+                    .collect(),
+            ),
+        );
+        m.insert(
+            "contexts".into(),
+            list(
+                contexts
+                    .iter()
+                    .map(|c| json!({"name": c.name, "context": context(&c.context)}))
+                    .collect(),
+            ),
+        );
+        m.insert("current-context".into(), json!(k.current_context));
+        put(&mut m, "extensions", k.extensions.clone());
+        Value::Object(m)
+    }
+
+    /// The kubeconfig file as kubectl writes it (YAML, keys sorted).
+    pub fn to_yaml(&self) -> String {
+        super::yamlout::to_yaml(&self.to_value())
+    }
+}
+
 /// Command-line overrides of the kubeconfig (kubectl's global flags).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Overrides {
@@ -301,42 +538,30 @@ impl Kubeconfig {
             .context
             .clone()
             .unwrap_or_else(|| self.current_context.clone());
-        let mut errors = Vec::new();
+        // As client-go 1.37 does it: a missing --context is a configuration error, a missing
+        // --user or --cluster named on the command line is refused, but a context whose own
+        // cluster or user is missing just leaves them empty (kubectl then dials localhost:8080).
         let ctx = if context_name.is_empty() {
             Context::default()
         } else {
             match self.context(&context_name) {
                 Some(c) => c.clone(),
                 None => {
-                    errors.push(format!(
-                        "context was not found for specified context: {context_name}"
-                    ));
-                    Context::default()
+                    return Err(format!(
+                        "Error in configuration: context was not found for specified context: {context_name}"
+                    ))
                 }
             }
         };
+        if let Some(u) = o.user.as_deref().filter(|u| self.user(u).is_none()) {
+            return Err(format!("error: auth info \"{u}\" does not exist"));
+        }
+        if let Some(c) = o.cluster.as_deref().filter(|c| self.cluster(c).is_none()) {
+            return Err(format!("error: no server found for cluster \"{c}\""));
+        }
         let cluster_name = o.cluster.clone().unwrap_or(ctx.cluster.clone());
         let user_name = o.user.clone().unwrap_or(ctx.user.clone());
         let cluster = self.cluster(&cluster_name).cloned();
-        if errors.is_empty() && !context_name.is_empty() {
-            if cluster.is_none() && !cluster_name.is_empty() {
-                errors.push(format!(
-                    "cluster \"{cluster_name}\" was not found for context \"{context_name}\""
-                ));
-            }
-            if self.user(&user_name).is_none() && !user_name.is_empty() {
-                errors.push(format!(
-                    "user \"{user_name}\" was not found for context \"{context_name}\""
-                ));
-            }
-        }
-        if let Some(first) = errors.first() {
-            return Err(if errors.len() == 1 {
-                first.clone()
-            } else {
-                format!("[{}]", errors.join(", "))
-            });
-        }
         let mut auth = self.user(&user_name).cloned().unwrap_or_default();
         // `--token` is merged over the user's credentials (client certificates stay, and a
         // verified certificate then still wins on the server), as clientcmd's overrides do.
@@ -384,6 +609,7 @@ mod tests {
                         cluster: c.to_string(),
                         user: u.to_string(),
                         namespace: ns.to_string(),
+                        ..Default::default()
                     },
                 })
                 .collect(),
@@ -440,15 +666,31 @@ mod tests {
                 ..Default::default()
             })
             .unwrap_err(),
-            "context was not found for specified context: nosuch"
+            "Error in configuration: context was not found for specified context: nosuch"
         );
-        assert_eq!(
-            c.resolve(&Overrides {
+        // A context whose cluster is missing is usable: no server (kubectl dials localhost).
+        let r = c
+            .resolve(&Overrides {
                 context: Some("bad".into()),
                 ..Default::default()
             })
+            .unwrap();
+        assert_eq!(r.server, "");
+        assert_eq!(
+            c.resolve(&Overrides {
+                user: Some("ghost".into()),
+                ..Default::default()
+            })
             .unwrap_err(),
-            "cluster \"nope\" was not found for context \"bad\""
+            "error: auth info \"ghost\" does not exist"
+        );
+        assert_eq!(
+            c.resolve(&Overrides {
+                cluster: Some("gone".into()),
+                ..Default::default()
+            })
+            .unwrap_err(),
+            "error: no server found for cluster \"gone\""
         );
     }
 }

@@ -285,6 +285,60 @@ fn serves(minor: u32, group: &str, version: &str) -> bool {
     discovery::resources(minor).any(|r| r.group == group && r.version == version)
 }
 
+/// The workspace text with its kubeconfig replaced by `cfg` (after `kubectl config` changed
+/// it), as kubectl writes a kubeconfig file: the first kubeconfig document is rewritten in
+/// place (its leading comments kept), any further ones are folded into it and dropped, and a
+/// workspace without one gets one at the top. The other documents are untouched.
+pub fn with_kubeconfig(text: &str, cfg: &Kubeconfig) -> String {
+    // Documents, each with the separator line that opened it ("" for the first).
+    let mut docs: Vec<(String, String)> = vec![(String::new(), String::new())];
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end();
+        if bare == "---" || bare.starts_with("--- ") {
+            docs.push((line.to_string(), String::new()));
+        } else if let Some(last) = docs.last_mut() {
+            last.1.push_str(line);
+        }
+    }
+    let is_kubeconfig = |body: &str| {
+        yaml::parse_stream(body).ok().is_some_and(|ds| {
+            ds.iter().any(|d| {
+                !d.empty
+                    && d.root
+                        .to_json()
+                        .get("kind")
+                        .and_then(serde_json::Value::as_str)
+                        == Some("Config")
+            })
+        })
+    };
+    let new_doc = cfg.to_yaml();
+    let mut out = String::new();
+    let mut written = false;
+    for (sep, body) in &docs {
+        if is_kubeconfig(body) {
+            if written {
+                continue;
+            }
+            written = true;
+            out.push_str(sep);
+            let comments: String = body
+                .split_inclusive('\n')
+                .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+                .collect();
+            out.push_str(&comments);
+            out.push_str(&new_doc);
+        } else {
+            out.push_str(sep);
+            out.push_str(body);
+        }
+    }
+    if !written {
+        return format!("{new_doc}---\n{text}");
+    }
+    out
+}
+
 fn default_kubeconfig(cp: &ControlPlane) -> Kubeconfig {
     let text = cp
         .files
@@ -361,5 +415,30 @@ mod tests {
             .user
             .client_certificate_data
             .is_empty());
+    }
+
+    #[test]
+    fn kubeconfig_changes_are_written_back_in_place() {
+        let text = "# my workspace\napiVersion: v1\nkind: Config\ncurrent-context: a\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: blue\n";
+        let parsed = parse(text);
+        let Some(ws) = parsed.workspace else {
+            panic!("{:?}", parsed.diagnostics)
+        };
+        let mut cfg = ws.kubeconfig.clone();
+        cfg.current_context = "b".into();
+        let out = with_kubeconfig(text, &cfg);
+        assert!(out.starts_with("# my workspace\napiVersion: v1\n"), "{out}");
+        assert!(out.contains("current-context: b\n"), "{out}");
+        assert!(out.ends_with("---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: blue\n"));
+        let again = parse(&out);
+        assert_eq!(
+            again.workspace.map(|w| w.kubeconfig.current_context),
+            Some("b".to_string())
+        );
+        // No kubeconfig yet: one is added at the top.
+        let only_ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: blue\n";
+        let out = with_kubeconfig(only_ns, &cfg);
+        assert!(out.ends_with(&format!("---\n{only_ns}")));
+        assert!(out.contains("kind: Config"));
     }
 }

@@ -45,6 +45,11 @@ pub fn app() -> Html {
         Store(AppState::new(workspace, command))
     });
     let state = &store.0;
+    // Keep the workspace in localStorage whenever it changes (edits, and `kubectl config`
+    // commands that rewrite its kubeconfig).
+    use_effect_with(state.workspace.clone(), |text| {
+        storage::save_workspace(text)
+    });
 
     let on_workspace = {
         let store = store.clone();

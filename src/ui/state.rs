@@ -183,7 +183,16 @@ impl AppState {
             },
             None => (line.clone(), None),
         };
+        let before = session.borrow().kubeconfig.clone();
         let outcome = session.borrow_mut().kubectl(&command, stdin.as_deref());
+        // `kubectl config set-context …` and friends edit the kubeconfig: write it back into
+        // the workspace, as kubectl rewrites its file (the cluster keeps running).
+        let after = session.borrow().kubeconfig.clone();
+        if after != before {
+            self.workspace = workspace::with_kubeconfig(&self.workspace, &after);
+            let parsed = workspace::parse(&self.workspace);
+            self.diagnostics = parsed.diagnostics;
+        }
         // Show the request that decided the outcome: the last one.
         self.request = outcome.requests.len().saturating_sub(1);
         self.runs.push(Run {
@@ -303,6 +312,38 @@ mod tests {
             shown.ends_with("more bytes not shown)\n"),
             "{}",
             &shown[shown.len() - 40..]
+        );
+    }
+
+    #[test]
+    fn kubectl_config_changes_show_in_the_workspace_and_keep_the_cluster() {
+        let mut st = AppState::new(
+            DEFAULT_WORKSPACE.into(),
+            "kubectl run web --image=nginx".into(),
+        );
+        st.apply(Action::Send);
+        st.apply(Action::EditCommand(
+            "kubectl config set-context dev --namespace=green".into(),
+        ));
+        st.apply(Action::Send);
+        assert_eq!(
+            st.last_run().map(|r| r.outcome.stdout.as_str()),
+            Some("Context \"dev\" modified.\n")
+        );
+        assert!(
+            st.workspace.contains("namespace: green"),
+            "{}",
+            st.workspace
+        );
+        assert!(!st.has_errors(), "{:?}", st.diagnostics);
+        assert!(st.session.is_some(), "the cluster keeps running");
+        assert_eq!(st.runs.len(), 2);
+        // The pod created before is still there.
+        st.apply(Action::EditCommand("kubectl get pod web -o name".into()));
+        st.apply(Action::Send);
+        assert_eq!(
+            st.last_run().map(|r| r.outcome.stdout.as_str()),
+            Some("pod/web\n")
         );
     }
 }

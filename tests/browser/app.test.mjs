@@ -35,6 +35,9 @@ const EXPLAIN_CMD = "kubectl explain pods.spec.containers.ports";
 const EXPLAIN_OUTPUT = "FIELD: ports <[]ContainerPort>";
 const EXPLAIN_FIELD = "  containerPort\t<integer> -required-";
 
+const CONFIG_CMD = "kubectl config set-context dev --namespace=green";
+const CONFIG_OUTPUT = 'Context "dev" modified.';
+
 // The pipeline stages in the order kube-apiserver runs them; the timeline shows the ones the
 // request reached, in this order (impersonation only when the request impersonates).
 const STAGE_ORDER = [
@@ -528,6 +531,15 @@ async function main() {
       assert(out.output.includes(EXPLAIN_FIELD), `explain: no ${JSON.stringify(EXPLAIN_FIELD)} in:\n${out.output}`);
       await shot(page, "e-explain");
       await noErrors("(e)");
+    });
+
+    await test("(f) kubectl config edits the workspace's kubeconfig in the editor", async () => {
+      const out = await send(page, CONFIG_CMD, CONFIG_OUTPUT);
+      checkOutput(out, CONFIG_OUTPUT, 0, "config");
+      const text = await page.inputValue("textarea#workspace");
+      assert(text.includes("namespace: green"), `the editor does not show the new namespace:\n${text.slice(0, 800)}`);
+      await shot(page, "f-config");
+      await noErrors("(f)");
     });
 
     await test("(c) workspace syntax error shows line:column; edit survives reload", async () => {

@@ -232,10 +232,21 @@ impl Kubectl<'_, '_> {
         } else {
             None
         };
-        let mut url = Self::url(res, ns, None);
-        url.push_str("?fieldManager=kubectl-create&fieldValidation=Strict");
-        if dry == "server" {
-            url.push_str("&dryRun=All");
+        let url = format!(
+            "{}{}",
+            Self::url(res, ns, None),
+            super::write_query(dry == "server", "kubectl-create", true)
+        );
+        if c.cfg.server.is_empty() && !matches!(res.name, "namespaces" | "roles" | "clusterroles") {
+            // The generators wrap the client's error (create namespace does not).
+            let what = if verb == "exposed" {
+                "service".to_string()
+            } else {
+                res.kind.to_lowercase()
+            };
+            return self.err(&format!(
+                "error: failed to create {what}: Post \"http://localhost:8080{url}\": dial tcp 127.0.0.1:8080: connect: connection refused"
+            ));
         }
         match self.send(&c.cfg, "POST", &url, Some(&obj)) {
             Ok((200 | 201, stored)) => {

@@ -3,6 +3,7 @@
 //! See <https://kubernetes.io/docs/reference/kubectl/>.
 
 pub mod args;
+mod config;
 mod create;
 mod describe;
 mod explain;
@@ -264,9 +265,7 @@ impl Kubectl<'_, '_> {
             ("auth", "can-i") => self.with(words, CAN_I, "auth can-i", Self::can_i),
             ("auth", "whoami") => self.with(words, WHOAMI, "auth whoami", Self::whoami),
             ("auth", "") => self.err("error: Must specify a subcommand: can-i, reconcile, whoami\nSee 'kubectl auth -h' for help and examples"),
-            ("config", "current-context" | "get-contexts" | "use-context" | "use") => {
-                self.with(words, CONFIG, "config", Self::config)
-            }
+            ("config", _) => self.with(words, config::FLAGS, "config", Self::config),
             ("version", _) => self.with(words, CONFIG, "version", Self::version),
             ("label", _) => self.with(words, label::FLAGS, "label", |k, c| k.label(c, false)),
             ("annotate", _) => self.with(words, label::FLAGS, "annotate", |k, c| k.label(c, true)),
@@ -351,10 +350,35 @@ impl Kubectl<'_, '_> {
                 if name == "config" || name == "version" {
                     ClientConfig::default()
                 } else {
-                    return self.err(&format!("Error in configuration: {e}"));
+                    return self.err(&e);
                 }
             }
         };
+        if cfg.server.is_empty() {
+            // No server: kubectl's discovery fails first, logging one error per attempt.
+            let args = tail(&p.args, 1);
+            let attempts = match name {
+                "get" => {
+                    let first = args.first().map(String::as_str).unwrap_or("");
+                    if first.contains('/') {
+                        4
+                    } else {
+                        4 + first.split(',').filter(|t| !t.is_empty()).count().max(1)
+                    }
+                }
+                "describe" | "label" | "annotate" | "patch" | "expose" => 5,
+                "delete" if p.get("filename").is_none() => 5,
+                "explain" | "create role" | "create clusterrole" => 2,
+                "run" | "api-resources" => 1,
+                _ => 0,
+            };
+            let stamp = klog_stamp(self.env.cluster.now).replacen('I', "E", 1);
+            for _ in 0..attempts {
+                self.out.stderr.push_str(&format!(
+                    "{stamp} memcache.go:381] \"Couldn't get current server API group list\" err=\"Get \\\"http://localhost:8080/api?timeout=32s\\\": dial tcp 127.0.0.1:8080: connect: connection refused\"\n"
+                ));
+            }
+        }
         f(
             self,
             Cmd {
@@ -450,7 +474,7 @@ impl Kubectl<'_, '_> {
         content_type: &str,
     ) -> Result<(u16, Value), String> {
         if cfg.server.is_empty() {
-            return Err("The connection to the server localhost:8080 was refused - did you specify the right host or port?".into());
+            return Err(REFUSED.into());
         }
         let mut req = HttpRequest::new(method, url);
         let accept = if self.accept.is_empty() {
@@ -1054,13 +1078,10 @@ impl Kubectl<'_, '_> {
                             self.print(&format!("{shown} configured{suffix}"));
                             continue;
                         }
-                        let mut patch_url = url.clone();
-                        patch_url.push_str(
-                            "?fieldManager=kubectl-client-side-apply&fieldValidation=Strict",
+                        let patch_url = format!(
+                            "{url}{}",
+                            write_query(dry_run == "server", "kubectl-client-side-apply", true)
                         );
-                        if dry_run == "server" {
-                            patch_url.push_str("&dryRun=All");
-                        }
                         match self.send_with_type(
                             &c.cfg,
                             "PATCH",
@@ -1105,17 +1126,16 @@ impl Kubectl<'_, '_> {
                     Err(e) => return self.err(&e),
                 }
             }
-            let mut url = Self::url(res, Some(&ns), None);
-            url.push_str("?fieldManager=");
-            url.push_str(if apply {
+            let manager = if apply {
                 "kubectl-client-side-apply"
             } else {
                 "kubectl-create"
-            });
-            url.push_str("&fieldValidation=Strict");
-            if dry_run == "server" {
-                url.push_str("&dryRun=All");
-            }
+            };
+            let url = format!(
+                "{}{}",
+                Self::url(res, Some(&ns), None),
+                write_query(dry_run == "server", manager, true)
+            );
             match self.send(&c.cfg, "POST", &url, Some(&obj)) {
                 Ok((200 | 201, _)) => self.print(&format!("{shown} created{suffix}")),
                 Ok((_, mut status)) => {
@@ -1464,90 +1484,12 @@ impl Kubectl<'_, '_> {
         }
     }
 
-    fn config(&mut self, c: Cmd) {
-        let sub = c.p.args.get(1).cloned().unwrap_or_default();
-        let mut c = c;
-        let kc = match c.file_kubeconfig.as_mut() {
-            Some(k) => k,
-            None => &mut *self.env.kubeconfig,
-        };
-        match sub.as_str() {
-            "current-context" => {
-                if kc.current_context.is_empty() {
-                    self.err("error: current-context is not set");
-                } else {
-                    let cc = kc.current_context.clone();
-                    self.print(&cc);
-                }
-            }
-            "use-context" | "use" => {
-                let Some(name) = c.p.args.get(2).cloned() else {
-                    return self.err("error: Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples");
-                };
-                if kc.context(&name).is_none() {
-                    return self.err(&format!(
-                        "error: no context exists with the name: \"{name}\""
-                    ));
-                }
-                kc.current_context = name.clone();
-                self.print(&format!("Switched to context \"{name}\"."));
-            }
-            _ => {
-                let mut names: Vec<(String, String, String, String)> = kc
-                    .contexts
-                    .iter()
-                    .map(|x| {
-                        (
-                            x.name.clone(),
-                            x.context.cluster.clone(),
-                            x.context.user.clone(),
-                            x.context.namespace.clone(),
-                        )
-                    })
-                    .collect();
-                names.sort();
-                if let Some(only) = c.p.args.get(2) {
-                    names.retain(|n| &n.0 == only);
-                    if names.is_empty() {
-                        return self.err(&format!("error: context {only} not found"));
-                    }
-                }
-                if c.p.get("output") == Some("name") {
-                    for n in names {
-                        self.print(&n.0);
-                    }
-                    return;
-                }
-                let current = kc.current_context.clone();
-                let mut rows = vec![vec![
-                    "CURRENT".to_string(),
-                    "NAME".into(),
-                    "CLUSTER".into(),
-                    "AUTHINFO".into(),
-                    "NAMESPACE".into(),
-                ]];
-                for (n, cl, u, ns) in names {
-                    rows.push(vec![
-                        if n == current {
-                            "*".into()
-                        } else {
-                            String::new()
-                        },
-                        n,
-                        cl,
-                        u,
-                        ns,
-                    ]);
-                }
-                let t = printers::tabulate(&rows);
-                self.out.stdout.push_str(&t);
-            }
-        }
-    }
-
     /// `kubectl api-resources`: the preferred version of every resource, from discovery
     /// (kubectl's cache is warm, so no request is sent).
     fn api_resources(&mut self, c: Cmd) {
+        if c.cfg.server.is_empty() {
+            return self.err(REFUSED);
+        }
         let namespaced = match c.p.get("namespaced") {
             None => None,
             Some("true" | "unset") => Some(true),
@@ -1726,7 +1668,7 @@ impl Kubectl<'_, '_> {
     fn version(&mut self, c: Cmd) {
         let minor = self.minor();
         self.print(&format!(
-            "Client Version: {KUBECTL_VERSION}\nKustomize Version: v5.7.1"
+            "Client Version: {KUBECTL_VERSION}\nKustomize Version: v5.8.1"
         ));
         match self.send(&c.cfg, "GET", "/version", None) {
             Ok((200, _)) => self.print(&format!("Server Version: v1.{minor}.0")),
@@ -1742,6 +1684,24 @@ fn selector_query(selector: &str) -> String {
         "?labelSelector={}",
         percent_encoding::utf8_percent_encode(selector, percent_encoding::NON_ALPHANUMERIC)
     )
+}
+
+/// What kubectl says when there is no server to talk to.
+const REFUSED: &str =
+    "The connection to the server localhost:8080 was refused - did you specify the right host or port?";
+
+/// The query of a write request, keys sorted as Go's `url.Values` encodes them:
+/// `?dryRun=All&fieldManager=…&fieldValidation=Strict`.
+fn write_query(dry_run_server: bool, manager: &str, strict: bool) -> String {
+    let mut parts = Vec::new();
+    if dry_run_server {
+        parts.push("dryRun=All".to_string());
+    }
+    parts.push(format!("fieldManager={manager}"));
+    if strict {
+        parts.push("fieldValidation=Strict".to_string());
+    }
+    format!("?{}", parts.join("&"))
 }
 
 /// The prefix of a klog line at the simulated time: `I1129 10:00:00.000000    4242`.

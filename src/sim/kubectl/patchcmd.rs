@@ -113,10 +113,10 @@ impl Kubectl<'_, '_> {
             }
         } else {
             let manager = c.p.get("field-manager").unwrap_or("kubectl-patch");
-            let mut patch_url = format!("{url}?fieldManager={manager}");
-            if dry == "server" {
-                patch_url.push_str("&dryRun=All");
-            }
+            let patch_url = format!(
+                "{url}{}",
+                super::write_query(dry == "server", manager, false)
+            );
             match self.send_text(&c.cfg, "PATCH", &patch_url, Some(body), content_type) {
                 Ok((200, obj)) => obj,
                 Ok((_, status)) => return self.err(&printers::error_text(&status)),
