@@ -5,6 +5,7 @@
 
 use serde_json::{json, Value};
 
+use super::authn::serviceaccount::ServiceAccounts;
 use super::authn::{Authenticators, ClientCa, TokenFile};
 use super::authz::{rbac, Mode};
 use super::clock::Instant;
@@ -255,6 +256,68 @@ impl Cluster {
                     "token-auth-file",
                     format!("--token-auth-file: open {path}: no such file or directory"),
                 )),
+            }
+        }
+        // Service-account tokens: verifying keys, signing key, issuers, audiences.
+        let list = |flag: &str| -> Vec<String> {
+            cp.arg(flag)
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let key_files = list("service-account-key-file");
+        let signing_file = cp
+            .arg("service-account-signing-key-file")
+            .map(str::to_string);
+        if !key_files.is_empty() || signing_file.is_some() {
+            let mut missing = false;
+            let mut pems: Vec<&str> = Vec::new();
+            for f in &key_files {
+                match cp.files.get(f) {
+                    Some(t) => pems.push(t),
+                    None => {
+                        missing = true;
+                        diags.push(arg_error(
+                            "service-account-key-file",
+                            format!(
+                                "--service-account-key-file: open {f}: no such file or directory"
+                            ),
+                        ));
+                    }
+                }
+            }
+            let signing = match &signing_file {
+                Some(f) => match cp.files.get(f) {
+                    Some(t) => Some(t.as_str()),
+                    None => {
+                        missing = true;
+                        diags.push(arg_error(
+                            "service-account-signing-key-file",
+                            format!("--service-account-signing-key-file: open {f}: no such file or directory"),
+                        ));
+                        None
+                    }
+                },
+                None => None,
+            };
+            if !missing {
+                match ServiceAccounts::new(
+                    signing,
+                    &pems,
+                    list("service-account-issuer"),
+                    list("api-audiences"),
+                ) {
+                    Ok(sa) => authenticators.service_accounts = Some(sa),
+                    Err(e) => diags.push(arg_error(
+                        "service-account-key-file",
+                        format!("service-account keys: {e}"),
+                    )),
+                }
             }
         }
         let mut modes = Vec::new();

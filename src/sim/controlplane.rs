@@ -45,6 +45,10 @@ pub const KUBEADM_CA_KEY: &str = include_str!("../../static/cluster/pki/ca.key")
 pub const KUBEADM_ADMIN_CRT: &str = include_str!("../../static/cluster/pki/admin.crt");
 /// The admin client key.
 pub const KUBEADM_ADMIN_KEY: &str = include_str!("../../static/cluster/pki/admin.key");
+/// The playground's service-account signing key (kubeadm's sa.key; not secret).
+pub const KUBEADM_SA_KEY: &str = include_str!("../../static/cluster/pki/sa.key");
+/// Its public half (sa.pub), which verifies service-account tokens.
+pub const KUBEADM_SA_PUB: &str = include_str!("../../static/cluster/pki/sa.pub");
 
 /// kube-apiserver's flags in a kubeadm v1.37 static Pod manifest.
 pub const KUBEADM_APISERVER_ARGS: &[&str] = &[
@@ -144,6 +148,8 @@ impl Default for ControlPlane {
         let mut files = BTreeMap::new();
         files.insert(CA_PATH.into(), KUBEADM_CA_CRT.into());
         files.insert("/etc/kubernetes/pki/ca.key".into(), KUBEADM_CA_KEY.into());
+        files.insert("/etc/kubernetes/pki/sa.key".into(), KUBEADM_SA_KEY.into());
+        files.insert("/etc/kubernetes/pki/sa.pub".into(), KUBEADM_SA_PUB.into());
         files.insert("/etc/kubernetes/admin.conf".into(), admin_conf());
         ControlPlane {
             minor: NEWEST_MINOR,

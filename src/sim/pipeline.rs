@@ -73,7 +73,7 @@ impl Cluster {
 
     fn serve(&mut self, req: &HttpRequest, info: &RequestInfo, run: &mut Run) -> Answer {
         // Authentication.
-        let (record, outcome) = authn::run(&self.authenticators, req, self.now);
+        let (record, outcome) = authn::run(&self.authenticators, req, self.now, &self.store);
         run.stages.push(record);
         let user = match outcome {
             AuthnOutcome::User(u) => u,
@@ -447,6 +447,13 @@ impl Cluster {
             };
             &scoped
         };
+        if res.group.is_empty()
+            && res.name == "serviceaccounts"
+            && info.subresource == "token"
+            && info.verb == "create"
+        {
+            return self.token_request(req, info, run);
+        }
         if !info.subresource.is_empty() {
             return Err(ApiError::method_not_supported(
                 &info.api_group,
@@ -1018,6 +1025,164 @@ impl Cluster {
             200,
             json!({"kind": format!("{}List", res.kind), "apiVersion": api_version,
                 "metadata": {"resourceVersion": self.store.revision().to_string()}, "items": items}),
+        ))
+    }
+
+    /// The TokenRequest API (`POST …/serviceaccounts/NAME/token`): a bound token signed with
+    /// the service-account key, as pkg/registry/core/serviceaccount/storage/token.go issues it.
+    fn token_request(&mut self, req: &HttpRequest, info: &RequestInfo, run: &mut Run) -> Answer {
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body of the request was in an unknown format: {e}"
+            ))
+        })?;
+        let spec = body.get("spec").cloned().unwrap_or(json!({}));
+        let expiration = spec
+            .get("expirationSeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(3600);
+        let mut record = StageRecord::new(Stage::Validation);
+        let invalid = |detail: &str| {
+            ApiError::invalid(
+                "authentication.k8s.io",
+                "TokenRequest",
+                &info.name,
+                &[super::response::FieldError {
+                    kind: super::response::FieldErrorKind::Invalid,
+                    field: "spec.expirationSeconds".into(),
+                    value: Some(expiration.to_string()),
+                    detail: detail.into(),
+                }],
+            )
+        };
+        let problem = if expiration < 600 {
+            Some(invalid("may not specify a duration less than 10 minutes"))
+        } else if expiration > 1 << 32 {
+            Some(invalid(
+                "may not specify a duration larger than 2^32 seconds",
+            ))
+        } else {
+            None
+        };
+        if let Some(err) = problem {
+            record.decide("validation", Decision::Deny, err.message.clone());
+            run.stages.push(record);
+            return Err(err);
+        }
+        record.decide(
+            "validation",
+            Decision::Allow,
+            "TokenRequest passes validation",
+        );
+        run.stages.push(record);
+        let mut record = StageRecord::new(Stage::Storage);
+        let Some(sa) = self
+            .store
+            .get("", "serviceaccounts", &info.namespace, &info.name)
+            .cloned()
+        else {
+            record.decide(
+                "etcd",
+                Decision::Deny,
+                format!("no service account {}/{}", info.namespace, info.name),
+            );
+            run.stages.push(record);
+            return Err(ApiError::not_found("", "serviceaccounts", &info.name));
+        };
+        let Some(keys) = &self.authenticators.service_accounts else {
+            return Err(ApiError::internal(
+                "the server has no service-account signing key",
+            ));
+        };
+        let audiences: Vec<String> = match spec.get("audiences").and_then(Value::as_array) {
+            Some(a) if !a.is_empty() => a
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
+            _ => keys.audiences.clone(),
+        };
+        // A token bound to a pod or secret lives only as long as that object.
+        let bound_ref = spec
+            .get("boundObjectRef")
+            .filter(|b| b.is_object())
+            .cloned();
+        let mut bound = None;
+        if let Some(b) = &bound_ref {
+            let kind = b.get("kind").and_then(Value::as_str).unwrap_or("");
+            let name = b.get("name").and_then(Value::as_str).unwrap_or("");
+            let resource = match kind {
+                "Pod" => "pods",
+                "Secret" => "secrets",
+                _ => {
+                    return Err(ApiError::bad_request(format!(
+                        "cannot bind token to object of type {kind}"
+                    )))
+                }
+            };
+            let Some(obj) = self.store.get("", resource, &info.namespace, name) else {
+                return Err(ApiError::not_found("", resource, name));
+            };
+            let uid = obj
+                .pointer("/metadata/uid")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if let Some(want) = b
+                .get("uid")
+                .and_then(Value::as_str)
+                .filter(|u| !u.is_empty())
+            {
+                if want != uid {
+                    return Err(ApiError::conflict("", resource, name, &format!("the UID in the bound object reference ({want}) does not match the UID in record ({uid}). The object might have been deleted and then recreated")));
+                }
+            }
+            bound = Some((kind.to_string(), name.to_string(), uid));
+        }
+        let sa_uid = sa
+            .pointer("/metadata/uid")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let jti = self.store.next_uid();
+        let claims = keys.bound_claims(
+            &info.namespace,
+            &info.name,
+            &sa_uid,
+            &audiences,
+            self.now,
+            expiration,
+            bound
+                .as_ref()
+                .map(|(k, n, u)| (k.as_str(), n.as_str(), u.as_str())),
+            &jti,
+        );
+        let token = keys.sign(&claims).map_err(|e| ApiError::internal(&e))?;
+        record.detail("claims", claims.to_string());
+        record.decide(
+            "token",
+            Decision::Allow,
+            format!(
+                "signed a token for system:serviceaccount:{}:{} (nothing is stored)",
+                info.namespace, info.name
+            ),
+        );
+        run.stages.push(record);
+        let mut out_spec = serde_json::Map::new();
+        out_spec.insert("audiences".into(), json!(audiences));
+        out_spec.insert("expirationSeconds".into(), json!(expiration));
+        out_spec.insert("boundObjectRef".into(), bound_ref.unwrap_or(Value::Null));
+        Ok((
+            201,
+            json!({
+                "kind": "TokenRequest",
+                "apiVersion": "authentication.k8s.io/v1",
+                "metadata": {"name": info.name, "namespace": info.namespace, "creationTimestamp": null},
+                "spec": out_spec,
+                "status": {
+                    "token": token,
+                    "expirationTimestamp": super::clock::format_rfc3339(self.now + expiration),
+                },
+            }),
         ))
     }
 

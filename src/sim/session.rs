@@ -49,16 +49,61 @@ impl Session {
         }
     }
 
-    /// Runs one kubectl command line.
+    /// Runs one kubectl command line. `$(kubectl …)` inside it is replaced by that command's
+    /// output first, as a shell would (`--token=$(kubectl create token robot)`); the inner
+    /// command's requests and error output come first in the outcome.
     pub fn kubectl(&mut self, line: &str, stdin: Option<&str>) -> Outcome {
-        match kubectl::args::split_words(line) {
+        let mut before = Outcome::default();
+        let line = match self.substitute(line, &mut before) {
+            Ok(l) => l,
+            Err(e) => {
+                before.stderr.push_str(&format!("error: {e}\n"));
+                before.exit_code = 1;
+                return before;
+            }
+        };
+        let mut out = match kubectl::args::split_words(&line) {
             Ok(words) => self.kubectl_words(&words, stdin),
             Err(e) => Outcome {
                 stderr: format!("error: {e}\n"),
                 exit_code: 1,
                 ..Default::default()
             },
+        };
+        if !before.requests.is_empty() || !before.stderr.is_empty() {
+            before.requests.append(&mut out.requests);
+            out.requests = before.requests;
+            out.stderr = format!("{}{}", before.stderr, out.stderr);
         }
+        out
+    }
+
+    /// Expands `$(kubectl …)` command substitutions (not nested), keeping what they did in
+    /// `acc`. Only kubectl commands can run here.
+    fn substitute(&mut self, line: &str, acc: &mut Outcome) -> Result<String, String> {
+        let mut out = String::new();
+        let mut rest = line;
+        while let Some(start) = rest.find("$(") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find(')') else {
+                return Err("unexpected EOF while looking for matching `)'".into());
+            };
+            let inner = after[..end].trim();
+            if !inner.starts_with("kubectl ") {
+                return Err(format!(
+                    "only kubectl commands can be substituted here, not `{inner}`"
+                ));
+            }
+            let words = kubectl::args::split_words(inner)?;
+            let mut res = self.kubectl_words(&words, None);
+            acc.stderr.push_str(&res.stderr);
+            acc.requests.append(&mut res.requests);
+            out.push_str(res.stdout.trim_end_matches('\n'));
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
     }
 
     /// Runs kubectl with arguments already split by a shell.

@@ -71,7 +71,8 @@ impl Store {
             .map(|(_, v)| v)
     }
 
-    fn next_uid(&mut self) -> String {
+    /// A fresh, reproducible v4-looking UUID (object UIDs, token IDs).
+    pub fn next_uid(&mut self) -> String {
         // splitmix64: deterministic, so traces and tests are reproducible.
         let mut next = || {
             self.uid_state = self.uid_state.wrapping_add(0x9e37_79b9_7f4a_7c15);

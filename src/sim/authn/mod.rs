@@ -3,6 +3,7 @@
 //! wins, an error is never turned into anonymous, and `system:authenticated` is added.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/authentication/>.
 
+pub mod serviceaccount;
 pub mod tokenfile;
 pub mod x509;
 
@@ -12,6 +13,7 @@ use serde::Serialize;
 
 use super::clock::Instant;
 use super::http::HttpRequest;
+use super::store::Store;
 use super::trace::{Decision, Stage, StageRecord};
 
 pub use tokenfile::TokenFile;
@@ -46,6 +48,8 @@ pub struct Authenticators {
     pub client_ca: Option<ClientCa>,
     /// `--token-auth-file`.
     pub token_file: Option<TokenFile>,
+    /// Service-account tokens (`--service-account-key-file` and friends).
+    pub service_accounts: Option<serviceaccount::ServiceAccounts>,
     /// `--anonymous-auth` (default true).
     pub anonymous: bool,
 }
@@ -64,6 +68,7 @@ impl Authenticators {
         &self,
         req: &HttpRequest,
         now: Instant,
+        store: &Store,
         record: &mut StageRecord,
     ) -> AuthnOutcome {
         let mut errors: Vec<String> = Vec::new();
@@ -120,8 +125,36 @@ impl Authenticators {
                 },
                 None => record.step("token-file", Decision::Skip, "--token-auth-file is not set"),
             }
+            match &self.service_accounts {
+                Some(sa) => match sa.authenticate(&token, now, store) {
+                    serviceaccount::Verdict::Valid(user, decoded) => {
+                        describe_jwt(record, &decoded);
+                        record.step(
+                            "service-account",
+                            Decision::Allow,
+                            "signature, issuer, audience, expiry and the service account check out",
+                        );
+                        return self.finish(user, "service-account", record);
+                    }
+                    serviceaccount::Verdict::Invalid(why, decoded) => {
+                        describe_jwt(record, &decoded);
+                        record.step("service-account", Decision::Error, why.clone());
+                        errors.push(why);
+                    }
+                    serviceaccount::Verdict::NotOurs(why) => {
+                        record.step("service-account", Decision::NoOpinion, why)
+                    }
+                },
+                None => record.step(
+                    "service-account",
+                    Decision::Skip,
+                    "--service-account-key-file is not set",
+                ),
+            }
             // A token reached the token authenticators and none accepted it.
-            errors.push("invalid bearer token".into());
+            if errors.is_empty() {
+                errors.push("invalid bearer token".into());
+            }
         } else if req.header("Authorization").is_some() {
             record.step(
                 "bearer",
@@ -211,10 +244,21 @@ pub fn redact(token: &str) -> String {
 }
 
 /// Runs the authentication stage.
-pub fn run(auth: &Authenticators, req: &HttpRequest, now: Instant) -> (StageRecord, AuthnOutcome) {
+pub fn run(
+    auth: &Authenticators,
+    req: &HttpRequest,
+    now: Instant,
+    store: &Store,
+) -> (StageRecord, AuthnOutcome) {
     let mut record = StageRecord::new(Stage::Authentication);
-    let outcome = auth.authenticate(req, now, &mut record);
+    let outcome = auth.authenticate(req, now, store, &mut record);
     (record, outcome)
+}
+
+/// A JWT's header and claims in the stage card.
+fn describe_jwt(record: &mut StageRecord, decoded: &serviceaccount::Decoded) {
+    record.detail("JWT header", decoded.header.to_string());
+    record.detail("JWT claims", decoded.claims.to_string());
 }
 
 #[cfg(test)]
@@ -269,16 +313,16 @@ mod tests {
             anonymous: true,
             ..Default::default()
         };
-        let (rec, out) = run(&auth, &req_with("Bearer bad"), 0);
+        let (rec, out) = run(&auth, &req_with("Bearer bad"), 0, &Store::default());
         assert!(matches!(out, AuthnOutcome::Unauthorized));
         assert_eq!(rec.reason, "invalid bearer token");
-        let (_, out) = run(&auth, &req_with("Bearer good"), 0);
+        let (_, out) = run(&auth, &req_with("Bearer good"), 0, &Store::default());
         let AuthnOutcome::User(u) = out else {
             panic!("not authenticated")
         };
         assert_eq!(u.username, "alice");
         assert_eq!(u.groups, [ALL_AUTHENTICATED]);
-        let (_, out) = run(&auth, &HttpRequest::new("GET", "/"), 0);
+        let (_, out) = run(&auth, &HttpRequest::new("GET", "/"), 0, &Store::default());
         let AuthnOutcome::User(u) = out else {
             panic!("not anonymous")
         };

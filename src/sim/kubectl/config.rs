@@ -311,9 +311,11 @@ impl Kubectl<'_, '_> {
                 let verb = if sub == "set" { "set" } else { "unset" };
                 self.print(&format!("Property \"{property}\" {verb}."));
             }
-            other => return self.err(&format!(
+            other => {
+                return self.err(&format!(
                 "error: unknown command \"{other}\"\nSee 'kubectl config -h' for help and examples"
-            )),
+            ))
+            }
         }
         if kc != before {
             if from_file {

@@ -49,6 +49,14 @@ const DEPLOYMENT: &[Flag] = &[
     flag("port", None, Arity::Value),
 ];
 
+const TOKEN: &[Flag] = &[
+    flag("audience", None, Arity::Value),
+    flag("duration", None, Arity::Value),
+    flag("bound-object-kind", None, Arity::Value),
+    flag("bound-object-name", None, Arity::Value),
+    flag("bound-object-uid", None, Arity::Value),
+];
+
 const SERVICE: &[Flag] = &[
     flag("tcp", None, Arity::Value),
     flag("clusterip", None, Arity::Value),
@@ -68,6 +76,7 @@ pub fn generator(sub: &str, third: &str) -> Option<(&'static str, [&'static [Fla
         ("configmap" | "cm", _) => ("configmap", common(DATA)),
         ("secret", "generic") => ("secret generic", common(DATA)),
         ("deployment" | "deploy", _) => ("deployment", common(DEPLOYMENT)),
+        ("token", _) => ("token", common(TOKEN)),
         ("service" | "svc", "clusterip") => ("service clusterip", common(SERVICE)),
         ("service" | "svc", "nodeport") => ("service nodeport", common(SERVICE)),
         ("service" | "svc", "loadbalancer") => ("service loadbalancer", common(SERVICE)),
@@ -143,6 +152,9 @@ impl Kubectl<'_, '_> {
             ));
         }
         let name = names[0].clone();
+        if what == "token" {
+            return self.create_token(&c, &name);
+        }
         let explicit_ns = c.p.get("namespace").is_some();
         let built = match what {
             "role" | "clusterrole" => self.build_role(&c, &name, what == "clusterrole"),
@@ -181,6 +193,88 @@ impl Kubectl<'_, '_> {
             obj["metadata"]["namespace"] = json!(c.cfg.namespace);
         }
         self.submit_generated(&c, res, obj);
+    }
+
+    /// `kubectl create token SA`: ask the TokenRequest API for a bound token and print it.
+    fn create_token(&mut self, c: &Cmd, name: &str) {
+        let kind = c.p.get("bound-object-kind").unwrap_or("");
+        let bound_name = c.p.get("bound-object-name").unwrap_or("");
+        if !kind.is_empty() && !matches!(kind, "Node" | "Pod" | "Secret") {
+            return self.err("error: supported --bound-object-kind values are Node, Pod, Secret");
+        }
+        if kind.is_empty() && !bound_name.is_empty() {
+            return self.err(
+                "error: --bound-object-name can only be set if --bound-object-kind is provided",
+            );
+        }
+        if !kind.is_empty() && bound_name.is_empty() {
+            return self
+                .err("error: --bound-object-name is required if --bound-object-kind is provided");
+        }
+        let seconds = match c.p.get("duration") {
+            None => 0,
+            Some(d) => match parse_go_duration(d) {
+                Some(ns) if ns < 0 => {
+                    return self.err("error: --duration must be greater than or equal to 0")
+                }
+                Some(ns) if ns % 1_000_000_000 != 0 => {
+                    return self.err("error: --duration cannot be expressed in units less than seconds")
+                }
+                Some(ns) => ns / 1_000_000_000,
+                None => {
+                    return self.err(&format!(
+                        "error: invalid argument \"{d}\" for \"--duration\" flag: time: invalid duration \"{d}\"\nSee 'kubectl create token --help' for usage."
+                    ))
+                }
+            },
+        };
+        let mut spec = Map::new();
+        let audiences = c.p.values("audience");
+        if !audiences.is_empty() {
+            spec.insert("audiences".into(), json!(audiences));
+        }
+        if seconds > 0 {
+            spec.insert("expirationSeconds".into(), json!(seconds));
+        }
+        if !kind.is_empty() {
+            let api_version = if kind == "Pod" || kind == "Secret" || kind == "Node" {
+                "v1"
+            } else {
+                ""
+            };
+            let mut r = Map::new();
+            r.insert("kind".into(), json!(kind));
+            r.insert("apiVersion".into(), json!(api_version));
+            r.insert("name".into(), json!(bound_name));
+            if let Some(uid) = c.p.get("bound-object-uid").filter(|u| !u.is_empty()) {
+                r.insert("uid".into(), json!(uid));
+            }
+            spec.insert("boundObjectRef".into(), Value::Object(r));
+        }
+        let body = json!({"kind": "TokenRequest", "apiVersion": "authentication.k8s.io/v1",
+            "metadata": {"creationTimestamp": null}, "spec": spec, "status": {"token": "", "expirationTimestamp": null}});
+        let Some(res) = discovery::by_resource(self.minor(), "", "serviceaccounts") else {
+            return;
+        };
+        let url = format!(
+            "{}/token",
+            Self::url(res, Some(c.cfg.namespace.as_str()), Some(name))
+        );
+        match self.send(&c.cfg, "POST", &url, Some(&body)) {
+            Ok((200 | 201, review)) => {
+                let output = c.p.get("output").unwrap_or("");
+                if !self.print_object(output, &review) {
+                    let token = review
+                        .pointer("/status/token")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    self.print(&token);
+                }
+            }
+            Ok((_, status)) => self.err(&printers::error_text(&status)),
+            Err(e) => self.err(&e),
+        }
     }
 
     /// `kubectl expose`: like a generated object, but "exposed" instead of "created".
@@ -571,4 +665,45 @@ fn build_data(c: &Cmd, name: &str, secret: bool) -> Result<Value, String> {
         }
     }
     Ok(obj)
+}
+
+/// A Go `time.ParseDuration` in nanoseconds (`1h30m`, `90s`, `-1s`, `1.5s`); `None` if invalid.
+pub fn parse_go_duration(text: &str) -> Option<i128> {
+    let (neg, mut rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if rest == "0" {
+        return Some(0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: f64 = 0.0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if num_len == 0 {
+            return None;
+        }
+        let value: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = match &rest[..unit_len] {
+            "ns" => 1.0,
+            "us" | "µs" | "μs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total += value * unit;
+    }
+    let ns = total.round() as i128;
+    Some(if neg { -ns } else { ns })
 }

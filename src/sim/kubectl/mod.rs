@@ -618,6 +618,16 @@ impl Kubectl<'_, '_> {
     }
 
     fn print_object(&mut self, output: &str, v: &Value) -> bool {
+        if let Some(template) = output
+            .strip_prefix("jsonpath=")
+            .or_else(|| output.strip_prefix("jsonpath-as-json="))
+        {
+            match jsonpath::render(template, v) {
+                Ok(text) => self.out.stdout.push_str(&text),
+                Err(e) => self.err(&format!("error: error parsing jsonpath {template}, {e}")),
+            }
+            return true;
+        }
         let text = match output {
             "yaml" => yamlout::to_yaml(v),
             "json" => yamlout::to_json(v),
