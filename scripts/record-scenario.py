@@ -3,10 +3,12 @@
 output, for behaviour that the real kubectl cannot check statelessly (review it by hand).
 
     python3 scripts/record-scenario.py COMMANDS.txt "comment" > tests/scenarios/NN-name.txt
+    WS=tests/scenarios/some.yaml python3 scripts/record-scenario.py …   # another workspace
 
 Each prefix of the list is run with `kubegate script` so every command's stdout, stderr and
 exit code can be told apart.
 """
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,13 +19,35 @@ BIN = "target/debug/kubegate"
 def run(lines):
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(lines) + "\n")
-    r = subprocess.run([BIN, "script", f.name], capture_output=True, text=True)
+    ws = os.environ.get("WS")
+    cmd = [BIN] + (["-w", ws] if ws else []) + ["script", f.name]
+    r = subprocess.run(cmd, capture_output=True, text=True)
     return r.stdout, r.stderr, r.returncode
 
 
 def main():
-    cmds = [l for l in open(sys.argv[1]).read().splitlines() if l.strip()]
-    out = ["# workspace: default"] + [f"# {c}" for c in sys.argv[2:]]
+    # A command with a here-document (`<<EOF` … `EOF`) is one block of lines.
+    cmds, lines = [], open(sys.argv[1]).read().splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line.strip():
+            continue
+        if "<<" in line:
+            marker = line.split("<<", 1)[1].strip().strip("'\"")
+            block = [line]
+            while i < len(lines):
+                block.append(lines[i])
+                i += 1
+                if lines[i - 1].strip() == marker:
+                    break
+            cmds.append("\n".join(block))
+        else:
+            cmds.append(line)
+    ws = os.environ.get("WS")
+    header = os.path.basename(ws) if ws else "default"
+    out = [f"# workspace: {header}"] + [f"# {c}" for c in sys.argv[2:]]
     prev = ("", "")
     for i, cmd in enumerate(cmds):
         so, se, _ = run(cmds[: i + 1])

@@ -341,6 +341,15 @@ impl Cluster {
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err(diags);
         }
+        // The controllers have run by the time anyone looks.
+        let mut store = store;
+        super::controllers::token_controller(
+            &mut store,
+            minor,
+            init,
+            authenticators.service_accounts.as_ref(),
+            &cp.ca_pem(),
+        );
         Ok((
             Cluster {
                 control_plane: cp,

@@ -10,6 +10,7 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
+use super::authn::serviceaccount::ServiceAccounts;
 use super::clock::{format_rfc3339, Instant};
 use super::discovery;
 use super::store::{finalizers, name_of, Store};
@@ -162,6 +163,139 @@ fn finalize_namespace(store: &mut Store, minor: u32, now: Instant, ns: &str) -> 
         "namespace controller: deleted {removed} object(s) in {ns}; {ns} stays Terminating: {}",
         what.join(", ")
     )
+}
+
+/// The Secret type of service-account token Secrets.
+pub const SA_TOKEN_TYPE: &str = "kubernetes.io/service-account-token";
+const SA_NAME_ANNOTATION: &str = "kubernetes.io/service-account.name";
+const SA_UID_ANNOTATION: &str = "kubernetes.io/service-account.uid";
+
+/// The tokens controller (kube-controller-manager's `serviceaccount-token`): fills
+/// `kubernetes.io/service-account-token` Secrets with a legacy token, the cluster CA and the
+/// namespace; deletes the ones whose service account is gone; and before v1.24 gives every
+/// service account such a Secret of its own (`<name>-token-xxxxx`, listed in `.secrets`).
+pub fn token_controller(
+    store: &mut Store,
+    minor: u32,
+    now: Instant,
+    keys: Option<&ServiceAccounts>,
+    ca_pem: &str,
+) -> Vec<String> {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    let mut notes = Vec::new();
+    let Some(keys) = keys else {
+        return notes;
+    };
+    if minor < 24 {
+        let accounts: Vec<Value> = store.list("", "serviceaccounts", None).cloned().collect();
+        for sa in accounts {
+            if sa
+                .get("secrets")
+                .and_then(Value::as_array)
+                .is_some_and(|s| !s.is_empty())
+            {
+                continue;
+            }
+            let (ns, name) = (
+                sa.pointer("/metadata/namespace")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+                name_of(&sa).to_string(),
+            );
+            let secret_name = format!("{name}-token-{}", suffix(&format!("{ns}/{name}")));
+            let secret = json!({"apiVersion": "v1", "kind": "Secret", "type": SA_TOKEN_TYPE,
+                "metadata": {"name": secret_name, "namespace": ns,
+                    "annotations": {SA_NAME_ANNOTATION: name}}});
+            if store.create("", "secrets", secret, now).is_ok() {
+                let mut updated = sa.clone();
+                updated["secrets"] = json!([{"name": secret_name}]);
+                let _ = store.update("", "serviceaccounts", strip_rv(updated));
+                notes.push(format!(
+                    "tokens controller: created Secret {ns}/{secret_name} for service account {name} (before v1.24 every service account gets one)"
+                ));
+            }
+        }
+    }
+    let secrets: Vec<Value> = store
+        .list("", "secrets", None)
+        .filter(|s| s.get("type").and_then(Value::as_str) == Some(SA_TOKEN_TYPE))
+        .cloned()
+        .collect();
+    for secret in secrets {
+        let ns = secret
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let secret_name = name_of(&secret).to_string();
+        let sa_name = secret
+            .pointer("/metadata/annotations")
+            .and_then(|a| a.get(SA_NAME_ANNOTATION))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let Some(sa) = store.get("", "serviceaccounts", &ns, &sa_name).cloned() else {
+            let _ = store.delete("", "secrets", &ns, &secret_name);
+            notes.push(format!(
+                "tokens controller: deleted Secret {ns}/{secret_name}: service account {sa_name:?} does not exist"
+            ));
+            continue;
+        };
+        let sa_uid = sa
+            .pointer("/metadata/uid")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let recorded_uid = secret
+            .pointer("/metadata/annotations")
+            .and_then(|a| a.get(SA_UID_ANNOTATION))
+            .and_then(Value::as_str);
+        if recorded_uid.is_some_and(|u| u != sa_uid) {
+            let _ = store.delete("", "secrets", &ns, &secret_name);
+            notes.push(format!(
+                "tokens controller: deleted Secret {ns}/{secret_name}: it belonged to an earlier service account {sa_name:?}"
+            ));
+            continue;
+        }
+        if secret.pointer("/data/token").is_some() {
+            continue;
+        }
+        let claims = ServiceAccounts::legacy_claims(&ns, &secret_name, &sa_name, &sa_uid);
+        let Ok(token) = keys.sign(&claims) else {
+            continue;
+        };
+        let mut filled = secret.clone();
+        filled["metadata"]["annotations"][SA_UID_ANNOTATION] = json!(sa_uid);
+        if !filled.get("data").is_some_and(Value::is_object) {
+            filled["data"] = json!({});
+        }
+        filled["data"]["ca.crt"] = json!(STANDARD.encode(ca_pem));
+        filled["data"]["namespace"] = json!(STANDARD.encode(&ns));
+        filled["data"]["token"] = json!(STANDARD.encode(&token));
+        let _ = store.put_system("", "secrets", filled);
+        notes.push(format!(
+            "tokens controller: wrote a token for service account {ns}/{sa_name} into Secret {secret_name}"
+        ));
+    }
+    notes
+}
+
+/// The 5-character random-looking suffix kube generates, derived from a name here so runs
+/// are reproducible.
+fn suffix(seed: &str) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut h = seed.bytes().fold(2_166_136_261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16_777_619)
+    });
+    (0..5)
+        .map(|_| {
+            let c = ALPHABET[(h % ALPHABET.len() as u32) as usize] as char;
+            h /= ALPHABET.len() as u32;
+            c
+        })
+        .collect()
 }
 
 /// An object to write back without a resourceVersion precondition.

@@ -50,11 +50,18 @@ impl Cluster {
         };
         // Controllers react to a successful change before the next request.
         if code < 300 && !matches!(info.verb.as_str(), "get" | "list" | "watch") {
-            let notes = super::controllers::namespace_controller(
+            let mut notes = super::controllers::namespace_controller(
                 &mut self.store,
                 self.control_plane.minor,
                 self.now,
             );
+            notes.extend(super::controllers::token_controller(
+                &mut self.store,
+                self.control_plane.minor,
+                self.now,
+                self.authenticators.service_accounts.as_ref(),
+                &self.control_plane.ca_pem(),
+            ));
             if let Some(last) = run.stages.last_mut() {
                 for n in notes {
                     last.detail("after the response", n);

@@ -90,6 +90,18 @@ impl Session {
                 return Err("unexpected EOF while looking for matching `)'".into());
             };
             let inner = after[..end].trim();
+            // `… | base64 -d` (a Secret's data) is the one pipe understood.
+            let (inner, decode) = match inner.rsplit_once('|') {
+                Some((cmd, filter)) => match filter.split_whitespace().collect::<Vec<_>>()[..] {
+                    ["base64", "-d" | "--decode"] => (cmd.trim(), true),
+                    _ => {
+                        return Err(format!(
+                            "only `| base64 -d` can follow a command here, not `|{filter}`"
+                        ))
+                    }
+                },
+                None => (inner, false),
+            };
             if !inner.starts_with("kubectl ") {
                 return Err(format!(
                     "only kubectl commands can be substituted here, not `{inner}`"
@@ -99,7 +111,18 @@ impl Session {
             let mut res = self.kubectl_words(&words, None);
             acc.stderr.push_str(&res.stderr);
             acc.requests.append(&mut res.requests);
-            out.push_str(res.stdout.trim_end_matches('\n'));
+            let mut text = res.stdout;
+            if decode {
+                use base64::Engine;
+                match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
+                    Ok(bytes) => text = String::from_utf8_lossy(&bytes).into_owned(),
+                    Err(_) => {
+                        acc.stderr.push_str("base64: invalid input\n");
+                        text.clear();
+                    }
+                }
+            }
+            out.push_str(text.trim_end_matches('\n'));
             rest = &after[end + 1..];
         }
         out.push_str(rest);

@@ -109,6 +109,23 @@ pub fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
             }
         }
     }
+    if res.group.is_empty()
+        && res.name == "secrets"
+        && obj.get("type").and_then(Value::as_str) == Some("kubernetes.io/service-account-token")
+    {
+        // A service-account token Secret must say whose token it holds.
+        let sa = obj
+            .pointer("/metadata/annotations")
+            .and_then(|a| a.get("kubernetes.io/service-account.name"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if sa.is_empty() {
+            errs.push(required(
+                "metadata.annotations[kubernetes.io/service-account.name]",
+                "",
+            ));
+        }
+    }
     if res.group == "rbac.authorization.k8s.io" && res.name.ends_with("bindings") {
         let role_name = obj
             .pointer("/roleRef/name")

@@ -351,12 +351,7 @@ impl ServiceAccounts {
                 decoded.clone(),
             );
         }
-        let mut user = user_for(&ns, &name, sa_uid);
-        user.extra.insert(
-            "authentication.kubernetes.io/credential-id".into(),
-            vec![format!("secret-{secret}")],
-        );
-        Verdict::Valid(user, decoded)
+        Verdict::Valid(user_for(&ns, &name, sa_uid), decoded)
     }
 }
 

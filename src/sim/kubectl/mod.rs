@@ -1437,13 +1437,24 @@ impl Kubectl<'_, '_> {
     }
 
     fn whoami(&mut self, c: Cmd) {
-        let body = json!({"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1", "metadata": {"creationTimestamp": null}, "status": {}});
-        match self.send(
-            &c.cfg,
-            "POST",
-            "/apis/authentication.k8s.io/v1/selfsubjectreviews",
-            Some(&body),
-        ) {
+        // kubectl tries v1, then v1beta1, then v1alpha1 while the server answers 404.
+        let mut answer = Err(String::new());
+        for version in ["v1", "v1beta1", "v1alpha1"] {
+            let body = json!({"kind": "SelfSubjectReview", "apiVersion": format!("authentication.k8s.io/{version}"), "metadata": {"creationTimestamp": null}, "status": {}});
+            answer = self.send(
+                &c.cfg,
+                "POST",
+                &format!("/apis/authentication.k8s.io/{version}/selfsubjectreviews"),
+                Some(&body),
+            );
+            match &answer {
+                Ok((404, _)) => continue,
+                _ => break,
+            }
+        }
+        match answer {
+            Ok((403, _)) => self.err("error: the selfsubjectreviews API is not enabled in the cluster or you do not have permission to call it"),
+            Ok((404, _)) => self.err("error: the selfsubjectreviews API is not enabled in the cluster\nenable APISelfSubjectReview feature gate and authentication.k8s.io/v1alpha1 or authentication.k8s.io/v1beta1 API"),
             Ok((201 | 200, review)) => match c.p.get("output") {
                 Some("json") => {
                     // A typed object: kubectl prints it in struct field order.
