@@ -103,6 +103,20 @@ impl Cluster {
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             populate_namespace(&mut store, ns, &ca, init);
         }
+        // The PriorityClasses the API server creates for itself.
+        for (name, value, description) in [
+            ("system-cluster-critical", 2_000_000_000, "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
+            ("system-node-critical", 2_000_001_000, "Used for system critical pods that must not be moved from their current node."),
+        ] {
+            let _ = store.create(
+                "scheduling.k8s.io",
+                "priorityclasses",
+                json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                    "metadata": {"name": name}, "value": value, "description": description,
+                    "preemptionPolicy": "PreemptLowerPriority"}),
+                init,
+            );
+        }
         // The Services a kubeadm cluster starts with: the API server's and CoreDNS's.
         for svc in [
             json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "kubernetes", "namespace": "default",

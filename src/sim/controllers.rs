@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use super::authn::serviceaccount::ServiceAccounts;
 use super::clock::{format_rfc3339, Instant};
 use super::discovery;
-use super::store::{finalizers, name_of, Store};
+use super::store::{finalizers, name_of, name_suffix, Store};
 
 /// The finalizer the namespace controller owns (`spec.finalizers`).
 pub const NAMESPACE_FINALIZER: &str = "kubernetes";
@@ -204,7 +204,7 @@ pub fn token_controller(
                     .to_string(),
                 name_of(&sa).to_string(),
             );
-            let secret_name = format!("{name}-token-{}", suffix(&format!("{ns}/{name}")));
+            let secret_name = format!("{name}-token-{}", name_suffix(&format!("{ns}/{name}")));
             let secret = json!({"apiVersion": "v1", "kind": "Secret", "type": SA_TOKEN_TYPE,
                 "metadata": {"name": secret_name, "namespace": ns,
                     "annotations": {SA_NAME_ANNOTATION: name}}});
@@ -280,22 +280,6 @@ pub fn token_controller(
         ));
     }
     notes
-}
-
-/// The 5-character random-looking suffix kube generates, derived from a name here so runs
-/// are reproducible.
-fn suffix(seed: &str) -> String {
-    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    let mut h = seed.bytes().fold(2_166_136_261u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(16_777_619)
-    });
-    (0..5)
-        .map(|_| {
-            let c = ALPHABET[(h % ALPHABET.len() as u32) as usize] as char;
-            h /= ALPHABET.len() as u32;
-            c
-        })
-        .collect()
 }
 
 /// An object to write back without a resourceVersion precondition.

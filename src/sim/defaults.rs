@@ -164,8 +164,6 @@ fn pod(obj: &mut Value) {
     };
     pod_spec(spec);
     set_if_missing(spec, "enableServiceLinks", json!(true));
-    set_if_missing(spec, "preemptionPolicy", json!("PreemptLowerPriority"));
-    set_if_missing(spec, "priority", json!(0));
     let qos = qos_class(spec);
     // No scheduler or kubelet runs in the simulation: a new pod stays Pending.
     if obj

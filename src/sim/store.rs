@@ -283,6 +283,22 @@ impl Store {
     }
 }
 
+/// The 5-character random-looking suffix kube generates, derived from a name here so runs
+/// are reproducible.
+pub fn name_suffix(seed: &str) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    let mut h = seed.bytes().fold(2_166_136_261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16_777_619)
+    });
+    (0..5)
+        .map(|_| {
+            let c = ALPHABET[(h % ALPHABET.len() as u32) as usize] as char;
+            h /= ALPHABET.len() as u32;
+            c
+        })
+        .collect()
+}
+
 /// `metadata.finalizers` of an object.
 pub fn finalizers(obj: &Value) -> Vec<&str> {
     obj.pointer("/metadata/finalizers")

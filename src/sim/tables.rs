@@ -609,6 +609,26 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
                 vec![or_none(sel), age(o, now)]
             }),
         ),
+        ("scheduling.k8s.io", "priorityclasses") => (
+            vec![
+                NAME,
+                Col("Value", "integer", "", 0),
+                Col("Global-Default", "boolean", "", 0),
+                AGE,
+                Col("PreemptionPolicy", "string", "", 0),
+            ],
+            Box::new(move |o| {
+                vec![
+                    json!(int(o, "/value")),
+                    json!(o
+                        .get("globalDefault")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)),
+                    age(o, now),
+                    json!(s(o, "/preemptionPolicy")),
+                ]
+            }),
+        ),
         ("coordination.k8s.io", "leases") => (
             vec![NAME, Col("Holder", "string", "", 0), AGE],
             Box::new(move |o| vec![json!(s(o, "/spec/holderIdentity")), age(o, now)]),

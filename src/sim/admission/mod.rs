@@ -4,6 +4,7 @@
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/>.
 
 pub mod lifecycle;
+pub mod pods;
 
 use serde_json::Value;
 
@@ -54,10 +55,7 @@ pub enum Verdict {
 /// kubegate does not model yet.
 pub const MUTATING_NOT_YET_MODELLED: &[&str] = &[
     "LimitRanger",
-    "ServiceAccount",
     "TaintNodesByCondition",
-    "Priority",
-    "DefaultTolerationSeconds",
     "DefaultStorageClass",
     "StorageObjectInUseProtection",
     "RuntimeClass",
@@ -84,7 +82,28 @@ pub const VALIDATING_NOT_YET_MODELLED: &[&str] = &[
     "ResourceQuota",
 ];
 
-/// Runs NamespaceLifecycle (the one plugin modelled so far) in the mutating pass.
+/// A mutating plugin's `Admit`.
+type Plugin = fn(&Store, &mut AdmissionRequest<'_>) -> Verdict;
+
+/// Runs the modelled mutating plugins in upstream order (NamespaceLifecycle, ServiceAccount,
+/// Priority, DefaultTolerationSeconds), stopping at the first rejection.
 pub fn mutating(store: &Store, req: &mut AdmissionRequest<'_>) -> Vec<(&'static str, Verdict)> {
-    vec![("NamespaceLifecycle", lifecycle::admit(store, req))]
+    let mut out = Vec::new();
+    let steps: [(&'static str, Plugin); 4] = [
+        ("NamespaceLifecycle", |s, r| lifecycle::admit(s, r)),
+        ("ServiceAccount", pods::service_account),
+        ("Priority", pods::priority),
+        ("DefaultTolerationSeconds", |_, r| {
+            pods::default_tolerations(r)
+        }),
+    ];
+    for (name, plugin) in steps {
+        let verdict = plugin(store, req);
+        let stop = matches!(verdict, Verdict::Reject(_));
+        out.push((name, verdict));
+        if stop {
+            break;
+        }
+    }
+    out
 }
