@@ -89,6 +89,12 @@ pub const MODELLED_FLAGS: &[&str] = &[
     "anonymous-auth",
     "enable-admission-plugins",
     "disable-admission-plugins",
+    "basic-auth-file",
+    "service-account-key-file",
+    "service-account-signing-key-file",
+    "service-account-issuer",
+    "api-audiences",
+    "enable-bootstrap-token-auth",
 ];
 
 /// The control plane of the simulated cluster.

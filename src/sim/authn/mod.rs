@@ -3,6 +3,7 @@
 //! wins, an error is never turned into anonymous, and `system:authenticated` is added.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/authentication/>.
 
+pub mod bootstrap;
 pub mod serviceaccount;
 pub mod tokenfile;
 pub mod x509;
@@ -50,6 +51,10 @@ pub struct Authenticators {
     pub token_file: Option<TokenFile>,
     /// Service-account tokens (`--service-account-key-file` and friends).
     pub service_accounts: Option<serviceaccount::ServiceAccounts>,
+    /// `--enable-bootstrap-token-auth`.
+    pub bootstrap_tokens: bool,
+    /// `--basic-auth-file` (Kubernetes up to v1.18).
+    pub password_file: Option<TokenFile>,
     /// `--anonymous-auth` (default true).
     pub anonymous: bool,
 }
@@ -105,6 +110,31 @@ impl Authenticators {
             (None, None) => {}
         }
 
+        if let Some((user, password)) = basic_auth(req) {
+            record.detail("basic auth user", &user);
+            match &self.password_file {
+                Some(file) => match file.check_password(&user, &password) {
+                    Some(u) => {
+                        record.step(
+                            "password-file",
+                            Decision::Allow,
+                            format!("user and password match {}", file.path),
+                        );
+                        return self.finish(u, "password-file", record);
+                    }
+                    None => {
+                        let why = format!("invalid password for user {user}");
+                        record.step("password-file", Decision::Error, why.clone());
+                        errors.push(why);
+                    }
+                },
+                None => record.step(
+                    "password-file",
+                    Decision::Skip,
+                    "--basic-auth-file is not set (and is gone since v1.19)",
+                ),
+            }
+        }
         if let Some(token) = bearer_token(req) {
             record.detail("bearer token", redact(&token));
             match &self.token_file {
@@ -150,6 +180,25 @@ impl Authenticators {
                     Decision::Skip,
                     "--service-account-key-file is not set",
                 ),
+            }
+            if self.bootstrap_tokens {
+                match bootstrap::authenticate(&token, now, store) {
+                    Ok(user) => {
+                        record.step(
+                            "bootstrap-token",
+                            Decision::Allow,
+                            "the token matches a bootstrap-token Secret in kube-system",
+                        );
+                        return self.finish(user, "bootstrap-token", record);
+                    }
+                    Err(why) => record.step("bootstrap-token", Decision::NoOpinion, why),
+                }
+            } else {
+                record.step(
+                    "bootstrap-token",
+                    Decision::Skip,
+                    "--enable-bootstrap-token-auth is not set",
+                );
             }
             // A token reached the token authenticators and none accepted it.
             if errors.is_empty() {
@@ -253,6 +302,22 @@ pub fn run(
     let mut record = StageRecord::new(Stage::Authentication);
     let outcome = auth.authenticate(req, now, store, &mut record);
     (record, outcome)
+}
+
+/// `Authorization: Basic base64(user:password)`.
+fn basic_auth(req: &HttpRequest) -> Option<(String, String)> {
+    use base64::Engine;
+    let header = req.header("Authorization")?;
+    let (scheme, value) = header.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let (u, p) = text.split_once(':')?;
+    Some((u.to_string(), p.to_string()))
 }
 
 /// A JWT's header and claims in the stage card.

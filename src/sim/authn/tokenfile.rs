@@ -78,6 +78,15 @@ impl TokenFile {
         Ok(file)
     }
 
+    /// Read as a static password file (`--basic-auth-file`, same CSV with the password first):
+    /// the user, if that user's password is the one given.
+    pub fn check_password(&self, user: &str, password: &str) -> Option<UserInfo> {
+        self.tokens
+            .iter()
+            .find(|(pw, info)| info.username == user && pw.as_str() == password)
+            .map(|(_, info)| info.clone())
+    }
+
     /// The user a token belongs to (groups as listed; `system:authenticated` comes later).
     pub fn lookup(&self, token: &str) -> Option<UserInfo> {
         self.tokens.get(token).cloned()
