@@ -12,6 +12,7 @@ pub mod clock;
 pub mod cluster;
 pub mod controllers;
 pub mod controlplane;
+pub mod decode;
 pub mod defaults;
 pub mod discovery;
 pub mod fieldsel;

@@ -65,6 +65,13 @@ pub fn app() -> Html {
             store.dispatch(Action::EditCommand(text));
         })
     };
+    let on_decoder = {
+        let store = store.clone();
+        Callback::from(move |e: InputEvent| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            store.dispatch(Action::EditDecoder(area.value()));
+        })
+    };
     let act = |a: Action| {
         let store = store.clone();
         Callback::from(move |_| store.dispatch(a.clone()))
@@ -110,6 +117,18 @@ pub fn app() -> Html {
                     <button id="reset-cluster" onclick={act(Action::ResetCluster)}>{ "Re-boot cluster" }</button>
                     <span class="muted">{ format!("{runs} command(s) since the cluster booted") }</span>
                 </div>
+                <details id="decoder" class="card decoder">
+                    <summary>{ "Decode a certificate or token" }</summary>
+                    <p class="muted">{ "Paste a PEM certificate, a JWT, a bootstrap token, or the base64 of one (as kubeconfigs and Secrets hold them). It is read here, offline." }</p>
+                    <label for="decoder-input" class="visually-hidden">{ "Certificate or token" }</label>
+                    <textarea id="decoder-input" spellcheck="false" rows="4" value={state.decoder.clone()} oninput={on_decoder} />
+                    if !state.decoder.trim().is_empty() {
+                        { match state.decoded() {
+                            Ok(text) => html! { <pre id="decoder-output" class="json">{ text }</pre> },
+                            Err(e) => html! { <p id="decoder-output" class="reason">{ e }</p> },
+                        } }
+                    }
+                </details>
             </section>
             <section class="request-pane" aria-label="Request">
                 <div class="request-bar">

@@ -62,7 +62,11 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
             }
             if !stage.details.is_empty() {
                 <dl class="details">
-                    { for stage.details.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+                    { for stage.details.iter().map(|(k, v)| if v.contains('\n') {
+                        html! { <><dt>{ k }</dt><dd><pre class="detail-block">{ v }</pre></dd></> }
+                    } else {
+                        html! { <><dt>{ k }</dt><dd>{ v }</dd></> }
+                    }) }
                 </dl>
             }
             if !stage.steps.is_empty() {

@@ -42,6 +42,8 @@ pub struct AppState {
     pub request: usize,
     /// Which step of that request is shown: a stage index, or `stages.len()` for the response.
     pub cursor: usize,
+    /// What is pasted into the certificate/token decoder.
+    pub decoder: String,
 }
 
 /// What a user can do.
@@ -65,6 +67,8 @@ pub enum Action {
     ResetWorkspace,
     /// Re-boot the cluster from the workspace, forgetting the commands sent.
     ResetCluster,
+    /// The decoder's text changed.
+    EditDecoder(String),
 }
 
 impl AppState {
@@ -79,7 +83,17 @@ impl AppState {
             runs: Vec::new(),
             request: 0,
             cursor: 0,
+            decoder: String::new(),
         }
+    }
+
+    /// What the decoder makes of its text, at the cluster's simulated time.
+    pub fn decoded(&self) -> Result<String, String> {
+        let now = match &self.session {
+            Some(s) => s.borrow().cluster.now,
+            None => crate::sim::controlplane::ControlPlane::default().clock,
+        };
+        crate::sim::decode::describe(&self.decoder, now)
     }
 
     /// Whether the workspace has an error.
@@ -140,6 +154,7 @@ impl AppState {
                 self.session = None;
                 self.runs.clear();
             }
+            Action::EditDecoder(text) => self.decoder = text,
         }
     }
 
@@ -345,5 +360,15 @@ mod tests {
             st.last_run().map(|r| r.outcome.stdout.as_str()),
             Some("pod/web\n")
         );
+    }
+
+    #[test]
+    fn the_decoder_describes_what_is_pasted() {
+        let mut st = AppState::new(DEFAULT_WORKSPACE.into(), String::new());
+        assert!(st.decoded().is_err());
+        st.apply(Action::EditDecoder("abcdef.0123456789abcdef".into()));
+        assert!(st
+            .decoded()
+            .is_ok_and(|d| d.contains("system:bootstrap:abcdef")));
     }
 }

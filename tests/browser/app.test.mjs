@@ -542,6 +542,24 @@ async function main() {
       await noErrors("(f)");
     });
 
+    await test("(g) the decoder reads a pasted token offline", async () => {
+      await page.click("#decoder summary");
+      await page.fill("textarea#decoder-input", "abcdef.0123456789abcdef");
+      await page.waitForFunction(
+        () => (document.querySelector("#decoder-output")?.textContent ?? "").includes("system:bootstrap:abcdef"),
+        null,
+        { timeout: WAIT_MS },
+      );
+      await page.fill("textarea#decoder-input", "not a token");
+      await page.waitForFunction(
+        () => (document.querySelector("#decoder-output")?.textContent ?? "").includes("not a certificate"),
+        null,
+        { timeout: WAIT_MS },
+      );
+      await shot(page, "g-decoder");
+      await noErrors("(g)");
+    });
+
     await test("(c) workspace syntax error shows line:column; edit survives reload", async () => {
       const original = await page.inputValue("textarea#workspace");
       const marker = `kubegate-browser-test-${Date.now()}`;

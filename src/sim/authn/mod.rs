@@ -322,8 +322,15 @@ fn basic_auth(req: &HttpRequest) -> Option<(String, String)> {
 
 /// A JWT's header and claims in the stage card.
 fn describe_jwt(record: &mut StageRecord, decoded: &serviceaccount::Decoded) {
-    record.detail("JWT header", decoded.header.to_string());
-    record.detail("JWT claims", decoded.claims.to_string());
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+    record.detail("JWT header", pretty(&decoded.header));
+    record.detail("JWT claims", pretty(&decoded.claims));
+    let checks: Vec<String> = decoded
+        .checks
+        .iter()
+        .map(|(what, ok)| format!("{} {what}", if *ok { "✓" } else { "✗" }))
+        .collect();
+    record.detail("JWT checks", checks.join("\n"));
 }
 
 #[cfg(test)]

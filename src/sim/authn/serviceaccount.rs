@@ -35,6 +35,8 @@ pub struct Decoded {
     pub header: Value,
     /// The claims.
     pub claims: Value,
+    /// The checks made, in order, and whether each passed.
+    pub checks: Vec<(String, bool)>,
 }
 
 /// What the service-account authenticator made of a bearer token.
@@ -46,6 +48,13 @@ pub enum Verdict {
     Invalid(String, Decoded),
     /// The user it proves, and what it said.
     Valid(UserInfo, Decoded),
+}
+
+/// The outcome of the checks, before the decoded token is attached.
+enum Check {
+    NotOurs(String),
+    Invalid(String),
+    Valid(UserInfo),
 }
 
 /// The service-account key pair and settings of the control plane.
@@ -184,19 +193,31 @@ impl ServiceAccounts {
 
     /// Checks a bearer token as the service-account authenticator does.
     pub fn authenticate(&self, token: &str, now: Instant, store: &Store) -> Verdict {
-        let Some(decoded) = decode(token) else {
+        let Some(mut decoded) = decode(token) else {
             return Verdict::NotOurs("not a JWT".into());
         };
-        let claims = &decoded.claims;
+        let verdict = self.check(token, now, store, &mut decoded);
+        match verdict {
+            Check::NotOurs(why) => Verdict::NotOurs(why),
+            Check::Invalid(why) => {
+                decoded.checks.push((why.clone(), false));
+                Verdict::Invalid(why, decoded)
+            }
+            Check::Valid(user) => Verdict::Valid(user, decoded),
+        }
+    }
+
+    fn check(&self, token: &str, now: Instant, store: &Store, decoded: &mut Decoded) -> Check {
+        let claims = &decoded.claims.clone();
         let s = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or("");
         let iss = s("iss");
         let legacy = iss == LEGACY_ISSUER;
         if !legacy && !self.issuers.iter().any(|i| i == iss) {
-            return Verdict::NotOurs(format!(
+            return Check::NotOurs(format!(
                 "issuer {iss:?} is not a service-account issuer here"
             ));
         }
-        let invalid = |msg: String| Verdict::Invalid(msg, decoded.clone());
+        let invalid = Check::Invalid;
         // Signature, with any of the verifying keys.
         let Some((signing_input, sig_b64)) = token.rsplit_once('.') else {
             return invalid("malformed token".into());
@@ -210,11 +231,18 @@ impl ServiceAccounts {
                 })
             })
         });
+        decoded
+            .checks
+            .push((format!("issuer {iss:?} is a service-account issuer"), true));
         if decoded.header.get("alg").and_then(Value::as_str) != Some("RS256") || !verified {
             return invalid("the signature does not verify with --service-account-key-file".into());
         }
+        decoded.checks.push((
+            "RS256 signature verifies with --service-account-key-file".into(),
+            true,
+        ));
         if legacy {
-            return self.legacy(token, claims, store, decoded.clone());
+            return self.legacy(token, claims, store, decoded);
         }
         // Audiences: the token's must meet the API audiences.
         let auds: Vec<String> = match claims.get("aud") {
@@ -231,6 +259,9 @@ impl ServiceAccounts {
                 self.audiences
             ));
         }
+        decoded
+            .checks
+            .push((format!("audience {auds:?} is an API audience"), true));
         let num = |k: &str| claims.get(k).and_then(Value::as_i64);
         if num("exp").is_some_and(|exp| now > exp + LEEWAY) {
             return invalid("service account token has expired".into());
@@ -238,6 +269,10 @@ impl ServiceAccounts {
         if num("nbf").is_some_and(|nbf| now + LEEWAY < nbf) {
             return invalid("service account token is not valid yet".into());
         }
+        decoded.checks.push((
+            "not expired, already valid (exp/nbf, 60 s leeway)".into(),
+            true,
+        ));
         let k8s = claims.get("kubernetes.io").cloned().unwrap_or_default();
         let ks = |p: &str| {
             k8s.pointer(p)
@@ -265,6 +300,10 @@ impl ServiceAccounts {
                 "service account UID ({sa_uid}) does not match claim ({uid})"
             ));
         }
+        decoded.checks.push((
+            format!("service account {ns}/{name} exists with uid {uid}"),
+            true,
+        ));
         let mut user = user_for(&ns, &name, sa_uid);
         for (kind, resource) in [("pod", "pods"), ("secret", "secrets")] {
             let Some(bound) = k8s.get(kind) else {
@@ -285,6 +324,9 @@ impl ServiceAccounts {
                     b("uid")
                 ));
             }
+            decoded
+                .checks
+                .push((format!("bound {kind} {} still exists", b("name")), true));
             if kind == "pod" {
                 user.extra.insert(
                     "authentication.kubernetes.io/pod-name".into(),
@@ -302,10 +344,10 @@ impl ServiceAccounts {
                 vec![format!("JTI={jti}")],
             );
         }
-        Verdict::Valid(user, decoded)
+        Check::Valid(user)
     }
 
-    fn legacy(&self, token: &str, claims: &Value, store: &Store, decoded: Decoded) -> Verdict {
+    fn legacy(&self, token: &str, claims: &Value, store: &Store, decoded: &mut Decoded) -> Check {
         let s = |k: &str| {
             claims
                 .get(format!("kubernetes.io/serviceaccount/{k}"))
@@ -319,7 +361,7 @@ impl ServiceAccounts {
             s("service-account.name"),
             s("service-account.uid"),
         );
-        let invalid = |msg: &str| Verdict::Invalid(msg.to_string(), decoded.clone());
+        let invalid = |msg: &str| Check::Invalid(msg.to_string());
         let Some(sec) = store
             .get("", "secrets", &ns, &secret)
             .filter(|o| !is_deleting(o))
@@ -336,22 +378,22 @@ impl ServiceAccounts {
             return invalid("Token does not match server's copy");
         }
         let Some(sa) = store.get("", "serviceaccounts", &ns, &name) else {
-            return Verdict::Invalid(
-                format!("ServiceAccount {name} has been deleted"),
-                decoded.clone(),
-            );
+            return Check::Invalid(format!("ServiceAccount {name} has been deleted"));
         };
         let sa_uid = sa
             .pointer("/metadata/uid")
             .and_then(Value::as_str)
             .unwrap_or("");
         if sa_uid != uid {
-            return Verdict::Invalid(
-                format!("ServiceAccount UID ({sa_uid}) does not match claim ({uid})"),
-                decoded.clone(),
-            );
+            return Check::Invalid(format!(
+                "ServiceAccount UID ({sa_uid}) does not match claim ({uid})"
+            ));
         }
-        Verdict::Valid(user_for(&ns, &name, sa_uid), decoded)
+        decoded.checks.push((
+            format!("Secret {ns}/{secret} holds this token; account {name} exists"),
+            true,
+        ));
+        Check::Valid(user_for(&ns, &name, sa_uid))
     }
 }
 
@@ -383,6 +425,7 @@ pub fn decode(token: &str) -> Option<Decoded> {
     Some(Decoded {
         header: part(header)?,
         claims: part(claims)?,
+        checks: Vec::new(),
     })
 }
 
