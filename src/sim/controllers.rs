@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 
 use super::authn::serviceaccount::ServiceAccounts;
 use super::clock::{format_rfc3339, Instant};
+use super::controlplane::ControlPlane;
 use super::discovery;
 use super::store::{finalizers, name_of, name_suffix, Store};
 
@@ -163,6 +164,80 @@ fn finalize_namespace(store: &mut Store, minor: u32, now: Instant, ns: &str) -> 
         "namespace controller: deleted {removed} object(s) in {ns}; {ns} stays Terminating: {}",
         what.join(", ")
     )
+}
+
+/// The signer kube-controller-manager runs for client certificates.
+pub const CLIENT_SIGNER: &str = "kubernetes.io/kube-apiserver-client";
+/// `--cluster-signing-duration` (a year).
+const SIGNING_DURATION: i64 = 365 * 24 * 3600;
+
+/// The `csrsigning` controller: an approved `kubernetes.io/kube-apiserver-client` request
+/// gets a client certificate signed by the cluster CA (`--cluster-signing-cert-file` and
+/// `-key-file` are kubeadm's ca.crt and ca.key), for `spec.expirationSeconds` or a year.
+pub fn csr_signer(store: &mut Store, cp: &ControlPlane, now: Instant) -> Vec<String> {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    let group = "certificates.k8s.io";
+    let mut notes = Vec::new();
+    let pending: Vec<Value> = store
+        .list(group, "certificatesigningrequests", None)
+        .filter(|c| {
+            let has = |t: &str| {
+                c.pointer("/status/conditions")
+                    .and_then(Value::as_array)
+                    .is_some_and(|cs| {
+                        cs.iter()
+                            .any(|x| x.get("type").and_then(Value::as_str) == Some(t))
+                    })
+            };
+            has("Approved")
+                && !has("Denied")
+                && !has("Failed")
+                && c.pointer("/status/certificate").is_none()
+                && c.pointer("/spec/signerName").and_then(Value::as_str) == Some(CLIENT_SIGNER)
+        })
+        .cloned()
+        .collect();
+    let (Some(ca_crt), Some(ca_key)) = (
+        cp.files.get(super::controlplane::CA_PATH),
+        cp.files.get("/etc/kubernetes/pki/ca.key"),
+    ) else {
+        return notes;
+    };
+    for csr in pending {
+        let name = name_of(&csr).to_string();
+        let pem = csr
+            .pointer("/spec/request")
+            .and_then(Value::as_str)
+            .and_then(|b| STANDARD.decode(b).ok())
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default();
+        let Ok(request) = super::certs::parse_request(&pem) else {
+            continue;
+        };
+        let seconds = csr
+            .pointer("/spec/expirationSeconds")
+            .and_then(Value::as_i64)
+            .unwrap_or(SIGNING_DURATION)
+            .min(SIGNING_DURATION);
+        let serial = u64::try_from(store.revision()).unwrap_or(1) + 1000;
+        match super::certs::issue_client_certificate(&request, ca_crt, ca_key, now, seconds, serial)
+        {
+            Ok(cert) => {
+                let mut signed = csr.clone();
+                signed["status"]["certificate"] = json!(STANDARD.encode(cert));
+                let _ = store.update(group, "certificatesigningrequests", strip_rv(signed));
+                notes.push(format!(
+                    "csrsigning controller: signed a client certificate for CN={} (O={}) with the cluster CA, valid {}",
+                    request.common_name,
+                    request.organizations.join(","),
+                    super::clock::human_duration(seconds)
+                ));
+            }
+            Err(e) => notes.push(format!("csrsigning controller: could not sign {name}: {e}")),
+        }
+    }
+    notes
 }
 
 /// The Secret type of service-account token Secrets.

@@ -45,6 +45,22 @@ pub const KUBEADM_CA_KEY: &str = include_str!("../../static/cluster/pki/ca.key")
 pub const KUBEADM_ADMIN_CRT: &str = include_str!("../../static/cluster/pki/admin.crt");
 /// The admin client key.
 pub const KUBEADM_ADMIN_KEY: &str = include_str!("../../static/cluster/pki/admin.key");
+/// A user's key and certificate request for the CSR exercise (`/root/jane.*`), and the
+/// CertificateSigningRequest manifest that carries the request.
+pub const JANE_FILES: [(&str, &str); 3] = [
+    (
+        "/root/jane.key",
+        include_str!("../../static/cluster/pki/jane.key"),
+    ),
+    (
+        "/root/jane.csr",
+        include_str!("../../static/cluster/pki/jane.csr"),
+    ),
+    (
+        "/root/jane-csr.yaml",
+        include_str!("../../static/cluster/pki/jane-csr.yaml"),
+    ),
+];
 /// The playground's service-account signing key (kubeadm's sa.key; not secret).
 pub const KUBEADM_SA_KEY: &str = include_str!("../../static/cluster/pki/sa.key");
 /// Its public half (sa.pub), which verifies service-account tokens.
@@ -156,6 +172,9 @@ impl Default for ControlPlane {
         files.insert("/etc/kubernetes/pki/ca.key".into(), KUBEADM_CA_KEY.into());
         files.insert("/etc/kubernetes/pki/sa.key".into(), KUBEADM_SA_KEY.into());
         files.insert("/etc/kubernetes/pki/sa.pub".into(), KUBEADM_SA_PUB.into());
+        for (path, text) in JANE_FILES {
+            files.insert(path.into(), text.into());
+        }
         files.insert("/etc/kubernetes/admin.conf".into(), admin_conf());
         ControlPlane {
             minor: NEWEST_MINOR,

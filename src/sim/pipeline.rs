@@ -55,6 +55,11 @@ impl Cluster {
                 self.control_plane.minor,
                 self.now,
             );
+            notes.extend(super::controllers::csr_signer(
+                &mut self.store,
+                &self.control_plane,
+                self.now,
+            ));
             notes.extend(super::controllers::token_controller(
                 &mut self.store,
                 self.control_plane.minor,
@@ -461,6 +466,13 @@ impl Cluster {
         {
             return self.token_request(req, info, run);
         }
+        if res.group == "certificates.k8s.io"
+            && res.name == "certificatesigningrequests"
+            && info.subresource == "approval"
+            && info.verb == "update"
+        {
+            return self.csr_approval(req, info, user, run);
+        }
         if !info.subresource.is_empty() {
             return Err(ApiError::method_not_supported(
                 &info.api_group,
@@ -783,6 +795,24 @@ impl Cluster {
         let mut named_info = info.clone();
         named_info.name = name_of(&obj).to_string();
         super::defaults::apply(&mut obj, res);
+        if op == Operation::Create
+            && res.group == "certificates.k8s.io"
+            && res.name == "certificatesigningrequests"
+        {
+            // The CSR strategy records who asked, whatever the body says.
+            obj["spec"]["username"] = json!(user.username);
+            obj["spec"]["groups"] = json!(user.groups);
+            if user.uid.is_empty() {
+                if let Some(spec) = obj["spec"].as_object_mut() {
+                    spec.remove("uid");
+                }
+            } else {
+                obj["spec"]["uid"] = json!(user.uid);
+            }
+            if !user.extra.is_empty() {
+                obj["spec"]["extra"] = json!(user.extra);
+            }
+        }
 
         // Mutating admission.
         let mut record = StageRecord::new(Stage::MutatingAdmission);
@@ -822,6 +852,40 @@ impl Cluster {
         );
         run.stages.push(record);
 
+        if op == Operation::Create
+            && res.group == "certificates.k8s.io"
+            && res.name == "certificatesigningrequests"
+        {
+            // CertificateSubjectRestriction: no system:masters client certificates via CSRs.
+            use base64::Engine;
+            let signer = obj
+                .pointer("/spec/signerName")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            let masters = obj
+                .pointer("/spec/request")
+                .and_then(Value::as_str)
+                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+                .and_then(|b| String::from_utf8(b).ok())
+                .and_then(|pem| super::certs::parse_request(&pem).ok())
+                .is_some_and(|r| r.organizations.iter().any(|o| o == "system:masters"));
+            if signer == super::controllers::CLIENT_SIGNER && masters {
+                let err = ApiError::forbidden(
+                    res.group,
+                    res.name,
+                    name_of(&obj),
+                    "use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed",
+                );
+                let mut record = StageRecord::new(Stage::ValidatingAdmission);
+                record.decide(
+                    "CertificateSubjectRestriction",
+                    Decision::Deny,
+                    err.message.clone(),
+                );
+                run.stages.push(record);
+                return Err(err);
+            }
+        }
         validating_admission(run);
 
         // Storage.
@@ -1191,6 +1255,115 @@ impl Cluster {
                 },
             }),
         ))
+    }
+
+    /// `PUT …/certificatesigningrequests/NAME/approval`: only the Approved/Denied conditions
+    /// change, and the CertificateApproval admission plugin requires the `approve` verb on
+    /// the request's signer (`signers` in certificates.k8s.io).
+    fn csr_approval(
+        &mut self,
+        req: &HttpRequest,
+        info: &RequestInfo,
+        user: &UserInfo,
+        run: &mut Run,
+    ) -> Answer {
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body of the request was in an unknown format: {e}"
+            ))
+        })?;
+        let group = "certificates.k8s.io";
+        let Some(current) = self
+            .store
+            .get(group, "certificatesigningrequests", "", &info.name)
+            .cloned()
+        else {
+            return Err(ApiError::not_found(
+                group,
+                "certificatesigningrequests",
+                &info.name,
+            ));
+        };
+        let signer = current
+            .pointer("/spec/signerName")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let mut record = StageRecord::new(Stage::ValidatingAdmission);
+        let domain = signer.split_once('/').map(|(d, _)| format!("{d}/*"));
+        let allowed = std::iter::once(signer.clone()).chain(domain).any(|name| {
+            let check = Attributes {
+                user: user.clone(),
+                verb: "approve".into(),
+                resource_request: true,
+                api_group: group.into(),
+                api_version: "*".into(),
+                resource: "signers".into(),
+                name,
+                ..Default::default()
+            };
+            authz::authorize(&self.modes, &self.store, &check, None).decision == Decision::Allow
+        });
+        if !allowed {
+            let err = ApiError::forbidden(
+                group,
+                "certificatesigningrequests",
+                &info.name,
+                &format!("user not permitted to approve requests with signerName \"{signer}\""),
+            );
+            record.decide("CertificateApproval", Decision::Deny, err.message.clone());
+            run.stages.push(record);
+            return Err(err);
+        }
+        record.decide(
+            "CertificateApproval",
+            Decision::Allow,
+            format!("{} may approve for signer {signer}", user.username),
+        );
+        run.stages.push(record);
+        let mut updated = current.clone();
+        let conditions = body
+            .pointer("/status/conditions")
+            .cloned()
+            .unwrap_or(json!([]));
+        let types: Vec<&str> = conditions
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.get("type").and_then(Value::as_str))
+            .collect();
+        if types.contains(&"Approved") && types.contains(&"Denied") {
+            let i = types
+                .iter()
+                .rposition(|t| *t == "Approved" || *t == "Denied")
+                .unwrap_or(0);
+            return Err(ApiError::invalid(
+                group,
+                "CertificateSigningRequest",
+                &info.name,
+                &[super::response::FieldError {
+                    kind: super::response::FieldErrorKind::Invalid,
+                    field: format!("status.conditions[{i}].type"),
+                    value: Some(format!("\"{}\"", types[i])),
+                    detail: "Approved and Denied conditions are mutually exclusive".into(),
+                }],
+            ));
+        }
+        updated["status"]["conditions"] = conditions;
+        let stored = self
+            .store
+            .update(group, "certificatesigningrequests", updated)?;
+        let mut record = StageRecord::new(Stage::Storage);
+        record.decide("etcd", Decision::Allow, "stored the approval conditions");
+        run.stages.push(record);
+        let Some(res) = discovery::by_resource(
+            self.control_plane.minor,
+            group,
+            "certificatesigningrequests",
+        ) else {
+            return Ok((200, stored));
+        };
+        Ok((200, with_type_meta(stored, res)))
     }
 
     fn self_subject_access_review(

@@ -53,6 +53,34 @@ impl Session {
     /// output first, as a shell would (`--token=$(kubectl create token robot)`); the inner
     /// command's requests and error output come first in the outcome.
     pub fn kubectl(&mut self, line: &str, stdin: Option<&str>) -> Outcome {
+        // `… | base64 -d > file` at the end of the line, as a shell would run it.
+        let (line, redirect) = split_redirect(line);
+        let (line, decode) = split_base64_pipe(&line);
+        let mut out = self.kubectl_substituted(&line, stdin);
+        if decode {
+            use base64::Engine;
+            match base64::engine::general_purpose::STANDARD.decode(out.stdout.trim()) {
+                Ok(bytes) => out.stdout = String::from_utf8_lossy(&bytes).into_owned(),
+                Err(_) => {
+                    out.stdout.clear();
+                    out.stderr.push_str("base64: invalid input\n");
+                    out.exit_code = 1;
+                }
+            }
+        }
+        if let Some(path) = redirect {
+            let full = if path.starts_with('/') {
+                path
+            } else {
+                format!("{HOME}/{path}")
+            };
+            let text = std::mem::take(&mut out.stdout);
+            self.cluster.control_plane.files.insert(full, text);
+        }
+        out
+    }
+
+    fn kubectl_substituted(&mut self, line: &str, stdin: Option<&str>) -> Outcome {
         let mut before = Outcome::default();
         let line = match self.substitute(line, &mut before) {
             Ok(l) => l,
@@ -179,6 +207,53 @@ impl Session {
 }
 
 /// Splits `cmd <<EOF` (or `<<'EOF'`, `<<"EOF"`) into the command and the end marker.
+/// `cmd > path` → (`cmd`, `path`), for a `>` outside quotes.
+fn split_redirect(line: &str) -> (String, Option<String>) {
+    let (mut single, mut double) = (false, false);
+    for (i, c) in line.char_indices() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '>' if !single && !double => {
+                let path = line[i + 1..].trim();
+                if !path.is_empty() && !path.contains(char::is_whitespace) {
+                    return (line[..i].trim_end().to_string(), Some(path.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    (line.to_string(), None)
+}
+
+/// `cmd | base64 -d` → (`cmd`, true), for a pipe outside quotes and `$(…)`.
+fn split_base64_pipe(line: &str) -> (String, bool) {
+    let (mut single, mut double, mut depth) = (false, false, 0usize);
+    let bytes: Vec<char> = line.chars().collect();
+    let mut pos = None;
+    for (i, c) in bytes.iter().enumerate() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '(' if !single && !double => depth += 1,
+            ')' if !single && !double => depth = depth.saturating_sub(1),
+            '|' if !single && !double && depth == 0 => pos = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(i) = pos {
+        let head: String = bytes[..i].iter().collect();
+        let tail: String = bytes[i + 1..].iter().collect();
+        if matches!(
+            tail.split_whitespace().collect::<Vec<_>>()[..],
+            ["base64", "-d" | "--decode"]
+        ) {
+            return (head.trim_end().to_string(), true);
+        }
+    }
+    (line.to_string(), false)
+}
+
 pub fn split_heredoc(line: &str) -> Option<(String, String)> {
     let (cmd, rest) = line.rsplit_once("<<")?;
     let marker = rest

@@ -126,6 +126,40 @@ pub fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
             ));
         }
     }
+    if res.group == "certificates.k8s.io" && res.name == "certificatesigningrequests" {
+        use base64::Engine;
+        let bytes = obj
+            .pointer("/spec/request")
+            .and_then(Value::as_str)
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+            .unwrap_or_default();
+        let request = String::from_utf8_lossy(&bytes);
+        if let Err(e) = super::certs::parse_request(&request) {
+            // Go prints the []byte value with %#v.
+            let shown: Vec<String> = bytes.iter().map(|b| format!("0x{b:x}")).collect();
+            errs.push(FieldError {
+                kind: FieldErrorKind::Invalid,
+                field: "spec.request".into(),
+                value: Some(format!("[]byte{{{}}}", shown.join(", "))),
+                detail: e,
+            });
+        }
+        if obj
+            .pointer("/spec/signerName")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .is_empty()
+        {
+            errs.push(required("spec.signerName", ""));
+        }
+        if obj
+            .pointer("/spec/usages")
+            .and_then(Value::as_array)
+            .is_none_or(Vec::is_empty)
+        {
+            errs.push(required("spec.usages", ""));
+        }
+    }
     if res.group == "rbac.authorization.k8s.io" && res.name.ends_with("bindings") {
         let role_name = obj
             .pointer("/roleRef/name")

@@ -140,6 +140,12 @@ const CAN_I: &[Flag] = &[
 
 const WHOAMI: &[Flag] = &[flag("output", Some('o'), Arity::Value)];
 
+const CERTIFICATE: &[Flag] = &[
+    flag("force", None, Arity::Bool),
+    flag("output", Some('o'), Arity::Value),
+    flag("filename", Some('f'), Arity::Value),
+];
+
 const EXPLAIN: &[Flag] = &[
     flag("recursive", None, Arity::Bool),
     flag("api-version", None, Arity::Value),
@@ -275,6 +281,10 @@ impl Kubectl<'_, '_> {
             ("explain", _) => self.with(words, EXPLAIN, "explain", Self::explain),
             ("patch", _) => self.with(words, patchcmd::FLAGS, "patch", Self::patch),
             ("expose", _) => self.with(words, expose::FLAGS, "expose", Self::expose),
+            ("certificate", "approve" | "deny") => {
+                self.with(words, CERTIFICATE, "certificate", Self::certificate)
+            }
+            ("certificate", _) => self.err("error: Must specify a subcommand: approve, deny\nSee 'kubectl certificate -h' for help and examples"),
             ("", _) => self.err("error: a kubectl command is needed, e.g. `kubectl get pods`"),
             (other, _) => {
                 let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
@@ -1675,6 +1685,87 @@ impl Kubectl<'_, '_> {
             Err((written, e)) => {
                 self.out.stdout.push_str(&written);
                 self.err(&e)
+            }
+        }
+    }
+
+    /// `kubectl certificate approve|deny NAME…`: add the condition through the `approval`
+    /// subresource (the csrsigning controller then signs approved client requests).
+    fn certificate(&mut self, c: Cmd) {
+        let approve = c.p.args.get(1).map(String::as_str) == Some("approve");
+        let names = tail(&c.p.args, 2).to_vec();
+        if names.is_empty() {
+            return self
+                .err("error: one or more CSRs must be specified as <name> or -f <filename>");
+        }
+        let (kind, reason, message, done) = if approve {
+            (
+                "Approved",
+                "KubectlApprove",
+                "This CSR was approved by kubectl certificate approve.",
+                "approved",
+            )
+        } else {
+            (
+                "Denied",
+                "KubectlDeny",
+                "This CSR was denied by kubectl certificate deny.",
+                "denied",
+            )
+        };
+        let Some(res) = discovery::by_resource(
+            self.minor(),
+            "certificates.k8s.io",
+            "certificatesigningrequests",
+        ) else {
+            return;
+        };
+        for name in names {
+            let url = Self::url(res, None, Some(&name));
+            let mut csr = match self.send(&c.cfg, "GET", &url, None) {
+                Ok((200, o)) => o,
+                Ok((_, status)) => {
+                    self.err(&printers::error_text(&status));
+                    continue;
+                }
+                Err(e) => return self.err(&e),
+            };
+            let has = csr
+                .pointer("/status/conditions")
+                .and_then(Value::as_array)
+                .is_some_and(|cs| {
+                    cs.iter()
+                        .any(|x| x.get("type").and_then(Value::as_str) == Some(kind))
+                });
+            if !has || c.p.is("force") {
+                let condition = json!({"type": kind, "status": "True", "reason": reason, "message": message,
+                    "lastUpdateTime": crate::sim::clock::format_rfc3339(self.env.cluster.now)});
+                if !csr["status"].is_object() {
+                    csr["status"] = json!({});
+                }
+                if !csr["status"]["conditions"].is_array() {
+                    csr["status"]["conditions"] = json!([]);
+                }
+                if let Some(list) = csr["status"]["conditions"].as_array_mut() {
+                    list.push(condition);
+                }
+                match self.send(&c.cfg, "PUT", &format!("{url}/approval"), Some(&csr)) {
+                    Ok((200, o)) => csr = o,
+                    Ok((_, status)) => {
+                        self.err(&printers::error_text(&status));
+                        continue;
+                    }
+                    Err(e) => return self.err(&e),
+                }
+            }
+            let output = c.p.get("output").unwrap_or("");
+            if !self.print_object(output, &csr) {
+                let shown = format!("{}/{name}", printers::kind_group(res));
+                if output == "name" {
+                    self.print(&shown);
+                } else {
+                    self.print(&format!("{shown} {done}"));
+                }
             }
         }
     }
