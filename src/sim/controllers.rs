@@ -220,7 +220,7 @@ pub fn csr_signer(store: &mut Store, cp: &ControlPlane, now: Instant) -> Vec<Str
             .and_then(Value::as_i64)
             .unwrap_or(SIGNING_DURATION)
             .min(SIGNING_DURATION);
-        let serial = u64::try_from(store.revision()).unwrap_or(1) + 1000;
+        let serial = store.revision() + 1000;
         match super::certs::issue_client_certificate(&request, ca_crt, ca_key, now, seconds, serial)
         {
             Ok(cert) => {
