@@ -430,7 +430,7 @@ impl Kubeconfig {
             put(&mut m, "username", json!(u.username));
             put(&mut m, "password", json!(u.password));
             put(&mut m, "auth-provider", u.auth_provider.clone());
-            put(&mut m, "exec", u.exec.clone());
+            put(&mut m, "exec", exec_with_defaults(&u.exec));
             put(&mut m, "extensions", u.extensions.clone());
             Value::Object(m)
         };
@@ -493,6 +493,42 @@ impl Kubeconfig {
     }
 }
 
+/// An exec credential plugin as client-go holds it: `env`, `provideClusterInfo` and (before
+/// the v1 API) `interactiveMode: IfAvailable` filled in, fields in struct order.
+fn exec_with_defaults(exec: &Value) -> Value {
+    let Some(m) = exec.as_object() else {
+        return exec.clone();
+    };
+    let mut out = Map::new();
+    for k in [
+        "command",
+        "args",
+        "env",
+        "apiVersion",
+        "installHint",
+        "provideClusterInfo",
+        "interactiveMode",
+    ] {
+        let v = match (k, m.get(k)) {
+            (_, Some(v)) => v.clone(),
+            ("env", None) => Value::Null,
+            ("provideClusterInfo", None) => json!(false),
+            ("interactiveMode", None)
+                if m.get("apiVersion").and_then(Value::as_str)
+                    != Some("client.authentication.k8s.io/v1") =>
+            {
+                json!("IfAvailable")
+            }
+            _ => continue,
+        };
+        out.insert(k.into(), v);
+    }
+    for (k, v) in m {
+        out.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    Value::Object(out)
+}
+
 /// Command-line overrides of the kubeconfig (kubectl's global flags).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Overrides {
@@ -529,6 +565,10 @@ pub struct ClientConfig {
     pub user_name: String,
     /// The credentials.
     pub auth: AuthInfo,
+    /// The kubeconfig cluster name used.
+    pub cluster_name: String,
+    /// The cluster's `certificate-authority` file, if it names one.
+    pub certificate_authority: String,
 }
 
 impl Kubeconfig {
@@ -585,11 +625,16 @@ impl Kubeconfig {
         };
         Ok(ClientConfig {
             context: context_name,
-            server: cluster.map(|c| c.server).unwrap_or_default(),
+            server: cluster
+                .as_ref()
+                .map(|c| c.server.clone())
+                .unwrap_or_default(),
             namespace,
             namespace_explicit,
             user_name,
             auth,
+            certificate_authority: cluster.map(|c| c.certificate_authority).unwrap_or_default(),
+            cluster_name,
         })
     }
 }

@@ -195,6 +195,31 @@ pub fn parse(text: &str) -> Parsed {
             if had_error {
                 continue;
             }
+            // Credential plugins are shown but cannot run here: say so where they are.
+            if let Some(yaml::NodeKind::Seq(users)) = root.get("users").map(|u| &u.kind) {
+                for u in users {
+                    let name = u.get("name").and_then(yaml::Node::as_str).unwrap_or("");
+                    let Some(user) = u.get("user") else { continue };
+                    if let Some(exec) = user.get("exec") {
+                        let command = exec
+                            .get("command")
+                            .and_then(yaml::Node::as_str)
+                            .unwrap_or("?");
+                        diags.push(Diagnostic {
+                            severity: Severity::Warning,
+                            pos: exec.pos,
+                            message: format!("user {name:?} gets its credentials from the program {command:?}: the playground runs no external programs, so kubectl fails as if it were not installed"),
+                        });
+                    }
+                    if let Some(ap) = user.get("auth-provider") {
+                        diags.push(Diagnostic {
+                            severity: Severity::Warning,
+                            pos: ap.pos,
+                            message: format!("user {name:?} uses an auth-provider plugin: kubectl 1.37 has none built in (gcp and azure were removed in v1.26), so it fails"),
+                        });
+                    }
+                }
+            }
             match serde_json::from_value::<Kubeconfig>(root.to_json()) {
                 Ok(cfg) => match &mut kubeconfig {
                     Some(k) => k.merge(cfg),

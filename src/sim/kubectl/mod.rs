@@ -364,6 +364,40 @@ impl Kubectl<'_, '_> {
                 }
             }
         };
+        if name != "config" && name != "version" {
+            // Files the kubeconfig names must exist (client-go reads them before any request).
+            let exists = |path: &str| {
+                let full = if path.starts_with('/') {
+                    path.to_string()
+                } else {
+                    format!("{}/{path}", self.env.cwd)
+                };
+                self.env.files.contains_key(&full)
+            };
+            let missing = |what: &str, path: &str, owner: &str| {
+                format!("unable to read {what} {path} for {owner} due to open {path}: no such file or directory")
+            };
+            let mut problems = Vec::new();
+            for (what, path) in [
+                ("client-cert", cfg.auth.client_certificate.as_str()),
+                ("client-key", cfg.auth.client_key.as_str()),
+            ] {
+                if !path.is_empty() && !exists(path) {
+                    problems.push(missing(what, path, &cfg.user_name));
+                }
+            }
+            if !problems.is_empty() {
+                let list: Vec<String> = problems.iter().map(|p| format!("* {p}")).collect();
+                return self.err(&format!("Error in configuration: \n{}", list.join("\n")));
+            }
+            let ca = cfg.certificate_authority.as_str();
+            if !ca.is_empty() && !exists(ca) {
+                return self.err(&format!(
+                    "error: {}",
+                    missing("certificate-authority", ca, &cfg.cluster_name)
+                ));
+            }
+        }
         if cfg.server.is_empty() {
             // No server: kubectl's discovery fails first, logging one error per attempt.
             let args = tail(&p.args, 1);
@@ -485,6 +519,26 @@ impl Kubectl<'_, '_> {
     ) -> Result<(u16, Value), String> {
         if cfg.server.is_empty() {
             return Err(REFUSED.into());
+        }
+        if let Some(command) = cfg.auth.exec.get("command").and_then(Value::as_str) {
+            // The playground cannot run credential plugins: kubectl's "not installed" error.
+            let hint = cfg
+                .auth
+                .exec
+                .get("installHint")
+                .and_then(Value::as_str)
+                .map(|h| format!("\n\n{h}"))
+                .unwrap_or_default();
+            return Err(format!(
+                "Unable to connect to the server: getting credentials: exec: executable {command} not found\n\nIt looks like you are trying to use a client-go credential plugin that is not installed.\n\nTo learn more about this feature, consult the documentation available at:\n      https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins{hint}"
+            ));
+        }
+        if let Some(provider) = cfg.auth.auth_provider.get("name").and_then(Value::as_str) {
+            return Err(match provider {
+                "gcp" => "error: The gcp auth plugin has been removed.\nPlease use the \"gke-gcloud-auth-plugin\" kubectl/client-go credential plugin instead.\nSee https://cloud.google.com/blog/products/containers-kubernetes/kubectl-auth-changes-in-gke for further details".to_string(),
+                "azure" => "error: The azure auth plugin has been removed.\nPlease use the https://github.com/Azure/kubelogin kubectl/client-go credential plugin instead.\nSee https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins for further details".to_string(),
+                other => format!("error: no Auth Provider found for name \"{other}\""),
+            });
         }
         let mut req = HttpRequest::new(method, url);
         let accept = if self.accept.is_empty() {
