@@ -7,14 +7,16 @@ use std::time::Duration;
 
 use rsa::pkcs1v15::{Signature, SigningKey};
 use rsa::pkcs8::DecodePrivateKey;
+use rsa::signature::{SignatureEncoding, Signer};
 use rsa::RsaPrivateKey;
 use sha2::Sha256;
-use x509_cert::builder::{Builder, CertificateBuilder, Profile};
-use x509_cert::der::asn1::UtcTime;
-use x509_cert::der::{DecodePem, EncodePem};
-use x509_cert::ext::pkix::ExtendedKeyUsage;
+use x509_cert::certificate::{Certificate, TbsCertificate, Version};
+use x509_cert::der::asn1::{BitString, ObjectIdentifier, OctetString, UtcTime};
+use x509_cert::der::{DecodePem, Encode, EncodePem};
+use x509_cert::ext::Extension;
 use x509_cert::request::CertReq;
 use x509_cert::serial_number::SerialNumber;
+use x509_cert::spki::AlgorithmIdentifierOwned;
 use x509_cert::time::{Time, Validity};
 
 use super::authn::x509;
@@ -22,9 +24,12 @@ use super::clock::Instant;
 
 const OID_CN: &str = "2.5.4.3";
 const OID_O: &str = "2.5.4.10";
-/// id-kp-clientAuth.
-const CLIENT_AUTH: x509_cert::der::asn1::ObjectIdentifier =
-    x509_cert::der::asn1::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.2");
+/// sha256WithRSAEncryption.
+const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+/// keyUsage, extKeyUsage, basicConstraints.
+const KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.15");
+const EXT_KEY_USAGE: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.37");
+const BASIC_CONSTRAINTS: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.19");
 
 /// What a certificate request asks for.
 #[derive(Debug, Clone)]
@@ -94,38 +99,59 @@ pub fn issue_client_certificate(
     let key = pem_der(ca_key_pem)
         .and_then(|der| RsaPrivateKey::from_pkcs8_der(&der).ok())
         .ok_or("the CA key does not load (PKCS#8 RSA expected)")?;
-    let signer = SigningKey::<Sha256>::new(key);
     let time = |t: Instant| -> Result<Time, String> {
         let secs = u64::try_from(t).map_err(|_| "time before 1970".to_string())?;
         UtcTime::from_unix_duration(Duration::from_secs(secs))
             .map(Time::UtcTime)
             .map_err(|e| e.to_string())
     };
-    // Backdated five minutes, as the Kubernetes signer does for clock skew.
-    let validity = Validity {
-        not_before: time(now - 300)?,
-        not_after: time(now + seconds)?,
+    let algorithm = AlgorithmIdentifierOwned {
+        oid: SHA256_WITH_RSA,
+        parameters: Some(x509_cert::der::asn1::Null.into()),
     };
-    let profile = Profile::Leaf {
+    let ext = |oid, critical, value: Vec<u8>| -> Result<Extension, String> {
+        Ok(Extension {
+            extn_id: oid,
+            critical,
+            extn_value: OctetString::new(value).map_err(|e| e.to_string())?,
+        })
+    };
+    let tbs = TbsCertificate {
+        version: Version::V3,
+        serial_number: SerialNumber::from(serial),
+        signature: algorithm.clone(),
         issuer: ca.tbs_certificate.subject.clone(),
-        enable_key_agreement: false,
-        enable_key_encipherment: true,
+        // Backdated five minutes, as the Kubernetes signer does for clock skew.
+        validity: Validity {
+            not_before: time(now - 300)?,
+            not_after: time(now + seconds)?,
+        },
+        subject: request.req.info.subject.clone(),
+        subject_public_key_info: request.req.info.public_key.clone(),
+        issuer_unique_id: None,
+        subject_unique_id: None,
+        extensions: Some(vec![
+            // digitalSignature and keyEncipherment.
+            ext(KEY_USAGE, true, vec![0x03, 0x02, 0x05, 0xa0])?,
+            // clientAuth (1.3.6.1.5.5.7.3.2).
+            ext(
+                EXT_KEY_USAGE,
+                false,
+                vec![
+                    0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02,
+                ],
+            )?,
+            // Not a CA.
+            ext(BASIC_CONSTRAINTS, true, vec![0x30, 0x00])?,
+        ]),
     };
-    let mut builder = CertificateBuilder::new(
-        profile,
-        SerialNumber::from(serial),
-        validity,
-        request.req.info.subject.clone(),
-        request.req.info.public_key.clone(),
-        &signer,
-    )
-    .map_err(|e| format!("cannot build the certificate: {e}"))?;
-    builder
-        .add_extension(&ExtendedKeyUsage(vec![CLIENT_AUTH]))
-        .map_err(|e| e.to_string())?;
-    let cert = builder
-        .build::<Signature>()
-        .map_err(|e| format!("cannot sign the certificate: {e}"))?;
+    let tbs_der = tbs.to_der().map_err(|e| e.to_string())?;
+    let signature: Signature = SigningKey::<Sha256>::new(key).sign(&tbs_der);
+    let cert = Certificate {
+        tbs_certificate: tbs,
+        signature_algorithm: algorithm,
+        signature: BitString::from_bytes(&signature.to_bytes()).map_err(|e| e.to_string())?,
+    };
     cert.to_pem(x509_cert::der::pem::LineEnding::LF)
         .map_err(|e| e.to_string())
 }

@@ -1913,7 +1913,7 @@ pub fn preferred_resources(minor: u32) -> Vec<&'static ApiResource> {
 /// group name (core first), subresources omitted.
 pub fn api_resources(minor: u32) -> Vec<&'static ApiResource> {
     let mut out = preferred_resources(minor);
-    out.sort_by_key(|r| r.group);
+    crate::sim::sort::by_key(&mut out, &|r| r.group);
     out
 }
 
@@ -1932,7 +1932,7 @@ pub fn api_versions(minor: u32) -> Vec<String> {
             })
         })
         .collect();
-    out.sort();
+    crate::sim::sort::natural(&mut out);
     out
 }
 

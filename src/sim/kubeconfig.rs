@@ -2,18 +2,26 @@
 //! with kubectl's first-wins rules and resolved into what kubectl sends.
 //! See <https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/>.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::schema::Schema;
 
-/// Go's decoder takes `null` for any field (kubectl itself writes `clusters: null`).
-fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de> + Default,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+/// Reads a kubeconfig from its JSON form. Go's decoder takes `null` for any field (kubectl
+/// itself writes `clusters: null`), so nulls are dropped first and the defaults apply.
+pub fn from_json(mut value: Value) -> Result<Kubeconfig, serde_json::Error> {
+    fn drop_nulls(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.retain(|_, x| !x.is_null());
+                m.values_mut().for_each(drop_nulls);
+            }
+            Value::Array(a) => a.iter_mut().for_each(drop_nulls),
+            _ => {}
+        }
+    }
+    drop_nulls(&mut value);
+    serde_json::from_value(value)
 }
 
 /// A kubeconfig, as kubectl writes it.
@@ -21,16 +29,16 @@ where
 #[serde(rename_all = "kebab-case")]
 pub struct Kubeconfig {
     /// Named clusters.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub clusters: Vec<NamedCluster>,
     /// Named contexts.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub contexts: Vec<NamedContext>,
     /// Named users.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub users: Vec<NamedUser>,
     /// The context used when `--context` is not given.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub current_context: String,
     /// Preferences (kept, unused).
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -46,7 +54,7 @@ pub struct NamedCluster {
     /// Its name.
     pub name: String,
     /// The cluster.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub cluster: Cluster,
 }
 
@@ -55,49 +63,25 @@ pub struct NamedCluster {
 #[serde(rename_all = "kebab-case")]
 pub struct Cluster {
     /// The API server URL.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub server: String,
     /// Path of the CA bundle.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub certificate_authority: String,
     /// The CA bundle, base64 PEM.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub certificate_authority_data: String,
     /// Skip verifying the server's certificate.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "std::ops::Not::not"
-    )]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure_skip_tls_verify: bool,
     /// The name to check the server's certificate against.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub tls_server_name: String,
     /// A proxy for requests to this cluster.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub proxy_url: String,
     /// Turn off response compression.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "std::ops::Not::not"
-    )]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disable_compression: bool,
     /// Extensions (kept, unused).
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -110,7 +94,7 @@ pub struct NamedContext {
     /// Its name.
     pub name: String,
     /// The context.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub context: Context,
 }
 
@@ -118,17 +102,13 @@ pub struct NamedContext {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Context {
     /// Cluster name.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub cluster: String,
     /// User name.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub user: String,
     /// Default namespace.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub namespace: String,
     /// Extensions (kept, unused).
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -141,7 +121,7 @@ pub struct NamedUser {
     /// Its name.
     pub name: String,
     /// The credentials.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default)]
     pub user: AuthInfo,
 }
 
@@ -150,39 +130,19 @@ pub struct NamedUser {
 #[serde(rename_all = "kebab-case")]
 pub struct AuthInfo {
     /// Path of a client certificate.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_certificate: String,
     /// Client certificate, base64 PEM.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_certificate_data: String,
     /// Path of the client key.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_key: String,
     /// Client key, base64 PEM.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_key_data: String,
     /// Bearer token.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub token: String,
     /// Path of a file holding the bearer token.
     #[serde(
@@ -192,28 +152,13 @@ pub struct AuthInfo {
     )]
     pub token_file: String,
     /// User to impersonate.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        rename = "as",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, rename = "as", skip_serializing_if = "String::is_empty")]
     pub impersonate: String,
     /// Groups to impersonate.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        rename = "as-groups",
-        skip_serializing_if = "Vec::is_empty"
-    )]
+    #[serde(default, rename = "as-groups", skip_serializing_if = "Vec::is_empty")]
     pub impersonate_groups: Vec<String>,
     /// UID to impersonate.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        rename = "as-uid",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, rename = "as-uid", skip_serializing_if = "String::is_empty")]
     pub impersonate_uid: String,
     /// Extra fields to impersonate.
     #[serde(
@@ -223,18 +168,10 @@ pub struct AuthInfo {
     )]
     pub impersonate_extra: Value,
     /// Basic-auth user name.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub username: String,
     /// Basic-auth password.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "String::is_empty"
-    )]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub password: String,
     /// An exec credential plugin (shown, never run).
     #[serde(default, skip_serializing_if = "Value::is_null")]
@@ -382,11 +319,11 @@ impl Kubeconfig {
             }
         }
         let mut clusters: Vec<&NamedCluster> = k.clusters.iter().collect();
-        clusters.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sim::sort::by(&mut clusters, &|a, b| a.name.cmp(&b.name));
         let mut users: Vec<&NamedUser> = k.users.iter().collect();
-        users.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sim::sort::by(&mut users, &|a, b| a.name.cmp(&b.name));
         let mut contexts: Vec<&NamedContext> = k.contexts.iter().collect();
-        contexts.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sim::sort::by(&mut contexts, &|a, b| a.name.cmp(&b.name));
         let cluster = |c: &Cluster| {
             let mut m = Map::new();
             put(&mut m, "server", json!(c.server));

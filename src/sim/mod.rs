@@ -27,6 +27,7 @@ pub mod request;
 pub mod response;
 pub mod schema;
 pub mod session;
+pub mod sort;
 pub mod store;
 pub mod tables;
 pub mod trace;

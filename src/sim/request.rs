@@ -378,7 +378,7 @@ struct FieldTerm {
 /// whose field and value are both empty are dropped, as upstream does.
 fn parse_field_selector(selector: &str) -> Result<Vec<FieldTerm>, String> {
     let mut parts = split_terms(selector);
-    parts.sort_unstable();
+    crate::sim::sort::natural(&mut parts);
     let mut terms = Vec::new();
     for part in parts.into_iter().filter(|p| !p.is_empty()) {
         let Some((field, op, raw_value)) = split_term(part) else {

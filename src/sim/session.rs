@@ -34,7 +34,7 @@ impl Session {
         match Cluster::boot(&ws) {
             Ok((cluster, boot_diags)) => {
                 warnings.extend(boot_diags);
-                warnings.sort_by_key(|d| d.pos);
+                crate::sim::sort::by_key(&mut warnings, &|d| d.pos);
                 Ok(Session {
                     cluster,
                     kubeconfig: ws.kubeconfig,
@@ -43,7 +43,7 @@ impl Session {
             }
             Err(mut diags) => {
                 diags.extend(warnings);
-                diags.sort_by_key(|d| d.pos);
+                crate::sim::sort::by_key(&mut diags, &|d| d.pos);
                 Err(diags)
             }
         }

@@ -60,7 +60,7 @@ fn map_text(obj: &Value, ptr: &str) -> String {
                 .iter()
                 .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
                 .collect();
-            pairs.sort();
+            crate::sim::sort::natural(&mut pairs);
             pairs.join(",")
         }
         _ => String::new(),
@@ -75,7 +75,7 @@ fn selector_text(sel: &Value) -> String {
             .iter()
             .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
             .collect();
-        kv.sort();
+        crate::sim::sort::natural(&mut kv);
         parts.extend(kv);
     }
     for e in sel
@@ -203,7 +203,7 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
                             .collect()
                     })
                     .unwrap_or_default();
-                roles.sort();
+                crate::sim::sort::natural(&mut roles);
                 let ready = arr(o, "/status/conditions")
                     .iter()
                     .find(|c| s(c, "/type") == "Ready")

@@ -220,7 +220,7 @@ pub fn parse(text: &str) -> Parsed {
                     }
                 }
             }
-            match serde_json::from_value::<Kubeconfig>(root.to_json()) {
+            match kubeconfig::from_json(root.to_json()) {
                 Ok(cfg) => match &mut kubeconfig {
                     Some(k) => k.merge(cfg),
                     None => kubeconfig = Some(cfg),
@@ -289,7 +289,7 @@ pub fn parse(text: &str) -> Parsed {
         });
     }
 
-    diags.sort_by_key(|d| d.pos);
+    crate::sim::sort::by_key(&mut diags, &|d| d.pos);
     let failed = diags.iter().any(|d| d.severity == Severity::Error);
     let kubeconfig = match kubeconfig {
         Some(k) => k,

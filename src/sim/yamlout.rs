@@ -226,7 +226,7 @@ fn write_json(out: &mut String, value: &Value, depth: usize, sorted: bool) {
             let mut entries: Vec<(&String, &Value)> = map.iter().collect();
             if sorted {
                 // Go sorts map keys with a plain byte-wise string comparison, as Rust's Ord.
-                entries.sort_by(|a, b| a.0.cmp(b.0));
+                crate::sim::sort::by(&mut entries, &|a, b| a.0.cmp(b.0));
             }
             out.push('{');
             for (i, (key, item)) in entries.into_iter().enumerate() {

@@ -295,7 +295,7 @@ pub fn aggregate(store: &mut Store) -> Vec<String> {
         }
         changed.extend(round);
     }
-    changed.sort();
+    crate::sim::sort::natural(&mut changed);
     changed.dedup();
     changed
 }

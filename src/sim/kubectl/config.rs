@@ -106,7 +106,7 @@ impl Kubectl<'_, '_> {
                 } else {
                     kc.users.iter().map(|x| x.name.as_str()).collect()
                 };
-                names.sort_unstable();
+                crate::sim::sort::natural(&mut names);
                 let mut out = String::from("NAME\n");
                 for n in names {
                     out.push_str(n);
@@ -418,7 +418,7 @@ impl Kubectl<'_, '_> {
 
     fn get_contexts(&mut self, c: &Cmd, kc: &Kubeconfig, args: &[String]) {
         let mut rows: Vec<&NamedContext> = kc.contexts.iter().collect();
-        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        crate::sim::sort::by(&mut rows, &|a, b| a.name.cmp(&b.name));
         let mut missing = Vec::new();
         if !args.is_empty() {
             for a in args {

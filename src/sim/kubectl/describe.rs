@@ -1059,7 +1059,7 @@ fn string_map(v: &Value, ptr: &str) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default();
-    pairs.sort();
+    crate::sim::sort::natural(&mut pairs);
     pairs
 }
 
@@ -1081,7 +1081,7 @@ fn go_v(v: &Value) -> String {
         Value::Array(a) => format!("[{}]", a.iter().map(go_v).collect::<Vec<_>>().join(" ")),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            crate::sim::sort::natural(&mut keys);
             let parts: Vec<String> = keys
                 .into_iter()
                 .map(|k| format!("{k}:{}", m.get(k).map(go_v).unwrap_or_default()))
@@ -1383,7 +1383,7 @@ fn resource_list(v: &Value, ptr: &str) -> Vec<(String, Quantity)> {
                 .collect()
         })
         .unwrap_or_default();
-    pairs.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sim::sort::by(&mut pairs, &|a, b| a.0.cmp(&b.0));
     pairs
 }
 
@@ -1479,7 +1479,7 @@ fn events_block(w: &mut W, events: &[Value], now: Instant) {
     }
     let mut sorted: Vec<&Value> = events.iter().collect();
     let stamp = |e: &Value| parse_rfc3339(text(e, "/lastTimestamp")).unwrap_or(i64::MIN);
-    sorted.sort_by_key(|e| stamp(e));
+    crate::sim::sort::by_key(&mut sorted, &|e| stamp(e));
     w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.w(1, "----\t------\t----\t----\t-------\n");
     for e in sorted {
@@ -1543,7 +1543,7 @@ fn selector_string(sel: Option<&Value>) -> String {
     for e in arr(sel, "/matchExpressions") {
         let key = text(e, "/key").to_string();
         let mut values = strings(e, "/values");
-        values.sort();
+        crate::sim::sort::natural(&mut values);
         let term = match text(e, "/operator") {
             "In" => format!("{key} in ({})", values.join(",")),
             "NotIn" => format!("{key} notin ({})", values.join(",")),
@@ -1553,7 +1553,7 @@ fn selector_string(sel: Option<&Value>) -> String {
         };
         reqs.push((key, term));
     }
-    reqs.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sim::sort::by(&mut reqs, &|a, b| a.0.cmp(&b.0));
     reqs.into_iter()
         .map(|(_, t)| t)
         .collect::<Vec<_>>()
@@ -1698,7 +1698,7 @@ fn compact_rules(rules: &[Value]) -> Vec<Rule> {
     }
     complex.extend(simple);
     let mut keyed: Vec<(String, Rule)> = complex.into_iter().map(|r| (r.sort_key(), r)).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sim::sort::by(&mut keyed, &|a, b| a.0.cmp(&b.0));
     keyed.into_iter().map(|(_, r)| r).collect()
 }
 
@@ -1834,7 +1834,9 @@ fn resource_quotas_block(w: &mut W, quotas: &[Value]) {
         return;
     }
     let mut sorted: Vec<&Value> = quotas.iter().collect();
-    sorted.sort_by(|a, b| text(a, "/metadata/name").cmp(text(b, "/metadata/name")));
+    crate::sim::sort::by(&mut sorted, &|a, b| {
+        text(a, "/metadata/name").cmp(text(b, "/metadata/name"))
+    });
     w.w(0, "Resource Quotas\n");
     for q in sorted {
         w.w(1, &format!("Name:\t{}\n", text(q, "/metadata/name")));
@@ -1862,7 +1864,7 @@ fn resource_quotas_block(w: &mut W, quotas: &[Value]) {
 
 fn quota_scopes(q: &Value) -> Vec<String> {
     let mut scopes = strings(q, "/spec/scopes");
-    scopes.sort();
+    crate::sim::sort::natural(&mut scopes);
     scopes
 }
 
@@ -1887,7 +1889,7 @@ fn limit_range_rows(w: &mut W, lr: &Value, prefix: &str) {
             resource_list(item, "/maxLimitRequestRatio"),
         ];
         let mut names: Vec<&String> = lists.iter().flatten().map(|(n, _)| n).collect();
-        names.sort();
+        crate::sim::sort::natural(&mut names);
         names.dedup();
         for name in names {
             let cell = |list: &Vec<(String, Quantity)>| {
@@ -2384,7 +2386,9 @@ fn describe_containers(
         let none = if mounts.is_empty() { "\t<none>" } else { "" };
         w.w(2, &format!("Mounts:{none}\n"));
         let mut sorted: Vec<&Value> = mounts.iter().collect();
-        sorted.sort_by(|a, b| text(a, "/mountPath").cmp(text(b, "/mountPath")));
+        crate::sim::sort::by(&mut sorted, &|a, b| {
+            text(a, "/mountPath").cmp(text(b, "/mountPath"))
+        });
         for m in sorted {
             let mut flags = vec![if boolean(m, "/readOnly") { "ro" } else { "rw" }.to_string()];
             let sub = text(m, "/subPath");
@@ -2405,7 +2409,9 @@ fn describe_containers(
         if !devices.is_empty() {
             w.w(2, &format!("Devices:{none}\n"));
             let mut sorted: Vec<&Value> = devices.iter().collect();
-            sorted.sort_by(|a, b| text(a, "/devicePath").cmp(text(b, "/devicePath")));
+            crate::sim::sort::by(&mut sorted, &|a, b| {
+                text(a, "/devicePath").cmp(text(b, "/devicePath"))
+            });
             for d in sorted {
                 w.w(
                     3,
@@ -2678,7 +2684,7 @@ fn tolerations_block(w: &mut W, indent: &str, title: &str, tolerations: &[Value]
         return;
     }
     let mut sorted: Vec<&Value> = tolerations.iter().collect();
-    sorted.sort_by(|a, b| text(a, "/key").cmp(text(b, "/key")));
+    crate::sim::sort::by(&mut sorted, &|a, b| text(a, "/key").cmp(text(b, "/key")));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
             w.w(0, indent);
@@ -2714,7 +2720,9 @@ fn topology_spread(w: &mut W, constraints: &[Value], space: &str) {
         return;
     }
     let mut sorted: Vec<&Value> = constraints.iter().collect();
-    sorted.sort_by(|a, b| text(a, "/topologyKey").cmp(text(b, "/topologyKey")));
+    crate::sim::sort::by(&mut sorted, &|a, b| {
+        text(a, "/topologyKey").cmp(text(b, "/topologyKey"))
+    });
     w.w(0, &format!("{space}Topology Spread Constraints:\t"));
     for (i, t) in sorted.into_iter().enumerate() {
         if i != 0 {
@@ -4058,7 +4066,7 @@ fn describe_claim(pvc: &Value, pods: &[Value], events: Option<&[Value]>, now: In
             }
         }
     }
-    users.sort_unstable();
+    crate::sim::sort::natural(&mut users);
     w.w(0, "Used By:\t");
     if users.is_empty() {
         w.line("<none>");
@@ -4382,7 +4390,7 @@ fn describe_ingress(
         })
         .filter(|a| !a.is_empty())
         .collect();
-    addresses.sort_unstable();
+    crate::sim::sort::natural(&mut addresses);
     addresses.dedup();
     w.w(0, &format!("Address:\t{}\n", addresses.join(",")));
     let class = match ing.pointer("/spec/ingressClassName") {
@@ -5107,7 +5115,7 @@ fn node_roles(node: &Value) -> Vec<String> {
             }
         })
         .collect();
-    roles.sort();
+    crate::sim::sort::natural(&mut roles);
     roles.dedup();
     roles
 }
@@ -5144,7 +5152,7 @@ fn describe_node(
         w.line("<none>");
     } else {
         let key = |t: &Value| format!("{},{}", text(t, "/effect"), text(t, "/key"));
-        taints.sort_by_key(|t| key(t));
+        crate::sim::sort::by_key(&mut taints, &|t| key(t));
         for (i, t) in taints.into_iter().enumerate() {
             if i != 0 {
                 w.w(0, "");
@@ -5295,7 +5303,9 @@ fn node_resource_slices(w: &mut W, slices: &[Value]) {
     if pools.is_empty() {
         return;
     }
-    pools.sort_by(|a, b| format!("{}/{}", a.0, a.1).cmp(&format!("{}/{}", b.0, b.1)));
+    crate::sim::sort::by(&mut pools, &|a, b| {
+        format!("{}/{}", a.0, a.1).cmp(&format!("{}/{}", b.0, b.1))
+    });
     w.w(0, "Node-Local ResourceSlices:\n");
     w.w(1, "Driver\tPool\tSlices\tDevices\n");
     w.w(1, "------\t----\t------\t-------\n");
@@ -5395,8 +5405,8 @@ fn node_pods(w: &mut W, pods: &[Value], alloc: &Resources, now: Instant) {
             extended.push(name);
         }
     }
-    huge.sort();
-    extended.sort();
+    crate::sim::sort::natural(&mut huge);
+    crate::sim::sort::natural(&mut extended);
     for name in huge {
         let den = lookup(alloc, name).value();
         let (r, l) = (lookup(&total_req, name), lookup(&total_lim, name));
@@ -5453,7 +5463,7 @@ const GENERIC_SKIP: &[&str] = &[
 
 fn unstructured(w: &mut W, level: usize, map: &serde_json::Map<String, Value>, prefix: &str) {
     let mut fields: Vec<&String> = map.keys().collect();
-    fields.sort();
+    crate::sim::sort::natural(&mut fields);
     for field in fields {
         let Some(value) = map.get(field) else {
             continue;

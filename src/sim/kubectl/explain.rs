@@ -233,7 +233,7 @@ impl<'d> Renderer<'d> {
         let mut out = String::new();
         if let Some(props) = resolved.get("properties").and_then(Value::as_object) {
             let mut names: Vec<&String> = props.keys().collect();
-            names.sort();
+            crate::sim::sort::natural(&mut names);
             for name in names {
                 out.push_str(&self.field_detail(name, resolved, props, recursive, level));
                 if recursive {

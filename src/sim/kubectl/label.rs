@@ -154,7 +154,7 @@ impl Kubectl<'_, '_> {
                     .iter()
                     .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
                     .collect();
-                pairs.sort();
+                crate::sim::sort::natural(&mut pairs);
                 for p in pairs {
                     self.print(&p);
                 }

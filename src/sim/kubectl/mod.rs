@@ -309,20 +309,33 @@ impl Kubectl<'_, '_> {
         name: &str,
         f: impl FnOnce(&mut Self, Cmd),
     ) {
+        // The shared work is in one non-generic function: only the call is per command.
+        if let Some(c) = self.prepare(words, specs, name) {
+            f(self, c);
+        }
+    }
+
+    /// Parses a command's flags and resolves its client configuration, reporting problems
+    /// as kubectl does; `None` when the command cannot run.
+    fn prepare(&mut self, words: &[String], specs: &[Flag], name: &str) -> Option<Cmd> {
         let all: Vec<Flag> = GLOBAL.iter().chain(specs.iter()).copied().collect();
         let p = match args::parse(words, &all) {
             Ok(p) => p,
             Err(e) => {
-                return self.err(&format!(
+                self.err(&format!(
                     "error: {e}\nSee 'kubectl {name} --help' for usage."
-                ))
+                ));
+                return None;
             }
         };
         // `--kubeconfig FILE` reads only that file (no merging), from the node's files.
         let from_file = match p.get("kubeconfig") {
             Some(path) => match self.load_kubeconfig(path) {
                 Ok(k) => Some(k),
-                Err(e) => return self.err(&e),
+                Err(e) => {
+                    self.err(&e);
+                    return None;
+                }
             },
             None => None,
         };
@@ -360,7 +373,10 @@ impl Kubectl<'_, '_> {
                 if name == "config" || name == "version" {
                     ClientConfig::default()
                 } else {
-                    return self.err(&e);
+                    {
+                        self.err(&e);
+                        return None;
+                    }
                 }
             }
         };
@@ -388,14 +404,20 @@ impl Kubectl<'_, '_> {
             }
             if !problems.is_empty() {
                 let list: Vec<String> = problems.iter().map(|p| format!("* {p}")).collect();
-                return self.err(&format!("Error in configuration: \n{}", list.join("\n")));
+                {
+                    self.err(&format!("Error in configuration: \n{}", list.join("\n")));
+                    return None;
+                }
             }
             let ca = cfg.certificate_authority.as_str();
             if !ca.is_empty() && !exists(ca) {
-                return self.err(&format!(
-                    "error: {}",
-                    missing("certificate-authority", ca, &cfg.cluster_name)
-                ));
+                {
+                    self.err(&format!(
+                        "error: {}",
+                        missing("certificate-authority", ca, &cfg.cluster_name)
+                    ));
+                    return None;
+                }
             }
         }
         if cfg.server.is_empty() {
@@ -423,14 +445,11 @@ impl Kubectl<'_, '_> {
                 ));
             }
         }
-        f(
-            self,
-            Cmd {
-                p,
-                cfg,
-                file_kubeconfig: from_file,
-            },
-        )
+        Some(Cmd {
+            p,
+            cfg,
+            file_kubeconfig: from_file,
+        })
     }
 
     /// Loads a kubeconfig file named by `--kubeconfig`, with kubectl's errors.
@@ -466,7 +485,7 @@ impl Kubectl<'_, '_> {
                 "error: error loading config file \"{path}\": no kind \"{kind}\" is registered for version \"{version}\" in scheme \"k8s.io/client-go/tools/clientcmd/api/latest/latest.go:50\""
             ));
         }
-        serde_json::from_value(value)
+        crate::sim::kubeconfig::from_json(value)
             .map_err(|e| format!("error: error loading config file \"{path}\": {e}"))
     }
 
@@ -1601,8 +1620,8 @@ impl Kubectl<'_, '_> {
             .collect();
         match c.p.get("sort-by") {
             None => {}
-            Some("name") => rows.sort_by_key(|r| r.name),
-            Some("kind") => rows.sort_by_key(|r| r.kind),
+            Some("name") => crate::sim::sort::by_key(&mut rows, &|r| r.name),
+            Some("kind") => crate::sim::sort::by_key(&mut rows, &|r| r.kind),
             Some(other) => {
                 return self.err(&format!(
                     "error: --sort-by accepts only name or kind, got {other}"
@@ -1648,7 +1667,7 @@ impl Kubectl<'_, '_> {
             ];
             if wide {
                 let mut v: Vec<&str> = r.verbs.to_vec();
-                v.sort_unstable();
+                crate::sim::sort::natural(&mut v);
                 row.push(v.join(","));
                 row.push(r.categories.join(","));
             }
@@ -1988,7 +2007,7 @@ pub fn sorted_json(v: &Value) -> String {
         match v {
             Value::Object(m) => {
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
+                crate::sim::sort::natural(&mut keys);
                 let mut out = serde_json::Map::new();
                 for k in keys {
                     out.insert(k.clone(), sort(&m[k]));

@@ -156,7 +156,7 @@ fn labels_text(meta: &Value) -> String {
                 .iter()
                 .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
                 .collect();
-            pairs.sort();
+            crate::sim::sort::natural(&mut pairs);
             pairs.join(",")
         }
         _ => "<none>".into(),
