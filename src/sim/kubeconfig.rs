@@ -485,6 +485,8 @@ pub struct Overrides {
     pub impersonate_groups: Vec<String>,
     /// `--as-uid`.
     pub impersonate_uid: Option<String>,
+    /// `--as-user-extra key=value`, repeatable.
+    pub impersonate_extra: Vec<(String, String)>,
 }
 
 /// What kubectl ends up using for a command.
@@ -554,6 +556,16 @@ impl Kubeconfig {
         }
         if let Some(u) = &o.impersonate_uid {
             auth.impersonate_uid = u.clone();
+        }
+        if !o.impersonate_extra.is_empty() {
+            let mut extra = Map::new();
+            for (k, v) in &o.impersonate_extra {
+                let entry = extra.entry(k.clone()).or_insert_with(|| json!([]));
+                if let Some(list) = entry.as_array_mut() {
+                    list.push(json!(v));
+                }
+            }
+            auth.impersonate_extra = Value::Object(extra);
         }
         let (namespace, namespace_explicit) = match (&o.namespace, ctx.namespace.is_empty()) {
             (Some(n), _) => (n.clone(), true),

@@ -212,9 +212,23 @@ impl Cluster {
                 "requested groups, extras or a uid without impersonating a user".to_string();
             record.decide("", Decision::Deny, reason);
             run.stages.push(record);
+            // Go's %v of the []v1.ObjectReference it collected (seven fields each).
+            // {Kind Namespace Name UID APIVersion ResourceVersion FieldPath}
+            let reference = |kind: &str, name: &str, api_version: &str, field_path: &str| {
+                format!("{{{kind}  {name}  {api_version}  {field_path}}}")
+            };
+            let v1 = "authentication.k8s.io/v1";
             let mut what = Vec::new();
             for g in &groups {
-                what.push(format!("{{Group  {g}  }}"));
+                what.push(reference("Group", g, "", ""));
+            }
+            for (k, values) in &extras {
+                for v in values {
+                    what.push(reference("UserExtra", v, v1, k));
+                }
+            }
+            if let Some(u) = &uid {
+                what.push(reference("UID", u, v1, ""));
             }
             return Err(ApiError::bad_request(format!(
                 "requested [{}] without impersonating a user",

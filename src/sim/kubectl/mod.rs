@@ -69,6 +69,7 @@ const GLOBAL: &[Flag] = &[
     flag("as", None, Arity::Value),
     flag("as-group", None, Arity::Value),
     flag("as-uid", None, Arity::Value),
+    flag("as-user-extra", None, Arity::Value),
     flag("kubeconfig", None, Arity::Value),
     flag("v", Some('v'), Arity::Value),
     flag("server", Some('s'), Arity::Value),
@@ -365,6 +366,14 @@ impl Kubectl<'_, '_> {
             impersonate: p.get("as").map(str::to_string),
             impersonate_groups: p.values("as-group"),
             impersonate_uid: p.get("as-uid").map(str::to_string),
+            impersonate_extra: p
+                .values("as-user-extra")
+                .iter()
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, v)) => (k.to_string(), v.to_string()),
+                    None => (kv.clone(), String::new()),
+                })
+                .collect(),
         };
         let kubeconfig = from_file.as_ref().unwrap_or(&*self.env.kubeconfig);
         let cfg = match kubeconfig.resolve(&overrides) {
@@ -619,6 +628,22 @@ impl Kubectl<'_, '_> {
         if !auth.impersonate_uid.is_empty() {
             req.headers
                 .push(("Impersonate-Uid".into(), auth.impersonate_uid.clone()));
+        }
+        if let Some(extra) = auth.impersonate_extra.as_object() {
+            for (k, values) in extra {
+                let key =
+                    percent_encoding::utf8_percent_encode(k, percent_encoding::NON_ALPHANUMERIC)
+                        .to_string();
+                for v in values
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                {
+                    req.headers
+                        .push((format!("Impersonate-Extra-{key}"), v.to_string()));
+                }
+            }
         }
         if let Some(b) = body {
             req.headers
