@@ -80,6 +80,7 @@ impl Cluster {
             user: run.user,
             stages: run.stages,
             response: ResponseRecord { code, body },
+            sent_by: String::new(),
         }
     }
 

@@ -183,4 +183,8 @@ pub struct RequestTrace {
     pub stages: Vec<StageRecord>,
     /// What the server answered.
     pub response: ResponseRecord,
+    /// How the client chose its credentials (kubectl: the context, kubeconfig user and the
+    /// credential it sent); empty for raw requests.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sent_by: String,
 }

@@ -40,6 +40,9 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                 <span class="plugin">{ format!(" by {}", stage.plugin) }</span>
             }
             <p class="reason">{ &stage.reason }</p>
+            if stage.stage.as_str() == "authentication" && !req.sent_by.is_empty() {
+                <p class="muted" id="sent-by">{ format!("Sent by {}.", req.sent_by) }</p>
+            }
             if stage.stage.as_str() == "authentication" {
                 if let Some(user) = &req.user {
                     <dl class="user">

@@ -650,7 +650,26 @@ impl Kubectl<'_, '_> {
                 .push(("Content-Type".into(), content_type.into()));
             req.body = Some(b);
         }
-        let trace = self.env.cluster.handle(&req);
+        let mut trace = self.env.cluster.handle(&req);
+        let credential = if req.client_cert_pem.is_some() {
+            "a client certificate"
+        } else if req.header("Authorization").is_some_and(|a| a.starts_with("Bearer")) {
+            "a bearer token"
+        } else if req.header("Authorization").is_some() {
+            "a user name and password"
+        } else {
+            "no credentials"
+        };
+        trace.sent_by = format!(
+            "kubectl, context {:?}, kubeconfig user {:?}: {credential}{}",
+            cfg.context,
+            cfg.user_name,
+            if cfg.auth.impersonate.is_empty() {
+                String::new()
+            } else {
+                format!(", impersonating {:?}", cfg.auth.impersonate)
+            }
+        );
         let result = (trace.response.code, trace.response.body.clone());
         if self.verbosity >= 6 {
             self.log_request(cfg, &req, &trace);
