@@ -653,7 +653,10 @@ impl Kubectl<'_, '_> {
         let mut trace = self.env.cluster.handle(&req);
         let credential = if req.client_cert_pem.is_some() {
             "a client certificate"
-        } else if req.header("Authorization").is_some_and(|a| a.starts_with("Bearer")) {
+        } else if req
+            .header("Authorization")
+            .is_some_and(|a| a.starts_with("Bearer"))
+        {
             "a bearer token"
         } else if req.header("Authorization").is_some() {
             "a user name and password"
