@@ -65,6 +65,32 @@ fn main() {
             black_box(session.kubectl(admin_delete, None));
         },
     );
+
+    // A service-account token: RS256 signature check, claims, the account's UID.
+    session.kubectl("kubectl create sa robot -n blue", None);
+    let token = session
+        .kubectl("kubectl create token robot -n blue", None)
+        .stdout
+        .trim()
+        .to_string();
+    let mut sa_req = HttpRequest::new("GET", "/api/v1/namespaces/blue/pods/orange");
+    sa_req
+        .headers
+        .push(("Authorization".into(), format!("Bearer {token}")));
+    per_iter(
+        "one request with a service-account token (JWT verified)",
+        2_000,
+        || {
+            black_box(session.request(&sa_req));
+        },
+    );
+    per_iter(
+        "kubectl create token (TokenRequest, RS256 signing)",
+        200,
+        || {
+            black_box(session.kubectl("kubectl create token robot -n blue", None));
+        },
+    );
 }
 
 #[allow(dead_code)]
