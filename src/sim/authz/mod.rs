@@ -2,6 +2,7 @@
 //! `--authorization-mode` run in order until one allows or denies; `system:masters` is always
 //! allowed first. See <https://kubernetes.io/docs/reference/access-authn-authz/authorization/>.
 
+pub mod escalation;
 pub mod rbac;
 
 use super::authn::UserInfo;
