@@ -2,7 +2,10 @@
 //! name, with resourceVersions, UIDs and creation timestamps.
 //! See <https://kubernetes.io/docs/concepts/overview/working-with-objects/>.
 
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use serde_json::{json, Value};
 
@@ -18,6 +21,22 @@ pub struct Store {
     buckets: BTreeMap<(String, String), Bucket>,
     revision: u64,
     uid_state: u64,
+    /// Bumped by every write; derived data (the RBAC subject index) is cached against it.
+    writes: u64,
+    memo: RefCell<Option<Memo>>,
+}
+
+/// One cached value derived from the store, valid while `writes` is unchanged.
+#[derive(Clone)]
+struct Memo {
+    writes: u64,
+    value: Rc<dyn Any>,
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Memo(writes {})", self.writes)
+    }
 }
 
 /// The `metadata.name` of an object.
@@ -41,7 +60,34 @@ impl Store {
             buckets: BTreeMap::new(),
             revision,
             uid_state: seed,
+            writes: 0,
+            memo: RefCell::new(None),
         }
+    }
+
+    /// A value derived from the whole store, built once and reused until the next write
+    /// (one slot: a different type replaces it).
+    pub fn memo<T: 'static>(&self, build: impl FnOnce(&Store) -> T) -> Rc<T> {
+        if let Some(m) = self.memo.borrow().as_ref() {
+            if m.writes == self.writes && (*m.value).type_id() == TypeId::of::<T>() {
+                if let Ok(v) = m.value.clone().downcast::<T>() {
+                    return v;
+                }
+            }
+        }
+        let value = Rc::new(build(self));
+        *self.memo.borrow_mut() = Some(Memo {
+            writes: self.writes,
+            value: value.clone(),
+        });
+        value
+    }
+
+    fn bucket_mut(&mut self, group: &str, resource: &str) -> &mut Bucket {
+        self.writes += 1;
+        self.buckets
+            .entry((group.to_string(), resource.to_string()))
+            .or_default()
     }
 
     /// The current revision (the newest resourceVersion handed out).
@@ -63,12 +109,21 @@ impl Store {
         resource: &str,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Value> + 'a {
-        self.buckets
-            .get(&(group.to_string(), resource.to_string()))
+        let bucket = self.buckets.get(&(group.to_string(), resource.to_string()));
+        let all = bucket
+            .filter(|_| namespace.is_none())
             .into_iter()
-            .flat_map(|b| b.iter())
-            .filter(move |((ns, _), _)| namespace.is_none_or(|want| want == ns))
-            .map(|(_, v)| v)
+            .flat_map(|b| b.values());
+        // One namespace: a range of the sorted keys, not a scan of every namespace.
+        let one = namespace.and_then(|ns| {
+            let from = (ns.to_string(), String::new());
+            bucket.map(|b| {
+                b.range(from..)
+                    .take_while(move |((n, _), _)| n == ns)
+                    .map(|(_, v)| v)
+            })
+        });
+        all.chain(one.into_iter().flatten())
     }
 
     /// A fresh, reproducible v4-looking UUID (object UIDs, token IDs).
@@ -123,9 +178,7 @@ impl Store {
             meta.insert("resourceVersion".into(), json!(self.revision.to_string()));
             meta.insert("creationTimestamp".into(), json!(format_rfc3339(now)));
         }
-        self.buckets
-            .entry((group.to_string(), resource.to_string()))
-            .or_default()
+        self.bucket_mut(group, resource)
             .insert((ns, name), obj.clone());
         Ok(obj)
     }
@@ -201,10 +254,7 @@ impl Store {
                 .is_some_and(|f| !f.is_empty());
         let finished = is_deleting(&obj) && finalizers(&obj).is_empty() && !spec_finalizers;
         let key = (ns, name);
-        let bucket = self
-            .buckets
-            .entry((group.to_string(), resource.to_string()))
-            .or_default();
+        let bucket = self.bucket_mut(group, resource);
         if finished {
             // The update removed the last finalizer of an object being deleted: it goes now.
             bucket.remove(&key);
@@ -220,10 +270,7 @@ impl Store {
         self.revision += 1;
         obj["metadata"]["resourceVersion"] = json!(self.revision.to_string());
         let key = (namespace_of(&obj).to_string(), name_of(&obj).to_string());
-        self.buckets
-            .entry((group.to_string(), resource.to_string()))
-            .or_default()
-            .insert(key, obj.clone());
+        self.bucket_mut(group, resource).insert(key, obj.clone());
         obj
     }
 
@@ -254,9 +301,7 @@ impl Store {
         marked["metadata"]["deletionGracePeriodSeconds"] = json!(0);
         self.revision += 1;
         marked["metadata"]["resourceVersion"] = json!(self.revision.to_string());
-        self.buckets
-            .entry((group.to_string(), resource.to_string()))
-            .or_default()
+        self.bucket_mut(group, resource)
             .insert((namespace.to_string(), name.to_string()), marked.clone());
         Ok((marked, false))
     }
@@ -269,6 +314,7 @@ impl Store {
         namespace: &str,
         name: &str,
     ) -> Result<Value, ApiError> {
+        self.writes += 1;
         let removed = self
             .buckets
             .get_mut(&(group.to_string(), resource.to_string()))

@@ -6,9 +6,8 @@
 
 use serde_json::Value;
 
-use super::rbac::{applies_to, GROUP};
 use crate::sim::authn::UserInfo;
-use crate::sim::store::{namespace_of, Store};
+use crate::sim::store::Store;
 
 /// One atomic permission (a rule broken down to one verb × group × resource × name, or one
 /// verb × non-resource URL).
@@ -33,50 +32,9 @@ fn strings(rule: &Value, key: &str) -> Vec<String> {
 }
 
 /// Every rule of every role bound to the user, cluster-wide plus in `namespace`
-/// (upstream `RulesFor`). Unresolvable role references are skipped.
+/// (upstream `RulesFor`; unresolvable role references are skipped).
 pub fn rules_for(store: &Store, user: &UserInfo, namespace: &str) -> Vec<Value> {
-    let mut out = Vec::new();
-    let role_rules = |kind: &str, name: &str, ns: &str| -> Vec<Value> {
-        let role = match kind {
-            "ClusterRole" => store.get(GROUP, "clusterroles", "", name),
-            "Role" => store.get(GROUP, "roles", ns, name),
-            _ => None,
-        };
-        role.and_then(|r| r.get("rules"))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let subjects = |b: &Value| -> Vec<Value> {
-        b.get("subjects")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let role_ref = |b: &Value, k: &str| -> String {
-        b.pointer(&format!("/roleRef/{k}"))
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
-    for crb in store.list(GROUP, "clusterrolebindings", None) {
-        if applies_to(&subjects(crb), user, "").is_some() {
-            out.extend(role_rules(
-                &role_ref(crb, "kind"),
-                &role_ref(crb, "name"),
-                "",
-            ));
-        }
-    }
-    if !namespace.is_empty() {
-        for rb in store.list(GROUP, "rolebindings", Some(namespace)) {
-            let ns = namespace_of(rb);
-            if applies_to(&subjects(rb), user, ns).is_some() {
-                out.extend(role_rules(&role_ref(rb, "kind"), &role_ref(rb, "name"), ns));
-            }
-        }
-    }
-    out
+    super::rbac::rules_for(store, user, namespace).0
 }
 
 /// Upstream `BreakdownRule`.

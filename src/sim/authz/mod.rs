@@ -136,6 +136,22 @@ pub struct AuthzDecision {
     pub plugin: String,
 }
 
+/// Go's `utilerrors.NewAggregate(errs).Error()`: nothing, the one message, or the distinct
+/// messages in brackets.
+pub fn aggregate_errors(errors: &[String]) -> Option<String> {
+    let mut seen: Vec<&str> = Vec::new();
+    for e in errors {
+        if !seen.contains(&e.as_str()) {
+            seen.push(e);
+        }
+    }
+    match seen.len() {
+        0 => None,
+        1 => Some(seen[0].to_string()),
+        _ => Some(format!("[{}]", seen.join(", "))),
+    }
+}
+
 /// The group that is always allowed.
 pub const SYSTEM_MASTERS: &str = "system:masters";
 

@@ -2,6 +2,8 @@
 //! each rule of each bound role tested until one allows. RBAC never denies.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/rbac/>.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::Attributes;
@@ -21,35 +23,35 @@ pub struct RbacDecision {
     pub reason: String,
 }
 
-fn strings(v: Option<&Value>) -> Vec<&str> {
+fn strings(v: Option<&Value>) -> impl Iterator<Item = &str> + Clone {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
 }
 
 /// `VerbMatches`: `*` or an exact, case-sensitive match.
 pub fn verb_matches(rule: &Value, verb: &str) -> bool {
-    strings(rule.get("verbs"))
-        .iter()
-        .any(|v| *v == "*" || *v == verb)
+    strings(rule.get("verbs")).any(|v| v == "*" || v == verb)
 }
 
 /// `APIGroupMatches`.
 pub fn api_group_matches(rule: &Value, group: &str) -> bool {
-    strings(rule.get("apiGroups"))
-        .iter()
-        .any(|g| *g == "*" || *g == group)
+    strings(rule.get("apiGroups")).any(|g| g == "*" || g == group)
 }
 
 /// `ResourceMatches` for one rule resource against `resource[/subresource]`.
-pub fn resource_matches(rule_resources: &[&str], resource: &str, subresource: &str) -> bool {
-    let combined = if subresource.is_empty() {
-        resource.to_string()
-    } else {
-        format!("{resource}/{subresource}")
-    };
-    rule_resources.iter().any(|r| {
-        if *r == "*" || *r == combined {
+pub fn resource_matches<'a>(
+    mut rule_resources: impl Iterator<Item = &'a str>,
+    resource: &str,
+    subresource: &str,
+) -> bool {
+    rule_resources.any(|r| {
+        let combined = match r.split_once('/') {
+            None => subresource.is_empty() && r == resource,
+            Some((res, sub)) => res == resource && sub == subresource,
+        };
+        if r == "*" || combined {
             return true;
         }
         // "*/sub" matches any resource's subresource `sub`.
@@ -66,14 +68,14 @@ pub fn resource_matches(rule_resources: &[&str], resource: &str, subresource: &s
 
 /// `ResourceNameMatches`: an empty list matches anything, else the name must be listed.
 pub fn resource_name_matches(rule: &Value, name: &str) -> bool {
-    let names = strings(rule.get("resourceNames"));
-    names.is_empty() || names.contains(&name)
+    let mut names = strings(rule.get("resourceNames")).peekable();
+    names.peek().is_none() || names.any(|n| n == name)
 }
 
 /// `NonResourceURLMatches`: `*`, exact, or a `prefix*`.
 pub fn non_resource_url_matches(rule: &Value, path: &str) -> bool {
-    strings(rule.get("nonResourceURLs")).iter().any(|u| {
-        *u == "*" || *u == path || (u.ends_with('*') && path.starts_with(u.trim_end_matches('*')))
+    strings(rule.get("nonResourceURLs")).any(|u| {
+        u == "*" || u == path || (u.ends_with('*') && path.starts_with(u.trim_end_matches('*')))
     })
 }
 
@@ -83,7 +85,7 @@ pub fn rule_allows(attrs: &Attributes, rule: &Value) -> bool {
         verb_matches(rule, &attrs.verb)
             && api_group_matches(rule, &attrs.api_group)
             && resource_matches(
-                &strings(rule.get("resources")),
+                strings(rule.get("resources")),
                 &attrs.resource,
                 &attrs.subresource,
             )
@@ -130,15 +132,16 @@ fn subjects(binding: &Value) -> &[Value] {
         .unwrap_or(&[])
 }
 
-fn rules(role: &Value) -> &[Value] {
+/// The rules of a role object.
+pub fn rules(role: &Value) -> &[Value] {
     role.get("rules")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[])
 }
 
-/// Resolves a binding's roleRef to the role object, or the error upstream reports.
-fn resolve_role<'a>(
+/// Resolves a binding's roleRef to the role object, or the error upstream's listers report.
+pub fn resolve_role<'a>(
     store: &'a Store,
     binding: &Value,
     binding_ns: &str,
@@ -164,58 +167,185 @@ fn resolve_role<'a>(
     }
 }
 
-/// Evaluates RBAC for one request.
-pub fn authorize(store: &Store, attrs: &Attributes) -> RbacDecision {
-    let mut errors: Vec<String> = Vec::new();
-    for crb in store.list(GROUP, "clusterrolebindings", None) {
-        let Some(subject) = applies_to(subjects(crb), &attrs.user, "") else {
+/// Which bindings name which users and groups (service accounts by their user name), so a
+/// check looks only at the bindings that can apply instead of all of them.
+#[derive(Debug, Default)]
+pub struct SubjectIndex {
+    /// ClusterRoleBindings (namespace empty) then RoleBindings, in store order.
+    bindings: Vec<(String, String)>,
+    by_user: HashMap<String, Vec<u32>>,
+    by_group: HashMap<String, Vec<u32>>,
+}
+
+impl SubjectIndex {
+    fn build(store: &Store) -> SubjectIndex {
+        let mut index = SubjectIndex::default();
+        let all = store
+            .list(GROUP, "clusterrolebindings", None)
+            .chain(store.list(GROUP, "rolebindings", None));
+        for binding in all {
+            let ns = namespace_of(binding);
+            let at = index.bindings.len() as u32;
+            index
+                .bindings
+                .push((ns.to_string(), name_of(binding).to_string()));
+            for s in subjects(binding) {
+                let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
+                let (map, key) = match field("kind") {
+                    "User" => (&mut index.by_user, field("name").to_string()),
+                    "Group" => (&mut index.by_group, field("name").to_string()),
+                    "ServiceAccount" => {
+                        let sa_ns = Some(field("namespace"))
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or(ns);
+                        if sa_ns.is_empty() {
+                            continue;
+                        }
+                        (
+                            &mut index.by_user,
+                            format!("system:serviceaccount:{sa_ns}:{}", field("name")),
+                        )
+                    }
+                    _ => continue,
+                };
+                let list = map.entry(key).or_default();
+                if list.last() != Some(&at) {
+                    list.push(at);
+                }
+            }
+        }
+        index
+    }
+}
+
+/// The ClusterRoleBindings, then the RoleBindings of `namespace`, that may name the user (in
+/// store order; `applies_to` still decides).
+pub fn candidate_bindings<'a>(
+    store: &'a Store,
+    user: &UserInfo,
+    namespace: &str,
+) -> Vec<&'a Value> {
+    let index = store.memo(SubjectIndex::build);
+    let mut hits: Vec<u32> = Vec::new();
+    let lists = index
+        .by_user
+        .get(&user.username)
+        .into_iter()
+        .chain(user.groups.iter().filter_map(|g| index.by_group.get(g)));
+    for list in lists {
+        hits.extend(list.iter().copied());
+    }
+    crate::sim::sort::natural(&mut hits);
+    hits.dedup();
+    hits.into_iter()
+        .filter_map(|i| {
+            let (ns, name) = &index.bindings[i as usize];
+            if ns.is_empty() {
+                store.get(GROUP, "clusterrolebindings", "", name)
+            } else if ns == namespace {
+                store.get(GROUP, "rolebindings", ns, name)
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// Where a rule came from, described as upstream's rule visitor does.
+pub struct Source<'a> {
+    /// The binding.
+    pub binding: &'a Value,
+    /// The bound role object.
+    pub role: &'a Value,
+    /// `ClusterRoleBinding "x" of ClusterRole "y" to User "z"` and the like.
+    pub describe: String,
+}
+
+/// Upstream `VisitRulesFor`: every rule that applies to the user in `namespace` (cluster-wide
+/// bindings first), with its source; role-resolution errors are collected. The visitor
+/// returns false to stop.
+pub fn visit_rules_for(
+    store: &Store,
+    user: &UserInfo,
+    namespace: &str,
+    errors: &mut Vec<String>,
+    visitor: &mut dyn FnMut(&Source<'_>, &Value) -> bool,
+) {
+    for binding in candidate_bindings(store, user, namespace) {
+        let ns = namespace_of(binding);
+        let Some(subject) = applies_to(subjects(binding), user, ns) else {
             continue;
         };
-        match resolve_role(store, crb, "") {
+        match resolve_role(store, binding, ns) {
             Ok((role, role_desc)) => {
-                if rules(role).iter().any(|r| rule_allows(attrs, r)) {
-                    return RbacDecision {
-                        decision: Decision::Allow,
-                        reason: format!(
-                            "RBAC: allowed by ClusterRoleBinding \"{}\" of {role_desc} to {subject}",
-                            name_of(crb)
-                        ),
-                    };
+                let describe = if ns.is_empty() {
+                    format!(
+                        "ClusterRoleBinding \"{}\" of {role_desc} to {subject}",
+                        name_of(binding)
+                    )
+                } else {
+                    format!(
+                        "RoleBinding \"{}/{ns}\" of {role_desc} to {subject}",
+                        name_of(binding)
+                    )
+                };
+                let source = Source {
+                    binding,
+                    role,
+                    describe,
+                };
+                for rule in rules(role) {
+                    if !visitor(&source, rule) {
+                        return;
+                    }
                 }
             }
             Err(e) => errors.push(e),
         }
     }
-    if !attrs.namespace.is_empty() {
-        for rb in store.list(GROUP, "rolebindings", Some(&attrs.namespace)) {
-            let ns = namespace_of(rb);
-            let Some(subject) = applies_to(subjects(rb), &attrs.user, ns) else {
-                continue;
-            };
-            match resolve_role(store, rb, ns) {
-                Ok((role, role_desc)) => {
-                    if rules(role).iter().any(|r| rule_allows(attrs, r)) {
-                        return RbacDecision {
-                            decision: Decision::Allow,
-                            reason: format!(
-                                "RBAC: allowed by RoleBinding \"{}/{ns}\" of {role_desc} to {subject}",
-                                name_of(rb)
-                            ),
-                        };
-                    }
-                }
-                Err(e) => errors.push(e),
+}
+
+/// Upstream's `RulesFor`: every rule bound to the user in `namespace`, and the resolution
+/// errors.
+pub fn rules_for(store: &Store, user: &UserInfo, namespace: &str) -> (Vec<Value>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    visit_rules_for(store, user, namespace, &mut errors, &mut |_, rule| {
+        out.push(rule.clone());
+        true
+    });
+    (out, errors)
+}
+
+/// Evaluates RBAC for one request.
+pub fn authorize(store: &Store, attrs: &Attributes) -> RbacDecision {
+    let mut errors: Vec<String> = Vec::new();
+    let mut allowed_by = None;
+    visit_rules_for(
+        store,
+        &attrs.user,
+        &attrs.namespace,
+        &mut errors,
+        &mut |source, rule| {
+            if rule_allows(attrs, rule) {
+                allowed_by = Some(format!("RBAC: allowed by {}", source.describe));
+                return false;
             }
-        }
+            true
+        },
+    );
+    if let Some(reason) = allowed_by {
+        return RbacDecision {
+            decision: Decision::Allow,
+            reason,
+        };
     }
-    let reason = match errors.len() {
-        0 => String::new(),
-        1 => format!("RBAC: {}", errors[0]),
-        _ => format!("RBAC: [{}]", errors.join(", ")),
-    };
     RbacDecision {
         decision: Decision::NoOpinion,
-        reason,
+        reason: match super::aggregate_errors(&errors) {
+            Some(e) => format!("RBAC: {e}"),
+            None => String::new(),
+        },
     }
 }
 
@@ -230,7 +360,7 @@ pub fn selector_matches(selector: &Value, labels: Option<&Value>) -> bool {
     if let Some(exprs) = selector.get("matchExpressions").and_then(Value::as_array) {
         for e in exprs {
             let key = e.get("key").and_then(Value::as_str).unwrap_or("");
-            let values = strings(e.get("values"));
+            let values: Vec<&str> = strings(e.get("values")).collect();
             let have = get(key);
             let ok = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
                 "In" => have.is_some_and(|h| values.contains(&h)),
@@ -325,7 +455,7 @@ mod tests {
         ];
         for (rules, res, sub, want) in cases {
             assert_eq!(
-                resource_matches(rules, res, sub),
+                resource_matches(rules.iter().copied(), res, sub),
                 *want,
                 "{rules:?} {res}/{sub}"
             );
