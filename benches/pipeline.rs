@@ -165,13 +165,13 @@ fn rbac_at_scale() {
                 kubegate::sim::trace::Decision::NoOpinion,
             ),
         ] {
-            let d = authz::authorize(&cluster.modes, &cluster.store, a, None);
+            let d = authz::authorize(&cluster.authz, &cluster.store, a, None);
             assert_eq!(d.decision, want, "{what}");
             per_iter(
                 &format!("authorize, 10,000 RoleBindings in {label}: {what}"),
                 20_000,
                 || {
-                    black_box(authz::authorize(&cluster.modes, &cluster.store, a, None));
+                    black_box(authz::authorize(&cluster.authz, &cluster.store, a, None));
                 },
             );
         }

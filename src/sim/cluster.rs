@@ -7,11 +7,12 @@ use serde_json::{json, Value};
 
 use super::authn::serviceaccount::ServiceAccounts;
 use super::authn::{Authenticators, ClientCa, TokenFile};
-use super::authz::{rbac, Mode};
+use super::authz::{self, rbac, Mode};
 use super::clock::Instant;
 use super::controlplane::ControlPlane;
 use super::discovery;
 use super::store::Store;
+use super::webhooks::WebhookServer;
 use super::workspace::{Diagnostic, Severity, Workspace};
 use super::yaml::{self, Pos};
 
@@ -74,7 +75,7 @@ pub struct Cluster {
     /// The authenticators from the flags.
     pub authenticators: Authenticators,
     /// `--authorization-mode`, in order.
-    pub modes: Vec<Mode>,
+    pub authz: authz::Chain,
     /// The simulated now.
     pub now: Instant,
 }
@@ -372,24 +373,7 @@ impl Cluster {
                 }
             }
         }
-        let mut modes = Vec::new();
-        for m in cp
-            .arg("authorization-mode")
-            .unwrap_or("AlwaysAllow")
-            .split(',')
-        {
-            match Mode::parse(m.trim()) {
-                Some(mode) => modes.push(mode),
-                None => diags.push(arg_error(
-                    "authorization-mode",
-                    format!(
-                        "--authorization-mode: authorization mode {:?} is not a valid mode",
-                        m.trim()
-                    ),
-                )),
-            }
-        }
-
+        let authz = authorizers(&cp, &ws.webhook_servers, &mut diags);
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err(diags);
         }
@@ -407,10 +391,220 @@ impl Cluster {
                 control_plane: cp,
                 store,
                 authenticators,
-                modes,
+                authz,
                 now,
             },
             diags,
         ))
+    }
+}
+
+/// The authorizer chain from the kube-apiserver flags, with the checks the API server makes
+/// at start-up (pkg/kubeapiserver/options/authorization.go).
+fn authorizers(
+    cp: &ControlPlane,
+    servers: &[WebhookServer],
+    diags: &mut Vec<Diagnostic>,
+) -> authz::Chain {
+    let error_at = |flag: &str, message: String| Diagnostic {
+        severity: Severity::Error,
+        pos: cp.arg_pos.get(flag).copied().unwrap_or_default(),
+        message,
+    };
+    let mut chain = authz::Chain::default();
+    let names: Vec<&str> = cp
+        .arg("authorization-mode")
+        .unwrap_or("AlwaysAllow")
+        .split(',')
+        .map(str::trim)
+        .collect();
+    for m in &names {
+        match Mode::parse(m) {
+            Some(mode) if chain.modes.contains(&mode) => {
+                let quoted: Vec<String> = names.iter().map(|n| format!("{n:?}")).collect();
+                diags.push(error_at(
+                    "authorization-mode",
+                    format!(
+                        "authorization-mode [{}] has mode specified more than once",
+                        quoted.join(" ")
+                    ),
+                ));
+            }
+            Some(mode) => chain.modes.push(mode),
+            None => diags.push(error_at(
+                "authorization-mode",
+                format!("--authorization-mode: authorization mode {m:?} is not a valid mode"),
+            )),
+        }
+    }
+    let has = |m: Mode| chain.modes.contains(&m);
+    let policy_file = cp.arg("authorization-policy-file").unwrap_or("");
+    let webhook_file = cp.arg("authorization-webhook-config-file").unwrap_or("");
+    if has(Mode::Abac) && policy_file.is_empty() {
+        diags.push(error_at(
+            "authorization-mode",
+            "authorization-mode ABAC's authorization policy file not passed".into(),
+        ));
+    }
+    if !has(Mode::Abac) && !policy_file.is_empty() {
+        diags.push(error_at(
+            "authorization-policy-file",
+            "cannot specify --authorization-policy-file without mode ABAC".into(),
+        ));
+    }
+    if has(Mode::Webhook) && webhook_file.is_empty() {
+        diags.push(error_at(
+            "authorization-mode",
+            "authorization-mode Webhook's authorization config file not passed".into(),
+        ));
+    }
+    if !has(Mode::Webhook) && !webhook_file.is_empty() {
+        diags.push(error_at(
+            "authorization-webhook-config-file",
+            "cannot specify --authorization-webhook-config-file without mode Webhook".into(),
+        ));
+    }
+    if has(Mode::Abac) && !policy_file.is_empty() {
+        chain.abac_file = policy_file.to_string();
+        match cp.files.get(policy_file) {
+            None => diags.push(error_at(
+                "authorization-policy-file",
+                format!(
+                    "--authorization-policy-file: open {policy_file}: no such file or directory"
+                ),
+            )),
+            Some(text) => {
+                let (policies, problems) = authz::abac::parse(text);
+                for p in problems {
+                    diags.push(Diagnostic {
+                        severity: if p.error {
+                            Severity::Error
+                        } else {
+                            Severity::Warning
+                        },
+                        pos: cp.file_line_pos(
+                            policy_file,
+                            "authorization-policy-file",
+                            p.line,
+                            p.column,
+                        ),
+                        message: format!("{policy_file} line {}: {}", p.line, p.message),
+                    });
+                }
+                chain.abac = policies;
+            }
+        }
+    }
+    if has(Mode::Webhook) && !webhook_file.is_empty() {
+        let version = cp.arg("authorization-webhook-version").unwrap_or("v1");
+        if !matches!(version, "v1" | "v1beta1") {
+            diags.push(error_at(
+                "authorization-webhook-version",
+                format!("--authorization-webhook-version: unsupported version {version:?}: use v1 or v1beta1"),
+            ));
+        }
+        match cp.files.get(webhook_file) {
+            None => diags.push(error_at(
+                "authorization-webhook-config-file",
+                format!("--authorization-webhook-config-file: open {webhook_file}: no such file or directory"),
+            )),
+            Some(text) => match webhook_server_url(text) {
+                Ok(url) => {
+                    chain.webhook = Some(authz::webhook::Webhook {
+                        config_file: webhook_file.to_string(),
+                        server: servers.iter().find(|s| s.url == url).cloned(),
+                        url,
+                        version: version.to_string(),
+                    })
+                }
+                Err(e) => diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    pos: cp.file_line_pos(webhook_file, "authorization-webhook-config-file", 1, 1),
+                    message: format!("{webhook_file}: {e}"),
+                }),
+            },
+        }
+    }
+    chain
+}
+
+/// The server URL of the current context of a webhook's kubeconfig file.
+fn webhook_server_url(text: &str) -> Result<String, String> {
+    let docs = super::yaml::parse_stream(text)
+        .map_err(|e| format!("line {}: {}", e.pos.line, e.message))?;
+    let json = docs
+        .first()
+        .map(|d| d.root.to_json())
+        .unwrap_or(Value::Null);
+    let config = super::kubeconfig::from_json(json).map_err(|e| e.to_string())?;
+    let context = config
+        .context(&config.current_context)
+        .ok_or_else(|| "invalid configuration: no configuration has been provided".to_string())?;
+    let cluster = config.cluster(&context.cluster).ok_or_else(|| {
+        format!(
+            "invalid configuration: cluster {:?} not found",
+            context.cluster
+        )
+    })?;
+    if cluster.server.is_empty() {
+        return Err("invalid configuration: no server found for cluster".into());
+    }
+    Ok(cluster.server.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::session::Session;
+
+    fn diagnostics(ws: &str) -> Vec<String> {
+        match Session::new(ws) {
+            Ok(s) => s
+                .warnings
+                .iter()
+                .map(|d| format!("{}: {}", d.pos, d.message))
+                .collect(),
+            Err(ds) => ds
+                .iter()
+                .map(|d| format!("{}: {}", d.pos, d.message))
+                .collect(),
+        }
+    }
+
+    const HEAD: &str =
+        "apiVersion: kubegate.dev/v1alpha1\nkind: ControlPlane\nspec:\n  apiServer:\n    args:\n";
+
+    #[test]
+    fn authorization_flags_are_checked_as_the_api_server_does() {
+        let ws = format!("{HEAD}    - --authorization-mode=RBAC,ABAC,RBAC\n");
+        assert_eq!(
+            diagnostics(&ws),
+            [
+                "6:7: authorization-mode [\"RBAC\" \"ABAC\" \"RBAC\"] has mode specified more than once",
+                "6:7: authorization-mode ABAC's authorization policy file not passed",
+            ]
+        );
+        let ws = format!("{HEAD}    - --authorization-webhook-config-file=/w.yaml\n");
+        assert_eq!(
+            diagnostics(&ws),
+            ["6:7: cannot specify --authorization-webhook-config-file without mode Webhook"]
+        );
+    }
+
+    #[test]
+    fn policy_file_problems_point_into_the_file() {
+        let ws = format!(
+            "{HEAD}    - --authorization-mode=ABAC\n    - --authorization-policy-file=/p.jsonl\n  files:\n    /p.jsonl: |\n      {{\"user\": \"a\"}}\n      {{\"user\": \"b\", \"verb\": \"get\"}}\n"
+        );
+        assert_eq!(
+            diagnostics(&ws),
+            ["11:21: /p.jsonl line 2: unknown field \"verb\""]
+        );
+        let ws = format!(
+            "{HEAD}    - --authorization-mode=Webhook\n    - --authorization-webhook-config-file=/w.yaml\n  files:\n    /w.yaml: |\n      apiVersion: v1\n      kind: Config\n"
+        );
+        assert_eq!(
+            diagnostics(&ws),
+            ["10:7: /w.yaml: invalid configuration: no configuration has been provided"]
+        );
     }
 }

@@ -100,6 +100,9 @@ pub const KUBEADM_APISERVER_ARGS: &[&str] = &[
 /// Flags whose meaning kubegate models.
 pub const MODELLED_FLAGS: &[&str] = &[
     "authorization-mode",
+    "authorization-policy-file",
+    "authorization-webhook-config-file",
+    "authorization-webhook-version",
     "client-ca-file",
     "token-auth-file",
     "anonymous-auth",
@@ -126,6 +129,8 @@ pub struct ControlPlane {
     pub files: BTreeMap<String, String>,
     /// Where the workspace set each flag, for errors about it.
     pub arg_pos: BTreeMap<String, Pos>,
+    /// Where the workspace wrote each file's text (the value node), for errors inside it.
+    pub file_pos: BTreeMap<String, Pos>,
 }
 
 /// A problem in the ControlPlane document.
@@ -182,6 +187,7 @@ impl Default for ControlPlane {
             args,
             files,
             arg_pos: BTreeMap::new(),
+            file_pos: BTreeMap::new(),
         }
     }
 }
@@ -259,11 +265,32 @@ impl ControlPlane {
         if let Some(NodeKind::Map(entries)) = spec.get("files").map(|n| &n.kind) {
             for (k, v) in entries {
                 if let (Some(path), Some(text)) = (k.as_str(), v.as_str()) {
+                    // A block scalar's node starts at its first line of text, indented
+                    // under the key (two spaces, as usual).
+                    cp.file_pos.insert(
+                        path.to_string(),
+                        Pos {
+                            line: v.pos.line,
+                            column: k.pos.column + 2,
+                        },
+                    );
                     cp.files.insert(path.to_string(), text.to_string());
                 }
             }
         }
         (cp, problems)
+    }
+
+    /// Where line `line` (1-based) of a workspace file is, when the file's text is a block
+    /// scalar (`|`) in the workspace; the flag's position otherwise.
+    pub fn file_line_pos(&self, path: &str, flag: &str, line: usize, column: usize) -> Pos {
+        match self.file_pos.get(path) {
+            Some(p) => Pos {
+                line: p.line + line - 1,
+                column: p.column + column.saturating_sub(1),
+            },
+            None => self.arg_pos.get(flag).copied().unwrap_or_default(),
+        }
     }
 
     /// The cluster CA certificate (PEM), as published in `kube-root-ca.crt`.

@@ -32,6 +32,7 @@ pub mod store;
 pub mod tables;
 pub mod trace;
 pub mod validation;
+pub mod webhooks;
 pub mod workspace;
 pub mod yaml;
 pub mod yamlout;

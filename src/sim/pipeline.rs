@@ -130,13 +130,14 @@ impl Cluster {
         }
         record.detail(
             "modes",
-            self.modes
+            self.authz
+                .modes
                 .iter()
                 .map(|m| m.name())
                 .collect::<Vec<_>>()
                 .join(","),
         );
-        let decision = authz::authorize(&self.modes, &self.store, &attrs, Some(&mut record));
+        let decision = authz::authorize(&self.authz, &self.store, &attrs, Some(&mut record));
         if decision.decision == Decision::Allow {
             let reason = if decision.reason.is_empty() {
                 format!("allowed by {}", decision.plugin)
@@ -148,7 +149,12 @@ impl Cluster {
         } else if let Some(err) = decision.error {
             record.decide(&decision.plugin, Decision::Error, err.clone());
             run.stages.push(record);
-            return Err(ApiError::internal(&format!("\"{}\": {err}", info.path)));
+            // responsewriters.InternalError: plain text, HTML-escaped, the request URI quoted.
+            let text = format!("Internal Server Error: \"{}\": {err}", req.url)
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            return Err(ApiError::plain_text(500, format!("{text}\n")));
         } else {
             let mut inner = attrs.forbidden_message();
             if !decision.reason.is_empty() {
@@ -284,7 +290,7 @@ impl Cluster {
             });
         }
         for check in &checks {
-            let d = authz::authorize(&self.modes, &self.store, check, None);
+            let d = authz::authorize(&self.authz, &self.store, check, None);
             let what = format!(
                 "impersonate {} \"{}\"",
                 if check.subresource.is_empty() {
@@ -514,6 +520,9 @@ impl Cluster {
             }
             ("authentication.k8s.io", "selfsubjectreviews") => {
                 return self_subject_review(user, run)
+            }
+            ("authorization.k8s.io", "selfsubjectrulesreviews") => {
+                return self.self_subject_rules_review(req, user, run)
             }
             _ => {}
         }
@@ -1324,7 +1333,7 @@ impl Cluster {
                 namespace: namespace.clone(),
                 ..Default::default()
             };
-            authz::authorize(&self.modes, &self.store, &check, None).decision == Decision::Allow
+            authz::authorize(&self.authz, &self.store, &check, None).decision == Decision::Allow
         };
         if op == Operation::Update {
             // Writes that touch only what garbage collection needs are never escalations.
@@ -1461,7 +1470,7 @@ impl Cluster {
                 name,
                 ..Default::default()
             };
-            authz::authorize(&self.modes, &self.store, &check, None).decision == Decision::Allow
+            authz::authorize(&self.authz, &self.store, &check, None).decision == Decision::Allow
         });
         if !allowed {
             let err = ApiError::forbidden(
@@ -1571,7 +1580,7 @@ impl Cluster {
             "question",
             format!("may \"{}\" {}?", user.username, describe(&attrs)),
         );
-        let d = authz::authorize(&self.modes, &self.store, &attrs, Some(&mut record));
+        let d = authz::authorize(&self.authz, &self.store, &attrs, Some(&mut record));
         let allowed = d.decision == Decision::Allow;
         record.decide(
             &d.plugin,
@@ -1598,6 +1607,60 @@ impl Cluster {
             201,
             json!({"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
             "metadata": {}, "spec": spec, "status": status}),
+        ))
+    }
+}
+
+impl Cluster {
+    /// `POST …/selfsubjectrulesreviews`: every authorizer's rules for the user in
+    /// `spec.namespace` (what `kubectl auth can-i --list` prints).
+    fn self_subject_rules_review(
+        &self,
+        req: &HttpRequest,
+        user: &UserInfo,
+        run: &mut Run,
+    ) -> Answer {
+        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the body of the request was in an unknown format: {e}"
+            ))
+        })?;
+        let namespace = body
+            .pointer("/spec/namespace")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if namespace.is_empty() {
+            return Err(ApiError::bad_request("no namespace on request"));
+        }
+        let review = authz::rules_for(&self.authz, &self.store, user, namespace);
+        let mut record = StageRecord::new(Stage::Storage);
+        record.decide(
+            "",
+            Decision::Allow,
+            format!(
+                "listed {} resource and {} non-resource rules of {:?} in namespace {namespace:?}{}",
+                review.resource_rules.len(),
+                review.non_resource_rules.len(),
+                user.username,
+                if review.incomplete {
+                    " (incomplete: an authorizer cannot list its rules)"
+                } else {
+                    ""
+                }
+            ),
+        );
+        run.stages.push(record);
+        let mut status = Map::new();
+        status.insert("resourceRules".into(), json!(review.resource_rules));
+        status.insert("nonResourceRules".into(), json!(review.non_resource_rules));
+        status.insert("incomplete".into(), json!(review.incomplete));
+        if let Some(e) = review.evaluation_error {
+            status.insert("evaluationError".into(), json!(e));
+        }
+        Ok((
+            201,
+            json!({"kind": "SelfSubjectRulesReview", "apiVersion": "authorization.k8s.io/v1",
+            "metadata": {}, "spec": {}, "status": status}),
         ))
     }
 }

@@ -43,6 +43,10 @@ fn details(name: &str, group: &str, kind: &str) -> Map<String, Value> {
 impl ApiError {
     /// The `Status` body, fields in upstream's order.
     pub fn status(&self) -> Value {
+        if self.reason.is_empty() {
+            // A plain-text body (http.Error), not a Status.
+            return Value::String(self.message.clone());
+        }
         let mut m = Map::new();
         m.insert("kind".into(), json!("Status"));
         m.insert("apiVersion".into(), json!("v1"));
@@ -55,6 +59,17 @@ impl ApiError {
         }
         m.insert("code".into(), json!(self.code));
         Value::Object(m)
+    }
+
+    /// A `text/plain` error body, as Go's `http.Error` writes (the authorization filter's 500
+    /// when an authorizer failed). `Status()` returns it as a JSON string.
+    pub fn plain_text(code: u16, text: String) -> Self {
+        ApiError {
+            code,
+            reason: String::new(),
+            message: text,
+            details: Box::default(),
+        }
     }
 
     /// 401, from the authentication filter.

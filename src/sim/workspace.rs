@@ -87,6 +87,8 @@ pub struct Workspace {
     pub control_plane: ControlPlane,
     /// The cluster's objects at the start.
     pub objects: Vec<SourceObject>,
+    /// Simulated webhook servers (kind `WebhookServer`).
+    pub webhook_servers: Vec<super::webhooks::WebhookServer>,
 }
 
 /// The result of parsing: the workspace when there was no error, and every diagnostic.
@@ -157,6 +159,7 @@ pub fn parse(text: &str) -> Parsed {
 
     let mut kubeconfig: Option<Kubeconfig> = None;
     let mut objects = Vec::new();
+    let mut webhook_servers = Vec::new();
     for doc in docs.iter().filter(|d| !d.empty) {
         let root = &doc.root;
         if !matches!(root.kind, NodeKind::Map(_)) {
@@ -179,11 +182,24 @@ pub fn parse(text: &str) -> Parsed {
             continue;
         }
         if api_version == KUBEGATE_API_VERSION {
-            if kind != "ControlPlane" {
-                diags.push(Diagnostic::error(
+            match kind {
+                "ControlPlane" => {}
+                "WebhookServer" => {
+                    let mut findings = Vec::new();
+                    schema::check(root, super::webhooks::SCHEMA, "", &mut findings);
+                    let had_error = findings.iter().any(|f| f.error);
+                    push_findings(&mut diags, findings);
+                    if !had_error {
+                        match super::webhooks::WebhookServer::from_node(root) {
+                            Ok(server) => webhook_servers.push(server),
+                            Err((pos, message)) => diags.push(Diagnostic::error(pos, message)),
+                        }
+                    }
+                }
+                _ => diags.push(Diagnostic::error(
                     root.get("kind").map_or(root.pos, |n| n.pos),
-                    format!("unknown kubegate kind \"{kind}\": the only one is ControlPlane"),
-                ));
+                    format!("unknown kubegate kind \"{kind}\": use ControlPlane or WebhookServer"),
+                )),
             }
             continue;
         }
@@ -300,6 +316,7 @@ pub fn parse(text: &str) -> Parsed {
             kubeconfig,
             control_plane,
             objects,
+            webhook_servers,
         }),
         diagnostics: diags,
     }

@@ -63,6 +63,60 @@ current-context: admin
 """
 
 
+def _fields(buf):
+    """Protobuf wire format: (field number, bytes or int) pairs."""
+    i, out = 0, []
+    def varint():
+        nonlocal i
+        shift = value = 0
+        while True:
+            b = buf[i]; i += 1
+            value |= (b & 0x7F) << shift; shift += 7
+            if b < 0x80:
+                return value
+    while i < len(buf):
+        key = varint()
+        num, wire = key >> 3, key & 7
+        if wire == 0:
+            out.append((num, varint()))
+        elif wire == 2:
+            n = varint(); out.append((num, buf[i:i + n])); i += n
+        else:
+            raise ValueError(f"wire type {wire}")
+    return out
+
+
+def _msg(buf, names):
+    """Decodes string fields by number into a dict (empty strings dropped)."""
+    d = {}
+    for num, v in _fields(buf):
+        if num in names and isinstance(v, bytes) and v:
+            d[names[num]] = v.decode()
+    return d
+
+
+def protobuf_review(data):
+    """The JSON of a SelfSubjectAccessReview / SelfSubjectRulesReview / SelfSubjectReview sent
+    as protobuf (the 'k8s\\0' envelope around runtime.Unknown)."""
+    assert data[:4] == b"k8s\x00"
+    unknown = dict((n, v) for n, v in _fields(data[4:]))
+    tm = _msg(unknown[1], {1: "apiVersion", 2: "kind"})
+    obj = {"kind": tm["kind"], "apiVersion": tm["apiVersion"], "metadata": {}}
+    spec = {}
+    for num, v in _fields(unknown.get(2, b"")):
+        if num == 2 and isinstance(v, bytes):
+            for snum, sv in _fields(v):
+                if tm["kind"] == "SelfSubjectAccessReview" and snum == 1:
+                    spec["resourceAttributes"] = _msg(sv, {1: "namespace", 2: "verb", 3: "group", 4: "version", 5: "resource", 6: "subresource", 7: "name"})
+                elif tm["kind"] == "SelfSubjectAccessReview" and snum == 2:
+                    spec["nonResourceAttributes"] = _msg(sv, {1: "path", 2: "verb"})
+                elif tm["kind"] == "SelfSubjectRulesReview" and snum == 1:
+                    spec["namespace"] = sv.decode()
+    obj["spec"] = spec
+    obj["status"] = {"allowed": False} if tm["kind"] == "SelfSubjectAccessReview" else {}
+    return obj
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=8099)
@@ -86,6 +140,9 @@ def main():
         def handle_any(self):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
+            if "protobuf" in (self.headers.get("Content-Type") or ""):
+                # kubectl 1.37 sends the authorization reviews as protobuf; kubegate reads JSON.
+                body = json.dumps(protobuf_review(body)).encode()
             cmd = [args.bin, "-w", ws, "--trace", "json", "request", self.command, self.path]
             # kubectl 1.37 sends no bearer token to a plain-http server: the proxy adds the
             # admin's, and other users are reached with --as (impersonation headers do go out).
@@ -100,9 +157,10 @@ def main():
             out = subprocess.run(cmd, input=body, capture_output=True)
             doc = json.loads(out.stdout)
             resp = doc["requests"][0]["response"]
-            data = json.dumps(resp["body"]).encode()
+            text = isinstance(resp["body"], str)
+            data = resp["body"].encode() if text else json.dumps(resp["body"]).encode()
             self.send_response(resp["code"])
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "text/plain; charset=utf-8" if text else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

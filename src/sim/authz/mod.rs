@@ -2,8 +2,12 @@
 //! `--authorization-mode` run in order until one allows or denies; `system:masters` is always
 //! allowed first. See <https://kubernetes.io/docs/reference/access-authn-authz/authorization/>.
 
+pub mod abac;
 pub mod escalation;
 pub mod rbac;
+pub mod webhook;
+
+use serde_json::{json, Value};
 
 use super::authn::UserInfo;
 use super::request::RequestInfo;
@@ -90,9 +94,9 @@ pub enum Mode {
     Node,
     /// Role-based access control.
     Rbac,
-    /// Attribute-based access control (not yet modelled).
+    /// Attribute-based access control (`--authorization-policy-file`).
     Abac,
-    /// An external webhook (not yet modelled).
+    /// An external webhook (`--authorization-webhook-config-file`).
     Webhook,
 }
 
@@ -123,6 +127,29 @@ impl Mode {
     }
 }
 
+/// The configured authorizers: the modes in order and what ABAC and the webhook need.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Chain {
+    /// `--authorization-mode`, in order.
+    pub modes: Vec<Mode>,
+    /// `--authorization-policy-file`, for ABAC.
+    pub abac_file: String,
+    /// The ABAC policies.
+    pub abac: Vec<abac::Policy>,
+    /// The authorization webhook.
+    pub webhook: Option<webhook::Webhook>,
+}
+
+impl Chain {
+    /// A chain of plain modes (no ABAC policies, no webhook).
+    pub fn of(modes: &[Mode]) -> Chain {
+        Chain {
+            modes: modes.to_vec(),
+            ..Default::default()
+        }
+    }
+}
+
 /// The outcome of the chain: upstream's `(Decision, reason, error)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthzDecision {
@@ -134,6 +161,89 @@ pub struct AuthzDecision {
     pub error: Option<String>,
     /// The authorizer that decided.
     pub plugin: String,
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+/// What SelfSubjectRulesReview answers: every authorizer's rules for the user in a namespace.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RulesReview {
+    /// `status.resourceRules`.
+    pub resource_rules: Vec<Value>,
+    /// `status.nonResourceRules`.
+    pub non_resource_rules: Vec<Value>,
+    /// `status.incomplete`: some authorizer cannot list its rules.
+    pub incomplete: bool,
+    /// `status.evaluationError`.
+    pub evaluation_error: Option<String>,
+}
+
+/// Upstream's union `RulesFor` (the system:masters check has none: members see only what
+/// RBAC and the other authorizers list for them).
+pub fn rules_for(chain: &Chain, store: &Store, user: &UserInfo, namespace: &str) -> RulesReview {
+    let mut out = RulesReview::default();
+    let mut errors = Vec::new();
+    for mode in &chain.modes {
+        match mode {
+            Mode::AlwaysAllow => {
+                out.resource_rules
+                    .push(json!({"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}));
+                out.non_resource_rules
+                    .push(json!({"verbs": ["*"], "nonResourceURLs": ["*"]}));
+            }
+            Mode::AlwaysDeny => {}
+            Mode::Node => {
+                if user.username.starts_with("system:node:")
+                    && user.groups.iter().any(|g| g == "system:nodes")
+                {
+                    out.incomplete = true;
+                    errors.push("node authorizer does not support user rule resolution".into());
+                }
+            }
+            Mode::Webhook => {
+                out.incomplete = true;
+                errors.push("webhook authorizer does not support user rule resolution".into());
+            }
+            Mode::Abac => {
+                let (r, nr) = abac::rules_for(&chain.abac, user, namespace);
+                out.resource_rules.extend(r);
+                out.non_resource_rules.extend(nr);
+            }
+            Mode::Rbac => {
+                let (rules, errs) = rbac::rules_for(store, user, namespace);
+                errors.extend(errs);
+                for rule in rules {
+                    let field = |k: &str| {
+                        rule.get(k)
+                            .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+                    };
+                    if field("resources").is_some() {
+                        let mut r = serde_json::Map::new();
+                        r.insert(
+                            "verbs".into(),
+                            rule.get("verbs").cloned().unwrap_or(Value::Null),
+                        );
+                        for k in ["apiGroups", "resources", "resourceNames"] {
+                            if let Some(v) = field(k) {
+                                r.insert(k.into(), v.clone());
+                            }
+                        }
+                        out.resource_rules.push(Value::Object(r));
+                    }
+                    if let Some(urls) = field("nonResourceURLs") {
+                        out.non_resource_rules.push(json!({
+                            "verbs": rule.get("verbs").cloned().unwrap_or(Value::Null),
+                            "nonResourceURLs": urls,
+                        }));
+                    }
+                }
+            }
+        }
+    }
+    out.evaluation_error = aggregate_errors(&errors);
+    out
 }
 
 /// Go's `utilerrors.NewAggregate(errs).Error()`: nothing, the one message, or the distinct
@@ -157,14 +267,17 @@ pub const SYSTEM_MASTERS: &str = "system:masters";
 
 /// Runs the union of authorizers, recording each step.
 pub fn authorize(
-    modes: &[Mode],
+    chain: &Chain,
     store: &Store,
     attrs: &Attributes,
     mut record: Option<&mut StageRecord>,
 ) -> AuthzDecision {
-    let mut step = |plugin: &str, d: Decision, reason: &str| {
+    let mut step = |plugin: &str, d: Decision, reason: &str, details: Vec<(&str, String)>| {
         if let Some(r) = record.as_deref_mut() {
             r.step(plugin, d, reason);
+            for (k, v) in details {
+                r.detail(k, v);
+            }
         }
     };
     if attrs.user.groups.iter().any(|g| g == SYSTEM_MASTERS) {
@@ -172,6 +285,7 @@ pub fn authorize(
             "system:masters",
             Decision::Allow,
             "the user is in group system:masters, which is always allowed",
+            Vec::new(),
         );
         return AuthzDecision {
             decision: Decision::Allow,
@@ -184,10 +298,13 @@ pub fn authorize(
         "system:masters",
         Decision::NoOpinion,
         "the user is not in group system:masters",
+        Vec::new(),
     );
     let mut reasons: Vec<String> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
-    for mode in modes {
+    for mode in &chain.modes {
+        let mut shown = None;
+        let mut details = Vec::new();
         let (decision, reason, error) = match mode {
             Mode::AlwaysAllow => (Decision::Allow, String::new(), None),
             Mode::AlwaysDeny => (
@@ -200,12 +317,62 @@ pub fn authorize(
                 let r = rbac::authorize(store, attrs);
                 (r.decision, r.reason, None)
             }
-            Mode::Abac | Mode::Webhook => (Decision::NoOpinion, String::new(), None),
+            Mode::Abac => match abac::authorize(&chain.abac, attrs) {
+                Some(p) => {
+                    shown = Some(format!(
+                        "allowed by the policy on line {} of {}: {}",
+                        p.line, chain.abac_file, p.text
+                    ));
+                    (Decision::Allow, String::new(), None)
+                }
+                None => (Decision::NoOpinion, "No policy matched.".to_string(), None),
+            },
+            Mode::Webhook => match &chain.webhook {
+                Some(w) => {
+                    let call = w.authorize(attrs);
+                    details.push((
+                        "webhook request",
+                        format!("POST {}\n{}", w.url, pretty(&call.request)),
+                    ));
+                    match &call.response {
+                        Some(r) => details.push(("webhook response", pretty(r))),
+                        None => details.push((
+                            "webhook response",
+                            "none: the call failed (client-go retried it with backoff first)"
+                                .to_string(),
+                        )),
+                    }
+                    if let (Some(i), Some(server)) = (call.rule, &w.server) {
+                        shown = Some(format!(
+                            "{} (rule {} of WebhookServer {:?} answered{})",
+                            match call.decision {
+                                Decision::Allow => "allowed",
+                                Decision::Deny => "denied",
+                                _ => "no opinion",
+                            },
+                            i + 1,
+                            server.name,
+                            if call.reason.is_empty() {
+                                String::new()
+                            } else {
+                                format!(": {}", call.reason)
+                            }
+                        ));
+                    } else if call.response.is_some() {
+                        shown = Some(
+                            "no rule of the webhook server matched: it answered allowed=false (no opinion)"
+                                .to_string(),
+                        );
+                    }
+                    if let Some(e) = &call.error {
+                        shown = Some(format!("error: {e}"));
+                    }
+                    (call.decision, call.reason, call.error)
+                }
+                None => (Decision::NoOpinion, String::new(), None),
+            },
         };
-        let shown = match (mode, decision, reason.is_empty()) {
-            (Mode::Abac | Mode::Webhook, _, _) => {
-                "not modelled yet in this version of kubegate: treated as no opinion".to_string()
-            }
+        let shown = shown.unwrap_or_else(|| match (mode, decision, reason.is_empty()) {
             (Mode::Node, Decision::NoOpinion, true) => {
                 "not a node: the user is not system:node:<name> in group system:nodes".to_string()
             }
@@ -215,8 +382,8 @@ pub fn authorize(
             }
             (Mode::AlwaysAllow, Decision::Allow, true) => "allows every request".to_string(),
             _ => reason.clone(),
-        };
-        step(mode.name(), decision, &shown);
+        });
+        step(mode.name(), decision, &shown, details);
         if let Some(e) = &error {
             errors.push(e.clone());
         }
@@ -322,11 +489,16 @@ mod tests {
     fn union_stops_at_first_decision_and_joins_no_opinion_reasons() {
         let store = Store::default();
         let a = attrs("u", "get", "pods", "", "ns", "");
-        let d = authorize(&[Mode::AlwaysDeny, Mode::AlwaysAllow], &store, &a, None);
+        let d = authorize(
+            &Chain::of(&[Mode::AlwaysDeny, Mode::AlwaysAllow]),
+            &store,
+            &a,
+            None,
+        );
         assert_eq!(d.decision, Decision::Allow);
         assert_eq!(d.plugin, "AlwaysAllow");
         let d = authorize(
-            &[Mode::AlwaysDeny, Mode::Rbac, Mode::AlwaysDeny],
+            &Chain::of(&[Mode::AlwaysDeny, Mode::Rbac, Mode::AlwaysDeny]),
             &store,
             &a,
             None,
@@ -343,7 +515,7 @@ mod tests {
         let store = Store::default();
         let mut a = attrs("root", "delete", "nodes", "", "", "n1");
         a.user.groups = vec![SYSTEM_MASTERS.into()];
-        let d = authorize(&[Mode::AlwaysDeny], &store, &a, None);
+        let d = authorize(&Chain::of(&[Mode::AlwaysDeny]), &store, &a, None);
         assert_eq!(d.decision, Decision::Allow);
         assert_eq!(d.reason, "");
     }

@@ -13,6 +13,7 @@ mod jsonpath;
 mod label;
 mod patchcmd;
 pub mod printers;
+mod rules;
 
 use std::collections::BTreeMap;
 
@@ -673,7 +674,11 @@ impl Kubectl<'_, '_> {
                 format!(", impersonating {:?}", cfg.auth.impersonate)
             }
         );
-        let result = (trace.response.code, trace.response.body.clone());
+        let mut result = (trace.response.code, trace.response.body.clone());
+        if let Value::String(text) = &result.1 {
+            // Not a Status: client-go makes one (NewGenericServerResponse).
+            result.1 = generic_server_response(result.0, method, &req.url, text);
+        }
         if self.verbosity >= 6 {
             self.log_request(cfg, &req, &trace);
         }
@@ -1480,7 +1485,16 @@ impl Kubectl<'_, '_> {
     fn can_i(&mut self, c: Cmd) {
         let args: Vec<String> = tail(&c.p.args, 2).to_vec();
         if c.p.is("list") {
-            return self.err("error: kubegate does not model `kubectl auth can-i --list` yet");
+            if !args.is_empty() {
+                return self.err("error: list option must be specified with no arguments");
+            }
+            if c.p.is("quiet") || c.p.is("all-namespaces") || c.p.get("subresource").is_some() {
+                return self.err("error: list option can't be specified with neither quiet, all-namespaces nor subresource options");
+            }
+            return self.can_i_list(&c);
+        }
+        if c.p.is("no-headers") {
+            return self.err("error: --no-headers cannot be set without --list specified");
         }
         if args.len() < 2 {
             return self.err("error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples.");
@@ -1503,7 +1517,20 @@ impl Kubectl<'_, '_> {
                 ("*".to_string(), "*".to_string())
             } else {
                 match discovery::resolve(self.minor(), &typed) {
-                    Some(r) => (r.group.to_string(), r.name.to_string()),
+                    Some(r) => {
+                        if !r.namespaced && !c.p.is("all-namespaces") {
+                            let warning = if r.group.is_empty() {
+                                format!("resource '{}' is not namespace scoped", r.name)
+                            } else {
+                                format!(
+                                    "resource '{}' is not namespace scoped in group '{}'",
+                                    r.name, r.group
+                                )
+                            };
+                            self.out.stderr.push_str(&format!("Warning: {warning}\n\n"));
+                        }
+                        (r.group.to_string(), r.name.to_string())
+                    }
                     None => {
                         self.out.stderr.push_str(&format!(
                             "Warning: the server doesn't have a resource type '{typed}'\n"
@@ -1529,7 +1556,7 @@ impl Kubectl<'_, '_> {
             }
             json!({"resourceAttributes": Value::Object(ra)})
         };
-        let body = json!({"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1", "metadata": {"creationTimestamp": null}, "spec": spec, "status": {"allowed": false}});
+        let body = json!({"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1", "metadata": {}, "spec": spec, "status": {"allowed": false}});
         match self.send(
             &c.cfg,
             "POST",
@@ -1560,6 +1587,44 @@ impl Kubectl<'_, '_> {
                     }
                     self.out.exit_code = 1;
                 }
+            }
+            Ok((_, status)) => self.err(&printers::error_text(&status)),
+            Err(e) => self.err(&e),
+        }
+    }
+
+    /// `kubectl auth can-i --list`: a SelfSubjectRulesReview, its rules broken down, compacted
+    /// and sorted as kubectl does, in a table.
+    fn can_i_list(&mut self, c: &Cmd) {
+        let body = json!({"kind": "SelfSubjectRulesReview", "apiVersion": "authorization.k8s.io/v1", "metadata": {}, "spec": {"namespace": c.cfg.namespace}, "status": {"resourceRules": null, "nonResourceRules": null, "incomplete": false}});
+        match self.send(
+            &c.cfg,
+            "POST",
+            "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews",
+            Some(&body),
+        ) {
+            Ok((201 | 200, review)) => {
+                let status = review.get("status").cloned().unwrap_or(Value::Null);
+                if status.get("incomplete") == Some(&Value::Bool(true)) {
+                    let e = status
+                        .get("evaluationError")
+                        .and_then(Value::as_str)
+                        .unwrap_or("");
+                    self.out
+                        .stderr
+                        .push_str(&format!("Warning: the list may be incomplete: {e}\n"));
+                }
+                let mut rows = Vec::new();
+                if !c.p.is("no-headers") {
+                    rows.push(
+                        ["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]
+                            .map(String::from)
+                            .to_vec(),
+                    );
+                }
+                rows.extend(rules::access_rows(&status));
+                let text = printers::tabulate(&rows);
+                self.out.stdout.push_str(&text);
             }
             Ok((_, status)) => self.err(&printers::error_text(&status)),
             Err(e) => self.err(&e),
@@ -2066,4 +2131,37 @@ pub fn sorted_json(v: &Value) -> String {
         }
     }
     sort(v).to_string()
+}
+
+/// client-go's `NewGenericServerResponse` for a response that is not a `Status` (a
+/// plain-text body), with kubectl's `(verb resource[ name])` suffix.
+fn generic_server_response(code: u16, method: &str, url: &str, body: &str) -> Value {
+    let text = body.trim();
+    let (reason, message) = match code {
+        500 => (
+            "InternalError",
+            format!("an error on the server ({}) has prevented the request from succeeding", go_quote(text)),
+        ),
+        503 => (
+            "ServiceUnavailable",
+            format!("the server is currently unable to handle the request ({})", go_quote(text)),
+        ),
+        _ => (
+            "Unknown",
+            format!("the server responded with the status code {code} but did not return more information ({})", go_quote(text)),
+        ),
+    };
+    let info = crate::sim::request::request_info(method, url);
+    let resource = crate::sim::response::qualified(&info.api_group, &info.resource);
+    let message = match (info.resource.is_empty(), info.name.is_empty()) {
+        (true, _) => message,
+        (false, true) => format!("{message} ({} {resource})", method.to_lowercase()),
+        (false, false) => format!(
+            "{message} ({} {resource} {})",
+            method.to_lowercase(),
+            info.name
+        ),
+    };
+    json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "message": message, "reason": reason, "code": code})
 }

@@ -1,0 +1,407 @@
+//! Simulated webhook servers. A real cluster calls out over HTTPS; kubegate never leaves the
+//! page, so the workspace describes the server instead (kind `WebhookServer`), and the API
+//! server's calls to its URL are answered from that description. The authorization webhook
+//! (`--authorization-webhook-config-file`) sends it SubjectAccessReviews.
+//!
+//! ```yaml
+//! apiVersion: kubegate.dev/v1alpha1
+//! kind: WebhookServer
+//! metadata:
+//!   name: corp-authz
+//! spec:
+//!   url: https://authz.corp.example:8443/authorize
+//!   state: Up                 # Up | Unreachable | Timeout
+//!   authorize:                # first rule that matches the review answers it
+//!   - groups: [ops]
+//!     verbs: [get, list, watch]
+//!     resources: [pods, pods/log]
+//!     allowed: true
+//!     reason: ops may read pods
+//!   - users: [mallory]
+//!     denied: true
+//!     reason: mallory is suspended
+//! ```
+//! No rule matching answers `{"allowed": false}`: no opinion.
+
+use serde_json::{json, Map, Value};
+
+use super::authz::Attributes;
+use super::schema::Schema;
+use super::yaml::{Node, NodeKind, Pos};
+
+/// How the simulated server behaves on the network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum State {
+    /// Answers.
+    #[default]
+    Up,
+    /// Refuses connections.
+    Unreachable,
+    /// Never answers in time.
+    Timeout,
+}
+
+/// One answer rule of the authorization webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuthzRule {
+    /// Users it applies to (any of these; empty: no user condition).
+    pub users: Vec<String>,
+    /// Groups it applies to (any of these).
+    pub groups: Vec<String>,
+    /// Verbs (`*` for all).
+    pub verbs: Vec<String>,
+    /// API groups (`*` for all).
+    pub api_groups: Vec<String>,
+    /// Resources, `resource` or `resource/subresource` (`*` for all).
+    pub resources: Vec<String>,
+    /// Namespaces (`*` for all).
+    pub namespaces: Vec<String>,
+    /// Object names.
+    pub names: Vec<String>,
+    /// Non-resource URLs (`*`, exact or `prefix*`).
+    pub non_resource_urls: Vec<String>,
+    /// `status.allowed`.
+    pub allowed: bool,
+    /// `status.denied`.
+    pub denied: bool,
+    /// `status.reason`.
+    pub reason: String,
+    /// Where the rule is in the workspace.
+    pub pos: Pos,
+}
+
+/// A simulated webhook server.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct WebhookServer {
+    /// `metadata.name`.
+    pub name: String,
+    /// The URL it serves.
+    pub url: String,
+    /// Up, unreachable or timing out.
+    pub state: State,
+    /// Answers to SubjectAccessReviews.
+    pub authorize: Vec<AuthzRule>,
+}
+
+const LIST: Schema = Schema::List(&Schema::Str);
+
+/// The structure of a WebhookServer document (unknown fields are warnings).
+pub const SCHEMA: Schema = Schema::Obj(&[
+    ("apiVersion", Schema::Str),
+    ("kind", Schema::Str),
+    ("metadata", Schema::Obj(&[("name", Schema::Str)])),
+    (
+        "spec",
+        Schema::Obj(&[
+            ("url", Schema::Str),
+            ("state", Schema::Str),
+            (
+                "authorize",
+                Schema::List(&Schema::Obj(&[
+                    ("users", LIST),
+                    ("groups", LIST),
+                    ("verbs", LIST),
+                    ("apiGroups", LIST),
+                    ("resources", LIST),
+                    ("namespaces", LIST),
+                    ("names", LIST),
+                    ("nonResourceURLs", LIST),
+                    ("allowed", Schema::Bool),
+                    ("denied", Schema::Bool),
+                    ("reason", Schema::Str),
+                ])),
+            ),
+        ]),
+    ),
+]);
+
+fn strs(node: &Node, key: &str) -> Vec<String> {
+    match node.get(key).map(|n| &n.kind) {
+        Some(NodeKind::Seq(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn flag(node: &Node, key: &str) -> bool {
+    node.get(key).and_then(Node::as_str) == Some("true")
+}
+
+impl WebhookServer {
+    /// Reads a WebhookServer document already checked against [`SCHEMA`]: the server, or an
+    /// error with its position.
+    pub fn from_node(root: &Node) -> Result<WebhookServer, (Pos, String)> {
+        let spec = root.get("spec");
+        let name = root
+            .get("metadata")
+            .and_then(|m| m.get("name"))
+            .and_then(Node::as_str)
+            .unwrap_or("")
+            .to_string();
+        let url = spec
+            .and_then(|s| s.get("url"))
+            .and_then(Node::as_str)
+            .unwrap_or("");
+        if url.is_empty() {
+            return Err((
+                spec.map_or(root.pos, |s| s.pos),
+                "a WebhookServer needs spec.url: the URL the API server calls".into(),
+            ));
+        }
+        if !url.starts_with("https://") {
+            let pos = spec.and_then(|s| s.get("url")).map_or(root.pos, |n| n.pos);
+            return Err((
+                pos,
+                format!("spec.url {url:?}: webhooks are called over https://"),
+            ));
+        }
+        let state_node = spec.and_then(|s| s.get("state"));
+        let state = match state_node.and_then(Node::as_str).unwrap_or("Up") {
+            "Up" => State::Up,
+            "Unreachable" => State::Unreachable,
+            "Timeout" => State::Timeout,
+            other => {
+                return Err((
+                    state_node.map_or(root.pos, |n| n.pos),
+                    format!("spec.state {other:?}: use Up, Unreachable or Timeout"),
+                ))
+            }
+        };
+        let mut authorize = Vec::new();
+        if let Some(NodeKind::Seq(rules)) = spec.and_then(|s| s.get("authorize")).map(|n| &n.kind) {
+            for r in rules {
+                authorize.push(AuthzRule {
+                    users: strs(r, "users"),
+                    groups: strs(r, "groups"),
+                    verbs: strs(r, "verbs"),
+                    api_groups: strs(r, "apiGroups"),
+                    resources: strs(r, "resources"),
+                    namespaces: strs(r, "namespaces"),
+                    names: strs(r, "names"),
+                    non_resource_urls: strs(r, "nonResourceURLs"),
+                    allowed: flag(r, "allowed"),
+                    denied: flag(r, "denied"),
+                    reason: r
+                        .get("reason")
+                        .and_then(Node::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    pos: r.pos,
+                });
+            }
+        }
+        Ok(WebhookServer {
+            name,
+            url: url.to_string(),
+            state,
+            authorize,
+        })
+    }
+}
+
+fn listed(list: &[String], value: &str) -> bool {
+    list.is_empty() || list.iter().any(|x| x == "*" || x == value)
+}
+
+impl AuthzRule {
+    /// Whether the rule answers this review.
+    pub fn matches(&self, a: &Attributes) -> bool {
+        let subject = (self.users.is_empty() && self.groups.is_empty())
+            || self.users.contains(&a.user.username)
+            || self.groups.iter().any(|g| a.user.groups.contains(g));
+        if !subject || !listed(&self.verbs, &a.verb) {
+            return false;
+        }
+        if a.resource_request {
+            let combined = if a.subresource.is_empty() {
+                a.resource.clone()
+            } else {
+                format!("{}/{}", a.resource, a.subresource)
+            };
+            self.non_resource_urls.is_empty()
+                && listed(&self.api_groups, &a.api_group)
+                && listed(&self.resources, &combined)
+                && listed(&self.namespaces, &a.namespace)
+                && listed(&self.names, &a.name)
+        } else {
+            self.resources.is_empty()
+                && (self.non_resource_urls.is_empty()
+                    || self.non_resource_urls.iter().any(|u| {
+                        u == "*"
+                            || *u == a.path
+                            || (u.ends_with('*') && a.path.starts_with(u.trim_end_matches('*')))
+                    }))
+        }
+    }
+}
+
+/// The SubjectAccessReview the API server sends for a request (`version` `v1` or `v1beta1`),
+/// fields in Go struct order, empty ones left out.
+pub fn subject_access_review(a: &Attributes, version: &str) -> Value {
+    let mut spec = Map::new();
+    if a.resource_request {
+        let mut ra = Map::new();
+        for (k, v) in [
+            ("namespace", &a.namespace),
+            ("verb", &a.verb),
+            ("group", &a.api_group),
+            ("version", &a.api_version),
+            ("resource", &a.resource),
+            ("subresource", &a.subresource),
+            ("name", &a.name),
+        ] {
+            if !v.is_empty() {
+                ra.insert(k.into(), json!(v));
+            }
+        }
+        spec.insert("resourceAttributes".into(), Value::Object(ra));
+    } else {
+        spec.insert(
+            "nonResourceAttributes".into(),
+            json!({"path": a.path, "verb": a.verb}),
+        );
+    }
+    if !a.user.username.is_empty() {
+        spec.insert("user".into(), json!(a.user.username));
+    }
+    if !a.user.groups.is_empty() {
+        // v1beta1 spells the field `group`.
+        let key = if version == "v1beta1" {
+            "group"
+        } else {
+            "groups"
+        };
+        spec.insert(key.into(), json!(a.user.groups));
+    }
+    if !a.user.extra.is_empty() {
+        spec.insert("extra".into(), json!(a.user.extra));
+    }
+    if !a.user.uid.is_empty() {
+        spec.insert("uid".into(), json!(a.user.uid));
+    }
+    json!({
+        "kind": "SubjectAccessReview",
+        "apiVersion": format!("authorization.k8s.io/{version}"),
+        "metadata": {},
+        "spec": spec,
+        "status": {"allowed": false},
+    })
+}
+
+/// What the simulated server answers: the review with its status filled in, and which rule
+/// (index) decided, if any.
+pub fn answer(server: &WebhookServer, review: &Value, a: &Attributes) -> (Value, Option<usize>) {
+    let mut out = review.clone();
+    let hit = server.authorize.iter().position(|r| r.matches(a));
+    let mut status = Map::new();
+    match hit.map(|i| &server.authorize[i]) {
+        Some(rule) => {
+            status.insert("allowed".into(), json!(rule.allowed));
+            if rule.denied {
+                status.insert("denied".into(), json!(true));
+            }
+            if !rule.reason.is_empty() {
+                status.insert("reason".into(), json!(rule.reason));
+            }
+        }
+        None => {
+            status.insert("allowed".into(), json!(false));
+        }
+    }
+    out["status"] = Value::Object(status);
+    (out, hit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::authn::UserInfo;
+
+    fn attrs(user: &str, groups: &[&str], verb: &str, resource: &str, sub: &str) -> Attributes {
+        Attributes {
+            user: UserInfo {
+                username: user.into(),
+                groups: groups.iter().map(|g| g.to_string()).collect(),
+                uid: "42".into(),
+                ..Default::default()
+            },
+            verb: verb.into(),
+            resource_request: true,
+            namespace: "blue".into(),
+            api_version: "v1".into(),
+            resource: resource.into(),
+            subresource: sub.into(),
+            name: "orange".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_review_is_serialized_as_the_api_server_sends_it() {
+        let a = attrs(
+            "jane",
+            &["ops", "system:authenticated"],
+            "get",
+            "pods",
+            "log",
+        );
+        assert_eq!(
+            serde_json::to_string(&subject_access_review(&a, "v1")).unwrap(),
+            r#"{"kind":"SubjectAccessReview","apiVersion":"authorization.k8s.io/v1","metadata":{},"spec":{"resourceAttributes":{"namespace":"blue","verb":"get","version":"v1","resource":"pods","subresource":"log","name":"orange"},"user":"jane","groups":["ops","system:authenticated"],"uid":"42"},"status":{"allowed":false}}"#
+        );
+        let v1beta1 = subject_access_review(&a, "v1beta1");
+        assert_eq!(
+            v1beta1["spec"]["group"],
+            json!(["ops", "system:authenticated"])
+        );
+        let mut nr = a.clone();
+        nr.resource_request = false;
+        nr.path = "/healthz".into();
+        assert_eq!(
+            subject_access_review(&nr, "v1")["spec"]["nonResourceAttributes"],
+            json!({"path": "/healthz", "verb": "get"})
+        );
+    }
+
+    #[test]
+    fn the_first_matching_rule_answers() {
+        let rule = |groups: &[&str], resources: &[&str], allowed: bool, denied: bool| AuthzRule {
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            resources: resources.iter().map(|g| g.to_string()).collect(),
+            allowed,
+            denied,
+            reason: format!("{groups:?}"),
+            ..Default::default()
+        };
+        let server = WebhookServer {
+            name: "w".into(),
+            url: "https://w".into(),
+            state: State::Up,
+            authorize: vec![
+                rule(&["banned"], &[], false, true),
+                rule(&["ops"], &["pods", "pods/log"], true, false),
+            ],
+        };
+        let ask = |a: &Attributes| answer(&server, &subject_access_review(a, "v1"), a);
+        let (r, hit) = ask(&attrs("j", &["ops"], "get", "pods", "log"));
+        assert_eq!(
+            (r["status"].clone(), hit),
+            (json!({"allowed": true, "reason": "[\"ops\"]"}), Some(1))
+        );
+        let (r, hit) = ask(&attrs("j", &["ops", "banned"], "get", "pods", ""));
+        assert_eq!(
+            (r["status"].clone(), hit),
+            (
+                json!({"allowed": false, "denied": true, "reason": "[\"banned\"]"}),
+                Some(0)
+            )
+        );
+        let (r, hit) = ask(&attrs("j", &["ops"], "get", "pods", "exec"));
+        assert_eq!(
+            (r["status"].clone(), hit),
+            (json!({"allowed": false}), None)
+        );
+    }
+}
