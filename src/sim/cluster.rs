@@ -411,7 +411,22 @@ fn authorizers(
         pos: cp.arg_pos.get(flag).copied().unwrap_or_default(),
         message,
     };
-    let mut chain = authz::Chain::default();
+    let mut chain = authz::Chain {
+        minor: cp.minor,
+        // The Node authorizer's rules are compiled in: the bootstrap `system:node` role, not
+        // whatever the stored one says.
+        node_rules: bootstrap_rbac()
+            .ok()
+            .and_then(|objs| {
+                objs.iter().find(|o| {
+                    o.get("kind").and_then(Value::as_str) == Some("ClusterRole")
+                        && super::store::name_of(o) == "system:node"
+                })
+            })
+            .and_then(|r| r.get("rules").and_then(Value::as_array).cloned())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
     let names: Vec<&str> = cp
         .arg("authorization-mode")
         .unwrap_or("AlwaysAllow")

@@ -22,12 +22,40 @@ pub fn image_pull_policy(image: &str) -> &'static str {
     }
 }
 
+/// A Secret's `stringData` is write-only: converting to the stored form merges it into `data`
+/// (base64, overriding keys there) and drops it.
+fn string_data(obj: &mut Value) {
+    use base64::Engine;
+    let Some(map) = obj.as_object_mut() else {
+        return;
+    };
+    let Some(Value::Object(strings)) = map.remove("stringData") else {
+        return;
+    };
+    let data = map.entry("data").or_insert_with(|| json!({}));
+    if !data.is_object() {
+        *data = json!({});
+    }
+    if let Some(data) = data.as_object_mut() {
+        for (k, v) in strings {
+            let text = v.as_str().unwrap_or("");
+            data.insert(
+                k,
+                json!(base64::engine::general_purpose::STANDARD.encode(text)),
+            );
+        }
+    }
+}
+
 /// Applies the defaults of the object's kind.
 pub fn apply(obj: &mut Value, res: &ApiResource) {
     match (res.group, res.name) {
         ("", "pods") => pod(obj),
         ("", "namespaces") => namespace(obj),
-        ("", "secrets") => set_if_missing(obj, "type", json!("Opaque")),
+        ("", "secrets") => {
+            set_if_missing(obj, "type", json!("Opaque"));
+            string_data(obj);
+        }
         ("", "services") => service(obj),
         ("apps", "deployments") => {
             workload(obj);

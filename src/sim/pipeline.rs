@@ -485,7 +485,7 @@ impl Cluster {
             && info.subresource == "token"
             && info.verb == "create"
         {
-            return self.token_request(req, info, run);
+            return self.token_request(req, info, user, run);
         }
         if res.group == "certificates.k8s.io"
             && res.name == "certificatesigningrequests"
@@ -847,6 +847,7 @@ impl Cluster {
                 user,
                 object: Some(&mut obj),
                 namespaced: res.namespaced,
+                node_restriction: self.plugin_enabled("NodeRestriction"),
             };
             admission::mutating(&self.store, &mut areq)
         };
@@ -1013,6 +1014,7 @@ impl Cluster {
                 user,
                 object: None,
                 namespaced: res.namespaced,
+                node_restriction: self.plugin_enabled("NodeRestriction"),
             };
             admission::mutating(&self.store, &mut areq)
         };
@@ -1138,12 +1140,39 @@ impl Cluster {
 
     /// The TokenRequest API (`POST …/serviceaccounts/NAME/token`): a bound token signed with
     /// the service-account key, as pkg/registry/core/serviceaccount/storage/token.go issues it.
-    fn token_request(&mut self, req: &HttpRequest, info: &RequestInfo, run: &mut Run) -> Answer {
+    fn token_request(
+        &mut self,
+        req: &HttpRequest,
+        info: &RequestInfo,
+        user: &UserInfo,
+        run: &mut Run,
+    ) -> Answer {
         let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
             ApiError::bad_request(format!(
                 "the body of the request was in an unknown format: {e}"
             ))
         })?;
+        if self.plugin_enabled("NodeRestriction") {
+            let mut record = StageRecord::new(Stage::MutatingAdmission);
+            match admission::noderestriction::token_request(
+                &self.store,
+                user,
+                &info.namespace,
+                &body,
+            ) {
+                Some(err) => {
+                    record.decide("NodeRestriction", Decision::Deny, err.message.clone());
+                    run.stages.push(record);
+                    return Err(err);
+                }
+                None => record.step(
+                    "NodeRestriction",
+                    Decision::Allow,
+                    "not a kubelet, or a token bound to a pod on the kubelet's own node",
+                ),
+            }
+            run.stages.push(record);
+        }
         let spec = body.get("spec").cloned().unwrap_or(json!({}));
         let expiration = spec
             .get("expirationSeconds")
@@ -1292,6 +1321,17 @@ impl Cluster {
                 },
             }),
         ))
+    }
+
+    /// Whether an off-by-default admission plugin is turned on by `--enable-admission-plugins`
+    /// (and not turned off by `--disable-admission-plugins`).
+    fn plugin_enabled(&self, plugin: &str) -> bool {
+        let listed = |flag: &str| {
+            self.control_plane
+                .arg(flag)
+                .is_some_and(|v| v.split(',').any(|p| p.trim() == plugin))
+        };
+        listed("enable-admission-plugins") && !listed("disable-admission-plugins")
     }
 
     /// Privilege-escalation prevention of the RBAC registry (`pkg/registry/rbac/*/policybased`):
@@ -1559,6 +1599,10 @@ impl Cluster {
                 subresource: s(ra, "subresource"),
                 name: s(ra, "name"),
                 path: String::new(),
+                field_selector: s(
+                    ra.get("fieldSelector").unwrap_or(&Value::Null),
+                    "rawSelector",
+                ),
             }
         } else if let Some(nra) = spec.get("nonResourceAttributes") {
             Attributes {

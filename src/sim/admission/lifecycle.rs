@@ -74,6 +74,7 @@ mod tests {
             user: &user,
             object: None,
             namespaced: true,
+            node_restriction: true,
         };
         admit(store, &req)
     }

@@ -4,6 +4,7 @@
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/>.
 
 pub mod lifecycle;
+pub mod noderestriction;
 pub mod pods;
 
 use serde_json::Value;
@@ -38,6 +39,8 @@ pub struct AdmissionRequest<'a> {
     pub object: Option<&'a mut Value>,
     /// Whether the resource is namespaced.
     pub namespaced: bool,
+    /// Whether NodeRestriction is enabled (kubeadm enables it).
+    pub node_restriction: bool,
 }
 
 /// A plugin's verdict.
@@ -68,7 +71,6 @@ pub const MUTATING_NOT_YET_MODELLED: &[&str] = &[
 pub const VALIDATING_NOT_YET_MODELLED: &[&str] = &[
     "LimitRanger",
     "ServiceAccount",
-    "NodeRestriction",
     "PodSecurity",
     "Priority",
     "PersistentVolumeClaimResize",
@@ -86,12 +88,19 @@ pub const VALIDATING_NOT_YET_MODELLED: &[&str] = &[
 type Plugin = fn(&Store, &mut AdmissionRequest<'_>) -> Verdict;
 
 /// Runs the modelled mutating plugins in upstream order (NamespaceLifecycle, ServiceAccount,
-/// Priority, DefaultTolerationSeconds), stopping at the first rejection.
+/// NodeRestriction, Priority, DefaultTolerationSeconds), stopping at the first rejection.
 pub fn mutating(store: &Store, req: &mut AdmissionRequest<'_>) -> Vec<(&'static str, Verdict)> {
     let mut out = Vec::new();
-    let steps: [(&'static str, Plugin); 4] = [
+    let steps: [(&'static str, Plugin); 5] = [
         ("NamespaceLifecycle", |s, r| lifecycle::admit(s, r)),
         ("ServiceAccount", pods::service_account),
+        ("NodeRestriction", |s, r| {
+            if r.node_restriction {
+                noderestriction::admit(s, r)
+            } else {
+                Verdict::Skip("not enabled (--enable-admission-plugins)".into())
+            }
+        }),
         ("Priority", pods::priority),
         ("DefaultTolerationSeconds", |_, r| {
             pods::default_tolerations(r)

@@ -317,6 +317,7 @@ mod tests {
             user: &user,
             object: Some(pod),
             namespaced: true,
+            node_restriction: true,
         };
         plugin(&st, &mut req)
     }

@@ -4,6 +4,7 @@
 
 pub mod abac;
 pub mod escalation;
+pub mod node;
 pub mod rbac;
 pub mod webhook;
 
@@ -37,6 +38,8 @@ pub struct Attributes {
     pub name: String,
     /// URL path (for non-resource requests).
     pub path: String,
+    /// The request's `fieldSelector` (the Node authorizer looks at `spec.nodeName=`).
+    pub field_selector: String,
 }
 
 impl Attributes {
@@ -53,6 +56,7 @@ impl Attributes {
             subresource: info.subresource.clone(),
             name: info.name.clone(),
             path: info.path.clone(),
+            field_selector: info.field_selector.clone(),
         }
     }
 
@@ -138,6 +142,10 @@ pub struct Chain {
     pub abac: Vec<abac::Policy>,
     /// The authorization webhook.
     pub webhook: Option<webhook::Webhook>,
+    /// The Node authorizer's fixed rules (the bootstrap `system:node` role).
+    pub node_rules: Vec<Value>,
+    /// The simulated minor version (feature gates).
+    pub minor: u32,
 }
 
 impl Chain {
@@ -195,9 +203,7 @@ pub fn rules_for(chain: &Chain, store: &Store, user: &UserInfo, namespace: &str)
             }
             Mode::AlwaysDeny => {}
             Mode::Node => {
-                if user.username.starts_with("system:node:")
-                    && user.groups.iter().any(|g| g == "system:nodes")
-                {
+                if node::identity(user).is_some() {
                     out.incomplete = true;
                     errors.push("node authorizer does not support user rule resolution".into());
                 }
@@ -312,7 +318,12 @@ pub fn authorize(
                 "Everything is forbidden.".to_string(),
                 None,
             ),
-            Mode::Node => node_identity(attrs),
+            Mode::Node => {
+                // AuthorizeNodeWithSelectors is on from v1.32.
+                let d = node::authorize(store, &chain.node_rules, chain.minor >= 32, attrs);
+                shown = Some(d.shown);
+                (d.decision, d.reason, None)
+            }
             Mode::Rbac => {
                 let r = rbac::authorize(store, attrs);
                 (r.decision, r.reason, None)
@@ -409,30 +420,6 @@ pub fn authorize(
         },
         plugin: String::new(),
     }
-}
-
-/// The Node authorizer's identity check: users who are not kubelets get no opinion. What a
-/// kubelet may do (the graph) is not modelled yet, so kubelets get no opinion too, with a
-/// reason that says so.
-fn node_identity(attrs: &Attributes) -> (Decision, String, Option<String>) {
-    let is_node = attrs.user.username.starts_with("system:node:")
-        && attrs.user.groups.iter().any(|g| g == "system:nodes");
-    if !is_node {
-        return (Decision::NoOpinion, String::new(), None);
-    }
-    let name = attrs.user.username.trim_start_matches("system:node:");
-    if name.is_empty() {
-        return (
-            Decision::NoOpinion,
-            format!("unknown node for user \"{}\"", attrs.user.username),
-            None,
-        );
-    }
-    (
-        Decision::NoOpinion,
-        "node authorization graph is not modelled yet".into(),
-        None,
-    )
 }
 
 #[cfg(test)]
