@@ -138,6 +138,9 @@ impl Cluster {
                 .join(","),
         );
         let decision = authz::authorize(&self.authz, &self.store, &attrs, Some(&mut record));
+        if self.authz.modes.contains(&authz::Mode::Rbac) {
+            record.graph = authz::rbac::graph(&self.store, &attrs);
+        }
         if decision.decision == Decision::Allow {
             let reason = if decision.reason.is_empty() {
                 format!("allowed by {}", decision.plugin)
@@ -165,6 +168,10 @@ impl Cluster {
             } else {
                 format!("denied by {}", decision.plugin)
             };
+            if self.authz.modes.contains(&authz::Mode::Rbac) {
+                let lines = authz::access::near_misses(&self.store, &attrs);
+                record.detail("near misses (RBAC)", lines.join("\n"));
+            }
             record.decide(&decision.plugin, Decision::Deny, why);
             run.stages.push(record);
             return Err(ApiError::forbidden(

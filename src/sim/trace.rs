@@ -112,6 +112,31 @@ pub struct StageRecord {
     /// Stage-specific facts worth showing (credential sent, object before/after, …).
     #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "pairs_as_map")]
     pub details: Vec<(String, String)>,
+    /// For authorization under RBAC: the user's bindings, roles and rules.
+    #[serde(skip_serializing_if = "Vec::is_empty", rename = "rbacGraph")]
+    pub graph: Vec<GraphRow>,
+}
+
+/// One binding that names the user, in the RBAC graph: subject → binding → role → rules.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GraphRow {
+    /// How the binding names the user (`User "dev-user"`, `Group "system:authenticated"`).
+    pub subject: String,
+    /// `RoleBinding ns/name` or `ClusterRoleBinding name`.
+    pub binding: String,
+    /// `Role name` or `ClusterRole name`.
+    pub role: String,
+    /// The role's rules.
+    pub rules: Vec<GraphRule>,
+}
+
+/// One rule in the RBAC graph.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GraphRule {
+    /// The rule in one line.
+    pub text: String,
+    /// Whether it allows the request.
+    pub allows: bool,
 }
 
 impl StageRecord {
@@ -124,6 +149,7 @@ impl StageRecord {
             reason: String::new(),
             steps: Vec::new(),
             details: Vec::new(),
+            graph: Vec::new(),
         }
     }
 

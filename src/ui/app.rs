@@ -76,6 +76,13 @@ pub fn app() -> Html {
         let store = store.clone();
         Callback::from(move |_| store.dispatch(a.clone()))
     };
+    let on_run = {
+        let store = store.clone();
+        Callback::from(move |cmd: String| {
+            storage::save_command(&cmd);
+            store.dispatch(Action::Run(cmd));
+        })
+    };
     let on_select = {
         let store = store.clone();
         Callback::from(move |i: usize| store.dispatch(Action::Select(i)))
@@ -156,7 +163,7 @@ pub fn app() -> Html {
                     <button id="next" onclick={act(Action::Next)} disabled={state.cursor + 1 >= state.steps()}>{ "Next" }</button>
                 </div>
                 if let Some(req) = request.clone() {
-                    <StageDetail request={req} cursor={state.cursor} />
+                    <StageDetail request={req} cursor={state.cursor} onrun={on_run.clone()} />
                 }
                 <Output run={state.last_run().cloned()} />
             </section>

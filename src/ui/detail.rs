@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use super::graph::RbacGraph;
+use super::state::{access_matrix_command, who_can_command};
 use super::timeline::decision_class;
 use crate::sim::trace::RequestTrace;
 
@@ -13,6 +15,8 @@ pub struct StageDetailProps {
     pub request: RequestTrace,
     /// The selected step.
     pub cursor: usize,
+    /// Runs a command (the who-can and access-matrix buttons).
+    pub onrun: Callback<String>,
 }
 
 /// Details of one step.
@@ -32,6 +36,10 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
         };
     };
     let attrs = &req.attributes;
+    let run = |cmd: String| {
+        let onrun = props.onrun.clone();
+        Callback::from(move |_: MouseEvent| onrun.emit(cmd.clone()))
+    };
     html! {
         <section id="stage-detail" class="card">
             <h2>{ stage.stage.title() }</h2>
@@ -72,6 +80,14 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                     }) }
                 </dl>
             }
+            if stage.stage.as_str() == "authorization" {
+                <div class="questions">
+                    <button id="who-can" onclick={run(who_can_command(req))}>{ "Who else can do this?" }</button>
+                    if let Some(cmd) = access_matrix_command(req) {
+                        <button id="access-matrix" onclick={run(cmd)}>{ "What else can this user do?" }</button>
+                    }
+                </div>
+            }
             if !stage.steps.is_empty() {
                 <ol class="steps">
                     { for stage.steps.iter().map(|s| html! {
@@ -82,6 +98,12 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                         </li>
                     }) }
                 </ol>
+            }
+            if !stage.graph.is_empty() {
+                <details class="graph" open=true>
+                    <summary>{ "RBAC graph: the bindings that name this user" }</summary>
+                    <div class="graph-scroll"><RbacGraph rows={stage.graph.clone()} /></div>
+                </details>
             }
         </section>
     }

@@ -10,6 +10,8 @@ mod detail;
 #[cfg(target_arch = "wasm32")]
 mod editor;
 #[cfg(target_arch = "wasm32")]
+mod graph;
+#[cfg(target_arch = "wasm32")]
 mod output;
 #[cfg(target_arch = "wasm32")]
 mod storage;

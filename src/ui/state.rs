@@ -69,6 +69,8 @@ pub enum Action {
     ResetCluster,
     /// The decoder's text changed.
     EditDecoder(String),
+    /// Put a command in the bar and send it (the buttons of the authorization card).
+    Run(String),
 }
 
 impl AppState {
@@ -129,6 +131,10 @@ impl AppState {
             }
             Action::EditCommand(text) => self.command = text,
             Action::Send => self.send(),
+            Action::Run(command) => {
+                self.command = command;
+                self.send();
+            }
             Action::Prev => self.cursor = self.cursor.saturating_sub(1),
             Action::Next => {
                 if self.cursor + 1 < self.steps() {
@@ -236,6 +242,185 @@ pub fn body_preview(body: &serde_json::Value) -> String {
         text.push_str(&format!("\n… ({rest} more bytes not shown)\n"));
     }
     text
+}
+
+/// `kubectl who-can` for the request a trace shows: who else may do exactly this.
+pub fn who_can_command(req: &RequestTrace) -> String {
+    let a = &req.attributes;
+    if !a.is_resource_request {
+        return format!("kubectl who-can {} {}", a.verb, a.path);
+    }
+    let mut line = format!("kubectl who-can {} {}", a.verb, a.resource);
+    if !a.api_group.is_empty() {
+        line = format!("{line}.{}", a.api_group);
+    }
+    if !a.name.is_empty() {
+        line = format!("{line} {}", a.name);
+    }
+    if !a.subresource.is_empty() {
+        line = format!("{line} --subresource={}", a.subresource);
+    }
+    if a.namespace.is_empty() {
+        format!("{line} -A")
+    } else {
+        format!("{line} -n {}", a.namespace)
+    }
+}
+
+/// `kubectl access-matrix` for the trace's user (impersonated, with its groups), in the
+/// request's namespace; `None` when the request had no user.
+pub fn access_matrix_command(req: &RequestTrace) -> Option<String> {
+    let user = req.user.as_ref()?;
+    let mut line = format!("kubectl access-matrix --as {}", user.username);
+    for g in &user.groups {
+        if g != "system:authenticated" {
+            line = format!("{line} --as-group {g}");
+        }
+    }
+    if !req.attributes.namespace.is_empty() {
+        line = format!("{line} -n {}", req.attributes.namespace);
+    }
+    Some(line)
+}
+
+/// A box of the RBAC graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphNode {
+    /// Left edge.
+    pub x: u32,
+    /// Vertical centre.
+    pub y: u32,
+    /// Shown text (shortened).
+    pub label: String,
+    /// Full text (tooltip).
+    pub title: String,
+    /// On the path that allowed the request.
+    pub on_path: bool,
+}
+
+/// The RBAC graph laid out in four columns: subjects, bindings, roles, rules.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GraphLayout {
+    /// Boxes.
+    pub nodes: Vec<GraphNode>,
+    /// Lines `(x1, y1, x2, y2, on_path)`.
+    pub edges: Vec<(u32, u32, u32, u32, bool)>,
+    /// Drawing height.
+    pub height: u32,
+}
+
+/// Column left edges and box width of the graph.
+pub const GRAPH_COLUMNS: [u32; 4] = [0, 200, 420, 640];
+/// Box width.
+pub const GRAPH_BOX: u32 = 190;
+const ROW: u32 = 22;
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Lays out a trace's RBAC graph; the first binding with an allowing rule is the path (RBAC
+/// stops there).
+pub fn graph_layout(rows: &[crate::sim::trace::GraphRow]) -> GraphLayout {
+    let mut out = GraphLayout::default();
+    let path_row = rows.iter().position(|r| r.rules.iter().any(|x| x.allows));
+    let mut subjects: Vec<(String, u32)> = Vec::new();
+    let mut roles: Vec<(String, u32)> = Vec::new();
+    let mut y = ROW / 2;
+    let right = |col: usize| GRAPH_COLUMNS[col] + GRAPH_BOX;
+    for (i, row) in rows.iter().enumerate() {
+        let on_path = Some(i) == path_row;
+        let band_top = y;
+        let binding_y = y;
+        let subject_y = match subjects.iter().find(|(s, _)| *s == row.subject) {
+            Some((_, sy)) => *sy,
+            None => {
+                subjects.push((row.subject.clone(), binding_y));
+                out.nodes.push(GraphNode {
+                    x: GRAPH_COLUMNS[0],
+                    y: binding_y,
+                    label: shorten(&row.subject, 30),
+                    title: row.subject.clone(),
+                    on_path: false,
+                });
+                binding_y
+            }
+        };
+        out.nodes.push(GraphNode {
+            x: GRAPH_COLUMNS[1],
+            y: binding_y,
+            label: shorten(&row.binding, 30),
+            title: row.binding.clone(),
+            on_path,
+        });
+        if on_path {
+            if let Some(n) = out
+                .nodes
+                .iter_mut()
+                .find(|n| n.x == GRAPH_COLUMNS[0] && n.title == row.subject)
+            {
+                n.on_path = true;
+            }
+        }
+        out.edges
+            .push((right(0), subject_y, GRAPH_COLUMNS[1], binding_y, on_path));
+        let role_y = match roles.iter().find(|(r, _)| *r == row.role) {
+            Some((_, ry)) => {
+                y += ROW;
+                *ry
+            }
+            None => {
+                roles.push((row.role.clone(), binding_y));
+                out.nodes.push(GraphNode {
+                    x: GRAPH_COLUMNS[2],
+                    y: binding_y,
+                    label: shorten(&row.role, 30),
+                    title: row.role.clone(),
+                    on_path,
+                });
+                for rule in &row.rules {
+                    out.nodes.push(GraphNode {
+                        x: GRAPH_COLUMNS[3],
+                        y,
+                        label: shorten(&rule.text, 34),
+                        title: rule.text.clone(),
+                        on_path: on_path && rule.allows,
+                    });
+                    out.edges.push((
+                        right(2),
+                        binding_y,
+                        GRAPH_COLUMNS[3],
+                        y,
+                        on_path && rule.allows,
+                    ));
+                    y += ROW;
+                }
+                if row.rules.is_empty() {
+                    y += ROW;
+                }
+                binding_y
+            }
+        };
+        if on_path {
+            if let Some(n) = out
+                .nodes
+                .iter_mut()
+                .find(|n| n.x == GRAPH_COLUMNS[2] && n.title == row.role)
+            {
+                n.on_path = true;
+            }
+        }
+        out.edges
+            .push((right(1), binding_y, GRAPH_COLUMNS[2], role_y, on_path));
+        y = y.max(band_top + ROW) + ROW / 2;
+    }
+    out.height = y;
+    out
 }
 
 #[cfg(test)]
@@ -370,5 +555,93 @@ mod tests {
         assert!(st
             .decoded()
             .is_ok_and(|d| d.contains("system:bootstrap:abcdef")));
+    }
+
+    #[test]
+    fn the_authorization_card_offers_who_can_and_the_access_matrix() {
+        let mut s = state();
+        s.apply(Action::Run(
+            "kubectl --context dev get secrets -n blue".into(),
+        ));
+        let req = s.current_request().cloned().expect("a request");
+        assert_eq!(
+            who_can_command(&req),
+            "kubectl who-can list secrets -n blue"
+        );
+        assert_eq!(
+            access_matrix_command(&req).as_deref(),
+            Some("kubectl access-matrix --as dev-user --as-group developers -n blue")
+        );
+        // The buttons' commands run: the admin may ask both questions.
+        s.apply(Action::Run(who_can_command(&req)));
+        let out = &s.last_run().unwrap().outcome;
+        assert!(out.stdout.contains("kubeadm:cluster-admins"), "{out:?}");
+        assert!(
+            !out.stdout.contains("dev-user "),
+            "dev-user may not list secrets: {}",
+            out.stdout
+        );
+        s.apply(Action::Run(access_matrix_command(&req).unwrap()));
+        let out = &s.last_run().unwrap().outcome;
+        let pods = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("pods "))
+            .expect("a pods row");
+        assert_eq!(
+            pods.split_whitespace().collect::<Vec<_>>(),
+            ["pods", "✔", "✔", "✔", "✔"]
+        );
+        let secrets = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("secrets "))
+            .expect("a secrets row");
+        assert_eq!(
+            secrets.split_whitespace().collect::<Vec<_>>(),
+            ["secrets", "✖", "✖", "✖", "✖"]
+        );
+    }
+
+    #[test]
+    fn the_rbac_graph_marks_the_path_that_allowed() {
+        let mut s = state();
+        s.apply(Action::Run("kubectl --context dev get pods -n blue".into()));
+        let req = s.current_request().cloned().expect("a request");
+        let authz = req
+            .stages
+            .iter()
+            .find(|st| st.stage.as_str() == "authorization")
+            .expect("authorization ran");
+        let layout = graph_layout(&authz.graph);
+        let on_path: Vec<&str> = layout
+            .nodes
+            .iter()
+            .filter(|n| n.on_path)
+            .map(|n| n.title.as_str())
+            .collect();
+        assert_eq!(
+            on_path,
+            [
+                "User \"dev-user\"",
+                "RoleBinding blue/dev-user-developer-binding",
+                "Role developer",
+                "get, list, watch, create, update, delete pods",
+            ]
+        );
+        assert!(layout.edges.iter().filter(|e| e.4).count() == 3);
+        // Boxes do not overlap within a column.
+        for col in GRAPH_COLUMNS {
+            let mut ys: Vec<u32> = layout
+                .nodes
+                .iter()
+                .filter(|n| n.x == col)
+                .map(|n| n.y)
+                .collect();
+            let before = ys.len();
+            ys.sort();
+            ys.dedup();
+            assert_eq!(ys.len(), before, "column {col}");
+        }
     }
 }

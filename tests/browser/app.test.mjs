@@ -25,6 +25,7 @@ const ALLOWED_CMD = "kubectl --context dev -n blue run web --image=nginx";
 const ALLOWED_OUTPUT = "pod/web created";
 const ALLOWED_EXIT = 0;
 
+const ALLOWED_GRAPH_CMD = "kubectl --context dev get pods -n blue";
 const FORBIDDEN_CMD = "kubectl --context dev -n default get pods";
 const FORBIDDEN_OUTPUT =
   'Error from server (Forbidden): pods is forbidden: User "dev-user" cannot list resource "pods" in API group "" in the namespace "default"';
@@ -519,7 +520,47 @@ async function main() {
       eq(sel.stages[sel.current[0]], "authorization", "forbidden: selected stage");
       checkDetailFollows(sel, "forbidden (authorization selected)");
       await shot(page, "b2-forbidden-authorization");
+      // The card draws the user's RBAC graph (no path: nothing allowed) and offers the
+      // near misses and two questions.
+      const card = await page.locator("section#stage-detail").innerText();
+      assert(card.includes("near misses"), `forbidden: no near misses in the card:\n${card}`);
+      assert(card.includes("smallest change"), `forbidden: no smallest change in the card:\n${card}`);
+      const graph = await page.evaluate(() => ({
+        nodes: document.querySelectorAll("svg#rbac-graph g.node").length,
+        onPath: document.querySelectorAll("svg#rbac-graph g.node.path").length,
+      }));
+      assert(graph.nodes >= 4, `forbidden: the RBAC graph has ${graph.nodes} boxes`);
+      eq(graph.onPath, 0, "forbidden: boxes on an allowing path");
       await noErrors("(b2)");
+    });
+
+    await test("(h) who-can and the access matrix are one click away; the graph shows the path", async () => {
+      const before = await outputState(page);
+      await page.click("button#who-can");
+      await page.waitForFunction((prev) => document.querySelector("pre#output")?.textContent !== prev, before.output, { timeout: WAIT_MS });
+      let out = await outputState(page);
+      assert(out.output.includes("Subjects who may"), `who-can: output is:\n${out.output}`);
+      assert(out.output.includes("kubeadm:cluster-admins"), `who-can: no admin group in:\n${out.output}`);
+      assert((await page.inputValue("input#command")).startsWith("kubectl who-can "), "who-can: the bar shows the command");
+      await shot(page, "h-who-can");
+      // An allowed request: the graph highlights subject → binding → role → rule.
+      await send(page, ALLOWED_GRAPH_CMD, "");
+      const sel = await timelineState(page);
+      const authz = sel.stages.indexOf("authorization");
+      while ((await timelineState(page)).current[0] > authz) await step(page, "prev");
+      const onPath = await page.evaluate(() =>
+        [...document.querySelectorAll("svg#rbac-graph g.node.path title")].map((t) => t.textContent),
+      );
+      eq(JSON.stringify(onPath), JSON.stringify(['User "dev-user"', "RoleBinding blue/dev-user-developer-binding", "Role developer", "get, list, watch, create, update, delete pods"]), "graph path");
+      await shot(page, "h-graph");
+      const before2 = await outputState(page);
+      await page.click("button#access-matrix");
+      await page.waitForFunction((prev) => document.querySelector("pre#output")?.textContent !== prev, before2.output, { timeout: WAIT_MS });
+      out = await outputState(page);
+      const pods = out.output.split("\n").find((l) => l.startsWith("pods "));
+      assert(pods && pods.split(/\s+/).join(" ") === "pods ✔ ✔ ✔ ✔", `access matrix: pods row is ${JSON.stringify(pods)} in:\n${out.output}`);
+      await shot(page, "h-access-matrix");
+      await noErrors("(h)");
     });
 
     await test("(e) kubectl explain reads the schemas fetched after the first render", async () => {

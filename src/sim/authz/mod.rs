@@ -3,6 +3,7 @@
 //! allowed first. See <https://kubernetes.io/docs/reference/access-authn-authz/authorization/>.
 
 pub mod abac;
+pub mod access;
 pub mod escalation;
 pub mod node;
 pub mod rbac;

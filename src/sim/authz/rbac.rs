@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::Attributes;
 use crate::sim::authn::UserInfo;
 use crate::sim::store::{name_of, namespace_of, Store};
-use crate::sim::trace::Decision;
+use crate::sim::trace::{Decision, GraphRow, GraphRule};
 
 /// The RBAC API group.
 pub const GROUP: &str = "rbac.authorization.k8s.io";
@@ -259,6 +259,8 @@ pub struct Source<'a> {
     pub role: &'a Value,
     /// `ClusterRoleBinding "x" of ClusterRole "y" to User "z"` and the like.
     pub describe: String,
+    /// The binding's subject that names the user (`User "z"`).
+    pub subject: String,
 }
 
 /// Upstream `VisitRulesFor`: every rule that applies to the user in `namespace` (cluster-wide
@@ -293,6 +295,7 @@ pub fn visit_rules_for(
                     binding,
                     role,
                     describe,
+                    subject,
                 };
                 for rule in rules(role) {
                     if !visitor(&source, rule) {
@@ -303,6 +306,81 @@ pub fn visit_rules_for(
             Err(e) => errors.push(e),
         }
     }
+}
+
+/// A rule as one line: `get, list pods, pods/log [names: a, b]` or `get /healthz`.
+pub fn rule_text(rule: &Value) -> String {
+    let join = |k: &str| strings(rule.get(k)).collect::<Vec<_>>().join(", ");
+    let verbs = join("verbs");
+    let urls = join("nonResourceURLs");
+    if !urls.is_empty() {
+        return format!("{verbs} {urls}");
+    }
+    let groups: Vec<&str> = strings(rule.get("apiGroups")).collect();
+    let resources = join("resources");
+    let group = match groups.as_slice() {
+        [] | [""] => String::new(),
+        g => format!(
+            " ({})",
+            g.iter()
+                .map(|g| if g.is_empty() { "core" } else { g })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let names = join("resourceNames");
+    let names = if names.is_empty() {
+        String::new()
+    } else {
+        format!(" [names: {names}]")
+    };
+    format!("{verbs} {resources}{group}{names}")
+}
+
+/// The user's RBAC graph for a request: each binding that names the user (subject →
+/// binding → role → rules), the rules that allow this request marked.
+pub fn graph(store: &Store, a: &Attributes) -> Vec<GraphRow> {
+    let mut rows: Vec<GraphRow> = Vec::new();
+    let mut errors = Vec::new();
+    visit_rules_for(
+        store,
+        &a.user,
+        &a.namespace,
+        &mut errors,
+        &mut |source, rule| {
+            let ns = namespace_of(source.binding);
+            let binding = if ns.is_empty() {
+                format!("ClusterRoleBinding {}", name_of(source.binding))
+            } else {
+                format!("RoleBinding {ns}/{}", name_of(source.binding))
+            };
+            let role = format!(
+                "{} {}",
+                source
+                    .role
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Role"),
+                name_of(source.role)
+            );
+            if rows.last().is_none_or(|r| r.binding != binding) {
+                rows.push(GraphRow {
+                    subject: source.subject.clone(),
+                    binding,
+                    role,
+                    rules: Vec::new(),
+                });
+            }
+            if let Some(row) = rows.last_mut() {
+                row.rules.push(GraphRule {
+                    text: rule_text(rule),
+                    allows: rule_allows(a, rule),
+                });
+            }
+            true
+        },
+    );
+    rows
 }
 
 /// Upstream's `RulesFor`: every rule bound to the user in `namespace`, and the resolution

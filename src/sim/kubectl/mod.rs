@@ -2,6 +2,7 @@
 //! simulated API server (as kubectl v1.37 would send them), and prints what kubectl prints.
 //! See <https://kubernetes.io/docs/reference/kubectl/>.
 
+mod access;
 pub mod args;
 mod config;
 mod create;
@@ -283,6 +284,11 @@ impl Kubectl<'_, '_> {
             ("explain", _) => self.with(words, EXPLAIN, "explain", Self::explain),
             ("patch", _) => self.with(words, patchcmd::FLAGS, "patch", Self::patch),
             ("expose", _) => self.with(words, expose::FLAGS, "expose", Self::expose),
+            // Two krew plugins, answered by the simulator itself.
+            ("who-can", _) => self.with(words, access::WHO_CAN, "who-can", Self::who_can),
+            ("access-matrix", _) => {
+                self.with(words, access::ACCESS_MATRIX, "access-matrix", Self::access_matrix)
+            }
             ("certificate", "approve" | "deny") => {
                 self.with(words, CERTIFICATE, "certificate", Self::certificate)
             }

@@ -1,0 +1,494 @@
+//! Questions people ask of the authorizers, answered by running the real chain:
+//! who can do something (like kubectl-who-can, but over every mode, not only RBAC), what one
+//! subject can do across the resources (like rakkess), and, for a refused request, the near
+//! misses: which bindings reach the user, which rules nearly match and what one change would
+//! allow it.
+
+use serde_json::Value;
+
+use super::{abac, authorize, node, rbac, Attributes, Chain};
+use crate::sim::authn::UserInfo;
+use crate::sim::discovery;
+use crate::sim::store::{name_of, namespace_of, Store};
+use crate::sim::trace::Decision;
+
+/// A subject that may be allowed something.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Subject {
+    /// `User`, `Group` or `ServiceAccount`.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// For a service account, its namespace.
+    pub namespace: String,
+}
+
+impl Subject {
+    /// The identity checked for it: only what names it directly (a user or service account
+    /// without extra groups, a group on its own), so each row says where the grant is.
+    pub fn user(&self) -> UserInfo {
+        match self.kind.as_str() {
+            "Group" => UserInfo {
+                username: format!("(any member of {})", self.name),
+                groups: vec![self.name.clone()],
+                ..Default::default()
+            },
+            "ServiceAccount" => UserInfo {
+                username: format!("system:serviceaccount:{}:{}", self.namespace, self.name),
+                groups: vec![
+                    "system:serviceaccounts".into(),
+                    format!("system:serviceaccounts:{}", self.namespace),
+                ],
+                ..Default::default()
+            },
+            _ => UserInfo {
+                username: self.name.clone(),
+                // A kubelet is a user in group system:nodes.
+                groups: if self.name.starts_with("system:node:") {
+                    vec!["system:nodes".into()]
+                } else {
+                    Vec::new()
+                },
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// Every subject any authorizer names: binding subjects, ABAC users and groups, the webhook's
+/// users and groups, kubelets of the stored nodes, and system:masters.
+pub fn subjects(chain: &Chain, store: &Store) -> Vec<Subject> {
+    let mut out: Vec<Subject> = Vec::new();
+    let mut add = |kind: &str, name: &str, namespace: &str| {
+        if name.is_empty() || name == "*" {
+            return;
+        }
+        let s = Subject {
+            kind: kind.into(),
+            name: name.into(),
+            namespace: namespace.into(),
+        };
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    add("Group", super::SYSTEM_MASTERS, "");
+    for b in store
+        .list(rbac::GROUP, "clusterrolebindings", None)
+        .chain(store.list(rbac::GROUP, "rolebindings", None))
+    {
+        for s in b
+            .get("subjects")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let f = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
+            let ns = if f("kind") == "ServiceAccount" && f("namespace").is_empty() {
+                namespace_of(b)
+            } else {
+                f("namespace")
+            };
+            if f("kind") == "ServiceAccount" && ns.is_empty() {
+                continue;
+            }
+            add(
+                f("kind"),
+                f("name"),
+                if f("kind") == "ServiceAccount" {
+                    ns
+                } else {
+                    ""
+                },
+            );
+        }
+    }
+    for p in &chain.abac {
+        add("User", &p.user, "");
+        add("Group", &p.group, "");
+    }
+    if let Some(server) = chain.webhook.as_ref().and_then(|w| w.server.as_ref()) {
+        for r in &server.authorize {
+            r.users.iter().for_each(|u| add("User", u, ""));
+            r.groups.iter().for_each(|g| add("Group", g, ""));
+        }
+    }
+    if chain.modes.contains(&super::Mode::Node) {
+        for n in store.list("", "nodes", None) {
+            add("User", &format!("system:node:{}", name_of(n)), "");
+        }
+    }
+    crate::sim::sort::natural(&mut out);
+    out
+}
+
+/// One answer of who-can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhoCan {
+    /// The subject.
+    pub subject: Subject,
+    /// The authorizer that allowed.
+    pub plugin: String,
+    /// Its reason (the RBAC binding, the ABAC line, …).
+    pub reason: String,
+}
+
+/// Who may do `question` (its user is ignored): every known subject whose own identity the
+/// chain allows.
+pub fn who_can(chain: &Chain, store: &Store, question: &Attributes) -> Vec<WhoCan> {
+    let mut out = Vec::new();
+    for subject in subjects(chain, store) {
+        let attrs = Attributes {
+            user: subject.user(),
+            ..question.clone()
+        };
+        let d = authorize(chain, store, &attrs, None);
+        if d.decision == Decision::Allow {
+            let reason = if !d.reason.is_empty() {
+                d.reason
+            } else if d.plugin == "ABAC" {
+                abac::authorize(&chain.abac, &attrs)
+                    .map(|p| format!("policy line {} of {}", p.line, chain.abac_file))
+                    .unwrap_or_default()
+            } else if d.plugin == "system:masters" {
+                "members of system:masters are always allowed".into()
+            } else if d.plugin == "Node" {
+                node::authorize(store, &chain.node_rules, chain.minor >= 32, &attrs).shown
+            } else {
+                String::new()
+            };
+            out.push(WhoCan {
+                subject,
+                plugin: d.plugin,
+                reason,
+            });
+        }
+    }
+    out
+}
+
+/// The verbs of an access matrix by default (rakkess's).
+pub const MATRIX_VERBS: &[&str] = &["list", "create", "update", "delete"];
+
+/// One row of an access matrix: a resource (`name.group`) and, per verb, `None` when the
+/// resource does not serve the verb, else whether it is allowed.
+pub type MatrixRow = (String, Vec<Option<bool>>);
+
+/// What `user` may do to every resource: in `namespace` (namespaced resources only), or
+/// everywhere when it is empty (every resource, namespaced ones across all namespaces).
+pub fn access_matrix(
+    chain: &Chain,
+    store: &Store,
+    user: &UserInfo,
+    namespace: &str,
+    verbs: &[String],
+) -> Vec<MatrixRow> {
+    let mut rows: Vec<MatrixRow> = discovery::preferred_resources(chain.minor)
+        .into_iter()
+        .filter(|r| namespace.is_empty() || r.namespaced)
+        .map(|r| {
+            let cells = verbs
+                .iter()
+                .map(|v| {
+                    r.verbs.contains(&v.as_str()).then(|| {
+                        let attrs = Attributes {
+                            user: user.clone(),
+                            verb: v.clone(),
+                            resource_request: true,
+                            namespace: namespace.into(),
+                            api_group: r.group.into(),
+                            api_version: r.version.into(),
+                            resource: r.name.into(),
+                            ..Default::default()
+                        };
+                        authorize(chain, store, &attrs, None).decision == Decision::Allow
+                    })
+                })
+                .collect();
+            let name = if r.group.is_empty() {
+                r.name.to_string()
+            } else {
+                format!("{}.{}", r.name, r.group)
+            };
+            (name, cells)
+        })
+        .collect();
+    crate::sim::sort::by_key(&mut rows, &|r: &MatrixRow| r.0.clone());
+    rows
+}
+
+/// What is close to allowing a request RBAC refused: lines for the trace, the last one the
+/// smallest change that would allow it.
+pub fn near_misses(store: &Store, a: &Attributes) -> Vec<String> {
+    let mut out = Vec::new();
+    let want_resource = if a.subresource.is_empty() {
+        a.resource.clone()
+    } else {
+        format!("{}/{}", a.resource, a.subresource)
+    };
+    let what = if a.resource_request {
+        format!("{} {want_resource}", a.verb)
+    } else {
+        format!("{} {}", a.verb, a.path)
+    };
+    // Rules of roles bound to the user here that differ from the request in one thing.
+    let mut fix: Option<String> = None;
+    let mut errors = Vec::new();
+    let mut reached = 0;
+    rbac::visit_rules_for(
+        store,
+        &a.user,
+        &a.namespace,
+        &mut errors,
+        &mut |source, rule| {
+            reached += 1;
+            let mut misses = Vec::new();
+            let strings = |k: &str| -> Vec<String> {
+                rule.get(k)
+                    .and_then(Value::as_array)
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            if !rbac::verb_matches(rule, &a.verb) {
+                misses.push(format!("verbs {:?} lack {:?}", strings("verbs"), a.verb));
+            }
+            if a.resource_request {
+                if !rbac::api_group_matches(rule, &a.api_group) {
+                    misses.push(format!(
+                        "apiGroups {:?} lack {:?}",
+                        strings("apiGroups"),
+                        a.api_group
+                    ));
+                }
+                let resources = strings("resources");
+                if !rbac::resource_matches(
+                    resources.iter().map(String::as_str),
+                    &a.resource,
+                    &a.subresource,
+                ) {
+                    misses.push(format!("resources {resources:?} lack {want_resource:?}"));
+                }
+                if !rbac::resource_name_matches(rule, &a.name) {
+                    let names = strings("resourceNames");
+                    misses.push(if a.name.is_empty() {
+                    format!("resourceNames {names:?} limit it to named objects, and {:?} names none", a.verb)
+                } else {
+                    format!("resourceNames {names:?} lack {:?}", a.name)
+                });
+                }
+            } else if !rbac::non_resource_url_matches(rule, &a.path) {
+                misses.push(format!(
+                    "nonResourceURLs {:?} lack {:?}",
+                    strings("nonResourceURLs"),
+                    a.path
+                ));
+            }
+            if misses.len() == 1 {
+                let role = source
+                    .role
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Role");
+                out.push(format!(
+                    "{} has a rule for this, but its {}",
+                    source.describe, misses[0]
+                ));
+                if fix.is_none() {
+                    let field = misses[0].split_whitespace().next().unwrap_or("");
+                    let value = match field {
+                        "verbs" => a.verb.clone(),
+                        "apiGroups" => a.api_group.clone(),
+                        "resources" => want_resource.clone(),
+                        "resourceNames" => a.name.clone(),
+                        _ => a.path.clone(),
+                    };
+                    fix = Some(if field == "resourceNames" && a.name.is_empty() {
+                        format!("smallest change: a rule without resourceNames in {role} {:?} (or name the object in the request)", name_of(source.role))
+                    } else {
+                        format!(
+                        "smallest change: add {value:?} to {field} of that rule in {role} {:?}{}",
+                        name_of(source.role),
+                        if field == "verbs" || field == "resourceNames" { "" } else { " (the rule's other verbs come with it)" }
+                    )
+                    });
+                }
+            }
+            true
+        },
+    );
+    // Bindings elsewhere that would allow it.
+    if a.resource_request && !a.namespace.is_empty() {
+        for rb in store.list(rbac::GROUP, "rolebindings", None) {
+            let ns = namespace_of(rb);
+            if ns == a.namespace {
+                continue;
+            }
+            let subjects = rb
+                .get("subjects")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            if rbac::applies_to(subjects, &a.user, ns).is_none() {
+                continue;
+            }
+            let there = Attributes {
+                namespace: ns.into(),
+                ..a.clone()
+            };
+            if let Ok((role, desc)) = rbac::resolve_role(store, rb, ns) {
+                if rbac::rules(role)
+                    .iter()
+                    .any(|r| rbac::rule_allows(&there, r))
+                {
+                    out.push(format!(
+                        "RoleBinding \"{}/{ns}\" of {desc} allows {what} in namespace {ns:?}, not {:?}",
+                        name_of(rb),
+                        a.namespace
+                    ));
+                }
+            }
+        }
+    }
+    // Bindings that would allow it, but to someone else (the cluster's own bindings counted,
+    // the workspace's named).
+    let mut system: Vec<String> = Vec::new();
+    for b in store.list(rbac::GROUP, "clusterrolebindings", None).chain(
+        store
+            .list(rbac::GROUP, "rolebindings", Some(&a.namespace))
+            .filter(|_| !a.namespace.is_empty()),
+    ) {
+        let ns = namespace_of(b);
+        let subjects = b
+            .get("subjects")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        if rbac::applies_to(subjects, &a.user, ns).is_some() {
+            continue;
+        }
+        let Ok((role, desc)) = rbac::resolve_role(store, b, ns) else {
+            continue;
+        };
+        if !rbac::rules(role).iter().any(|r| rbac::rule_allows(a, r)) {
+            continue;
+        }
+        let name = name_of(b);
+        let bootstrap = b
+            .pointer("/metadata/labels/kubernetes.io~1bootstrapping")
+            .is_some()
+            || name.starts_with("kubeadm:")
+            || name.starts_with("system:");
+        if bootstrap {
+            system.push(name.to_string());
+            continue;
+        }
+        let to: Vec<String> = subjects
+            .iter()
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    s.get("kind").and_then(Value::as_str).unwrap_or(""),
+                    s.get("name").and_then(Value::as_str).unwrap_or("")
+                )
+            })
+            .collect();
+        let (kind, shown) = if ns.is_empty() {
+            ("ClusterRoleBinding", name.to_string())
+        } else {
+            ("RoleBinding", format!("{name}/{ns}"))
+        };
+        out.push(format!(
+            "{kind} {shown:?} of {desc} allows it, but to {} — not to {:?} or its groups",
+            if to.is_empty() {
+                "no one".to_string()
+            } else {
+                to.join(", ")
+            },
+            a.user.username
+        ));
+    }
+    if !system.is_empty() {
+        let shown: Vec<&str> = system.iter().take(3).map(String::as_str).collect();
+        out.push(format!(
+            "{} of the cluster's own bindings allow it to others ({}{})",
+            system.len(),
+            shown.join(", "),
+            if system.len() > 3 { ", …" } else { "" }
+        ));
+    }
+    if reached == 0 {
+        out.insert(
+            0,
+            format!(
+                "no RoleBinding{} names {:?} or any of its groups",
+                if a.namespace.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {:?} and no ClusterRoleBinding", a.namespace)
+                },
+                a.user.username
+            ),
+        );
+    }
+    let fix = fix.unwrap_or_else(|| suggest_grant(a));
+    out.push(fix);
+    out
+}
+
+/// The kubectl commands that would grant exactly this request to the user.
+fn suggest_grant(a: &Attributes) -> String {
+    let who = if a.user.username.starts_with("system:serviceaccount:") {
+        let parts: Vec<&str> = a.user.username.splitn(4, ':').collect();
+        format!(
+            "--serviceaccount={}:{}",
+            parts.get(2).unwrap_or(&""),
+            parts.get(3).unwrap_or(&"")
+        )
+    } else {
+        format!("--user={}", a.user.username)
+    };
+    if !a.resource_request {
+        return format!(
+            "smallest change: kubectl create clusterrole {v}-url --verb={v} --non-resource-url={p} && kubectl create clusterrolebinding {v}-url --clusterrole={v}-url {who}",
+            v = a.verb,
+            p = a.path
+        );
+    }
+    let resource = if a.subresource.is_empty() {
+        a.resource.clone()
+    } else {
+        format!("{}/{}", a.resource, a.subresource)
+    };
+    let typed = if a.api_group.is_empty() {
+        resource.clone()
+    } else {
+        format!("{}.{}", a.resource, a.api_group)
+            + &if a.subresource.is_empty() {
+                String::new()
+            } else {
+                format!("/{}", a.subresource)
+            }
+    };
+    let role = format!("{}-{}", a.verb, a.resource);
+    let names = if a.name.is_empty() {
+        String::new()
+    } else {
+        format!(" --resource-name={}", a.name)
+    };
+    if a.namespace.is_empty() {
+        format!(
+            "smallest change: kubectl create clusterrole {role} --verb={} --resource={typed}{names} && kubectl create clusterrolebinding {role} --clusterrole={role} {who}",
+            a.verb
+        )
+    } else {
+        format!(
+            "smallest change: kubectl create role {role} -n {ns} --verb={} --resource={typed}{names} && kubectl create rolebinding {role} -n {ns} --role={role} {who}",
+            a.verb,
+            ns = a.namespace
+        )
+    }
+}
