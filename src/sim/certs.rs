@@ -57,16 +57,13 @@ fn attr(name: &x509_cert::name::Name, oid: &str) -> Vec<String> {
 
 /// The DER inside the first PEM block of a text.
 fn pem_der(text: &str) -> Option<Vec<u8>> {
-    use base64::Engine;
     let body: String = text
         .lines()
         .skip_while(|l| !l.starts_with("-----BEGIN"))
         .skip(1)
         .take_while(|l| !l.starts_with("-----END"))
         .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(body.trim())
-        .ok()
+    crate::sim::b64::STANDARD.decode(body.trim()).ok()
 }
 
 /// Reads a PEM `CERTIFICATE REQUEST`, with upstream's complaint when it is not one.

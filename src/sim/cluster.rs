@@ -106,8 +106,7 @@ impl Cluster {
         }
         // `kubeadm init`'s bootstrap token (24 h; the cluster is an hour old).
         {
-            use base64::Engine;
-            let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+            let b64 = |s: &str| crate::sim::b64::STANDARD.encode(s);
             let expiration = super::clock::format_rfc3339(init + 24 * 3600);
             let _ = store.create(
                 "",
@@ -551,7 +550,7 @@ fn webhook_server_url(text: &str) -> Result<String, String> {
         .first()
         .map(|d| d.root.to_json())
         .unwrap_or(Value::Null);
-    let config = super::kubeconfig::from_json(json).map_err(|e| e.to_string())?;
+    let config = super::kubeconfig::from_json(json)?;
     let context = config
         .context(&config.current_context)
         .ok_or_else(|| "invalid configuration: no configuration has been provided".to_string())?;

@@ -175,8 +175,7 @@ const SIGNING_DURATION: i64 = 365 * 24 * 3600;
 /// gets a client certificate signed by the cluster CA (`--cluster-signing-cert-file` and
 /// `-key-file` are kubeadm's ca.crt and ca.key), for `spec.expirationSeconds` or a year.
 pub fn csr_signer(store: &mut Store, cp: &ControlPlane, now: Instant) -> Vec<String> {
-    use base64::engine::general_purpose::STANDARD;
-    use base64::Engine;
+    use crate::sim::b64::STANDARD;
     let group = "certificates.k8s.io";
     let mut notes = Vec::new();
     let pending: Vec<Value> = store
@@ -256,8 +255,7 @@ pub fn token_controller(
     keys: Option<&ServiceAccounts>,
     ca_pem: &str,
 ) -> Vec<String> {
-    use base64::engine::general_purpose::STANDARD;
-    use base64::Engine;
+    use crate::sim::b64::STANDARD;
     let mut notes = Vec::new();
     let Some(keys) = keys else {
         return notes;

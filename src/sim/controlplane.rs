@@ -146,8 +146,7 @@ pub struct CpProblem {
 
 /// The kubeadm admin kubeconfig (`/etc/kubernetes/admin.conf`).
 pub fn admin_conf() -> String {
-    use base64::Engine;
-    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s.as_bytes());
+    let b64 = |s: &str| crate::sim::b64::STANDARD.encode(s.as_bytes());
     format!(
         "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {}\n    server: https://192.168.56.10:6443\n  name: kubernetes\ncontexts:\n- context:\n    cluster: kubernetes\n    user: kubernetes-admin\n  name: kubernetes-admin@kubernetes\ncurrent-context: kubernetes-admin@kubernetes\nkind: Config\npreferences: {{}}\nusers:\n- name: kubernetes-admin\n  user:\n    client-certificate-data: {}\n    client-key-data: {}\n",
         b64(KUBEADM_CA_CRT),

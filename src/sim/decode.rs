@@ -2,8 +2,7 @@
 //! of one, as kubeconfigs and Secrets hold them) says, and whom the API server would take it
 //! for. Nothing is sent anywhere; nothing is verified here (the authentication stage does that).
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use crate::sim::b64::STANDARD;
 use serde_json::Value;
 
 use super::authn::{bootstrap, serviceaccount, x509};

@@ -25,7 +25,6 @@ pub fn image_pull_policy(image: &str) -> &'static str {
 /// A Secret's `stringData` is write-only: converting to the stored form merges it into `data`
 /// (base64, overriding keys there) and drops it.
 fn string_data(obj: &mut Value) {
-    use base64::Engine;
     let Some(map) = obj.as_object_mut() else {
         return;
     };
@@ -39,10 +38,7 @@ fn string_data(obj: &mut Value) {
     if let Some(data) = data.as_object_mut() {
         for (k, v) in strings {
             let text = v.as_str().unwrap_or("");
-            data.insert(
-                k,
-                json!(base64::engine::general_purpose::STANDARD.encode(text)),
-            );
+            data.insert(k, json!(crate::sim::b64::STANDARD.encode(text)));
         }
     }
 }

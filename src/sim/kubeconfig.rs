@@ -2,185 +2,270 @@
 //! with kubectl's first-wins rules and resolved into what kubectl sends.
 //! See <https://kubernetes.io/docs/concepts/configuration/organize-cluster-access-kubeconfig/>.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::schema::Schema;
 
-/// Reads a kubeconfig from its JSON form. Go's decoder takes `null` for any field (kubectl
-/// itself writes `clusters: null`), so nulls are dropped first and the defaults apply.
-pub fn from_json(mut value: Value) -> Result<Kubeconfig, serde_json::Error> {
-    fn drop_nulls(v: &mut Value) {
-        match v {
-            Value::Object(m) => {
-                m.retain(|_, x| !x.is_null());
-                m.values_mut().for_each(drop_nulls);
-            }
-            Value::Array(a) => a.iter_mut().for_each(drop_nulls),
-            _ => {}
-        }
+/// Reads a kubeconfig from its JSON form, as Go's decoder does: `null` or a missing field is
+/// the zero value, unknown fields are ignored (the workspace warns about them), a wrong type is
+/// an error naming the field.
+pub fn from_json(value: Value) -> Result<Kubeconfig, String> {
+    let empty = Map::new();
+    let root = object(&value, "Config")?.unwrap_or(&empty);
+    let mut k = Kubeconfig {
+        current_context: string(root, "current-context", "Config")?,
+        preferences: kept(root, "preferences"),
+        extensions: kept(root, "extensions"),
+        ..Default::default()
+    };
+    for c in objects(root, "clusters", "Config")? {
+        let inner = object(c.get("cluster").unwrap_or(&Value::Null), "Cluster")?.unwrap_or(&empty);
+        let f = "Cluster.cluster";
+        k.clusters.push(NamedCluster {
+            name: string(c, "name", "NamedCluster")?,
+            cluster: Cluster {
+                server: string(inner, "server", f)?,
+                certificate_authority: string(inner, "certificate-authority", f)?,
+                certificate_authority_data: string(inner, "certificate-authority-data", f)?,
+                insecure_skip_tls_verify: boolean(inner, "insecure-skip-tls-verify", f)?,
+                tls_server_name: string(inner, "tls-server-name", f)?,
+                proxy_url: string(inner, "proxy-url", f)?,
+                disable_compression: boolean(inner, "disable-compression", f)?,
+                extensions: kept(inner, "extensions"),
+            },
+        });
     }
-    drop_nulls(&mut value);
-    serde_json::from_value(value)
+    for c in objects(root, "contexts", "Config")? {
+        let inner = object(c.get("context").unwrap_or(&Value::Null), "Context")?.unwrap_or(&empty);
+        let f = "Context.context";
+        k.contexts.push(NamedContext {
+            name: string(c, "name", "NamedContext")?,
+            context: Context {
+                cluster: string(inner, "cluster", f)?,
+                user: string(inner, "user", f)?,
+                namespace: string(inner, "namespace", f)?,
+                extensions: kept(inner, "extensions"),
+            },
+        });
+    }
+    for u in objects(root, "users", "Config")? {
+        let inner = object(u.get("user").unwrap_or(&Value::Null), "AuthInfo")?.unwrap_or(&empty);
+        let f = "AuthInfo.user";
+        let groups = match inner.get("as-groups") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|g| match g {
+                    Value::String(s) => Ok(s.clone()),
+                    other => Err(mismatch(other, f, "as-groups", "string")),
+                })
+                .collect::<Result<_, _>>()?,
+            Some(other) => return Err(mismatch(other, f, "as-groups", "[]string")),
+        };
+        k.users.push(NamedUser {
+            name: string(u, "name", "NamedAuthInfo")?,
+            user: AuthInfo {
+                client_certificate: string(inner, "client-certificate", f)?,
+                client_certificate_data: string(inner, "client-certificate-data", f)?,
+                client_key: string(inner, "client-key", f)?,
+                client_key_data: string(inner, "client-key-data", f)?,
+                token: string(inner, "token", f)?,
+                token_file: string(inner, "tokenFile", f)?,
+                impersonate: string(inner, "as", f)?,
+                impersonate_groups: groups,
+                impersonate_uid: string(inner, "as-uid", f)?,
+                impersonate_extra: kept(inner, "as-user-extra"),
+                username: string(inner, "username", f)?,
+                password: string(inner, "password", f)?,
+                exec: kept(inner, "exec"),
+                auth_provider: kept(inner, "auth-provider"),
+                extensions: kept(inner, "extensions"),
+            },
+        });
+    }
+    Ok(k)
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Go's `json: cannot unmarshal X into Go struct field S.f of type T`.
+fn mismatch(v: &Value, strukt: &str, field: &str, ty: &str) -> String {
+    format!(
+        "json: cannot unmarshal {} into Go struct field {strukt}.{field} of type {ty}",
+        json_kind(v)
+    )
+}
+
+fn object<'a>(v: &'a Value, what: &str) -> Result<Option<&'a Map<String, Value>>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Object(m) => Ok(Some(m)),
+        other => Err(format!(
+            "json: cannot unmarshal {} into Go value of type v1.{what}",
+            json_kind(other)
+        )),
+    }
+}
+
+fn string(m: &Map<String, Value>, key: &str, strukt: &str) -> Result<String, String> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err(mismatch(other, strukt, key, "string")),
+    }
+}
+
+fn boolean(m: &Map<String, Value>, key: &str, strukt: &str) -> Result<bool, String> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(other) => Err(mismatch(other, strukt, key, "bool")),
+    }
+}
+
+/// A field kept as it is (`null` when missing).
+fn kept(m: &Map<String, Value>, key: &str) -> Value {
+    m.get(key).cloned().unwrap_or(Value::Null)
+}
+
+fn objects<'a>(
+    m: &'a Map<String, Value>,
+    key: &str,
+    strukt: &str,
+) -> Result<Vec<&'a Map<String, Value>>, String> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter(|i| !i.is_null())
+            .map(|i| {
+                i.as_object()
+                    .ok_or_else(|| mismatch(i, strukt, key, "object"))
+            })
+            .collect(),
+        Some(other) => Err(mismatch(other, strukt, key, "array")),
+    }
 }
 
 /// A kubeconfig, as kubectl writes it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Kubeconfig {
     /// Named clusters.
-    #[serde(default)]
     pub clusters: Vec<NamedCluster>,
     /// Named contexts.
-    #[serde(default)]
     pub contexts: Vec<NamedContext>,
     /// Named users.
-    #[serde(default)]
     pub users: Vec<NamedUser>,
     /// The context used when `--context` is not given.
-    #[serde(default)]
     pub current_context: String,
     /// Preferences (kept, unused).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub preferences: Value,
     /// Extensions (kept, unused).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub extensions: Value,
 }
 
 /// A cluster entry.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NamedCluster {
     /// Its name.
     pub name: String,
     /// The cluster.
-    #[serde(default)]
     pub cluster: Cluster,
 }
 
 /// How to reach a cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Cluster {
     /// The API server URL.
-    #[serde(default)]
     pub server: String,
     /// Path of the CA bundle.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub certificate_authority: String,
     /// The CA bundle, base64 PEM.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub certificate_authority_data: String,
     /// Skip verifying the server's certificate.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub insecure_skip_tls_verify: bool,
     /// The name to check the server's certificate against.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub tls_server_name: String,
     /// A proxy for requests to this cluster.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub proxy_url: String,
     /// Turn off response compression.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disable_compression: bool,
     /// Extensions (kept, unused).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub extensions: Value,
 }
 
 /// A context entry.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NamedContext {
     /// Its name.
     pub name: String,
     /// The context.
-    #[serde(default)]
     pub context: Context,
 }
 
 /// A cluster + user + namespace triple.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Context {
     /// Cluster name.
-    #[serde(default)]
     pub cluster: String,
     /// User name.
-    #[serde(default)]
     pub user: String,
     /// Default namespace.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub namespace: String,
     /// Extensions (kept, unused).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub extensions: Value,
 }
 
 /// A user entry.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NamedUser {
     /// Its name.
     pub name: String,
     /// The credentials.
-    #[serde(default)]
     pub user: AuthInfo,
 }
 
 /// Credentials.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthInfo {
     /// Path of a client certificate.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_certificate: String,
     /// Client certificate, base64 PEM.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_certificate_data: String,
     /// Path of the client key.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_key: String,
     /// Client key, base64 PEM.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub client_key_data: String,
     /// Bearer token.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub token: String,
     /// Path of a file holding the bearer token.
-    #[serde(
-        default,
-        rename = "tokenFile",
-        skip_serializing_if = "String::is_empty"
-    )]
     pub token_file: String,
     /// User to impersonate.
-    #[serde(default, rename = "as", skip_serializing_if = "String::is_empty")]
     pub impersonate: String,
     /// Groups to impersonate.
-    #[serde(default, rename = "as-groups", skip_serializing_if = "Vec::is_empty")]
     pub impersonate_groups: Vec<String>,
     /// UID to impersonate.
-    #[serde(default, rename = "as-uid", skip_serializing_if = "String::is_empty")]
     pub impersonate_uid: String,
     /// Extra fields to impersonate.
-    #[serde(
-        default,
-        rename = "as-user-extra",
-        skip_serializing_if = "Value::is_null"
-    )]
     pub impersonate_extra: Value,
     /// Basic-auth user name.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub username: String,
     /// Basic-auth password.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub password: String,
     /// An exec credential plugin (shown, never run).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub exec: Value,
     /// An auth-provider plugin (shown, never run).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub auth_provider: Value,
     /// Extensions (kept, unused).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
     pub extensions: Value,
 }
 
@@ -590,6 +675,28 @@ impl Kubeconfig {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn from_json_takes_nulls_as_zero_values_and_names_wrong_types() {
+        let k = from_json(
+            json!({"clusters": null, "contexts": [{"name": "c", "context": null}],
+            "users": [{"name": "u", "user": {"token": "t", "as-groups": ["g"], "unknown": 1}}],
+            "current-context": "c"}),
+        )
+        .unwrap();
+        assert_eq!(k.contexts[0].context, Context::default());
+        assert_eq!(k.users[0].user.impersonate_groups, ["g"]);
+        assert_eq!(k.current_context, "c");
+        assert_eq!(
+            from_json(json!({"clusters": [{"name": "k", "cluster": {"server": 6443}}]})).unwrap_err(),
+            "json: cannot unmarshal number into Go struct field Cluster.cluster.server of type string"
+        );
+        assert_eq!(
+            from_json(json!({"users": "x"})).unwrap_err(),
+            "json: cannot unmarshal string into Go struct field Config.users of type array"
+        );
+    }
+
     use super::*;
 
     fn cfg(current: &str, ctxs: &[(&str, &str, &str, &str)]) -> Kubeconfig {

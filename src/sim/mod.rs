@@ -8,6 +8,7 @@
 pub mod admission;
 pub mod authn;
 pub mod authz;
+pub mod b64;
 pub mod certs;
 pub mod clock;
 pub mod cluster;

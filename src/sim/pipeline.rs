@@ -902,7 +902,6 @@ impl Cluster {
             && res.name == "certificatesigningrequests"
         {
             // CertificateSubjectRestriction: no system:masters client certificates via CSRs.
-            use base64::Engine;
             let signer = obj
                 .pointer("/spec/signerName")
                 .and_then(Value::as_str)
@@ -910,7 +909,7 @@ impl Cluster {
             let masters = obj
                 .pointer("/spec/request")
                 .and_then(Value::as_str)
-                .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+                .and_then(|b| crate::sim::b64::STANDARD.decode(b).ok())
                 .and_then(|b| String::from_utf8(b).ok())
                 .and_then(|pem| super::certs::parse_request(&pem).ok())
                 .is_some_and(|r| r.organizations.iter().any(|o| o == "system:masters"));

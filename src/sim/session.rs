@@ -58,8 +58,7 @@ impl Session {
         let (line, decode) = split_base64_pipe(&line);
         let mut out = self.kubectl_substituted(&line, stdin);
         if decode {
-            use base64::Engine;
-            match base64::engine::general_purpose::STANDARD.decode(out.stdout.trim()) {
+            match crate::sim::b64::STANDARD.decode(out.stdout.trim()) {
                 Ok(bytes) => out.stdout = String::from_utf8_lossy(&bytes).into_owned(),
                 Err(_) => {
                     out.stdout.clear();
@@ -141,8 +140,7 @@ impl Session {
             acc.requests.append(&mut res.requests);
             let mut text = res.stdout;
             if decode {
-                use base64::Engine;
-                match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
+                match crate::sim::b64::STANDARD.decode(text.trim()) {
                     Ok(bytes) => text = String::from_utf8_lossy(&bytes).into_owned(),
                     Err(_) => {
                         acc.stderr.push_str("base64: invalid input\n");

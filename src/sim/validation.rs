@@ -127,11 +127,10 @@ pub fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
         }
     }
     if res.group == "certificates.k8s.io" && res.name == "certificatesigningrequests" {
-        use base64::Engine;
         let bytes = obj
             .pointer("/spec/request")
             .and_then(Value::as_str)
-            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+            .and_then(|b| crate::sim::b64::STANDARD.decode(b).ok())
             .unwrap_or_default();
         let request = String::from_utf8_lossy(&bytes);
         if let Err(e) = super::certs::parse_request(&request) {

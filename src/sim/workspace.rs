@@ -390,7 +390,7 @@ fn default_kubeconfig(cp: &ControlPlane) -> Kubeconfig {
     yaml::parse_stream(&text)
         .ok()
         .and_then(|d| d.into_iter().next())
-        .and_then(|d| serde_json::from_value(d.root.to_json()).ok())
+        .and_then(|d| kubeconfig::from_json(d.root.to_json()).ok())
         .unwrap_or_default()
 }
 

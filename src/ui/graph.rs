@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::state::{graph_layout, GRAPH_BOX, GRAPH_COLUMNS};
+use super::state::{graph_layout, GRAPH_BOX, GRAPH_COLUMNS, GRAPH_RULE_BOX};
 use crate::sim::trace::GraphRow;
 
 /// Properties of [`RbacGraph`].
@@ -17,7 +17,7 @@ pub struct RbacGraphProps {
 #[function_component(RbacGraph)]
 pub fn rbac_graph(props: &RbacGraphProps) -> Html {
     let layout = graph_layout(&props.rows);
-    let width = GRAPH_COLUMNS[3] + GRAPH_BOX + 40;
+    let width = GRAPH_COLUMNS[3] + GRAPH_RULE_BOX + 4;
     let height = layout.height + 24;
     let heads = ["subject", "binding", "role", "rules"];
     html! {
@@ -34,7 +34,8 @@ pub fn rbac_graph(props: &RbacGraphProps) -> Html {
             { for layout.nodes.iter().map(|n| html! {
                 <g class={classes!("node", n.on_path.then_some("path"))}>
                     <title>{ &n.title }</title>
-                    <rect x={n.x.to_string()} y={(n.y - 9).to_string()} width={GRAPH_BOX.to_string()} height="18" rx="4" />
+                    <rect x={n.x.to_string()} y={(n.y - 9).to_string()} height="18" rx="4"
+                        width={(if n.x == GRAPH_COLUMNS[3] { GRAPH_RULE_BOX } else { GRAPH_BOX }).to_string()} />
                     <text x={(n.x + 6).to_string()} y={(n.y + 4).to_string()}>{ &n.label }</text>
                 </g>
             }) }

@@ -310,9 +310,11 @@ pub struct GraphLayout {
 }
 
 /// Column left edges and box width of the graph.
-pub const GRAPH_COLUMNS: [u32; 4] = [0, 200, 420, 640];
+pub const GRAPH_COLUMNS: [u32; 4] = [0, 180, 360, 540];
 /// Box width.
-pub const GRAPH_BOX: u32 = 190;
+pub const GRAPH_BOX: u32 = 170;
+/// Width of the rule boxes (the last column).
+pub const GRAPH_RULE_BOX: u32 = 260;
 const ROW: u32 = 22;
 
 fn shorten(text: &str, max: usize) -> String {
@@ -344,7 +346,7 @@ pub fn graph_layout(rows: &[crate::sim::trace::GraphRow]) -> GraphLayout {
                 out.nodes.push(GraphNode {
                     x: GRAPH_COLUMNS[0],
                     y: binding_y,
-                    label: shorten(&row.subject, 30),
+                    label: shorten(&row.subject, 25),
                     title: row.subject.clone(),
                     on_path: false,
                 });
@@ -354,7 +356,7 @@ pub fn graph_layout(rows: &[crate::sim::trace::GraphRow]) -> GraphLayout {
         out.nodes.push(GraphNode {
             x: GRAPH_COLUMNS[1],
             y: binding_y,
-            label: shorten(&row.binding, 30),
+            label: shorten(&row.binding, 25),
             title: row.binding.clone(),
             on_path,
         });
@@ -379,7 +381,7 @@ pub fn graph_layout(rows: &[crate::sim::trace::GraphRow]) -> GraphLayout {
                 out.nodes.push(GraphNode {
                     x: GRAPH_COLUMNS[2],
                     y: binding_y,
-                    label: shorten(&row.role, 30),
+                    label: shorten(&row.role, 25),
                     title: row.role.clone(),
                     on_path,
                 });
@@ -387,7 +389,7 @@ pub fn graph_layout(rows: &[crate::sim::trace::GraphRow]) -> GraphLayout {
                     out.nodes.push(GraphNode {
                         x: GRAPH_COLUMNS[3],
                         y,
-                        label: shorten(&rule.text, 34),
+                        label: shorten(&rule.text, 38),
                         title: rule.text.clone(),
                         on_path: on_path && rule.allows,
                     });

@@ -547,7 +547,11 @@ async function main() {
       await send(page, ALLOWED_GRAPH_CMD, "");
       const sel = await timelineState(page);
       const authz = sel.stages.indexOf("authorization");
-      while ((await timelineState(page)).current[0] > authz) await step(page, "prev");
+      for (let guard = 0; guard < 12; guard++) {
+        const cur = (await timelineState(page)).current[0];
+        if (cur === authz) break;
+        await step(page, cur > authz ? "prev" : "next");
+      }
       const onPath = await page.evaluate(() =>
         [...document.querySelectorAll("svg#rbac-graph g.node.path title")].map((t) => t.textContent),
       );

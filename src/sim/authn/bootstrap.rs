@@ -4,8 +4,7 @@
 //! "no opinion" (logged), never an error.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/bootstrap-tokens/>.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use crate::sim::b64::STANDARD;
 use serde_json::Value;
 
 use super::UserInfo;

@@ -306,15 +306,12 @@ pub fn run(
 
 /// `Authorization: Basic base64(user:password)`.
 fn basic_auth(req: &HttpRequest) -> Option<(String, String)> {
-    use base64::Engine;
     let header = req.header("Authorization")?;
     let (scheme, value) = header.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(value.trim())
-        .ok()?;
+    let bytes = crate::sim::b64::STANDARD.decode(value.trim()).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let (u, p) = text.split_once(':')?;
     Some((u.to_string(), p.to_string()))

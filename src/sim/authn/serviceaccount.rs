@@ -8,8 +8,7 @@
 //! `kubernetes/serviceaccount`, no expiry, valid while the Secret holds them).
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/>.
 
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use base64::Engine;
+use crate::sim::b64::{STANDARD, URL_SAFE_NO_PAD};
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};

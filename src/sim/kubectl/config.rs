@@ -4,8 +4,6 @@
 //! as kubectl v1.37 does them. Changes edit the session's kubeconfig (the page writes it back
 //! into the workspace). See <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_config/>.
 
-use base64::Engine;
-
 use super::args::{flag, Arity, Flag};
 use super::{printers, Cmd, Kubectl};
 use crate::sim::kubeconfig::{
@@ -170,7 +168,7 @@ impl Kubectl<'_, '_> {
                                 "error: could not stat {field} file {file}: stat {file}: no such file or directory"
                             ));
                         };
-                        let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+                        let b64 = crate::sim::b64::STANDARD.encode(text);
                         if data {
                             entry.client_certificate_data = b64;
                             entry.client_certificate.clear();
@@ -234,8 +232,7 @@ impl Kubectl<'_, '_> {
                                 "error: could not stat certificate-authority file {file}: stat {file}: no such file or directory"
                             ));
                         };
-                        entry.certificate_authority_data =
-                            base64::engine::general_purpose::STANDARD.encode(text);
+                        entry.certificate_authority_data = crate::sim::b64::STANDARD.encode(text);
                         entry.certificate_authority.clear();
                     } else {
                         entry.certificate_authority = file.to_string();
@@ -368,8 +365,7 @@ impl Kubectl<'_, '_> {
                     let Some(text) = self.read_file(&file) else {
                         return self.err(&format!("error: open {file}: no such file or directory"));
                     };
-                    cl.cluster.certificate_authority_data =
-                        base64::engine::general_purpose::STANDARD.encode(text);
+                    cl.cluster.certificate_authority_data = crate::sim::b64::STANDARD.encode(text);
                     cl.cluster.certificate_authority.clear();
                 }
             }
@@ -386,7 +382,7 @@ impl Kubectl<'_, '_> {
                     let Some(text) = self.read_file(&file) else {
                         return self.err(&format!("error: open {file}: no such file or directory"));
                     };
-                    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+                    let b64 = crate::sim::b64::STANDARD.encode(text);
                     if data {
                         u.user.client_certificate_data = b64;
                         u.user.client_certificate.clear();

@@ -2,7 +2,6 @@
 //! bindings, service accounts, namespaces, config maps, secrets), as kubectl v1.37 builds them.
 //! See <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_create/>.
 
-use base64::Engine;
 use serde_json::{json, Map, Value};
 
 use super::args::{flag, Arity, Flag};
@@ -645,7 +644,7 @@ fn build_data(c: &Cmd, name: &str, secret: bool) -> Result<Value, String> {
             ));
         };
         let v = if secret {
-            base64::engine::general_purpose::STANDARD.encode(v.as_bytes())
+            crate::sim::b64::STANDARD.encode(v.as_bytes())
         } else {
             v.to_string()
         };

@@ -7,7 +7,6 @@
 //! pods on a node, …). Descriptions are built as tab-separated text and aligned by a port of
 //! Go's `text/tabwriter` (padding 2), so the output matches kubectl byte for byte.
 
-use base64::Engine;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
@@ -2022,7 +2021,7 @@ fn describe_config_map(obj: &Value, events: Option<&[Value]>, now: Instant) -> S
 
 /// The length of base64 data once decoded.
 fn decoded_len(b64: &str) -> usize {
-    base64::engine::general_purpose::STANDARD
+    crate::sim::b64::STANDARD
         .decode(b64.trim())
         .map_or(0, |b| b.len())
 }
@@ -2041,7 +2040,7 @@ fn describe_secret(obj: &Value) -> String {
     w.w(0, "\nData\n====\n");
     for (k, v) in string_map(obj, "/data") {
         if k == "token" && kind == "kubernetes.io/service-account-token" {
-            let token = base64::engine::general_purpose::STANDARD
+            let token = crate::sim::b64::STANDARD
                 .decode(v.trim())
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
                 .unwrap_or_default();

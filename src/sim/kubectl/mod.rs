@@ -18,7 +18,6 @@ mod rules;
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
 use serde_json::{json, Value};
 
 use self::args::{flag, Arity, Flag, Parsed};
@@ -596,7 +595,7 @@ impl Kubectl<'_, '_> {
             self.env.files.get(&full).cloned()
         };
         let b64 = |s: &str| {
-            base64::engine::general_purpose::STANDARD
+            crate::sim::b64::STANDARD
                 .decode(s.trim())
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
@@ -620,8 +619,8 @@ impl Kubectl<'_, '_> {
             req.headers
                 .push(("Authorization".into(), format!("Bearer {t}")));
         } else if !auth.username.is_empty() {
-            let basic = base64::engine::general_purpose::STANDARD
-                .encode(format!("{}:{}", auth.username, auth.password));
+            let basic =
+                crate::sim::b64::STANDARD.encode(format!("{}:{}", auth.username, auth.password));
             req.headers
                 .push(("Authorization".into(), format!("Basic {basic}")));
         }
