@@ -41,14 +41,17 @@ impl std::fmt::Debug for Memo {
 
 /// The `metadata.name` of an object.
 pub fn name_of(obj: &Value) -> &str {
-    obj.pointer("/metadata/name")
+    // `get` chains, not `pointer`: serde_json's pointer allocates for every path token.
+    obj.get("metadata")
+        .and_then(|m| m.get("name"))
         .and_then(Value::as_str)
         .unwrap_or("")
 }
 
 /// The `metadata.namespace` of an object.
 pub fn namespace_of(obj: &Value) -> &str {
-    obj.pointer("/metadata/namespace")
+    obj.get("metadata")
+        .and_then(|m| m.get("namespace"))
         .and_then(Value::as_str)
         .unwrap_or("")
 }

@@ -146,14 +146,14 @@ pub fn resolve_role<'a>(
     binding: &Value,
     binding_ns: &str,
 ) -> Result<(&'a Value, String), String> {
-    let kind = binding
-        .pointer("/roleRef/kind")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    let name = binding
-        .pointer("/roleRef/name")
-        .and_then(Value::as_str)
-        .unwrap_or("");
+    let role_ref = binding.get("roleRef");
+    let field = |k: &str| {
+        role_ref
+            .and_then(|r| r.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    let (kind, name) = (field("kind"), field("name"));
     match kind {
         "ClusterRole" => store
             .get(GROUP, "clusterroles", "", name)
@@ -225,6 +225,16 @@ pub fn candidate_bindings<'a>(
     user: &UserInfo,
     namespace: &str,
 ) -> Vec<&'a Value> {
+    bindings_naming(store, user, Some(namespace))
+}
+
+/// The bindings that may name the user: ClusterRoleBindings, then RoleBindings of
+/// `namespace` (of every namespace when `None`), in store order.
+pub fn bindings_naming<'a>(
+    store: &'a Store,
+    user: &UserInfo,
+    namespace: Option<&str>,
+) -> Vec<&'a Value> {
     let index = store.memo(SubjectIndex::build);
     let mut hits: Vec<u32> = Vec::new();
     let lists = index
@@ -242,7 +252,7 @@ pub fn candidate_bindings<'a>(
             let (ns, name) = &index.bindings[i as usize];
             if ns.is_empty() {
                 store.get(GROUP, "clusterrolebindings", "", name)
-            } else if ns == namespace {
+            } else if namespace.is_none_or(|want| want == ns) {
                 store.get(GROUP, "rolebindings", ns, name)
             } else {
                 None
@@ -310,37 +320,49 @@ pub fn visit_rules_for(
 
 /// A rule as one line: `get, list pods, pods/log [names: a, b]` or `get /healthz`.
 pub fn rule_text(rule: &Value) -> String {
-    let join = |k: &str| strings(rule.get(k)).collect::<Vec<_>>().join(", ");
-    let verbs = join("verbs");
-    let urls = join("nonResourceURLs");
-    if !urls.is_empty() {
-        return format!("{verbs} {urls}");
+    let mut out = String::new();
+    let join = |out: &mut String, k: &str, map: fn(&str) -> &str| {
+        for (i, x) in strings(rule.get(k)).enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(map(x));
+        }
+    };
+    join(&mut out, "verbs", |x| x);
+    out.push(' ');
+    if rule
+        .get("nonResourceURLs")
+        .and_then(Value::as_array)
+        .is_some_and(|u| !u.is_empty())
+    {
+        join(&mut out, "nonResourceURLs", |x| x);
+        return out;
     }
-    let groups: Vec<&str> = strings(rule.get("apiGroups")).collect();
-    let resources = join("resources");
-    let group = match groups.as_slice() {
-        [] | [""] => String::new(),
-        g => format!(
-            " ({})",
-            g.iter()
-                .map(|g| if g.is_empty() { "core" } else { g })
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let names = join("resourceNames");
-    let names = if names.is_empty() {
-        String::new()
-    } else {
-        format!(" [names: {names}]")
-    };
-    format!("{verbs} {resources}{group}{names}")
+    join(&mut out, "resources", |x| x);
+    let named_group = strings(rule.get("apiGroups")).any(|g| !g.is_empty());
+    if named_group {
+        out.push_str(" (");
+        join(
+            &mut out,
+            "apiGroups",
+            |g| if g.is_empty() { "core" } else { g },
+        );
+        out.push(')');
+    }
+    if strings(rule.get("resourceNames")).next().is_some() {
+        out.push_str(" [names: ");
+        join(&mut out, "resourceNames", |x| x);
+        out.push(']');
+    }
+    out
 }
 
 /// The user's RBAC graph for a request: each binding that names the user (subject →
 /// binding → role → rules), the rules that allow this request marked.
 pub fn graph(store: &Store, a: &Attributes) -> Vec<GraphRow> {
     let mut rows: Vec<GraphRow> = Vec::new();
+    let mut last: *const Value = std::ptr::null();
     let mut errors = Vec::new();
     visit_rules_for(
         store,
@@ -348,22 +370,24 @@ pub fn graph(store: &Store, a: &Attributes) -> Vec<GraphRow> {
         &a.namespace,
         &mut errors,
         &mut |source, rule| {
-            let ns = namespace_of(source.binding);
-            let binding = if ns.is_empty() {
-                format!("ClusterRoleBinding {}", name_of(source.binding))
-            } else {
-                format!("RoleBinding {ns}/{}", name_of(source.binding))
-            };
-            let role = format!(
-                "{} {}",
-                source
-                    .role
-                    .get("kind")
-                    .and_then(Value::as_str)
-                    .unwrap_or("Role"),
-                name_of(source.role)
-            );
-            if rows.last().is_none_or(|r| r.binding != binding) {
+            // A new row only when the binding changes (rules of one binding come together).
+            if !std::ptr::eq(last, source.binding) {
+                last = source.binding;
+                let ns = namespace_of(source.binding);
+                let binding = if ns.is_empty() {
+                    format!("ClusterRoleBinding {}", name_of(source.binding))
+                } else {
+                    format!("RoleBinding {ns}/{}", name_of(source.binding))
+                };
+                let role = format!(
+                    "{} {}",
+                    source
+                        .role
+                        .get("kind")
+                        .and_then(Value::as_str)
+                        .unwrap_or("Role"),
+                    name_of(source.role)
+                );
                 rows.push(GraphRow {
                     subject: source.subject.clone(),
                     binding,
