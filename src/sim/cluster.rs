@@ -426,6 +426,10 @@ fn authorizers(
             .unwrap_or_default(),
         ..Default::default()
     };
+    if let Some(path) = cp.arg("authorization-config") {
+        structured_authorizers(cp, path, servers, &mut chain, diags);
+        return chain;
+    }
     let names: Vec<&str> = cp
         .arg("authorization-mode")
         .unwrap_or("AlwaysAllow")
@@ -524,11 +528,12 @@ fn authorizers(
             )),
             Some(text) => match webhook_server_url(text) {
                 Ok(url) => {
-                    chain.webhook = Some(authz::webhook::Webhook {
+                    chain.webhooks.push(authz::webhook::Webhook {
                         config_file: webhook_file.to_string(),
                         server: servers.iter().find(|s| s.url == url).cloned(),
                         url,
                         version: version.to_string(),
+                        ..Default::default()
                     })
                 }
                 Err(e) => diags.push(Diagnostic {
@@ -564,6 +569,267 @@ fn webhook_server_url(text: &str) -> Result<String, String> {
         return Err("invalid configuration: no server found for cluster".into());
     }
     Ok(cluster.server.clone())
+}
+
+/// `--authorization-config`: the structured AuthorizationConfiguration file (beta and on by
+/// default from v1.30, GA in v1.32) instead of `--authorization-mode` and the webhook flags.
+/// Several webhooks, each with its own kubeconfig, failure policy and version.
+fn structured_authorizers(
+    cp: &ControlPlane,
+    path: &str,
+    servers: &[WebhookServer],
+    chain: &mut authz::Chain,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let flag_error = |message: String| Diagnostic {
+        severity: Severity::Error,
+        pos: cp
+            .arg_pos
+            .get("authorization-config")
+            .copied()
+            .unwrap_or_default(),
+        message,
+    };
+    if cp.minor < 30 {
+        diags.push(flag_error(format!(
+            "--authorization-config needs the StructuredAuthorizationConfiguration feature: beta (on by default) from v1.30, this cluster is v1.{}",
+            cp.minor
+        )));
+        return;
+    }
+    // kubeadm's own --authorization-mode is replaced, as editing the manifest would; one the
+    // workspace sets itself conflicts.
+    let legacy = [
+        "authorization-mode",
+        "authorization-webhook-config-file",
+        "authorization-policy-file",
+    ]
+    .iter()
+    .any(|f| cp.arg_pos.contains_key(*f));
+    if legacy {
+        diags.push(flag_error(
+            "--authorization-config can not be specified when --authorization-mode or --authorization-webhook-* flags are defined".into(),
+        ));
+        return;
+    }
+    let Some(text) = cp.files.get(path) else {
+        diags.push(flag_error(format!(
+            "--authorization-config: open {path}: no such file or directory"
+        )));
+        return;
+    };
+    let at = |pos: Pos| cp.file_line_pos(path, "authorization-config", pos.line, pos.column);
+    let mut report = |severity: Severity, pos: Pos, message: String| {
+        diags.push(Diagnostic {
+            severity,
+            pos: at(pos),
+            message: format!("{path}: {message}"),
+        })
+    };
+    let docs = match yaml::parse_stream(text) {
+        Ok(d) => d,
+        Err(e) => return report(Severity::Error, e.pos, e.message),
+    };
+    let Some(root) = docs.first().map(|d| &d.root) else {
+        return report(
+            Severity::Error,
+            Pos { line: 1, column: 1 },
+            "the file is empty".into(),
+        );
+    };
+    let api_version = root
+        .get("apiVersion")
+        .and_then(yaml::Node::as_str)
+        .unwrap_or("");
+    let served: &[&str] = if cp.minor >= 32 {
+        &[
+            "apiserver.config.k8s.io/v1",
+            "apiserver.config.k8s.io/v1beta1",
+            "apiserver.config.k8s.io/v1alpha1",
+        ]
+    } else {
+        &[
+            "apiserver.config.k8s.io/v1beta1",
+            "apiserver.config.k8s.io/v1alpha1",
+        ]
+    };
+    if !served.contains(&api_version)
+        || root.get("kind").and_then(yaml::Node::as_str) != Some("AuthorizationConfiguration")
+    {
+        return report(
+            Severity::Error,
+            root.pos,
+            format!(
+                "expected kind AuthorizationConfiguration, apiVersion one of {}",
+                served.join(", ")
+            ),
+        );
+    }
+    let Some(yaml::NodeKind::Seq(items)) = root.get("authorizers").map(|n| &n.kind) else {
+        return report(
+            Severity::Error,
+            root.pos,
+            "authorizers: Required value: at least one authorizer is required".into(),
+        );
+    };
+    let mut names: Vec<String> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let field = |k: &str| item.get(k).and_then(yaml::Node::as_str).unwrap_or("");
+        let pos_of = |k: &str| item.get(k).map_or(item.pos, |n| n.pos);
+        let kind = field("type");
+        let name = field("name");
+        let mode = match kind {
+            "Webhook" => Mode::Webhook,
+            "Node" => Mode::Node,
+            "RBAC" => Mode::Rbac,
+            "AlwaysAllow" => Mode::AlwaysAllow,
+            "AlwaysDeny" => Mode::AlwaysDeny,
+            "" => {
+                report(
+                    Severity::Error,
+                    item.pos,
+                    format!("authorizers[{i}].type: Required value"),
+                );
+                continue;
+            }
+            other => {
+                report(Severity::Error, pos_of("type"), format!("authorizers[{i}].type: Unsupported value: {other:?}: supported values: \"AlwaysAllow\", \"AlwaysDeny\", \"Node\", \"RBAC\", \"Webhook\""));
+                continue;
+            }
+        };
+        if name.is_empty() {
+            report(
+                Severity::Error,
+                item.pos,
+                format!("authorizers[{i}].name: Required value"),
+            );
+        } else if !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            || name.starts_with('-')
+            || name.ends_with('-')
+            || name.len() > 63
+        {
+            report(Severity::Error, pos_of("name"), format!("authorizers[{i}].name: Invalid value: {name:?}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character"));
+        } else if names.iter().any(|n| n == name) {
+            report(
+                Severity::Error,
+                pos_of("name"),
+                format!("authorizers[{i}].name: Duplicate value: {name:?}"),
+            );
+        }
+        names.push(name.to_string());
+        if mode != Mode::Webhook && chain.modes.contains(&mode) {
+            report(
+                Severity::Error,
+                pos_of("type"),
+                format!("authorizers[{i}].type: Duplicate value: {kind:?}"),
+            );
+            continue;
+        }
+        let webhook = item.get("webhook");
+        if mode != Mode::Webhook {
+            if webhook.is_some() {
+                report(Severity::Error, pos_of("webhook"), format!("authorizers[{i}].webhook: Invalid value: \"non-null\": non-null only allowed when type=Webhook"));
+            }
+            chain.modes.push(mode);
+            continue;
+        }
+        let Some(w) = webhook else {
+            report(
+                Severity::Error,
+                item.pos,
+                format!("authorizers[{i}].webhook: Required value: required when type=Webhook"),
+            );
+            continue;
+        };
+        let wf = |k: &str| w.get(k).and_then(yaml::Node::as_str).unwrap_or("");
+        let wpos = |k: &str| w.get(k).map_or(w.pos, |n| n.pos);
+        let p = format!("authorizers[{i}].webhook");
+        match wf("timeout") {
+            "" => report(
+                Severity::Error,
+                w.pos,
+                format!("{p}.timeout: Required value"),
+            ),
+            t => match humantime::parse_duration(t) {
+                Ok(d) if d.as_secs() >= 1 && d.as_secs() <= 30 => {}
+                _ => report(
+                    Severity::Error,
+                    wpos("timeout"),
+                    format!("{p}.timeout: Invalid value: {t:?}: must be between 1s and 30s"),
+                ),
+            },
+        }
+        let version = wf("subjectAccessReviewVersion");
+        if !matches!(version, "v1" | "v1beta1") {
+            report(Severity::Error, wpos("subjectAccessReviewVersion"), format!("{p}.subjectAccessReviewVersion: Unsupported value: {version:?}: supported values: \"v1\", \"v1beta1\""));
+        }
+        let policy = wf("failurePolicy");
+        if !matches!(policy, "NoOpinion" | "Deny") {
+            report(Severity::Error, wpos("failurePolicy"), format!("{p}.failurePolicy: Unsupported value: {policy:?}: supported values: \"NoOpinion\", \"Deny\""));
+        }
+        if w.get("matchConditions").is_some() {
+            report(
+                Severity::Warning,
+                wpos("matchConditions"),
+                format!("{p}.matchConditions are CEL expressions kubegate does not evaluate yet: every request goes to this webhook"),
+            );
+        }
+        let connection = w.get("connectionInfo");
+        let ctype = connection
+            .and_then(|c| c.get("type"))
+            .and_then(yaml::Node::as_str)
+            .unwrap_or("");
+        let file = connection
+            .and_then(|c| c.get("kubeConfigFile"))
+            .and_then(yaml::Node::as_str)
+            .unwrap_or("");
+        let url = match (ctype, file) {
+            ("KubeConfigFile", "") => {
+                report(
+                    Severity::Error,
+                    wpos("connectionInfo"),
+                    format!("{p}.connectionInfo.kubeConfigFile: Required value"),
+                );
+                continue;
+            }
+            ("KubeConfigFile", file) => match cp.files.get(file) {
+                None => {
+                    report(Severity::Error, wpos("connectionInfo"), format!("{p}.connectionInfo.kubeConfigFile: Invalid value: {file:?}: no such file"));
+                    continue;
+                }
+                Some(text) => match webhook_server_url(text) {
+                    Ok(url) => url,
+                    Err(e) => {
+                        report(
+                            Severity::Error,
+                            wpos("connectionInfo"),
+                            format!("{file}: {e}"),
+                        );
+                        continue;
+                    }
+                },
+            },
+            ("InClusterConfig", _) => {
+                report(Severity::Error, wpos("connectionInfo"), format!("{p}.connectionInfo.type: Unsupported value: \"InClusterConfig\": an authorization webhook cannot reach the cluster it authorizes for"));
+                continue;
+            }
+            (other, _) => {
+                report(Severity::Error, wpos("connectionInfo"), format!("{p}.connectionInfo.type: Unsupported value: {other:?}: supported values: \"KubeConfigFile\""));
+                continue;
+            }
+        };
+        chain.modes.push(Mode::Webhook);
+        chain.webhooks.push(authz::webhook::Webhook {
+            name: name.to_string(),
+            deny_on_error: policy == "Deny",
+            config_file: file.to_string(),
+            server: servers.iter().find(|s| s.url == url).cloned(),
+            url,
+            version: version.to_string(),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -619,6 +885,31 @@ mod tests {
         assert_eq!(
             diagnostics(&ws),
             ["10:7: /w.yaml: invalid configuration: no configuration has been provided"]
+        );
+    }
+    #[test]
+    fn the_structured_authorization_configuration_is_validated() {
+        let ws = format!(
+            "{HEAD}    - --authorization-config=/a.yaml\n  files:\n    /a.yaml: |\n      apiVersion: apiserver.config.k8s.io/v1\n      kind: AuthorizationConfiguration\n      authorizers:\n      - type: RBAC\n        name: rbac\n      - type: RBAC\n        name: rbac2\n      - type: ABAC\n        name: abac\n      - type: Webhook\n        name: Hook\n        webhook:\n          timeout: 60s\n          subjectAccessReviewVersion: v2\n          failurePolicy: Maybe\n          connectionInfo: {{type: InClusterConfig}}\n"
+        );
+        assert_eq!(
+            diagnostics(&ws),
+            [
+                "14:15: /a.yaml: authorizers[1].type: Duplicate value: \"RBAC\"",
+                "16:15: /a.yaml: authorizers[2].type: Unsupported value: \"ABAC\": supported values: \"AlwaysAllow\", \"AlwaysDeny\", \"Node\", \"RBAC\", \"Webhook\"",
+                "19:15: /a.yaml: authorizers[3].name: Invalid value: \"Hook\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+                "21:20: /a.yaml: authorizers[3].webhook.timeout: Invalid value: \"60s\": must be between 1s and 30s",
+                "22:39: /a.yaml: authorizers[3].webhook.subjectAccessReviewVersion: Unsupported value: \"v2\": supported values: \"v1\", \"v1beta1\"",
+                "23:26: /a.yaml: authorizers[3].webhook.failurePolicy: Unsupported value: \"Maybe\": supported values: \"NoOpinion\", \"Deny\"",
+                "24:27: /a.yaml: authorizers[3].webhook.connectionInfo.type: Unsupported value: \"InClusterConfig\": an authorization webhook cannot reach the cluster it authorizes for",
+            ]
+        );
+        let both = format!(
+            "{HEAD}    - --authorization-config=/a.yaml\n    - --authorization-mode=RBAC\n"
+        );
+        assert_eq!(
+            diagnostics(&both),
+            ["6:7: --authorization-config can not be specified when --authorization-mode or --authorization-webhook-* flags are defined"]
         );
     }
 }

@@ -103,6 +103,7 @@ pub const MODELLED_FLAGS: &[&str] = &[
     "authorization-policy-file",
     "authorization-webhook-config-file",
     "authorization-webhook-version",
+    "authorization-config",
     "client-ca-file",
     "token-auth-file",
     "anonymous-auth",

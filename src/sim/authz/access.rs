@@ -107,7 +107,7 @@ pub fn subjects(chain: &Chain, store: &Store) -> Vec<Subject> {
         add("User", &p.user, "");
         add("Group", &p.group, "");
     }
-    if let Some(server) = chain.webhook.as_ref().and_then(|w| w.server.as_ref()) {
+    for server in chain.webhooks.iter().filter_map(|w| w.server.as_ref()) {
         for r in &server.authorize {
             r.users.iter().for_each(|u| add("User", u, ""));
             r.groups.iter().for_each(|g| add("Group", g, ""));

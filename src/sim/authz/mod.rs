@@ -141,8 +141,8 @@ pub struct Chain {
     pub abac_file: String,
     /// The ABAC policies.
     pub abac: Vec<abac::Policy>,
-    /// The authorization webhook.
-    pub webhook: Option<webhook::Webhook>,
+    /// The authorization webhooks, in the order their `Webhook` modes appear.
+    pub webhooks: Vec<webhook::Webhook>,
     /// The Node authorizer's fixed rules (the bootstrap `system:node` role).
     pub node_rules: Vec<Value>,
     /// The simulated minor version (feature gates).
@@ -309,8 +309,10 @@ pub fn authorize(
     );
     let mut reasons: Vec<String> = Vec::new();
     let mut errors: Vec<String> = Vec::new();
+    let mut webhooks = chain.webhooks.iter();
     for mode in &chain.modes {
         let mut shown = None;
+        let mut label = mode.name().to_string();
         let mut details = Vec::new();
         let (decision, reason, error) = match mode {
             Mode::AlwaysAllow => (Decision::Allow, String::new(), None),
@@ -339,8 +341,11 @@ pub fn authorize(
                 }
                 None => (Decision::NoOpinion, "No policy matched.".to_string(), None),
             },
-            Mode::Webhook => match &chain.webhook {
+            Mode::Webhook => match webhooks.next() {
                 Some(w) => {
+                    if !w.name.is_empty() {
+                        label = format!("Webhook {:?}", w.name);
+                    }
                     let call = w.authorize(attrs);
                     details.push((
                         "webhook request",
@@ -395,7 +400,7 @@ pub fn authorize(
             (Mode::AlwaysAllow, Decision::Allow, true) => "allows every request".to_string(),
             _ => reason.clone(),
         });
-        step(mode.name(), decision, &shown, details);
+        step(&label, decision, &shown, details);
         if let Some(e) = &error {
             errors.push(e.clone());
         }
@@ -404,7 +409,7 @@ pub fn authorize(
                 decision,
                 reason,
                 error,
-                plugin: mode.name().into(),
+                plugin: label,
             };
         }
         if !reason.is_empty() {

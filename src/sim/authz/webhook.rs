@@ -14,6 +14,11 @@ use crate::sim::webhooks::{self, State, WebhookServer};
 /// The configured authorization webhook.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Webhook {
+    /// Its name in `--authorization-config` (empty for the flag-configured one).
+    pub name: String,
+    /// What a failed call decides: NoOpinion (the flags' behaviour) or, with
+    /// `failurePolicy: Deny`, Deny.
+    pub deny_on_error: bool,
     /// `--authorization-webhook-config-file`.
     pub config_file: String,
     /// The server URL from that kubeconfig.
@@ -57,7 +62,11 @@ impl Webhook {
         let failed = |error: String| Call {
             request: request.clone(),
             response: None,
-            decision: Decision::NoOpinion,
+            decision: if self.deny_on_error {
+                Decision::Deny
+            } else {
+                Decision::NoOpinion
+            },
             reason: String::new(),
             error: Some(error),
             rule: None,
