@@ -511,3 +511,83 @@ fn suggest_grant(a: &Attributes) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::session::Session;
+
+    const DEFAULT: &str = include_str!("../../../static/workspaces/default.yaml");
+
+    fn dev(verb: &str, resource: &str, ns: &str, name: &str) -> Attributes {
+        Attributes {
+            user: UserInfo {
+                username: "dev-user".into(),
+                groups: vec!["developers".into(), "system:authenticated".into()],
+                ..Default::default()
+            },
+            verb: verb.into(),
+            resource_request: true,
+            namespace: ns.into(),
+            api_version: "v1".into(),
+            resource: resource.into(),
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn near_misses_name_the_rule_the_namespace_and_the_fix() {
+        let s = Session::new(DEFAULT).expect("boots");
+        let store = &s.cluster.store;
+        let lines = near_misses(store, &dev("get", "secrets", "blue", "db"));
+        assert_eq!(lines[0], "RoleBinding \"dev-user-developer-binding/blue\" of Role \"developer\" to User \"dev-user\" has a rule for this, but its resources [\"pods\"] lack \"secrets\"");
+        assert_eq!(lines.last().unwrap(), "smallest change: add \"secrets\" to resources of that rule in Role \"developer\" (the rule's other verbs come with it)");
+        let lines = near_misses(store, &dev("patch", "pods", "blue", "orange"));
+        assert!(lines[0].contains("verbs [\"get\", \"list\", \"watch\", \"create\", \"update\", \"delete\"] lack \"patch\""), "{lines:?}");
+        assert_eq!(
+            lines.last().unwrap(),
+            "smallest change: add \"patch\" to verbs of that rule in Role \"developer\""
+        );
+        let lines = near_misses(store, &dev("get", "pods", "default", "web"));
+        assert_eq!(lines[0], "RoleBinding \"dev-user-developer-binding/blue\" of Role \"developer\" allows get pods in namespace \"blue\", not \"default\"");
+        assert_eq!(lines.last().unwrap(), "smallest change: kubectl create role get-pods -n default --verb=get --resource=pods --resource-name=web && kubectl create rolebinding get-pods -n default --role=get-pods --user=dev-user");
+    }
+
+    #[test]
+    fn who_can_and_the_matrix_ask_the_whole_chain() {
+        let s = Session::new(DEFAULT).expect("boots");
+        let c = &s.cluster;
+        let q = Attributes {
+            verb: "delete".into(),
+            resource_request: true,
+            namespace: "blue".into(),
+            api_version: "v1".into(),
+            resource: "pods".into(),
+            ..Default::default()
+        };
+        let who: Vec<String> = who_can(&c.authz, &c.store, &q)
+            .iter()
+            .map(|w| format!("{} {}", w.subject.kind, w.subject.name))
+            .collect();
+        assert!(who.contains(&"User dev-user".to_string()), "{who:?}");
+        assert!(who.contains(&"Group system:masters".to_string()));
+        assert!(!who.iter().any(|w| w.contains("system:authenticated")));
+        let user = dev("", "", "", "").user;
+        let rows = access_matrix(
+            &c.authz,
+            &c.store,
+            &user,
+            "blue",
+            &["list".into(), "create".into()],
+        );
+        let row = |name: &str| rows.iter().find(|r| r.0 == name).map(|r| r.1.clone());
+        assert_eq!(row("pods"), Some(vec![Some(true), Some(true)]));
+        assert_eq!(row("secrets"), Some(vec![Some(false), Some(false)]));
+        assert_eq!(
+            row("bindings"),
+            Some(vec![None, Some(false)]),
+            "bindings serve only create"
+        );
+    }
+}

@@ -317,4 +317,157 @@ mod tests {
         let more = json!({"metadata": {"name": "r"}, "rules": [{"verbs": ["*"]}]});
         assert!(!only_gc_fields_differ(&old, &more));
     }
+
+    /// After upstream's policy comparator tests (component-helpers auth/rbac/validation):
+    /// owner rules, servant rules, whether the owner covers them.
+    #[test]
+    fn covers_table() {
+        let r = |groups: &[&str], verbs: &[&str], resources: &[&str], names: &[&str]| json!({"apiGroups": groups, "verbs": verbs, "resources": resources, "resourceNames": names});
+        let u = |verbs: &[&str], urls: &[&str]| json!({"verbs": verbs, "nonResourceURLs": urls});
+        let cases: Vec<(&str, Vec<Value>, Vec<Value>, bool)> = vec![
+            (
+                "exact match",
+                vec![r(&["v1"], &["get"], &["builds"], &[])],
+                vec![r(&["v1"], &["get"], &["builds"], &[])],
+                true,
+            ),
+            (
+                "subresource wildcard",
+                vec![r(&["v1"], &["get"], &["*/scale"], &[])],
+                vec![r(&["v1"], &["get"], &["deployments/scale"], &[])],
+                true,
+            ),
+            (
+                "subresource wildcard does not cover the resource",
+                vec![r(&["v1"], &["get"], &["*/scale"], &[])],
+                vec![r(&["v1"], &["get"], &["deployments"], &[])],
+                false,
+            ),
+            (
+                "multiple rules covering a single rule",
+                vec![
+                    r(&["v1"], &["delete"], &["deployments"], &[]),
+                    r(&["v1"], &["delete"], &["builds"], &[]),
+                    r(&["v1"], &["update"], &["builds", "deployments"], &[]),
+                ],
+                vec![r(
+                    &["v1"],
+                    &["delete", "update"],
+                    &["builds", "deployments"],
+                    &[],
+                )],
+                true,
+            ),
+            (
+                "multiple API groups covering a single rule",
+                vec![
+                    r(&["group1"], &["delete"], &["deployments"], &[]),
+                    r(&["group2"], &["delete"], &["deployments"], &[]),
+                ],
+                vec![r(&["group1", "group2"], &["delete"], &["deployments"], &[])],
+                true,
+            ),
+            (
+                "single rule covering multiple rules",
+                vec![r(
+                    &["v1"],
+                    &["delete", "update"],
+                    &["builds", "deployments"],
+                    &[],
+                )],
+                vec![
+                    r(&["v1"], &["delete"], &["deployments"], &[]),
+                    r(&["v1"], &["update"], &["builds", "deployments"], &[]),
+                ],
+                true,
+            ),
+            (
+                "star verb",
+                vec![r(&["v1"], &["*"], &["builds"], &[])],
+                vec![r(&["v1"], &["get", "escalate"], &["builds"], &[])],
+                true,
+            ),
+            (
+                "star resource",
+                vec![r(&["v1"], &["get"], &["*"], &[])],
+                vec![r(&["v1"], &["get"], &["builds", "pods/log"], &[])],
+                true,
+            ),
+            (
+                "star group",
+                vec![r(&["*"], &["get"], &["builds"], &[])],
+                vec![r(&["v1", "apps"], &["get"], &["builds"], &[])],
+                true,
+            ),
+            (
+                "verbs do not match",
+                vec![r(&["v1"], &["get"], &["builds"], &[])],
+                vec![r(&["v1"], &["update"], &["builds"], &[])],
+                false,
+            ),
+            (
+                "resource names match",
+                vec![r(&["v1"], &["get"], &["builds"], &["foo", "bar"])],
+                vec![r(&["v1"], &["get"], &["builds"], &["foo"])],
+                true,
+            ),
+            (
+                "resource names do not match",
+                vec![r(&["v1"], &["get"], &["builds"], &["foo"])],
+                vec![r(&["v1"], &["get"], &["builds"], &["bar"])],
+                false,
+            ),
+            (
+                "named owner does not cover all names",
+                vec![r(&["v1"], &["get"], &["builds"], &["foo"])],
+                vec![r(&["v1"], &["get"], &["builds"], &[])],
+                false,
+            ),
+            (
+                "unnamed owner covers names",
+                vec![r(&["v1"], &["get"], &["builds"], &[])],
+                vec![r(&["v1"], &["get"], &["builds"], &["foo"])],
+                true,
+            ),
+            (
+                "non-resource URL exact",
+                vec![u(&["get"], &["/apis"])],
+                vec![u(&["get"], &["/apis"])],
+                true,
+            ),
+            (
+                "non-resource URL star",
+                vec![u(&["get"], &["*"])],
+                vec![u(&["get"], &["/apis", "/version"])],
+                true,
+            ),
+            (
+                "non-resource URL prefix",
+                vec![u(&["get"], &["/apis/*"])],
+                vec![u(&["get"], &["/apis/v1", "/apis/v1/x"])],
+                true,
+            ),
+            (
+                "non-resource URL prefix does not cover its parent",
+                vec![u(&["get"], &["/apis/*"])],
+                vec![u(&["get"], &["/apis"])],
+                false,
+            ),
+            (
+                "non-resource URL verb differs",
+                vec![u(&["get"], &["*"])],
+                vec![u(&["post"], &["/apis"])],
+                false,
+            ),
+            (
+                "resource rules do not cover URLs",
+                vec![r(&["*"], &["*"], &["*"], &[])],
+                vec![u(&["get"], &["/healthz"])],
+                false,
+            ),
+        ];
+        for (name, owner, servant, covered) in cases {
+            assert_eq!(missing(&owner, &servant).is_empty(), covered, "{name}");
+        }
+    }
 }

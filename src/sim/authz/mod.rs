@@ -512,4 +512,194 @@ mod tests {
         assert_eq!(d.decision, Decision::Allow);
         assert_eq!(d.reason, "");
     }
+
+    fn hook(
+        state: crate::sim::webhooks::State,
+        rules: Vec<crate::sim::webhooks::AuthzRule>,
+        deny_on_error: bool,
+    ) -> webhook::Webhook {
+        webhook::Webhook {
+            name: String::new(),
+            deny_on_error,
+            config_file: "/w.yaml".into(),
+            url: "https://w.example/authorize".into(),
+            version: "v1".into(),
+            server: Some(crate::sim::webhooks::WebhookServer {
+                name: "w".into(),
+                url: "https://w.example/authorize".into(),
+                state,
+                authorize: rules,
+            }),
+        }
+    }
+
+    /// After upstream's union authorizer tests (staging/.../authorizer/union/union_test.go):
+    /// the first Allow or Deny wins; NoOpinion passes on; errors are kept unless someone
+    /// allows; reasons of NoOpinions are joined.
+    #[test]
+    fn union_semantics_with_errors_and_webhooks() {
+        use crate::sim::webhooks::{AuthzRule, State};
+        let store = Store::default();
+        let a = attrs("u", "get", "pods", "", "ns", "");
+        let allow_all = AuthzRule {
+            allowed: true,
+            reason: "hook says yes".into(),
+            ..Default::default()
+        };
+        let deny_all = AuthzRule {
+            denied: true,
+            reason: "hook says no".into(),
+            ..Default::default()
+        };
+        let chain = |modes: &[Mode], hooks: Vec<webhook::Webhook>| Chain {
+            modes: modes.to_vec(),
+            webhooks: hooks,
+            ..Default::default()
+        };
+        // Second passes.
+        let d = authorize(
+            &chain(
+                &[Mode::AlwaysDeny, Mode::Webhook],
+                vec![hook(State::Up, vec![allow_all.clone()], false)],
+            ),
+            &store,
+            &a,
+            None,
+        );
+        assert_eq!(
+            (d.decision, d.reason.as_str(), d.error.is_none()),
+            (Decision::Allow, "hook says yes", true)
+        );
+        // A deny ends the chain before a later allow.
+        let d = authorize(
+            &chain(
+                &[Mode::Webhook, Mode::AlwaysAllow],
+                vec![hook(State::Up, vec![deny_all], false)],
+            ),
+            &store,
+            &a,
+            None,
+        );
+        assert_eq!(
+            (d.decision, d.reason.as_str()),
+            (Decision::Deny, "hook says no")
+        );
+        // An error, then an allow: allowed, no error.
+        let d = authorize(
+            &chain(
+                &[Mode::Webhook, Mode::AlwaysAllow],
+                vec![hook(State::Unreachable, vec![], false)],
+            ),
+            &store,
+            &a,
+            None,
+        );
+        assert_eq!((d.decision, d.error), (Decision::Allow, None));
+        // An error and nobody allows: no opinion with the error (a 500 in the filter).
+        let d = authorize(
+            &chain(
+                &[Mode::Webhook, Mode::AlwaysDeny],
+                vec![hook(State::Timeout, vec![], false)],
+            ),
+            &store,
+            &a,
+            None,
+        );
+        assert_eq!(d.decision, Decision::NoOpinion);
+        assert_eq!(d.reason, "Everything is forbidden.");
+        assert!(
+            d.error
+                .as_deref()
+                .is_some_and(|e| e.contains("context deadline exceeded")),
+            "{d:?}"
+        );
+        // failurePolicy Deny: the failed call denies, and the chain stops there.
+        let d = authorize(
+            &chain(
+                &[Mode::Webhook, Mode::AlwaysAllow],
+                vec![hook(State::Unreachable, vec![], true)],
+            ),
+            &store,
+            &a,
+            None,
+        );
+        assert_eq!(d.decision, Decision::Deny);
+        assert!(d.error.is_some());
+        // Both allowed and denied: a deny with an error.
+        let both = AuthzRule {
+            allowed: true,
+            denied: true,
+            ..Default::default()
+        };
+        let d = authorize(
+            &chain(&[Mode::Webhook], vec![hook(State::Up, vec![both], false)]),
+            &store,
+            &a,
+            None,
+        );
+        assert_eq!(
+            (d.decision, d.error.as_deref()),
+            (
+                Decision::Deny,
+                Some("webhook subject access review returned both allow and deny response")
+            )
+        );
+        // No server at the URL: the lookup fails.
+        let mut missing = hook(State::Up, vec![], false);
+        missing.server = None;
+        let d = authorize(&chain(&[Mode::Webhook], vec![missing]), &store, &a, None);
+        assert_eq!(
+            d.error.as_deref(),
+            Some("Post \"https://w.example/authorize\": dial tcp: lookup w.example: no such host")
+        );
+    }
+
+    /// After upstream's union RulesFor test: rules are concatenated, incompleteness and errors
+    /// gathered.
+    #[test]
+    fn rules_for_unions_every_authorizer() {
+        let store = Store::default();
+        let user = UserInfo {
+            username: "system:node:n1".into(),
+            groups: vec!["system:nodes".into()],
+            ..Default::default()
+        };
+        let chain = Chain {
+            modes: vec![
+                Mode::AlwaysAllow,
+                Mode::Node,
+                Mode::Webhook,
+                Mode::AlwaysDeny,
+            ],
+            ..Default::default()
+        };
+        let r = rules_for(&chain, &store, &user, "ns");
+        assert_eq!(
+            r.resource_rules,
+            [json!({"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]})]
+        );
+        assert_eq!(
+            r.non_resource_rules,
+            [json!({"verbs": ["*"], "nonResourceURLs": ["*"]})]
+        );
+        assert!(r.incomplete);
+        assert_eq!(
+            r.evaluation_error.as_deref(),
+            Some("[node authorizer does not support user rule resolution, webhook authorizer does not support user rule resolution]")
+        );
+        let person = UserInfo {
+            username: "jane".into(),
+            ..Default::default()
+        };
+        let r = rules_for(
+            &Chain::of(&[Mode::Node, Mode::AlwaysDeny]),
+            &store,
+            &person,
+            "ns",
+        );
+        assert_eq!(
+            (r.incomplete, r.evaluation_error, r.resource_rules.len()),
+            (false, None, 0)
+        );
+    }
 }
