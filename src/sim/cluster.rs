@@ -752,8 +752,9 @@ fn structured_authorizers(
                 w.pos,
                 format!("{p}.timeout: Required value"),
             ),
-            t => match humantime::parse_duration(t) {
-                Ok(d) if d.as_secs() >= 1 && d.as_secs() <= 30 => {}
+            // A Go duration, in nanoseconds.
+            t => match super::kubectl::parse_go_duration(t) {
+                Some(ns) if (1_000_000_000..=30_000_000_000).contains(&ns) => {}
                 _ => report(
                     Severity::Error,
                     wpos("timeout"),

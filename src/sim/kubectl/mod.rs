@@ -6,6 +6,7 @@ mod access;
 pub mod args;
 mod config;
 mod create;
+pub use create::parse_go_duration;
 mod describe;
 mod explain;
 mod expose;
