@@ -381,25 +381,14 @@ pub fn near_misses(store: &Store, a: &Attributes) -> Vec<String> {
         }
     }
     // The workspace's bindings that would allow it, but to someone else.
-    for b in store.list(rbac::GROUP, "clusterrolebindings", None).chain(
-        store
-            .list(rbac::GROUP, "rolebindings", Some(&a.namespace))
-            .filter(|_| !a.namespace.is_empty()),
-    ) {
+    let here = if a.namespace.is_empty() {
+        ""
+    } else {
+        a.namespace.as_str()
+    };
+    for b in rbac::authored_bindings(store, Some(here)) {
         let ns = namespace_of(b);
         let name = name_of(b);
-        // The cluster's own bindings (cluster-admin, controllers, kubeadm's) are not where a
-        // learner looks; only the workspace's are examined.
-        let bootstrap = name.starts_with("system:")
-            || name.starts_with("kubeadm:")
-            || name == "cluster-admin"
-            || b.get("metadata")
-                .and_then(|m| m.get("labels"))
-                .and_then(|l| l.get("kubernetes.io/bootstrapping"))
-                .is_some();
-        if bootstrap {
-            continue;
-        }
         let subjects = b
             .get("subjects")
             .and_then(Value::as_array)

@@ -175,6 +175,22 @@ pub struct SubjectIndex {
     bindings: Vec<(String, String)>,
     by_user: HashMap<String, Vec<u32>>,
     by_group: HashMap<String, Vec<u32>>,
+    /// The bindings that are not the cluster's own (bootstrap policy, kubeadm's): the ones a
+    /// learner wrote.
+    authored: Vec<u32>,
+}
+
+/// Whether a binding is one the cluster came with (the bootstrap policy's, kubeadm's).
+pub fn is_bootstrap(binding: &Value) -> bool {
+    let name = name_of(binding);
+    name.starts_with("system:")
+        || name.starts_with("kubeadm:")
+        || name == "cluster-admin"
+        || binding
+            .get("metadata")
+            .and_then(|m| m.get("labels"))
+            .and_then(|l| l.get("kubernetes.io/bootstrapping"))
+            .is_some()
 }
 
 impl SubjectIndex {
@@ -189,6 +205,9 @@ impl SubjectIndex {
             index
                 .bindings
                 .push((ns.to_string(), name_of(binding).to_string()));
+            if !is_bootstrap(binding) {
+                index.authored.push(at);
+            }
             for s in subjects(binding) {
                 let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
                 let (map, key) = match field("kind") {
@@ -216,6 +235,26 @@ impl SubjectIndex {
         }
         index
     }
+}
+
+/// The bindings the workspace or its user wrote (not the cluster's own), ClusterRoleBindings
+/// then RoleBindings of `namespace` (every namespace when `None`), in store order.
+pub fn authored_bindings<'a>(store: &'a Store, namespace: Option<&str>) -> Vec<&'a Value> {
+    let index = store.memo(SubjectIndex::build);
+    index
+        .authored
+        .iter()
+        .filter_map(|&i| {
+            let (ns, name) = &index.bindings[i as usize];
+            if ns.is_empty() {
+                store.get(GROUP, "clusterrolebindings", "", name)
+            } else if namespace.is_none_or(|want| want == ns) {
+                store.get(GROUP, "rolebindings", ns, name)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// The ClusterRoleBindings, then the RoleBindings of `namespace`, that may name the user (in
