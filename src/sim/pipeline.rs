@@ -1153,11 +1153,7 @@ impl Cluster {
         user: &UserInfo,
         run: &mut Run,
     ) -> Answer {
-        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
-            ApiError::bad_request(format!(
-                "the body of the request was in an unknown format: {e}"
-            ))
-        })?;
+        let body: Value = json_body(req)?;
         if self.plugin_enabled("NodeRestriction") {
             let mut record = StageRecord::new(Stage::MutatingAdmission);
             match admission::noderestriction::token_request(
@@ -1481,11 +1477,7 @@ impl Cluster {
         user: &UserInfo,
         run: &mut Run,
     ) -> Answer {
-        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
-            ApiError::bad_request(format!(
-                "the body of the request was in an unknown format: {e}"
-            ))
-        })?;
+        let body: Value = json_body(req)?;
         let group = "certificates.k8s.io";
         let Some(current) = self
             .store
@@ -1586,11 +1578,7 @@ impl Cluster {
         user: &UserInfo,
         run: &mut Run,
     ) -> Answer {
-        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
-            ApiError::bad_request(format!(
-                "the body of the request was in an unknown format: {e}"
-            ))
-        })?;
+        let body: Value = json_body(req)?;
         let spec = body.get("spec").cloned().unwrap_or(json!({}));
         let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let attrs = if let Some(ra) = spec.get("resourceAttributes") {
@@ -1670,11 +1658,7 @@ impl Cluster {
         user: &UserInfo,
         run: &mut Run,
     ) -> Answer {
-        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
-            ApiError::bad_request(format!(
-                "the body of the request was in an unknown format: {e}"
-            ))
-        })?;
+        let body: Value = json_body(req)?;
         let namespace = body
             .pointer("/spec/namespace")
             .and_then(Value::as_str)
@@ -1737,6 +1721,15 @@ fn self_subject_review(user: &UserInfo, run: &mut Run) -> Answer {
         json!({"kind": "SelfSubjectReview", "apiVersion": "authentication.k8s.io/v1",
         "metadata": {}, "status": {"userInfo": info}}),
     ))
+}
+
+/// A request body as JSON, or the 400 the server gives for an unreadable one.
+fn json_body(req: &HttpRequest) -> Result<Value, ApiError> {
+    serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
+        ApiError::bad_request(format!(
+            "the body of the request was in an unknown format: {e}"
+        ))
+    })
 }
 
 /// The `APIResourceList` of one group/version, as discovery serves it.

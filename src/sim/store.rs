@@ -48,6 +48,19 @@ pub fn name_of(obj: &Value) -> &str {
         .unwrap_or("")
 }
 
+/// The strings of a list field (`rule.verbs`, `subjects[].groups`); missing or not a list is
+/// empty, non-strings are skipped.
+pub fn string_list(obj: &Value, key: &str) -> Vec<String> {
+    obj.get(key)
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The `metadata.namespace` of an object.
 pub fn namespace_of(obj: &Value) -> &str {
     obj.get("metadata")

@@ -272,16 +272,7 @@ pub fn near_misses(store: &Store, a: &Attributes) -> Vec<String> {
             if wrong != 1 {
                 return true;
             }
-            let strings = |k: &str| -> Vec<String> {
-                rule.get(k)
-                    .and_then(Value::as_array)
-                    .map(|v| {
-                        v.iter()
-                            .filter_map(|x| x.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            };
+            let strings = |k: &str| crate::sim::store::string_list(rule, k);
             let miss = if !verb_ok {
                 format!("verbs {:?} lack {:?}", strings("verbs"), a.verb)
             } else if !group_ok {

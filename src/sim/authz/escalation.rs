@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::sim::authn::UserInfo;
-use crate::sim::store::Store;
+use crate::sim::store::{string_list as strings, Store};
 
 /// One atomic permission (a rule broken down to one verb × group × resource × name, or one
 /// verb × non-resource URL).
@@ -18,17 +18,6 @@ pub struct Atom {
     resource: Option<String>,
     name: Option<String>,
     url: Option<String>,
-}
-
-fn strings(rule: &Value, key: &str) -> Vec<String> {
-    rule.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Every rule of every role bound to the user, cluster-wide plus in `namespace`

@@ -194,6 +194,19 @@ pub fn is_bootstrap(binding: &Value) -> bool {
 }
 
 impl SubjectIndex {
+    /// Binding `i`: any ClusterRoleBinding; a RoleBinding only in `namespace` (any when
+    /// `None`).
+    fn fetch<'a>(&self, store: &'a Store, i: u32, namespace: Option<&str>) -> Option<&'a Value> {
+        let (ns, name) = &self.bindings[i as usize];
+        if ns.is_empty() {
+            store.get(GROUP, "clusterrolebindings", "", name)
+        } else if namespace.is_none_or(|want| want == ns) {
+            store.get(GROUP, "rolebindings", ns, name)
+        } else {
+            None
+        }
+    }
+
     fn build(store: &Store) -> SubjectIndex {
         let mut index = SubjectIndex::default();
         let all = store
@@ -244,16 +257,7 @@ pub fn authored_bindings<'a>(store: &'a Store, namespace: Option<&str>) -> Vec<&
     index
         .authored
         .iter()
-        .filter_map(|&i| {
-            let (ns, name) = &index.bindings[i as usize];
-            if ns.is_empty() {
-                store.get(GROUP, "clusterrolebindings", "", name)
-            } else if namespace.is_none_or(|want| want == ns) {
-                store.get(GROUP, "rolebindings", ns, name)
-            } else {
-                None
-            }
-        })
+        .filter_map(|&i| index.fetch(store, i, namespace))
         .collect()
 }
 
@@ -287,16 +291,7 @@ pub fn bindings_naming<'a>(
     crate::sim::sort::natural(&mut hits);
     hits.dedup();
     hits.into_iter()
-        .filter_map(|i| {
-            let (ns, name) = &index.bindings[i as usize];
-            if ns.is_empty() {
-                store.get(GROUP, "clusterrolebindings", "", name)
-            } else if namespace.is_none_or(|want| want == ns) {
-                store.get(GROUP, "rolebindings", ns, name)
-            } else {
-                None
-            }
-        })
+        .filter_map(|i| index.fetch(store, i, namespace))
         .collect()
 }
 

@@ -148,16 +148,7 @@ impl Kubectl<'_, '_> {
                     .pointer("/status/userInfo")
                     .cloned()
                     .unwrap_or(Value::Null);
-                let strings = |k: &str| -> Vec<String> {
-                    info.get(k)
-                        .and_then(Value::as_array)
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|x| x.as_str().map(str::to_string))
-                                .collect()
-                        })
-                        .unwrap_or_default()
-                };
+                let strings = |k: &str| crate::sim::store::string_list(&info, k);
                 UserInfo {
                     username: info
                         .get("username")

@@ -5,6 +5,8 @@
 
 use serde_json::Value;
 
+use crate::sim::store::string_list as strings;
+
 /// A policy rule as kubectl handles it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct Rule {
@@ -13,17 +15,6 @@ struct Rule {
     resources: Vec<String>,
     resource_names: Vec<String>,
     urls: Vec<String>,
-}
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Go's `%v` of a string slice: `[a b]`.
