@@ -652,7 +652,9 @@ impl Kubeconfig {
             }
             auth.impersonate_extra = Value::Object(extra);
         }
-        let (namespace, namespace_explicit) = match (&o.namespace, ctx.namespace.is_empty()) {
+        // `-n ''` counts as not given (clientcmd ignores empty overrides).
+        let given = o.namespace.as_ref().filter(|n| !n.is_empty());
+        let (namespace, namespace_explicit) = match (given, ctx.namespace.is_empty()) {
             (Some(n), _) => (n.clone(), true),
             (None, false) => (ctx.namespace.clone(), true),
             (None, true) => ("default".to_string(), false),
