@@ -118,7 +118,15 @@ pub fn subjects(chain: &Chain, store: &Store) -> Vec<Subject> {
             add("User", &format!("system:node:{}", name_of(n)), "");
         }
     }
-    crate::sim::sort::natural(&mut out);
+    // People first (users, then groups), the controllers' service accounts last.
+    let rank = |s: &Subject| match s.kind.as_str() {
+        "User" => 0,
+        "Group" => 1,
+        _ => 2,
+    };
+    crate::sim::sort::by(&mut out, &|a, b| {
+        (rank(a), &a.namespace, &a.name).cmp(&(rank(b), &b.namespace, &b.name))
+    });
     out
 }
 
