@@ -1092,21 +1092,18 @@ fn go_v(v: &Value) -> String {
 
 /// Go's `%v` of a float64 (shortest form, exponent below 1e-4 and from 1e21).
 fn go_float(f: f64) -> String {
-    if f == 0.0 {
+    use crate::sim::yamlout::{layout_exponent, layout_fixed, shortest_digits};
+    if f == 0.0 || !f.is_finite() {
         return "0".into();
     }
-    let exp = f.abs().log10().floor();
-    if !(-4.0..21.0).contains(&exp) {
-        let s = format!("{f:e}");
-        return match s.split_once('e') {
-            Some((m, e)) => {
-                let (sign, digits) = e.strip_prefix('-').map_or(("+", e), |d| ("-", d));
-                format!("{m}e{sign}{digits:0>2}")
-            }
-            None => s,
-        };
+    let (digits, point) = shortest_digits(f);
+    let sign = if f < 0.0 { "-" } else { "" };
+    let exp = point - 1;
+    if !(-4..21).contains(&exp) {
+        format!("{sign}{}", layout_exponent(&digits, point))
+    } else {
+        format!("{sign}{}", layout_fixed(&digits, point))
     }
-    format!("{f}")
 }
 
 /// Go's `%q` of a string.
