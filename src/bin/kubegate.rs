@@ -55,8 +55,24 @@ fn run(args: &[String]) -> u8 {
         }
     }
     let (name, text) = match &workspace_file {
-        Some(f) => match std::fs::read_to_string(f) {
-            Ok(t) => (f.clone(), t),
+        Some(f)
+            if std::fs::metadata(f)
+                .is_ok_and(|m| m.len() > kubegate::sim::limits::MAX_WORKSPACE_BYTES as u64) =>
+        {
+            eprintln!(
+                "{f}:1:1: the workspace is larger than {} bytes, the most kubegate reads",
+                kubegate::sim::limits::MAX_WORKSPACE_BYTES
+            );
+            return 2;
+        }
+        Some(f) => match std::fs::read(f) {
+            Ok(bytes) => match kubegate::sim::yaml::from_utf8(&bytes) {
+                Ok(t) => (f.clone(), t.to_string()),
+                Err(e) => {
+                    eprintln!("{f}:{}:{}: {}", e.pos.line, e.pos.column, e.message);
+                    return 2;
+                }
+            },
             Err(e) => {
                 eprintln!("kubegate: {f}: {e}");
                 return 2;

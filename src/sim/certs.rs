@@ -12,7 +12,7 @@ use rsa::RsaPrivateKey;
 use sha2::Sha256;
 use x509_cert::certificate::{Certificate, TbsCertificate, Version};
 use x509_cert::der::asn1::{BitString, ObjectIdentifier, OctetString, UtcTime};
-use x509_cert::der::{DecodePem, Encode, EncodePem};
+use x509_cert::der::{Decode, Encode};
 use x509_cert::ext::Extension;
 use x509_cert::request::CertReq;
 use x509_cert::serial_number::SerialNumber;
@@ -57,13 +57,7 @@ fn attr(name: &x509_cert::name::Name, oid: &str) -> Vec<String> {
 
 /// The DER inside the first PEM block of a text.
 fn pem_der(text: &str) -> Option<Vec<u8>> {
-    let body: String = text
-        .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
-    crate::sim::b64::STANDARD.decode(body.trim()).ok()
+    crate::sim::pem::first_any(text).map(|b| b.der)
 }
 
 /// Reads a PEM `CERTIFICATE REQUEST`, with upstream's complaint when it is not one.
@@ -71,8 +65,9 @@ pub fn parse_request(pem: &str) -> Result<Request, String> {
     if !pem.contains("-----BEGIN CERTIFICATE REQUEST-----") {
         return Err("PEM block type must be CERTIFICATE REQUEST".into());
     }
-    let req = CertReq::from_pem(pem.trim().as_bytes())
-        .map_err(|e| format!("invalid certificate request: {e}"))?;
+    let der = crate::sim::pem::first(pem, "CERTIFICATE REQUEST")
+        .ok_or("PEM block type must be CERTIFICATE REQUEST")?;
+    let req = CertReq::from_der(&der).map_err(|e| format!("invalid certificate request: {e}"))?;
     let common_name = attr(&req.info.subject, OID_CN).pop().unwrap_or_default();
     let organizations = attr(&req.info.subject, OID_O);
     Ok(Request {
@@ -149,8 +144,8 @@ pub fn issue_client_certificate(
         signature_algorithm: algorithm,
         signature: BitString::from_bytes(&signature.to_bytes()).map_err(|e| e.to_string())?,
     };
-    cert.to_pem(x509_cert::der::pem::LineEnding::LF)
-        .map_err(|e| e.to_string())
+    let der = cert.to_der().map_err(|e| e.to_string())?;
+    Ok(crate::sim::pem::encode("CERTIFICATE", &der))
 }
 
 #[cfg(test)]

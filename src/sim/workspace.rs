@@ -115,6 +115,20 @@ pub fn split_api_version(api_version: &str) -> (&str, &str) {
 /// Parses a workspace.
 pub fn parse(text: &str) -> Parsed {
     let mut diags = Vec::new();
+    if text.len() > super::limits::MAX_WORKSPACE_BYTES {
+        return Parsed {
+            workspace: None,
+            diagnostics: vec![Diagnostic::error(
+                Pos { line: 1, column: 1 },
+                format!(
+                    "the workspace is {} bytes: kubegate reads at most {} bytes ({} MiB)",
+                    text.len(),
+                    super::limits::MAX_WORKSPACE_BYTES,
+                    super::limits::MAX_WORKSPACE_BYTES >> 20
+                ),
+            )],
+        };
+    }
     let docs = match yaml::parse_stream(text) {
         Ok(d) => d,
         Err(e) => {

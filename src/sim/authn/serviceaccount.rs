@@ -71,13 +71,7 @@ pub struct ServiceAccounts {
 
 /// The DER inside the first PEM block of a text.
 fn pem_der(text: &str) -> Option<Vec<u8>> {
-    let body: String = text
-        .lines()
-        .skip_while(|l| !l.starts_with("-----BEGIN"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
-    STANDARD.decode(body.trim()).ok()
+    crate::sim::pem::first_any(text).map(|b| b.der)
 }
 
 /// Upstream's key ID: the unpadded base64url SHA-256 of the public key's PKIX DER.

@@ -7,7 +7,7 @@ use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::Verifier;
 use rsa::RsaPublicKey;
 use sha2::{Digest, Sha256};
-use x509_cert::der::{Decode, DecodePem, Encode};
+use x509_cert::der::{Decode, Encode};
 use x509_cert::Certificate;
 
 use super::UserInfo;
@@ -43,22 +43,23 @@ pub struct CertSummary {
     pub not_after: Instant,
 }
 
-/// Parses one PEM certificate.
+/// Parses the first PEM certificate of a text.
 pub fn parse_pem(pem: &str) -> Result<Certificate, String> {
-    Certificate::from_pem(pem.trim().as_bytes()).map_err(|e| format!("invalid certificate: {e}"))
+    let der = crate::sim::pem::first(pem, "CERTIFICATE")
+        .ok_or("invalid certificate: no CERTIFICATE PEM block")?;
+    Certificate::from_der(&der).map_err(|e| format!("invalid certificate: {e}"))
 }
 
 /// Parses every certificate in a PEM bundle.
 pub fn parse_bundle(pem: &str) -> Result<Vec<Certificate>, String> {
     let mut out = Vec::new();
-    let mut rest = pem;
-    while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
-        let Some(end_rel) = rest[start..].find("-----END CERTIFICATE-----") else {
-            return Err("invalid certificate: unterminated PEM block".into());
-        };
-        let end = start + end_rel + "-----END CERTIFICATE-----".len();
-        out.push(parse_pem(&rest[start..end])?);
-        rest = &rest[end..];
+    for block in crate::sim::pem::decode_all(pem) {
+        if block.label == "CERTIFICATE" {
+            out.push(
+                Certificate::from_der(&block.der)
+                    .map_err(|e| format!("invalid certificate: {e}"))?,
+            );
+        }
     }
     if out.is_empty() {
         return Err("data does not contain any valid RSA or ECDSA certificates".into());
