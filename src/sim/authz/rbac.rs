@@ -514,56 +514,205 @@ pub fn selector_matches(selector: &Value, labels: Option<&Value>) -> bool {
     selector.as_object().is_some_and(|o| !o.is_empty())
 }
 
-/// Runs the ClusterRole aggregation controller once: every ClusterRole with an
-/// `aggregationRule` gets the rules of the ClusterRoles its selectors pick, sorted by name,
-/// without exact duplicates. Returns the names of the roles it changed.
+/// The key two rules share when upstream's `equality.Semantic.DeepEqual` finds them equal: the
+/// five fields in a fixed order, a missing list the same as an empty one.
+fn rule_key(rule: &Value) -> String {
+    let mut key = String::new();
+    for field in [
+        "verbs",
+        "apiGroups",
+        "resources",
+        "resourceNames",
+        "nonResourceURLs",
+    ] {
+        for s in strings(rule.get(field)) {
+            key.push_str(s);
+            key.push('\u{1}');
+        }
+        key.push('\u{2}');
+    }
+    key
+}
+
+/// Upstream's `syncClusterRole` for one aggregated role: for each selector in order, the
+/// selected roles by name (never the role itself), their rules in order, each rule once.
+fn aggregated_rules(inputs: &[usize], current: &dyn Fn(usize) -> Vec<Value>) -> Vec<Value> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for &j in inputs {
+        for rule in current(j) {
+            if seen.insert(rule_key(&rule)) {
+                out.push(rule);
+            }
+        }
+    }
+    out
+}
+
+/// The ClusterRole aggregation controller run to convergence: every ClusterRole with an
+/// `aggregationRule` gets the rules of the ClusterRoles its selectors pick (per selector, by
+/// name, each rule once, as `syncClusterRole` builds them). Aggregated roles can feed other
+/// aggregated roles (view → edit → admin), so roles are settled dependencies first: the
+/// selection graph's strongly connected components in reverse topological order, each settled
+/// once — a chain of any length converges in one pass. Roles that select each other in a cycle
+/// get the least fixpoint (what the controller reaches from empty rules). Returns the names of
+/// the roles it changed.
 pub fn aggregate(store: &mut Store) -> Vec<String> {
-    let mut changed = Vec::new();
-    // Aggregated roles can feed other aggregated roles (view → edit → admin), so repeat until
-    // nothing changes, as the controller's requeueing eventually does.
-    for _ in 0..8 {
-        let mut round = Vec::new();
-        let roles: Vec<Value> = store.list(GROUP, "clusterroles", None).cloned().collect();
-        for role in &roles {
-            let Some(selectors) = role
-                .pointer("/aggregationRule/clusterRoleSelectors")
+    let mut roles: Vec<&Value> = store.list(GROUP, "clusterroles", None).collect();
+    roles.sort_by(|a, b| name_of(a).cmp(name_of(b)));
+    let n = roles.len();
+    let selectors = |i: usize| -> Option<&Vec<Value>> {
+        let rule = roles[i].get("aggregationRule").filter(|r| !r.is_null())?;
+        static NONE: Vec<Value> = Vec::new();
+        Some(
+            rule.get("clusterRoleSelectors")
                 .and_then(Value::as_array)
-            else {
-                continue;
-            };
-            let mut new_rules: Vec<Value> = Vec::new();
-            for other in &roles {
-                if name_of(other) == name_of(role) {
-                    continue;
+                .unwrap_or(&NONE),
+        )
+    };
+    // The roles each aggregated role reads, in upstream's order.
+    let mut inputs: Vec<Option<Vec<usize>>> = vec![None; n];
+    for (i, slot) in inputs.iter_mut().enumerate() {
+        let Some(sels) = selectors(i) else { continue };
+        let mut picked = Vec::new();
+        for sel in sels {
+            for (j, other) in roles.iter().enumerate() {
+                if j != i && selector_matches(sel, other.pointer("/metadata/labels")) {
+                    picked.push(j);
                 }
-                let labels = other.pointer("/metadata/labels");
-                if selectors.iter().any(|s| selector_matches(s, labels)) {
-                    for r in rules(other) {
-                        if !new_rules.contains(r) {
-                            new_rules.push(r.clone());
-                        }
+            }
+        }
+        *slot = Some(picked);
+    }
+    let order = strongly_connected_components(n, &|i| {
+        inputs[i]
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|&j| inputs[j].is_some())
+            .collect()
+    });
+    let mut settled: Vec<Option<Vec<Value>>> = vec![None; n];
+    for component in order {
+        let members: Vec<usize> = component
+            .into_iter()
+            .filter(|&i| inputs[i].is_some())
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        // Inside a cycle, start from empty rules and repeat until nothing changes; the sets only
+        // grow, so this ends once every rule has reached every member (bounded for safety).
+        for &m in &members {
+            settled[m] = Some(Vec::new());
+        }
+        let rounds = if members.len() == 1 {
+            1
+        } else {
+            members.len() + 64
+        };
+        for _ in 0..rounds {
+            let mut changed = false;
+            for &m in &members {
+                let current = |j: usize| match &settled[j] {
+                    Some(r) => r.clone(),
+                    None => rules(roles[j]).to_vec(),
+                };
+                let new = aggregated_rules(inputs[m].as_deref().unwrap_or(&[]), &current);
+                if settled[m].as_ref() != Some(&new) {
+                    settled[m] = Some(new);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+    let mut updates = Vec::new();
+    for (i, new) in settled.into_iter().enumerate() {
+        let Some(new) = new else { continue };
+        let old = rules(roles[i]);
+        let same = old.len() == new.len()
+            && old
+                .iter()
+                .zip(&new)
+                .all(|(a, b)| rule_key(a) == rule_key(b));
+        if !same {
+            let mut updated = roles[i].clone();
+            updated["rules"] = Value::Array(new);
+            if let Some(meta) = updated.get_mut("metadata").and_then(Value::as_object_mut) {
+                meta.remove("resourceVersion");
+            }
+            updates.push(updated);
+        }
+    }
+    let mut changed = Vec::new();
+    for updated in updates {
+        let name = name_of(&updated).to_string();
+        if store.update(GROUP, "clusterroles", updated).is_ok() {
+            changed.push(name);
+        }
+    }
+    changed
+}
+
+/// Tarjan's algorithm without recursion: the strongly connected components of a graph, each
+/// listed after every component it reaches (dependencies first).
+fn strongly_connected_components(n: usize, edges: &dyn Fn(usize) -> Vec<usize>) -> Vec<Vec<usize>> {
+    const UNSEEN: usize = usize::MAX;
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // (node, its edges, how many of them were followed)
+        let mut work: Vec<(usize, Vec<usize>, usize)> = vec![(root, edges(root), 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(top) = work.last_mut() {
+            let v = top.0;
+            if let Some(&w) = top.1.get(top.2) {
+                top.2 += 1;
+                if index[w] == UNSEEN {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, edges(w), 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(parent) = work.last() {
+                low[parent.0] = low[parent.0].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
                     }
                 }
-            }
-            if role.get("rules") != Some(&Value::Array(new_rules.clone())) {
-                let mut updated = role.clone();
-                updated["rules"] = Value::Array(new_rules);
-                if let Some(meta) = updated.get_mut("metadata").and_then(Value::as_object_mut) {
-                    meta.remove("resourceVersion");
-                }
-                if store.update(GROUP, "clusterroles", updated).is_ok() {
-                    round.push(name_of(role).to_string());
-                }
+                component.sort_unstable();
+                out.push(component);
             }
         }
-        if round.is_empty() {
-            break;
-        }
-        changed.extend(round);
     }
-    crate::sim::sort::natural(&mut changed);
-    changed.dedup();
-    changed
+    out
 }
 
 #[cfg(test)]
@@ -851,5 +1000,133 @@ mod tests {
             json!([{"apiGroups":[""],"resources":["services"],"verbs":["get"]},{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}])
         );
         assert!(aggregate(&mut s).is_empty());
+    }
+    fn cluster_role(name: &str, labels: Value, selectors: Option<Value>, rules: Value) -> Value {
+        let mut role = json!({"metadata": {"name": name, "labels": labels}, "rules": rules});
+        if let Some(sel) = selectors {
+            role["aggregationRule"] = json!({"clusterRoleSelectors": sel});
+        }
+        role
+    }
+
+    fn rule(resource: &str) -> Value {
+        json!({"apiGroups": [""], "resources": [resource], "verbs": ["get"]})
+    }
+
+    #[test]
+    fn aggregation_follows_selector_order_then_names_and_semantic_duplicates() {
+        let mut s = Store::new(0, 1);
+        for role in [
+            cluster_role(
+                "agg",
+                json!({}),
+                Some(json!([{"matchLabels": {"s": "2"}}, {"matchLabels": {"s": "1"}}])),
+                json!([rule("stale")]),
+            ),
+            cluster_role(
+                "a",
+                json!({"s": "1"}),
+                None,
+                json!([rule("pods"), rule("services")]),
+            ),
+            cluster_role("b", json!({"s": "2"}), None, json!([rule("secrets")])),
+            // The same rule as a's first, with an empty resourceNames: semantically equal.
+            cluster_role(
+                "c",
+                json!({"s": "2"}),
+                None,
+                json!([{"apiGroups": [""], "resources": ["pods"], "resourceNames": [], "verbs": ["get"]}]),
+            ),
+        ] {
+            s.create(GROUP, "clusterroles", role, 0).unwrap();
+        }
+        assert_eq!(aggregate(&mut s), ["agg"]);
+        let agg = s.get(GROUP, "clusterroles", "", "agg").unwrap();
+        let got: Vec<&str> = agg["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["resources"][0].as_str().unwrap())
+            .collect();
+        // Selector s=2 first (b, c by name), then s=1 (a); a's pods rule equals c's.
+        assert_eq!(got, ["secrets", "pods", "services"]);
+    }
+
+    #[test]
+    fn aggregation_converges_along_a_long_chain_in_one_pass() {
+        // r0 selects r1, r1 selects r2, …, r249 holds the one plain rule: upstream needs 250
+        // requeues to settle this; the old fixed eight rounds never did.
+        let mut s = Store::new(0, 1);
+        let n = 250;
+        for i in 0..n {
+            let labels = json!({"link": format!("{i}")});
+            let role = if i + 1 < n {
+                cluster_role(
+                    &format!("r{i:03}"),
+                    labels,
+                    Some(json!([{"matchLabels": {"link": format!("{}", i + 1)}}])),
+                    json!([]),
+                )
+            } else {
+                cluster_role(&format!("r{i:03}"), labels, None, json!([rule("pods")]))
+            };
+            s.create(GROUP, "clusterroles", role, 0).unwrap();
+        }
+        assert_eq!(aggregate(&mut s).len(), n - 1);
+        let first = s.get(GROUP, "clusterroles", "", "r000").unwrap();
+        assert_eq!(first["rules"], json!([rule("pods")]));
+        assert!(aggregate(&mut s).is_empty(), "a second run changes nothing");
+    }
+
+    #[test]
+    fn roles_that_select_each_other_settle_on_the_least_fixpoint() {
+        // 100 aggregated roles that all select one another (27 KB of YAML took 54 s), plus
+        // two plain roles feeding the cycle.
+        let mut s = Store::new(0, 1);
+        for i in 0..100 {
+            let role = cluster_role(
+                &format!("m{i:03}"),
+                json!({"ring": "yes"}),
+                Some(json!([{"matchLabels": {"ring": "yes"}}, {"matchLabels": {"feed": "yes"}}])),
+                json!([rule("stale")]),
+            );
+            s.create(GROUP, "clusterroles", role, 0).unwrap();
+        }
+        s.create(
+            GROUP,
+            "clusterroles",
+            cluster_role("x", json!({"feed": "yes"}), None, json!([rule("pods")])),
+            0,
+        )
+        .unwrap();
+        s.create(
+            GROUP,
+            "clusterroles",
+            cluster_role("y", json!({"ring": "yes"}), None, json!([rule("nodes")])),
+            0,
+        )
+        .unwrap();
+        assert_eq!(aggregate(&mut s).len(), 100);
+        for i in [0, 57, 99] {
+            let m = s
+                .get(GROUP, "clusterroles", "", &format!("m{i:03}"))
+                .unwrap();
+            assert_eq!(m["rules"], json!([rule("nodes"), rule("pods")]), "m{i:03}");
+        }
+        assert!(aggregate(&mut s).is_empty());
+    }
+
+    #[test]
+    fn components_come_dependencies_first() {
+        // 0 → 1 → 2 ⇄ 3, 4 alone.
+        let edges = |i: usize| match i {
+            0 => vec![1],
+            1 => vec![2],
+            2 => vec![3],
+            3 => vec![2],
+            _ => vec![],
+        };
+        let order = strongly_connected_components(5, &edges);
+        assert_eq!(order, vec![vec![2, 3], vec![1], vec![0], vec![4]]);
     }
 }
