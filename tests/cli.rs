@@ -288,7 +288,11 @@ fn deletecollection_removes_what_the_selector_matches() {
         "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb",
     );
     let mut admin = req.clone();
-    admin.client_cert_pem = Some(kubegate::sim::controlplane::KUBEADM_ADMIN_CRT.to_string());
+    admin.client_certificate = kubegate::sim::tls::client_handshake(
+        kubegate::sim::controlplane::KUBEADM_ADMIN_CRT,
+        kubegate::sim::controlplane::KUBEADM_ADMIN_KEY,
+    )
+    .ok();
     let t = s.request(&admin);
     assert_eq!(t.attributes.verb, "deletecollection");
     assert_eq!(t.response.code, 200);

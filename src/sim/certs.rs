@@ -174,14 +174,15 @@ mod tests {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
         };
-        let user = match ca.authenticate(&pem, now) {
+        let chain = [x509::parse_pem(&pem).unwrap()];
+        let user = match ca.authenticate(&chain, now) {
             Ok(Some(u)) => u,
             other => panic!("{other:?}"),
         };
         assert_eq!(user.username, "jane");
         assert_eq!(user.groups, ["developers"]);
         // Expired a day later.
-        assert!(ca.authenticate(&pem, now + 86_401).is_err());
+        assert!(ca.authenticate(&chain, now + 86_401).is_err());
         assert!(
             parse_request("-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----").is_err()
         );

@@ -13,8 +13,8 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The body, when there is one (JSON).
     pub body: Option<String>,
-    /// The client certificate (PEM) presented during the TLS handshake.
-    pub client_cert_pem: Option<String>,
+    /// The client certificate chain and key proof presented during the TLS handshake.
+    pub client_certificate: Option<super::tls::ClientCertificate>,
 }
 
 impl HttpRequest {

@@ -572,6 +572,17 @@ pub struct Overrides {
     pub impersonate_uid: Option<String>,
     /// `--as-user-extra key=value`, repeatable.
     pub impersonate_extra: Vec<(String, String)>,
+    /// `--client-certificate`, `--client-key`, `--username`, `--password`: merged over the
+    /// user's fields as clientcmd merges overrides (a given flag replaces that one field).
+    pub client_certificate: Option<String>,
+    /// `--client-key`.
+    pub client_key: Option<String>,
+    /// `--username`.
+    pub username: Option<String>,
+    /// `--password`.
+    pub password: Option<String>,
+    /// `--certificate-authority`.
+    pub certificate_authority: Option<String>,
 }
 
 /// What kubectl ends up using for a command.
@@ -593,9 +604,33 @@ pub struct ClientConfig {
     pub cluster_name: String,
     /// The cluster's `certificate-authority` file, if it names one.
     pub certificate_authority: String,
+    /// The cluster's `certificate-authority-data` (base64), if it has one.
+    pub certificate_authority_data: String,
 }
 
 impl Kubeconfig {
+    /// The first `*-data` field that is not base64, as client-go's decoder meets them (the
+    /// kubeconfig's keys in sorted order: clusters before users, a user's certificate before
+    /// its key), with Go's message (`illegal base64 data at input byte 4`). kubectl refuses to
+    /// load such a file at all.
+    pub fn base64_problem(&self) -> Option<String> {
+        let clusters = self
+            .clusters
+            .iter()
+            .map(|c| c.cluster.certificate_authority_data.as_str());
+        let users = self.users.iter().flat_map(|u| {
+            [
+                u.user.client_certificate_data.as_str(),
+                u.user.client_key_data.as_str(),
+            ]
+        });
+        clusters.chain(users).find_map(|data| {
+            crate::sim::b64::go_std_decode(data.as_bytes())
+                .err()
+                .map(|e| e.to_string())
+        })
+    }
+
     /// Resolves the effective client configuration, or kubectl's configuration error text.
     pub fn resolve(&self, o: &Overrides) -> Result<ClientConfig, String> {
         let context_name = o
@@ -633,6 +668,16 @@ impl Kubeconfig {
             auth.token = t.clone();
             auth.token_file.clear();
         }
+        for (flag, field) in [
+            (&o.client_certificate, &mut auth.client_certificate),
+            (&o.client_key, &mut auth.client_key),
+            (&o.username, &mut auth.username),
+            (&o.password, &mut auth.password),
+        ] {
+            if let Some(v) = flag.as_ref().filter(|v| !v.is_empty()) {
+                *field = v.clone();
+            }
+        }
         if let Some(a) = &o.impersonate {
             auth.impersonate = a.clone();
         }
@@ -669,7 +714,15 @@ impl Kubeconfig {
             namespace_explicit,
             user_name,
             auth,
-            certificate_authority: cluster.map(|c| c.certificate_authority).unwrap_or_default(),
+            certificate_authority: o
+                .certificate_authority
+                .clone()
+                .filter(|c| !c.is_empty())
+                .or_else(|| cluster.as_ref().map(|c| c.certificate_authority.clone()))
+                .unwrap_or_default(),
+            certificate_authority_data: cluster
+                .map(|c| c.certificate_authority_data)
+                .unwrap_or_default(),
             cluster_name,
         })
     }

@@ -33,6 +33,7 @@ pub mod session;
 pub mod sort;
 pub mod store;
 pub mod tables;
+pub mod tls;
 pub mod trace;
 pub mod validation;
 pub mod webhooks;

@@ -43,7 +43,42 @@ impl Cluster {
             stages: Vec::new(),
             user: None,
         };
-        let answer = self.serve(req, &info, &mut run);
+        // The TLS handshake comes before HTTP: a client certificate whose key the client
+        // cannot prove it holds ends the connection, and no request is served.
+        let chain = match req
+            .client_certificate
+            .as_ref()
+            .map(super::tls::server_accept)
+        {
+            Some(Err(failure)) => {
+                let mut record = StageRecord::new(Stage::Authentication);
+                record.detail("client certificate", "presented");
+                record.step("tls", Decision::Error, failure.server.clone());
+                record.decide(
+                    "tls",
+                    Decision::Error,
+                    format!(
+                        "the TLS handshake failed before any HTTP request: {}",
+                        failure.server
+                    ),
+                );
+                return RequestTrace {
+                    method: req.method.clone(),
+                    path: req.url.clone(),
+                    attributes: info,
+                    user: None,
+                    stages: vec![record],
+                    response: ResponseRecord {
+                        code: 0,
+                        body: Value::String(failure.client),
+                    },
+                    sent_by: String::new(),
+                };
+            }
+            Some(Ok(chain)) => chain,
+            None => Vec::new(),
+        };
+        let answer = self.serve(req, &chain, &info, &mut run);
         let (code, body) = match answer {
             Ok((code, body)) => (code, body),
             Err(e) => (e.code, e.status()),
@@ -84,9 +119,15 @@ impl Cluster {
         }
     }
 
-    fn serve(&mut self, req: &HttpRequest, info: &RequestInfo, run: &mut Run) -> Answer {
+    fn serve(
+        &mut self,
+        req: &HttpRequest,
+        chain: &[x509_cert::Certificate],
+        info: &RequestInfo,
+        run: &mut Run,
+    ) -> Answer {
         // Authentication.
-        let (record, outcome) = authn::run(&self.authenticators, req, self.now, &self.store);
+        let (record, outcome) = authn::run(&self.authenticators, req, chain, self.now, &self.store);
         run.stages.push(record);
         let user = match outcome {
             AuthnOutcome::User(u) => u,

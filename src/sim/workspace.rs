@@ -225,6 +225,33 @@ pub fn parse(text: &str) -> Parsed {
             if had_error {
                 continue;
             }
+            // Certificates and keys that are not base64 make kubectl refuse the whole file.
+            for (list, inner, fields) in [
+                ("clusters", "cluster", &["certificate-authority-data"][..]),
+                (
+                    "users",
+                    "user",
+                    &["client-certificate-data", "client-key-data"][..],
+                ),
+            ] {
+                let Some(yaml::NodeKind::Seq(items)) = root.get(list).map(|l| &l.kind) else {
+                    continue;
+                };
+                for item in items {
+                    for field in fields {
+                        let Some(node) = item.get(inner).and_then(|i| i.get(field)) else {
+                            continue;
+                        };
+                        let text = node.as_str().unwrap_or("");
+                        if let Err(e) = crate::sim::b64::go_std_decode(text.as_bytes()) {
+                            diags.push(Diagnostic::warning(
+                                node.pos,
+                                format!("{field} is not base64 ({e}): kubectl refuses to load this kubeconfig"),
+                            ));
+                        }
+                    }
+                }
+            }
             // Credential plugins are shown but cannot run here: say so where they are.
             if let Some(yaml::NodeKind::Seq(users)) = root.get("users").map(|u| &u.kind) {
                 for u in users {

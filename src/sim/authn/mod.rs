@@ -72,16 +72,21 @@ impl Authenticators {
     pub fn authenticate(
         &self,
         req: &HttpRequest,
+        chain: &[x509_cert::Certificate],
         now: Instant,
         store: &Store,
         record: &mut StageRecord,
     ) -> AuthnOutcome {
         let mut errors: Vec<String> = Vec::new();
         // x509 comes before any token: a verified certificate wins.
-        match (&req.client_cert_pem, &self.client_ca) {
-            (Some(pem), Some(ca)) => {
-                record.detail("client certificate", "presented");
-                match ca.authenticate(pem, now) {
+        let presented = (!chain.is_empty()).then_some(chain);
+        match (presented, &self.client_ca) {
+            (Some(chain), Some(ca)) => {
+                record.detail(
+                    "client certificate",
+                    "presented, and the TLS handshake proved the client holds its private key",
+                );
+                match ca.authenticate(chain, now) {
                     Ok(Some(user)) => {
                         record.step(
                             "x509",
@@ -296,11 +301,12 @@ pub fn redact(token: &str) -> String {
 pub fn run(
     auth: &Authenticators,
     req: &HttpRequest,
+    chain: &[x509_cert::Certificate],
     now: Instant,
     store: &Store,
 ) -> (StageRecord, AuthnOutcome) {
     let mut record = StageRecord::new(Stage::Authentication);
-    let outcome = auth.authenticate(req, now, store, &mut record);
+    let outcome = auth.authenticate(req, chain, now, store, &mut record);
     (record, outcome)
 }
 
@@ -382,16 +388,22 @@ mod tests {
             anonymous: true,
             ..Default::default()
         };
-        let (rec, out) = run(&auth, &req_with("Bearer bad"), 0, &Store::default());
+        let (rec, out) = run(&auth, &req_with("Bearer bad"), &[], 0, &Store::default());
         assert!(matches!(out, AuthnOutcome::Unauthorized));
         assert_eq!(rec.reason, "invalid bearer token");
-        let (_, out) = run(&auth, &req_with("Bearer good"), 0, &Store::default());
+        let (_, out) = run(&auth, &req_with("Bearer good"), &[], 0, &Store::default());
         let AuthnOutcome::User(u) = out else {
             panic!("not authenticated")
         };
         assert_eq!(u.username, "alice");
         assert_eq!(u.groups, [ALL_AUTHENTICATED]);
-        let (_, out) = run(&auth, &HttpRequest::new("GET", "/"), 0, &Store::default());
+        let (_, out) = run(
+            &auth,
+            &HttpRequest::new("GET", "/"),
+            &[],
+            0,
+            &Store::default(),
+        );
         let AuthnOutcome::User(u) = out else {
             panic!("not anonymous")
         };

@@ -3,10 +3,9 @@
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/authentication/#x509-client-certificates>.
 
 use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::Verifier;
 use rsa::RsaPublicKey;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384, Sha512};
 use x509_cert::der::{Decode, Encode};
 use x509_cert::Certificate;
 
@@ -109,36 +108,198 @@ pub fn summarize(cert: &Certificate) -> CertSummary {
     }
 }
 
-fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), String> {
-    if cert.signature_algorithm.oid.to_string() != OID_SHA256_WITH_RSA {
-        return Err(format!(
-            "x509: signature algorithm {} is not modelled by the playground (only SHA256-RSA)",
-            cert.signature_algorithm.oid
-        ));
-    }
-    let spki = issuer
-        .tbs_certificate
-        .subject_public_key_info
-        .to_der()
-        .map_err(|e| e.to_string())?;
-    let key = RsaPublicKey::from_public_key_der(&spki)
-        .map_err(|_| "x509: certificate signed by unknown authority".to_string())?;
-    let tbs = cert.tbs_certificate.to_der().map_err(|e| e.to_string())?;
-    let sig = Signature::try_from(cert.signature.raw_bytes())
-        .map_err(|_| "x509: malformed signature".to_string())?;
-    VerifyingKey::<Sha256>::new(key)
-        .verify(&tbs, &sig)
-        .map_err(|_| "x509: certificate signed by unknown authority".to_string())
+const OID_SHA1_WITH_RSA: &str = "1.2.840.113549.1.1.5";
+const OID_SHA384_WITH_RSA: &str = "1.2.840.113549.1.1.12";
+const OID_SHA512_WITH_RSA: &str = "1.2.840.113549.1.1.13";
+const OID_RSA_PSS: &str = "1.2.840.113549.1.1.10";
+const OID_SHA384: &str = "2.16.840.1.101.3.4.2.2";
+const OID_SHA512: &str = "2.16.840.1.101.3.4.2.3";
+const OID_SUBJECT_KEY_ID: &str = "2.5.29.14";
+const OID_AUTHORITY_KEY_ID: &str = "2.5.29.35";
+const OID_BASIC_CONSTRAINTS: &str = "2.5.29.19";
+const OID_AUTHORITY_INFO: &str = "1.3.6.1.5.5.7.1.1";
+/// The extensions Go's x509 understands, so that they may be marked critical: key usage,
+/// subject alternative name, basic constraints, name constraints, CRL distribution points,
+/// certificate policies, policy mappings, policy constraints, extended key usage, inhibit any
+/// policy.
+const HANDLED_CRITICAL: &[&str] = &[
+    "2.5.29.15",
+    "2.5.29.17",
+    "2.5.29.19",
+    "2.5.29.30",
+    "2.5.29.31",
+    "2.5.29.32",
+    "2.5.29.33",
+    "2.5.29.36",
+    "2.5.29.37",
+    "2.5.29.54",
+];
+
+fn extension<'a>(cert: &'a Certificate, oid: &str) -> Option<&'a x509_cert::ext::Extension> {
+    cert.tbs_certificate
+        .extensions
+        .as_ref()?
+        .iter()
+        .find(|e| e.extn_id.to_string() == oid)
 }
 
-fn allows_client_auth(cert: &Certificate) -> bool {
-    let Some(exts) = &cert.tbs_certificate.extensions else {
-        return true;
-    };
-    let Some(eku) = exts
+/// What Go's `x509.ParseCertificate` refuses in extensions (so the TLS handshake fails).
+pub fn parse_time_problem(cert: &Certificate) -> Option<&'static str> {
+    for (oid, what) in [
+        (OID_AUTHORITY_KEY_ID, "authority key identifier"),
+        (OID_SUBJECT_KEY_ID, "subject key identifier"),
+        (OID_AUTHORITY_INFO, "authority info access"),
+    ] {
+        if extension(cert, oid).is_some_and(|e| e.critical) {
+            return Some(match what {
+                "authority key identifier" => {
+                    "x509: authority key identifier incorrectly marked critical"
+                }
+                "subject key identifier" => {
+                    "x509: subject key identifier incorrectly marked critical"
+                }
+                _ => "x509: authority info access incorrectly marked critical",
+            });
+        }
+    }
+    None
+}
+
+fn colon_hex(bytes: &[u8]) -> String {
+    bytes
         .iter()
-        .find(|e| e.extn_id.to_string() == OID_EXT_KEY_USAGE)
-    else {
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+fn subject_key_id(cert: &Certificate) -> Vec<u8> {
+    extension(cert, OID_SUBJECT_KEY_ID)
+        .and_then(|e| {
+            x509_cert::ext::pkix::SubjectKeyIdentifier::from_der(e.extn_value.as_bytes()).ok()
+        })
+        .map(|k| k.0.as_bytes().to_vec())
+        .unwrap_or_default()
+}
+
+fn authority_key_id(cert: &Certificate) -> Vec<u8> {
+    extension(cert, OID_AUTHORITY_KEY_ID)
+        .and_then(|e| {
+            x509_cert::ext::pkix::AuthorityKeyIdentifier::from_der(e.extn_value.as_bytes()).ok()
+        })
+        .and_then(|k| k.key_identifier)
+        .map(|k| k.as_bytes().to_vec())
+        .unwrap_or_default()
+}
+
+/// A big-endian two's-complement integer in decimal, as Go's `%d` prints a serial number.
+fn decimal(bytes: &[u8]) -> String {
+    let negative = bytes.first().is_some_and(|b| b & 0x80 != 0);
+    let mut digits: Vec<u8> = if negative {
+        // Two's complement magnitude: invert and add one.
+        let mut v: Vec<u8> = bytes.iter().map(|b| !b).collect();
+        for b in v.iter_mut().rev() {
+            let (sum, carry) = b.overflowing_add(1);
+            *b = sum;
+            if !carry {
+                break;
+            }
+        }
+        v
+    } else {
+        bytes.to_vec()
+    };
+    let mut out = Vec::new();
+    while digits.iter().any(|&d| d != 0) {
+        let mut rem = 0u32;
+        for d in digits.iter_mut() {
+            let cur = (rem << 8) | u32::from(*d);
+            *d = (cur / 10) as u8;
+            rem = cur % 10;
+        }
+        out.push(b'0' + rem as u8);
+    }
+    if out.is_empty() {
+        out.push(b'0');
+    }
+    if negative {
+        out.push(b'-');
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// kube-apiserver's `certificateIdentifier`: how its log names a certificate it refused.
+pub fn certificate_identifier(cert: &Certificate) -> String {
+    format!(
+        "SN={}, SKID={}, AKID={}",
+        decimal(cert.tbs_certificate.serial_number.as_bytes()),
+        colon_hex(&subject_key_id(cert)),
+        colon_hex(&authority_key_id(cert))
+    )
+}
+
+/// Checks that `issuer`'s key made `cert`'s signature, for the algorithms Go verifies.
+fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), String> {
+    let Some((n, e)) = crate::sim::tls::rsa_public_key(issuer) else {
+        return Err(format!(
+            "x509: signature algorithm {} is not modelled by the playground (only RSA)",
+            cert.signature_algorithm.oid
+        ));
+    };
+    let key = RsaPublicKey::new_with_max_size(n, e, crate::sim::tls::MAX_RSA_KEY_BITS)
+        .map_err(|_| "crypto/rsa: verification error".to_string())?;
+    let tbs = cert.tbs_certificate.to_der().map_err(|e| e.to_string())?;
+    let raw = cert.signature.raw_bytes();
+    let failed = |_| "crypto/rsa: verification error".to_string();
+    let algorithm = cert.signature_algorithm.oid.to_string();
+    match algorithm.as_str() {
+        OID_SHA256_WITH_RSA | OID_SHA384_WITH_RSA | OID_SHA512_WITH_RSA => {
+            let sig = Signature::try_from(raw).map_err(failed)?;
+            match algorithm.as_str() {
+                OID_SHA256_WITH_RSA => VerifyingKey::<Sha256>::new(key).verify(&tbs, &sig),
+                OID_SHA384_WITH_RSA => VerifyingKey::<Sha384>::new(key).verify(&tbs, &sig),
+                _ => VerifyingKey::<Sha512>::new(key).verify(&tbs, &sig),
+            }
+            .map_err(failed)
+        }
+        OID_RSA_PSS => {
+            // Go accepts PSS only with its standard parameters: MGF1 with the message hash
+            // and a salt as long as the hash; the hash OID is enough to pick the check.
+            let params = cert
+                .signature_algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.to_der().ok())
+                .unwrap_or_default();
+            let has = |oid: &str| {
+                let Ok(oid) = x509_cert::der::asn1::ObjectIdentifier::new(oid) else {
+                    return false;
+                };
+                let Ok(enc) = oid.to_der() else { return false };
+                params.windows(enc.len()).any(|w| w == enc.as_slice())
+            };
+            let sig = rsa::pss::Signature::try_from(raw).map_err(failed)?;
+            if has(OID_SHA512) {
+                rsa::pss::VerifyingKey::<Sha512>::new(key).verify(&tbs, &sig)
+            } else if has(OID_SHA384) {
+                rsa::pss::VerifyingKey::<Sha384>::new(key).verify(&tbs, &sig)
+            } else {
+                rsa::pss::VerifyingKey::<Sha256>::new(key).verify(&tbs, &sig)
+            }
+            .map_err(failed)
+        }
+        OID_SHA1_WITH_RSA => Err("x509: cannot verify signature: insecure algorithm SHA1-RSA".into()),
+        other => Err(format!(
+            "x509: signature algorithm {other} is not modelled by the playground (RSA with SHA-256/384/512 and RSA-PSS are)"
+        )),
+    }
+}
+
+/// Whether a certificate's extended key usages allow client authentication (none listed
+/// means any use).
+fn allows_client_auth(cert: &Certificate) -> bool {
+    let Some(eku) = extension(cert, OID_EXT_KEY_USAGE) else {
         return true;
     };
     match x509_cert::ext::pkix::ExtendedKeyUsage::from_der(eku.extn_value.as_bytes()) {
@@ -147,6 +308,56 @@ fn allows_client_auth(cert: &Certificate) -> bool {
             .iter()
             .any(|o| o.to_string() == OID_CLIENT_AUTH || o.to_string() == OID_ANY_EKU),
         Err(_) => false,
+    }
+}
+
+fn is_ca(cert: &Certificate) -> bool {
+    extension(cert, OID_BASIC_CONSTRAINTS)
+        .and_then(|e| {
+            x509_cert::ext::pkix::BasicConstraints::from_der(e.extn_value.as_bytes()).ok()
+        })
+        .is_some_and(|b| b.ca)
+}
+
+/// Go's `isValid` for one certificate of a chain: critical extensions it does not handle,
+/// then the validity period.
+fn check_valid(cert: &Certificate, now: Instant) -> Result<(), String> {
+    if cert
+        .tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .any(|e| e.critical && !HANDLED_CRITICAL.contains(&e.extn_id.to_string().as_str()))
+    {
+        return Err("x509: unhandled critical extension".into());
+    }
+    let facts = summarize(cert);
+    if now < facts.not_before || now > facts.not_after {
+        let bound = if now > facts.not_after {
+            format!("is after {}", format_rfc3339(facts.not_after))
+        } else {
+            format!("is before {}", format_rfc3339(facts.not_before))
+        };
+        return Err(format!(
+            "x509: certificate has expired or is not yet valid: current time {} {bound}",
+            format_rfc3339(now)
+        ));
+    }
+    Ok(())
+}
+
+/// How Go names a candidate authority in a hint: its CN, else its first O, else its serial.
+fn hint_name(cert: &Certificate) -> String {
+    let facts = summarize(cert);
+    if !facts.common_name.is_empty() {
+        facts.common_name
+    } else if let Some(o) = facts.organizations.first() {
+        o.clone()
+    } else {
+        format!(
+            "serial:{}",
+            decimal(cert.tbs_certificate.serial_number.as_bytes())
+        )
     }
 }
 
@@ -159,36 +370,105 @@ impl ClientCa {
         })
     }
 
-    /// Verifies a presented certificate and maps it to a user: `Ok(None)` when it verifies
-    /// but has no common name (the next authenticator is tried), `Err` when it does not verify.
-    pub fn authenticate(&self, pem: &str, now: Instant) -> Result<Option<UserInfo>, String> {
-        let cert = parse_pem(pem)?;
-        let facts = summarize(&cert);
-        if now < facts.not_before || now > facts.not_after {
-            let bound = if now > facts.not_after {
-                format!("is after {}", format_rfc3339(facts.not_after))
-            } else {
-                format!("is before {}", format_rfc3339(facts.not_before))
-            };
-            return Err(format!(
-                "x509: certificate has expired or is not yet valid: current time {} {bound}",
-                format_rfc3339(now)
-            ));
-        }
-        let issuer = self
+    /// Go's `Certificate.Verify` as the x509 authenticator calls it: the leaf, then a path
+    /// through the intermediates the client sent to one of the CA file's roots, every
+    /// signature checked, then the client-auth key usage along the path.
+    fn verify(&self, chain: &[Certificate], now: Instant) -> Result<(), String> {
+        let leaf = &chain[0];
+        check_valid(leaf, now)?;
+        let leaf_der = leaf.to_der().map_err(|e| e.to_string())?;
+        if self
             .cas
             .iter()
-            .find(|ca| ca.tbs_certificate.subject == cert.tbs_certificate.issuer)
-            .ok_or_else(|| "x509: certificate signed by unknown authority".to_string())?;
-        verify_signature(&cert, issuer)?;
-        if !allows_client_auth(&cert) {
+            .any(|ca| ca.to_der().is_ok_and(|d| d == leaf_der))
+        {
+            return allows_client_auth(leaf)
+                .then_some(())
+                .ok_or_else(|| "x509: certificate specifies an incompatible key usage".into());
+        }
+        let intermediates = &chain[1..];
+        let mut hint: Option<(String, String)> = None;
+        // Depth-first over candidate parents (roots first), at most 100 signature checks as
+        // Go's `maxChainSignatureChecks`; a path is the certificates from the leaf up.
+        let mut checks = 0;
+        let mut stack: Vec<Vec<&Certificate>> = vec![vec![leaf]];
+        let mut usage_failed = false;
+        while let Some(path) = stack.pop() {
+            let Some(&current) = path.last() else {
+                continue;
+            };
+            let candidates = self
+                .cas
+                .iter()
+                .map(|c| (c, true))
+                .chain(intermediates.iter().map(|c| (c, false)))
+                .filter(|(c, _)| c.tbs_certificate.subject == current.tbs_certificate.issuer);
+            for (candidate, is_root) in candidates {
+                if path.iter().any(|p| std::ptr::eq(*p, candidate)) || path.len() > 10 {
+                    continue;
+                }
+                checks += 1;
+                if checks > 100 {
+                    return Err("x509: signature check attempts limit reached while verifying certificate chain".into());
+                }
+                if let Err(e) = verify_signature(current, candidate) {
+                    hint.get_or_insert((e, hint_name(candidate)));
+                    continue;
+                }
+                let usable = if !is_ca(candidate) && !is_root {
+                    Err("x509: certificate is not authorized to sign other certificates".into())
+                } else {
+                    check_valid(candidate, now)
+                };
+                if let Err(e) = usable {
+                    hint.get_or_insert((e, hint_name(candidate)));
+                    continue;
+                }
+                let mut next = path.clone();
+                next.push(candidate);
+                if is_root {
+                    if next.iter().all(|c| allows_client_auth(c)) {
+                        return Ok(());
+                    }
+                    usage_failed = true;
+                } else {
+                    stack.push(next);
+                }
+            }
+        }
+        if usage_failed {
             return Err("x509: certificate specifies an incompatible key usage".into());
         }
+        Err(match hint {
+            Some((err, name)) => format!("x509: certificate signed by unknown authority (possibly because of {err:?} while trying to verify candidate authority certificate {name:?})"),
+            None => "x509: certificate signed by unknown authority".into(),
+        })
+    }
+
+    /// Verifies the certificates a client presented (leaf first, already accepted by the TLS
+    /// handshake) and maps the leaf to a user: `Ok(None)` when it verifies but has no common
+    /// name (the next authenticator is tried), `Err` with kube-apiserver's message when it
+    /// does not verify.
+    pub fn authenticate(
+        &self,
+        chain: &[Certificate],
+        now: Instant,
+    ) -> Result<Option<UserInfo>, String> {
+        let Some(leaf) = chain.first() else {
+            return Ok(None);
+        };
+        if let Err(e) = self.verify(chain, now) {
+            return Err(format!(
+                "verifying certificate {} failed: {e}",
+                certificate_identifier(leaf)
+            ));
+        }
+        let facts = summarize(leaf);
         if facts.common_name.is_empty() {
             return Ok(None);
         }
         // Newer servers identify the credential by the certificate's SHA-256.
-        let der = cert.to_der().map_err(|e| e.to_string())?;
+        let der = leaf.to_der().map_err(|e| e.to_string())?;
         let digest: String = Sha256::digest(&der)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -215,11 +495,15 @@ mod tests {
     const CA: &str = include_str!("../../../static/cluster/pki/ca.crt");
     const ADMIN: &str = include_str!("../../../static/cluster/pki/admin.crt");
 
+    fn admin() -> Vec<Certificate> {
+        vec![parse_pem(ADMIN).unwrap()]
+    }
+
     #[test]
     fn admin_certificate_maps_cn_and_o() {
         let ca = ClientCa::parse("/etc/kubernetes/pki/ca.crt", CA).unwrap();
         let now = parse_rfc3339("2026-11-29T10:00:00Z").unwrap();
-        let user = ca.authenticate(ADMIN, now).unwrap().unwrap();
+        let user = ca.authenticate(&admin(), now).unwrap().unwrap();
         assert_eq!(user.username, "kubernetes-admin");
         assert_eq!(user.groups, ["kubeadm:cluster-admins"]);
     }
@@ -228,33 +512,78 @@ mod tests {
     fn expiry_is_checked_against_the_simulated_clock() {
         let ca = ClientCa::parse("/ca", CA).unwrap();
         let later = parse_rfc3339("2030-01-01T00:00:00Z").unwrap();
-        let err = ca.authenticate(ADMIN, later).unwrap_err();
-        assert!(err.starts_with("x509: certificate has expired"), "{err}");
-    }
-
-    #[test]
-    fn a_certificate_from_another_ca_is_rejected() {
-        // The admin certificate checked against itself as CA: the subject does not match
-        // its issuer, so the chain does not verify.
-        let ca = ClientCa::parse("/ca", ADMIN).unwrap();
-        let now = parse_rfc3339("2026-11-29T10:00:00Z").unwrap();
-        assert_eq!(
-            ca.authenticate(ADMIN, now).unwrap_err(),
-            "x509: certificate signed by unknown authority"
+        let err = ca.authenticate(&admin(), later).unwrap_err();
+        assert!(err.starts_with("verifying certificate SN="), "{err}");
+        assert!(
+            err.contains(" failed: x509: certificate has expired or is not yet valid: current time 2030-01-01T00:00:00Z is after "),
+            "{err}"
         );
     }
 
     #[test]
-    fn a_tampered_signature_is_rejected() {
-        // Same issuer name, but the CA certificate's key signs nothing the admin cert carries
-        // once one byte of the signature changes.
+    fn a_certificate_from_another_ca_is_rejected() {
+        // The cluster CA's own certificate checked against a bundle holding only the admin
+        // certificate: nothing there is named like its issuer.
+        let ca = ClientCa::parse("/ca", ADMIN).unwrap();
+        let now = parse_rfc3339("2026-11-29T10:00:00Z").unwrap();
+        let err = ca.authenticate(&[parse_pem(CA).unwrap()], now).unwrap_err();
+        assert!(
+            err.ends_with(" failed: x509: certificate signed by unknown authority"),
+            "{err}"
+        );
+        // Go's Verify takes a leaf that is itself in the roots as a chain of one.
+        let user = ca.authenticate(&admin(), now).unwrap().unwrap();
+        assert_eq!(user.username, "kubernetes-admin");
+    }
+
+    #[test]
+    fn a_tampered_signature_is_rejected_with_go_hint() {
+        // Same issuer name, but one byte of the signature changed: Go finds the candidate
+        // authority by name and reports why it did not sign.
         let mut cert = parse_pem(ADMIN).unwrap();
         let mut sig = cert.signature.raw_bytes().to_vec();
         sig[10] ^= 0xff;
         cert.signature = x509_cert::der::asn1::BitString::from_bytes(&sig).unwrap();
-        let ca = parse_pem(CA).unwrap();
-        assert!(verify_signature(&cert, &ca).is_err());
-        let good = parse_pem(ADMIN).unwrap();
-        assert!(verify_signature(&good, &ca).is_ok());
+        let ca = ClientCa::parse("/ca", CA).unwrap();
+        let now = parse_rfc3339("2026-11-29T10:00:00Z").unwrap();
+        let err = ca.authenticate(&[cert], now).unwrap_err();
+        assert!(
+            err.ends_with("failed: x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification error\" while trying to verify candidate authority certificate \"kubernetes\")"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unhandled_critical_extensions_are_refused() {
+        let mut cert = parse_pem(ADMIN).unwrap();
+        let ext = x509_cert::ext::Extension {
+            extn_id: x509_cert::der::asn1::ObjectIdentifier::new_unwrap("1.2.3.4"),
+            critical: true,
+            extn_value: x509_cert::der::asn1::OctetString::new(vec![5, 0]).unwrap(),
+        };
+        cert.tbs_certificate
+            .extensions
+            .get_or_insert_with(Vec::new)
+            .push(ext);
+        let now = parse_rfc3339("2026-11-29T10:00:00Z").unwrap();
+        assert_eq!(
+            check_valid(&cert, now).unwrap_err(),
+            "x509: unhandled critical extension"
+        );
+    }
+
+    #[test]
+    fn serials_print_in_decimal_as_go_does() {
+        assert_eq!(decimal(&[0]), "0");
+        assert_eq!(decimal(&[0x01, 0x00]), "256");
+        assert_eq!(decimal(&[0x00, 0xff]), "255");
+        assert_eq!(decimal(&[0xff]), "-1");
+        assert_eq!(
+            decimal(&[0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0, 0x12]),
+            "335812727670730321938"
+        );
+        let id = certificate_identifier(&parse_pem(ADMIN).unwrap());
+        assert!(id.starts_with("SN="), "{id}");
+        assert!(id.contains(", SKID=") && id.contains(", AKID="), "{id}");
     }
 }

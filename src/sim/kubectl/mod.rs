@@ -73,6 +73,11 @@ const GLOBAL: &[Flag] = &[
     flag("as-uid", None, Arity::Value),
     flag("as-user-extra", None, Arity::Value),
     flag("kubeconfig", None, Arity::Value),
+    flag("client-certificate", None, Arity::Value),
+    flag("client-key", None, Arity::Value),
+    flag("certificate-authority", None, Arity::Value),
+    flag("username", None, Arity::Value),
+    flag("password", None, Arity::Value),
     flag("v", Some('v'), Arity::Value),
     flag("server", Some('s'), Arity::Value),
     flag("request-timeout", None, Arity::Value),
@@ -381,8 +386,18 @@ impl Kubectl<'_, '_> {
                     None => (kv.clone(), String::new()),
                 })
                 .collect(),
+            client_certificate: global("client-certificate"),
+            client_key: global("client-key"),
+            certificate_authority: global("certificate-authority"),
+            username: global("username"),
+            password: global("password"),
         };
         let kubeconfig = from_file.as_ref().unwrap_or(&*self.env.kubeconfig);
+        if let Some(e) = kubeconfig.base64_problem() {
+            let path = p.get("kubeconfig").unwrap_or(config::DEFAULT_PATH);
+            self.err(&format!("error: error loading config file \"{path}\": {e}"));
+            return None;
+        }
         let cfg = match kubeconfig.resolve(&overrides) {
             Ok(c) => c,
             Err(e) => {
@@ -397,47 +412,40 @@ impl Kubectl<'_, '_> {
             }
         };
         if name != "config" && name != "version" {
-            // Files the kubeconfig names must exist (client-go reads them before any request).
-            let exists = |path: &str| {
-                let full = if path.starts_with('/') {
-                    path.to_string()
-                } else {
-                    format!("{}/{path}", self.env.cwd)
-                };
-                self.env.files.contains_key(&full)
-            };
-            let missing = |what: &str, path: &str, owner: &str| {
-                format!("unable to read {what} {path} for {owner} due to open {path}: no such file or directory")
-            };
-            let mut problems = Vec::new();
-            for (what, path) in [
-                ("client-cert", cfg.auth.client_certificate.as_str()),
-                ("client-key", cfg.auth.client_key.as_str()),
-            ] {
-                if !path.is_empty() && !exists(path) {
-                    problems.push(missing(what, path, &cfg.user_name));
+            // clientcmd's ConfirmUsable, before any request: one problem is printed as an
+            // error, several as a list.
+            let problems = self.confirm_usable(&cfg);
+            match problems.as_slice() {
+                [] => {}
+                [one] => {
+                    self.err(&format!("error: {one}"));
+                    return None;
                 }
-            }
-            if !problems.is_empty() {
-                let list: Vec<String> = problems.iter().map(|p| format!("* {p}")).collect();
-                {
+                many => {
+                    let list: Vec<String> = many.iter().map(|p| format!("* {p}")).collect();
                     self.err(&format!("Error in configuration: \n{}", list.join("\n")));
                     return None;
                 }
             }
-            let ca = cfg.certificate_authority.as_str();
-            if !ca.is_empty() && !exists(ca) {
-                {
-                    self.err(&format!(
-                        "error: {}",
-                        missing("certificate-authority", ca, &cfg.cluster_name)
-                    ));
-                    return None;
-                }
-            }
         }
-        if cfg.server.is_empty() {
-            // No server: kubectl's discovery fails first, logging one error per attempt.
+        // When kubectl cannot reach the server, its discovery fails first, logging one error
+        // per attempt: no server at all, or a client certificate read from files whose key
+        // does not fit (client-go loads file pairs lazily, during the handshake).
+        let unreachable = if cfg.server.is_empty() {
+            Some((
+                "http://localhost:8080".to_string(),
+                "dial tcp 127.0.0.1:8080: connect: connection refused".to_string(),
+            ))
+        } else if let Some(e) = self.file_key_pair_problem(&cfg) {
+            let stamp = klog_stamp(self.env.cluster.now).replacen('I', "E", 1);
+            self.out.stderr.push_str(&format!(
+                "{stamp} cert_rotation.go:172] \"Loading client cert failed\" err=\"{e}\" key=\"key\"\n"
+            ));
+            Some((cfg.server.clone(), e))
+        } else {
+            None
+        };
+        if let Some((server, error)) = unreachable {
             let args = tail(&p.args, 1);
             let attempts = match name {
                 "get" => {
@@ -457,7 +465,7 @@ impl Kubectl<'_, '_> {
             let stamp = klog_stamp(self.env.cluster.now).replacen('I', "E", 1);
             for _ in 0..attempts {
                 self.out.stderr.push_str(&format!(
-                    "{stamp} memcache.go:381] \"Couldn't get current server API group list\" err=\"Get \\\"http://localhost:8080/api?timeout=32s\\\": dial tcp 127.0.0.1:8080: connect: connection refused\"\n"
+                    "{stamp} memcache.go:381] \"Couldn't get current server API group list\" err=\"Get \\\"{server}/api?timeout=32s\\\": {error}\"\n"
                 ));
             }
         }
@@ -466,6 +474,139 @@ impl Kubectl<'_, '_> {
             cfg,
             file_kubeconfig: from_file,
         })
+    }
+
+    /// The full path of a file the kubeconfig names (relative to kubectl's directory).
+    fn node_path(&self, path: &str) -> String {
+        if path.starts_with('/') {
+            path.to_string()
+        } else {
+            format!("{}/{path}", self.env.cwd)
+        }
+    }
+
+    /// clientcmd's `validateAuthInfo` and `validateClusterInfo` for the context in use, in
+    /// upstream's order and words (some end with a period, some do not).
+    fn confirm_usable(&self, cfg: &ClientConfig) -> Vec<String> {
+        let exists = |path: &str| self.env.files.contains_key(&self.node_path(path));
+        let unreadable = |what: &str, path: &str, owner: &str| {
+            format!("unable to read {what} {path} for {owner} due to open {path}: no such file or directory")
+        };
+        let a = &cfg.auth;
+        let user = &cfg.user_name;
+        let mut problems = Vec::new();
+        if !a.client_certificate.is_empty() || !a.client_certificate_data.is_empty() {
+            if !a.client_certificate.is_empty() && !a.client_certificate_data.is_empty() {
+                problems.push(format!("client-cert-data and client-cert are both specified for {user}. client-cert-data will override."));
+            }
+            if !a.client_key.is_empty() && !a.client_key_data.is_empty() {
+                problems.push(format!("client-key-data and client-key are both specified for {user}; client-key-data will override"));
+            }
+            if a.client_key.is_empty() && a.client_key_data.is_empty() {
+                problems.push(format!("client-key-data or client-key must be specified for {user} to use the clientCert authentication method."));
+            }
+            if !a.client_certificate.is_empty() && !exists(&a.client_certificate) {
+                problems.push(unreadable("client-cert", &a.client_certificate, user));
+            }
+            if !a.client_key.is_empty() && !exists(&a.client_key) {
+                problems.push(unreadable("client-key", &a.client_key, user));
+            }
+        }
+        if !a.token.is_empty() && (!a.username.is_empty() || !a.password.is_empty()) {
+            problems.push(format!("more than one authentication method found for {user}; found [token basicAuth], only one is allowed"));
+        }
+        let ca = cfg.certificate_authority.as_str();
+        if !ca.is_empty() && !exists(ca) {
+            problems.push(unreadable("certificate-authority", ca, &cfg.cluster_name));
+        }
+        problems
+    }
+
+    /// What client-go's transport makes of the kubeconfig's certificates before the first
+    /// request (`TLSConfigFor`): the CA bundle must hold a certificate, and a client
+    /// certificate must come with its own private key, which the handshake then proves.
+    fn client_certificate(
+        &self,
+        cfg: &ClientConfig,
+    ) -> Result<Option<crate::sim::tls::ClientCertificate>, String> {
+        let auth = &cfg.auth;
+        let file = |path: &str| self.env.files.get(&self.node_path(path)).cloned();
+        let data = |s: &str| {
+            crate::sim::b64::go_std_decode(s.as_bytes())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default()
+        };
+        let ca = if !cfg.certificate_authority_data.is_empty() {
+            Some(data(&cfg.certificate_authority_data))
+        } else if !cfg.certificate_authority.is_empty() {
+            file(&cfg.certificate_authority)
+        } else {
+            None
+        };
+        if let Some(ca) = ca.filter(|c| !c.is_empty()) {
+            if let Err(e) = root_cert_pool(&ca) {
+                return Err(format!("error: unable to load root certificates: {e}"));
+            }
+        }
+        let cert = if !auth.client_certificate_data.is_empty() {
+            Some(data(&auth.client_certificate_data))
+        } else if !auth.client_certificate.is_empty() {
+            file(&auth.client_certificate)
+        } else {
+            None
+        };
+        let key = if !auth.client_key_data.is_empty() {
+            Some(data(&auth.client_key_data))
+        } else if !auth.client_key.is_empty() {
+            file(&auth.client_key)
+        } else {
+            None
+        };
+        match (cert, key) {
+            (Some(cert), Some(key)) => crate::sim::tls::client_handshake(&cert, &key)
+                .map(Some)
+                .map_err(|e| match self.file_key_pair_problem(cfg) {
+                    Some(_) => format!("Unable to connect to the server: {e}"),
+                    None => format!("error: {e}"),
+                }),
+            // A key without a certificate is dropped by clientcmd: no certificate is sent.
+            _ => Ok(None),
+        }
+    }
+
+    /// clientcmd's `canIdentifyUser`: some credential is configured (a certificate counts even
+    /// before its key is checked; a token file counts when it holds a token).
+    fn can_identify_user(&self, cfg: &ClientConfig) -> bool {
+        let a = &cfg.auth;
+        let token_file = !a.token_file.is_empty()
+            && self
+                .env
+                .files
+                .get(&self.node_path(&a.token_file))
+                .is_some_and(|t| !t.is_empty());
+        !a.username.is_empty()
+            || !a.client_certificate.is_empty()
+            || !a.client_certificate_data.is_empty()
+            || !a.token.is_empty()
+            || token_file
+            || !a.exec.is_null()
+            || !a.auth_provider.is_null()
+    }
+
+    /// When both the certificate and the key are files (no `*-data`), client-go pairs them
+    /// only during the handshake: the problem, if they do not pair.
+    fn file_key_pair_problem(&self, cfg: &ClientConfig) -> Option<String> {
+        let a = &cfg.auth;
+        if a.client_certificate.is_empty()
+            || a.client_key.is_empty()
+            || !a.client_certificate_data.is_empty()
+            || !a.client_key_data.is_empty()
+        {
+            return None;
+        }
+        let cert = self.env.files.get(&self.node_path(&a.client_certificate))?;
+        let key = self.env.files.get(&self.node_path(&a.client_key))?;
+        crate::sim::tls::client_handshake(cert, key).err()
     }
 
     /// Loads a kubeconfig file named by `--kubeconfig`, with kubectl's errors.
@@ -575,6 +716,12 @@ impl Kubectl<'_, '_> {
                 other => format!("error: no Auth Provider found for name \"{other}\""),
             });
         }
+        if cfg.server.starts_with("https://") && !self.can_identify_user(cfg) {
+            // clientcmd prompts for a user name and password when it has no credentials for a
+            // TLS server; the playground's kubectl has nothing on its standard input.
+            self.out.stdout.push_str("Please enter Username: ");
+            return Err("error: EOF".into());
+        }
         let mut req = HttpRequest::new(method, url);
         let accept = if self.accept.is_empty() {
             "application/json"
@@ -595,20 +742,7 @@ impl Kubectl<'_, '_> {
             };
             self.env.files.get(&full).cloned()
         };
-        let b64 = |s: &str| {
-            crate::sim::b64::STANDARD
-                .decode(s.trim())
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
-        };
-        let cert = if !auth.client_certificate_data.is_empty() {
-            b64(&auth.client_certificate_data)
-        } else if !auth.client_certificate.is_empty() {
-            file(&auth.client_certificate)
-        } else {
-            None
-        };
-        req.client_cert_pem = cert;
+        req.client_certificate = self.client_certificate(cfg)?;
         let token = if !auth.token.is_empty() {
             Some(auth.token.clone())
         } else if !auth.token_file.is_empty() {
@@ -658,7 +792,7 @@ impl Kubectl<'_, '_> {
             req.body = Some(b);
         }
         let mut trace = self.env.cluster.handle(&req);
-        let credential = if req.client_cert_pem.is_some() {
+        let credential = if req.client_certificate.is_some() {
             "a client certificate"
         } else if req
             .header("Authorization")
@@ -680,6 +814,12 @@ impl Kubectl<'_, '_> {
                 format!(", impersonating {:?}", cfg.auth.impersonate)
             }
         );
+        if trace.response.code == 0 {
+            // No HTTP response: the TLS handshake failed.
+            let why = trace.response.body.as_str().unwrap_or("").to_string();
+            self.out.requests.push(trace);
+            return Err(format!("Unable to connect to the server: {why}"));
+        }
         let mut result = (trace.response.code, trace.response.body.clone());
         if let Value::String(text) = &result.1 {
             // Not a Status: client-go makes one (NewGenericServerResponse).
@@ -2170,4 +2310,34 @@ fn generic_server_response(code: u16, method: &str, url: &str, body: &str) -> Va
     };
     json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
         "message": message, "reason": reason, "code": code})
+}
+
+/// client-go's `rootCertPool`: a CA bundle must hold at least one certificate; when none
+/// parses, `createErrorParsingCAData` says why, block by block.
+fn root_cert_pool(pem_text: &str) -> Result<(), String> {
+    let blocks = crate::sim::pem::decode_all(pem_text);
+    let parses = |b: &crate::sim::pem::Block| {
+        b.label == "CERTIFICATE"
+            && b.headers.is_empty()
+            && x509_cert::der::Decode::from_der(&b.der)
+                .map(|_: x509_cert::Certificate| ())
+                .is_ok()
+    };
+    if blocks.iter().any(parses) {
+        return Ok(());
+    }
+    for b in &blocks {
+        if b.label == "CERTIFICATE" && b.headers.is_empty() {
+            return Err("failed to parse certificate: x509: malformed certificate".into());
+        }
+    }
+    // Go stops at the first text that is not a PEM block: anything after the last END line
+    // and its line break, even a second blank line.
+    let tail = pem_text
+        .rfind("-----END ")
+        .and_then(|at| pem_text[at..].find('\n').map(|nl| &pem_text[at + nl + 1..]));
+    if blocks.is_empty() || tail.is_some_and(|t| !t.is_empty()) {
+        return Err("unable to parse bytes as PEM block".into());
+    }
+    Err("no valid certificate authority data seen".into())
 }
