@@ -15,10 +15,11 @@ pub struct Requirement {
     pub value: String,
 }
 
-/// The fields a resource can be selected by, besides `metadata.name` and
-/// `metadata.namespace` (which every resource supports).
-fn extra_fields(res: &ApiResource) -> &'static [&'static str] {
-    match (res.group, res.name) {
+/// The fields a resource can be selected by besides `metadata.name` and
+/// `metadata.namespace`, for the kinds that register their own field label conversion
+/// (`None`: upstream's default conversion, which knows only those two).
+fn extra_fields(res: &ApiResource) -> Option<&'static [&'static str]> {
+    Some(match (res.group, res.name) {
         ("", "pods") => &[
             "spec.nodeName",
             "spec.restartPolicy",
@@ -33,6 +34,7 @@ fn extra_fields(res: &ApiResource) -> &'static [&'static str] {
         ("", "secrets") => &["type"],
         ("", "namespaces") => &["status.phase"],
         ("", "nodes") => &["spec.unschedulable"],
+        ("", "services") => &["spec.clusterIP", "spec.type"],
         ("", "replicationcontrollers") => &["status.replicas"],
         ("", "events") | ("events.k8s.io", "events") => &[
             "involvedObject.kind",
@@ -50,40 +52,113 @@ fn extra_fields(res: &ApiResource) -> &'static [&'static str] {
         ("apps", "replicasets") => &["status.replicas"],
         ("batch", "jobs") => &["status.successful"],
         ("certificates.k8s.io", "certificatesigningrequests") => &["spec.signerName"],
-        _ => &[],
-    }
+        _ => return None,
+    })
 }
 
-/// Parses a field selector and checks its fields against the resource.
-pub fn parse(res: &ApiResource, selector: &str) -> Result<Vec<Requirement>, ApiError> {
-    let mut out = Vec::new();
-    for term in selector.split(',').filter(|t| !t.is_empty()) {
-        let (field, equals, value) = if let Some((f, v)) = term.split_once("!=") {
-            (f, false, v)
-        } else if let Some((f, v)) = term.split_once("==") {
-            (f, true, v)
-        } else if let Some((f, v)) = term.split_once('=') {
-            (f, true, v)
+/// Splits a selector at commas that no backslash escapes (terms keep their backslashes).
+fn split_terms(selector: &str) -> Vec<String> {
+    let mut terms = vec![String::new()];
+    let mut escaped = false;
+    for c in selector.chars() {
+        let Some(last) = terms.last_mut() else { break };
+        if escaped {
+            last.push(c);
+            escaped = false;
+        } else if c == '\\' {
+            last.push(c);
+            escaped = true;
+        } else if c == ',' {
+            terms.push(String::new());
         } else {
-            return Err(ApiError::bad_request(format!(
-                "invalid selector: '{selector}'; can't understand '{term}'"
-            )));
-        };
-        let field = field.trim();
-        let supported = matches!(field, "metadata.name" | "metadata.namespace")
-            || extra_fields(res).contains(&field);
-        if !supported {
-            return Err(ApiError::bad_request(format!(
-                "field label not supported: {field}"
-            )));
+            last.push(c);
         }
+    }
+    terms
+}
+
+/// Upstream's `UnescapeValue`: `\\`, `\,` and `\=` stand for themselves; any other escape,
+/// a trailing backslash, or a bare `,` or `=` is an error.
+fn unescape(value: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut escaped = false;
+    for c in value.chars() {
+        if escaped {
+            if !matches!(c, '\\' | ',' | '=') {
+                return Err(format!(
+                    "invalid field selector: invalid escape sequence: \\{c}"
+                ));
+            }
+            out.push(c);
+            escaped = false;
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == ',' || c == '=' {
+            return Err(format!(
+                "invalid field selector: unescaped character in value: {}",
+                c as u32
+            ));
+        } else {
+            out.push(c);
+        }
+    }
+    if escaped {
+        return Err("invalid field selector: invalid escape sequence: \\".into());
+    }
+    Ok(out)
+}
+
+/// Upstream's `fields.ParseSelector`: terms split at unescaped commas and sorted, each split
+/// at its first `!=`, `==` or `=`, the value unescaped. Errors are the server's 400s.
+pub fn parse_syntax(selector: &str) -> Result<Vec<Requirement>, String> {
+    let mut terms = split_terms(selector);
+    terms.sort();
+    let mut out = Vec::new();
+    for term in terms.iter().filter(|t| !t.is_empty()) {
+        let split = (0..term.len())
+            .filter(|&i| term.is_char_boundary(i))
+            .find_map(|i| {
+                ["!=", "==", "="]
+                    .iter()
+                    .find(|op| term[i..].starts_with(**op))
+                    .map(|op| (i, *op))
+            });
+        let Some((at, op)) = split else {
+            return Err(format!(
+                "invalid selector: '{selector}'; can't understand '{term}'"
+            ));
+        };
         out.push(Requirement {
-            field: field.to_string(),
-            equals,
-            value: value.trim().to_string(),
+            field: term[..at].to_string(),
+            equals: op != "!=",
+            value: unescape(&term[at + op.len()..])?,
         });
     }
     Ok(out)
+}
+
+/// Parses a field selector and checks its fields against the resource (upstream's field
+/// label conversion, after parsing).
+pub fn parse(res: &ApiResource, selector: &str) -> Result<Vec<Requirement>, ApiError> {
+    let reqs = parse_syntax(selector).map_err(ApiError::bad_request)?;
+    for r in &reqs {
+        let field = r.field.as_str();
+        let known = matches!(field, "metadata.name" | "metadata.namespace");
+        match extra_fields(res) {
+            Some(extra) if !known && !extra.contains(&field) => {
+                return Err(ApiError::bad_request(format!(
+                    "field label not supported: {field}"
+                )))
+            }
+            None if !known => {
+                return Err(ApiError::bad_request(format!(
+                    "\"{field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\""
+                )))
+            }
+            _ => {}
+        }
+    }
+    Ok(reqs)
 }
 
 /// The text value of a selectable field (`""` when unset; booleans and numbers as text).
@@ -151,11 +226,65 @@ mod tests {
             Some(r) => r,
             None => panic!("configmaps"),
         };
-        assert!(parse(cms, "status.phase=x").is_err());
+        assert_eq!(
+            parse(cms, "status.phase=x").err().map(|e| e.message),
+            Some("\"status.phase\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"".into())
+        );
         assert!(parse(cms, "metadata.name=x").is_ok());
         assert_eq!(
             parse(cms, "oops").err().map(|e| e.message),
             Some("invalid selector: 'oops'; can't understand 'oops'".into())
+        );
+    }
+
+    // Port of upstream fields/selector_test.go TestSelectorParse, plus the errors upstream gives.
+    #[test]
+    fn field_selector_syntax() {
+        for good in [
+            "x=a,y=b,z=c",
+            "",
+            "x!=a,y=b",
+            "x=a||y\\=b",
+            "x=a\\=\\=b",
+            ",",
+            ",,,",
+            "a=b,,c=d",
+            "x==",
+        ] {
+            assert!(parse_syntax(good).is_ok(), "{good:?}");
+        }
+        for (bad, want) in [
+            (
+                "x=a||y=b",
+                "invalid field selector: unescaped character in value: 61",
+            ),
+            (
+                "x==a==b",
+                "invalid field selector: unescaped character in value: 61",
+            ),
+            ("x=a,b", "invalid selector: 'x=a,b'; can't understand 'b'"),
+            (
+                "x in (a)",
+                "invalid selector: 'x in (a)'; can't understand 'x in (a)'",
+            ),
+            ("x", "invalid selector: 'x'; can't understand 'x'"),
+            (
+                "a=b\\",
+                "invalid field selector: invalid escape sequence: \\",
+            ),
+            (
+                "a=b\\x",
+                "invalid field selector: invalid escape sequence: \\x",
+            ),
+        ] {
+            assert_eq!(parse_syntax(bad).unwrap_err(), want, "{bad:?}");
+        }
+        let r = parse_syntax("b=2,a\\,x=1\\,2").unwrap();
+        assert_eq!((r[0].field.as_str(), r[0].value.as_str()), ("a\\,x", "1,2"));
+        assert_eq!(r[1].field, "b");
+        assert_eq!(
+            parse(pods(), "==").err().map(|e| e.message),
+            Some("field label not supported: ".into())
         );
     }
 }

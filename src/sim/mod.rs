@@ -21,6 +21,7 @@ pub mod fieldsel;
 pub mod http;
 pub mod kubeconfig;
 pub mod kubectl;
+pub mod labels;
 pub mod limits;
 pub mod openapi;
 pub mod patch;

@@ -613,7 +613,18 @@ impl Cluster {
             "list" | "watch" => {
                 let mut record = StageRecord::new(Stage::Storage);
                 let ns = (!info.namespace.is_empty()).then_some(info.namespace.as_str());
-                let selector = query_value(&req.url, "labelSelector");
+                // The label selector is decoded before the field selector, as upstream's
+                // ListOptions conversion does.
+                let selector = match super::labels::parse(
+                    &query_value(&req.url, "labelSelector").unwrap_or_default(),
+                ) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        record.decide("etcd", Decision::Deny, e.clone());
+                        run.stages.push(record);
+                        return Err(ApiError::bad_request(e));
+                    }
+                };
                 let fields = match query_value(&req.url, "fieldSelector") {
                     Some(f) => match fieldsel::parse(&res, &f) {
                         Ok(reqs) => reqs,
@@ -629,11 +640,7 @@ impl Cluster {
                     .store
                     .list(res.group, res.name, ns)
                     .filter(|o| info.name.is_empty() || name_of(o) == info.name)
-                    .filter(|o| {
-                        selector.as_deref().is_none_or(|s| {
-                            label_selector_matches(s, o.pointer("/metadata/labels"))
-                        })
-                    })
+                    .filter(|o| selector.matches(o.pointer("/metadata/labels")))
                     .filter(|o| fieldsel::matches(&fields, o))
                     .cloned()
                     .map(|o| with_type_meta(o, &res))
@@ -1147,16 +1154,22 @@ impl Cluster {
         res: &ApiResource,
         run: &mut Run,
     ) -> Answer {
-        let selector = query_value(&req.url, "labelSelector");
+        let selector =
+            match super::labels::parse(&query_value(&req.url, "labelSelector").unwrap_or_default())
+            {
+                Ok(s) => s,
+                Err(e) => {
+                    let mut record = StageRecord::new(Stage::Storage);
+                    record.decide("etcd", Decision::Deny, e.clone());
+                    run.stages.push(record);
+                    return Err(ApiError::bad_request(e));
+                }
+            };
         let ns = (!info.namespace.is_empty()).then_some(info.namespace.as_str());
         let doomed: Vec<Value> = self
             .store
             .list(res.group, res.name, ns)
-            .filter(|o| {
-                selector
-                    .as_deref()
-                    .is_none_or(|s| label_selector_matches(s, o.pointer("/metadata/labels")))
-            })
+            .filter(|o| selector.matches(o.pointer("/metadata/labels")))
             .cloned()
             .collect();
         validating_admission(run);
@@ -1900,26 +1913,6 @@ fn query_value(url: &str, key: &str) -> Option<String> {
         .into_iter()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v)
-}
-
-/// Equality-based label selectors (`a=b,c!=d,e`), enough for `kubectl get -l`.
-pub fn label_selector_matches(selector: &str, labels: Option<&Value>) -> bool {
-    let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
-    selector
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .all(|term| {
-            if let Some((k, v)) = term.split_once("!=") {
-                get(k.trim()) != Some(v.trim())
-            } else if let Some((k, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
-                get(k.trim()) == Some(v.trim())
-            } else if let Some(k) = term.strip_prefix('!') {
-                get(k.trim()).is_none()
-            } else {
-                get(term).is_some()
-            }
-        })
 }
 
 /// A service-account user name split into namespace and name, as upstream's `SplitUsername`.

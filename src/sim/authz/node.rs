@@ -196,11 +196,13 @@ fn yes(shown: impl Into<String>) -> NodeDecision {
     }
 }
 
+/// Whether the request's field selector requires `field` to equal `value` (parsed as the
+/// server parses it; a selector that does not parse requires nothing).
 fn field_equals(selector: &str, field: &str, value: &str) -> bool {
-    selector.split(',').any(|req| {
-        let req = req.trim();
-        req == format!("{field}={value}") || req == format!("{field}=={value}")
-    })
+    crate::sim::fieldsel::parse_syntax(selector)
+        .unwrap_or_default()
+        .iter()
+        .any(|r| r.equals && r.field == field && r.value == value)
 }
 
 /// Authorizes a request. `node_rules` are the fixed rules of the `system:node` role;

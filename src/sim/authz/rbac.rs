@@ -485,35 +485,6 @@ pub fn authorize(store: &Store, attrs: &Attributes) -> RbacDecision {
     }
 }
 
-/// Whether an object's labels satisfy a label selector (`matchLabels` and `matchExpressions`).
-pub fn selector_matches(selector: &Value, labels: Option<&Value>) -> bool {
-    let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(Value::as_str);
-    if let Some(ml) = selector.get("matchLabels").and_then(Value::as_object) {
-        if !ml.iter().all(|(k, v)| get(k) == v.as_str()) {
-            return false;
-        }
-    }
-    if let Some(exprs) = selector.get("matchExpressions").and_then(Value::as_array) {
-        for e in exprs {
-            let key = e.get("key").and_then(Value::as_str).unwrap_or("");
-            let values: Vec<&str> = strings(e.get("values")).collect();
-            let have = get(key);
-            let ok = match e.get("operator").and_then(Value::as_str).unwrap_or("") {
-                "In" => have.is_some_and(|h| values.contains(&h)),
-                "NotIn" => have.is_none_or(|h| !values.contains(&h)),
-                "Exists" => have.is_some(),
-                "DoesNotExist" => have.is_none(),
-                _ => false,
-            };
-            if !ok {
-                return false;
-            }
-        }
-    }
-    // An empty selector selects nothing in aggregation (upstream skips it).
-    selector.as_object().is_some_and(|o| !o.is_empty())
-}
-
 /// The key two rules share when upstream's `equality.Semantic.DeepEqual` finds them equal: the
 /// five fields in a fixed order, a missing list the same as an empty one.
 fn rule_key(rule: &Value) -> String {
@@ -570,14 +541,22 @@ pub fn aggregate(store: &mut Store) -> Vec<String> {
                 .unwrap_or(&NONE),
         )
     };
-    // The roles each aggregated role reads, in upstream's order.
+    // The roles each aggregated role reads, in upstream's order. A selector upstream cannot
+    // convert makes its sync fail: that role keeps the rules it has.
     let mut inputs: Vec<Option<Vec<usize>>> = vec![None; n];
     for (i, slot) in inputs.iter_mut().enumerate() {
         let Some(sels) = selectors(i) else { continue };
+        let Ok(sels) = sels
+            .iter()
+            .map(|s| crate::sim::labels::from_label_selector(Some(s)))
+            .collect::<Result<Vec<_>, _>>()
+        else {
+            continue;
+        };
         let mut picked = Vec::new();
-        for sel in sels {
+        for sel in &sels {
             for (j, other) in roles.iter().enumerate() {
-                if j != i && selector_matches(sel, other.pointer("/metadata/labels")) {
+                if j != i && sel.matches(other.pointer("/metadata/labels")) {
                     picked.push(j);
                 }
             }

@@ -83,7 +83,7 @@ impl Kubectl<'_, '_> {
         };
         let explicit_events = c.p.get("show-events").map(|v| v == "true");
         let all_ns = c.p.is("all-namespaces");
-        let selector = c.p.get("selector").map(str::to_string);
+        let selector = super::selector_flag(&c.p, "selector");
         let ns = c.cfg.namespace.clone();
 
         // Phase one: what the arguments select.
@@ -359,10 +359,15 @@ impl Kubectl<'_, '_> {
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default()),
-            Ok((code, status)) => Err(Failure {
-                text: printers::error_text(&status),
-                not_found: code == 404,
-            }),
+            Ok((code, mut status)) => {
+                if let Some(sel) = selector {
+                    super::enhance_list_error(code, &mut status, res, sel, "");
+                }
+                Err(Failure {
+                    text: printers::error_text(&status),
+                    not_found: code == 404,
+                })
+            }
             Err(e) => Err(Failure {
                 text: e,
                 not_found: false,

@@ -93,7 +93,7 @@ impl Kubectl<'_, '_> {
             .into_iter()
             .chain(targets[1..].iter().cloned())
             .collect();
-        let selector = c.p.get("selector").map(str::to_string);
+        let selector = super::selector_flag(&c.p, "selector");
         if selector.is_some() && !names.is_empty() {
             return self.err("error: name cannot be provided when a selector is specified");
         }
@@ -124,7 +124,11 @@ impl Kubectl<'_, '_> {
                         })
                         .unwrap_or_default()
                 }
-                Ok((_, status)) => return self.err(&printers::error_text(&status)),
+                Ok((code, mut status)) => {
+                    let label = selector.as_deref().unwrap_or("");
+                    super::enhance_list_error(code, &mut status, res, label, "");
+                    return self.err(&printers::error_text(&status));
+                }
                 Err(e) => return self.err(&e),
             }
         }

@@ -1022,8 +1022,8 @@ impl Kubectl<'_, '_> {
             Some(c.cfg.namespace.as_str())
         };
         let mut query: Vec<(&str, String)> = Vec::new();
-        let label_selector = c.p.get("selector").unwrap_or("").to_string();
-        let field_selector = c.p.get("field-selector").unwrap_or("").to_string();
+        let label_selector = selector_flag(&c.p, "selector").unwrap_or_default();
+        let field_selector = selector_flag(&c.p, "field-selector").unwrap_or_default();
         if !field_selector.is_empty() {
             query.push(("fieldSelector", field_selector.clone()));
         }
@@ -1056,24 +1056,13 @@ impl Kubectl<'_, '_> {
                 match self.send_accept(&c.cfg, "GET", &url, accept) {
                     Ok((200, body)) => bodies.push(body),
                     Ok((code, mut status)) => {
-                        if code == 400 || code == 404 {
-                            // cli-runtime names what it was looking for.
-                            let gvr =
-                                format!("{}/{}, Resource={}", res.group, res.version, res.name);
-                            let msg = status["message"].as_str().unwrap_or("").to_string();
-                            status["message"] = json!(if label_selector.is_empty()
-                                && field_selector.is_empty()
-                            {
-                                format!("Unable to list {}: {msg}", go_quote(&gvr))
-                            } else {
-                                format!(
-                                    "Unable to find {} that match label selector {}, field selector {}: {msg}",
-                                    go_quote(&gvr),
-                                    go_quote(&label_selector),
-                                    go_quote(&field_selector)
-                                )
-                            });
-                        }
+                        enhance_list_error(
+                            code,
+                            &mut status,
+                            res,
+                            &label_selector,
+                            &field_selector,
+                        );
                         self.err(&printers::error_text(&status));
                         failed = true;
                         continue;
@@ -1493,7 +1482,7 @@ impl Kubectl<'_, '_> {
                 .into_iter()
                 .chain(tail(args, 1).iter().cloned())
                 .collect();
-            let selector = c.p.get("selector").map(str::to_string);
+            let selector = selector_flag(&c.p, "selector");
             if names.is_empty() && (c.p.is("all") || selector.is_some()) {
                 // kubectl lists what matches, then deletes each object.
                 let all_ns = c.p.is("all-namespaces") && res.namespaced;
@@ -1525,7 +1514,11 @@ impl Kubectl<'_, '_> {
                             targets.push((res, ons.to_string(), n.to_string()));
                         }
                     }
-                    Ok((_, status)) => return self.err(&printers::error_text(&status)),
+                    Ok((code, mut status)) => {
+                        let label = selector.as_deref().unwrap_or("");
+                        enhance_list_error(code, &mut status, res, label, "");
+                        return self.err(&printers::error_text(&status));
+                    }
                     Err(e) => return self.err(&e),
                 }
                 if targets.is_empty() {
@@ -2119,6 +2112,40 @@ impl Kubectl<'_, '_> {
             Err(e) => self.err(&e),
         }
     }
+}
+
+/// A `-l` or `--field-selector` value as cli-runtime's builder takes it: trimmed, and unset
+/// when blank.
+pub(crate) fn selector_flag(p: &Parsed, name: &str) -> Option<String> {
+    p.get(name)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// cli-runtime's `EnhanceListError`: a 400 or 404 from a list names what was looked for.
+pub(crate) fn enhance_list_error(
+    code: u16,
+    status: &mut Value,
+    res: &ApiResource,
+    label_selector: &str,
+    field_selector: &str,
+) {
+    if code != 400 && code != 404 {
+        return;
+    }
+    let gvr = format!("{}/{}, Resource={}", res.group, res.version, res.name);
+    let msg = status["message"].as_str().unwrap_or("").to_string();
+    status["message"] = json!(if label_selector.is_empty() && field_selector.is_empty() {
+        format!("Unable to list {}: {msg}", go_quote(&gvr))
+    } else {
+        format!(
+            "Unable to find {} that match label selector {}, field selector {}: {msg}",
+            go_quote(&gvr),
+            go_quote(label_selector),
+            go_quote(field_selector)
+        )
+    });
 }
 
 /// `?labelSelector=…` for a `-l` selector, escaped for the URL.
