@@ -27,6 +27,32 @@ pub const ALL_SERVICE_ACCOUNTS: &str = "system:serviceaccounts";
 /// go-jose's default clock leeway for `exp` and `nbf`.
 const LEEWAY: i64 = 60;
 
+/// The prefix of go-jose's errors (go-jose v2.6.3, which kube-apiserver uses from v1.33).
+const GO_JOSE: &str = "go-jose/go-jose/jwt";
+
+/// go-jose's `NumericDate`: any JSON number, truncated toward zero to whole seconds (too large
+/// for 64 bits becomes the smallest, as Go's conversion does on amd64); `null` or no claim is
+/// no date; anything else does not decode.
+fn numeric_date(value: Option<&Value>) -> Result<Option<Instant>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => Ok(Some(match n.as_i64() {
+            Some(i) => i,
+            None => {
+                let f = n.as_f64().unwrap_or(f64::NAN);
+                if f.is_finite() && f > -9.223_372_036_854_776e18 && f < 9.223_372_036_854_776e18 {
+                    f.trunc() as i64
+                } else {
+                    i64::MIN
+                }
+            }
+        })),
+        Some(_) => Err(format!(
+            "{GO_JOSE}: expected number value to unmarshal NumericDate"
+        )),
+    }
+}
+
 /// The decoded parts of a JWT, for the trace and the token tool.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Decoded {
@@ -234,6 +260,24 @@ impl ServiceAccounts {
             "RS256 signature verifies with --service-account-key-file".into(),
             true,
         ));
+        // go-jose decodes the registered claims with the signature check: a date that is not
+        // a number, or an audience that is neither a string nor a list, fails the token there
+        // (legacy tokens too, though their dates are never compared with the clock).
+        let mut dates = [None; 3];
+        for (slot, key) in dates.iter_mut().zip(["nbf", "exp", "iat"]) {
+            match numeric_date(claims.get(key)) {
+                Ok(d) => *slot = d,
+                Err(e) => return invalid(e),
+            }
+        }
+        if claims
+            .get("aud")
+            .is_some_and(|a| !a.is_null() && !a.is_string() && !a.is_array())
+        {
+            return invalid(format!(
+                "{GO_JOSE}: expected string or array value to unmarshal to Audience"
+            ));
+        }
         if legacy {
             return self.legacy(token, claims, store, decoded);
         }
@@ -255,15 +299,24 @@ impl ServiceAccounts {
         decoded
             .checks
             .push((format!("audience {auds:?} is an API audience"), true));
-        let num = |k: &str| claims.get(k).and_then(Value::as_i64);
-        if num("exp").is_some_and(|exp| now > exp + LEEWAY) {
-            return invalid("service account token has expired".into());
-        }
-        if num("nbf").is_some_and(|nbf| now + LEEWAY < nbf) {
+        // go-jose's ValidateWithLeeway: nbf, then exp, then iat, each with a minute of leeway.
+        let [nbf, exp, iat] = dates;
+        if nbf.is_some_and(|nbf| now + LEEWAY < nbf) {
             return invalid("service account token is not valid yet".into());
         }
+        if exp.is_some_and(|exp| now - LEEWAY > exp) {
+            return invalid("service account token has expired".into());
+        }
+        if iat.is_some_and(|iat| now + LEEWAY < iat) {
+            return invalid("service account token is issued in the future".into());
+        }
         decoded.checks.push((
-            "not expired, already valid (exp/nbf, 60 s leeway)".into(),
+            if exp.is_none() {
+                "no exp claim: the token does not expire; nbf and iat not in the future (60 s leeway)"
+            } else {
+                "not expired, already valid, not issued in the future (nbf/exp/iat, 60 s leeway)"
+            }
+            .into(),
             true,
         ));
         let k8s = claims.get("kubernetes.io").cloned().unwrap_or_default();
@@ -481,6 +534,83 @@ mod tests {
         assert_eq!(decoded.header["alg"], "RS256");
         assert_eq!(decoded.claims["sub"], "system:serviceaccount:blue:robot");
         assert_eq!(decoded.claims["exp"], 4600);
+    }
+
+    #[test]
+    fn registered_claims_decode_and_compare_as_go_jose_does() {
+        let s = sas();
+        let (store, uid) = store_with_sa();
+        let signed = |edit: &dyn Fn(&mut Value)| {
+            let mut claims = s.bound_claims(
+                "blue",
+                "robot",
+                &uid,
+                &[ISSUER.to_string()],
+                1000,
+                600,
+                None,
+                "j",
+            );
+            edit(&mut claims);
+            s.sign(&claims).unwrap()
+        };
+        let verdict = |t: &str, now| match s.authenticate(t, now, &store) {
+            Verdict::Valid(..) => "valid".to_string(),
+            Verdict::Invalid(m, _) => m,
+            Verdict::NotOurs(m) => format!("not ours: {m}"),
+        };
+        // A float date is a date: 1599.9 truncates to 1599, expired at 1660.
+        let t = signed(&|c| c["exp"] = json!(1599.9));
+        assert_eq!(verdict(&t, 1659), "valid");
+        assert_eq!(verdict(&t, 1660), "service account token has expired");
+        let t = signed(&|c| c["exp"] = json!(1.6e3));
+        assert_eq!(verdict(&t, 1661), "service account token has expired");
+        // A string, bool or object date does not decode at all.
+        for bad in [json!("1600"), json!(true), json!({}), json!([1])] {
+            let t = signed(&|c| c["exp"] = bad.clone());
+            assert_eq!(
+                verdict(&t, 1000),
+                "go-jose/go-jose/jwt: expected number value to unmarshal NumericDate"
+            );
+        }
+        // Issued or valid only in the future (beyond the minute of leeway).
+        let t = signed(&|c| c["iat"] = json!(1061));
+        assert_eq!(
+            verdict(&t, 1000),
+            "service account token is issued in the future"
+        );
+        let t = signed(&|c| c["iat"] = json!(1060));
+        assert_eq!(verdict(&t, 1000), "valid");
+        let t = signed(&|c| c["nbf"] = json!(5000.5));
+        assert_eq!(verdict(&t, 1000), "service account token is not valid yet");
+        // nbf is checked before exp, exp before iat.
+        let t = signed(&|c| {
+            c["nbf"] = json!(5000);
+            c["exp"] = json!(1);
+        });
+        assert_eq!(verdict(&t, 1000), "service account token is not valid yet");
+        let t = signed(&|c| {
+            c["exp"] = json!(1);
+            c["iat"] = json!(9999);
+        });
+        assert_eq!(verdict(&t, 1000), "service account token has expired");
+        // Huge and negative dates: expired.
+        for past in [json!(1e19), json!(-5)] {
+            let t = signed(&|c| c["exp"] = past.clone());
+            assert_eq!(verdict(&t, 1000), "service account token has expired");
+        }
+        // No exp (or null) means no expiry check.
+        let t = signed(&|c| {
+            c.as_object_mut().unwrap().remove("exp");
+        });
+        assert_eq!(verdict(&t, 10_000_000), "valid");
+        let t = signed(&|c| c["exp"] = Value::Null);
+        assert_eq!(verdict(&t, 10_000_000), "valid");
+        let t = signed(&|c| c["aud"] = json!(5));
+        assert_eq!(
+            verdict(&t, 1000),
+            "go-jose/go-jose/jwt: expected string or array value to unmarshal to Audience"
+        );
     }
 
     #[test]
