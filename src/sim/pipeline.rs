@@ -1009,6 +1009,24 @@ impl Cluster {
             let code = if op == Operation::Create { 201 } else { 200 };
             return Ok((code, with_type_meta(preview, res)));
         }
+        // etcd3's store refuses a create that carries a resourceVersion (one copied from a
+        // `kubectl get -o yaml` dump, say): a plain error, so a 500 without a reason.
+        let rv = obj
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        if op == Operation::Create && rv != 0 {
+            let err = ApiError {
+                code: 500,
+                reason: String::new(),
+                message: "resourceVersion should not be set on objects to be created".into(),
+                details: Box::default(),
+            };
+            record.decide("etcd", Decision::Deny, err.message.clone());
+            run.stages.push(record);
+            return Err(err);
+        }
         let stored = if op == Operation::Create {
             self.store.create(res.group, res.name, obj, self.now)
         } else {

@@ -174,8 +174,26 @@ pub fn parse(text: &str) -> Parsed {
     let mut kubeconfig: Option<Kubeconfig> = None;
     let mut objects = Vec::new();
     let mut webhook_servers = Vec::new();
-    for doc in docs.iter().filter(|d| !d.empty) {
-        let root = &doc.root;
+    let roots: Vec<Item> = docs
+        .iter()
+        .filter(|d| !d.empty)
+        .flat_map(|d| flatten_lists(&d.root, control_plane.minor))
+        .collect();
+    for root in &roots {
+        let root = match root {
+            Ok(r) => r,
+            Err((pos, ListError::Nested)) => {
+                diags.push(Diagnostic::error(
+                    *pos,
+                    "a list inside a list: kubectl does not read these (put the items in the outer list)",
+                ));
+                continue;
+            }
+            Err((pos, e)) => {
+                diags.push(Diagnostic::error(*pos, e.to_string()));
+                continue;
+            }
+        };
         if !matches!(root.kind, NodeKind::Map(_)) {
             diags.push(Diagnostic::error(
                 root.pos,
@@ -363,6 +381,99 @@ pub fn parse(text: &str) -> Parsed {
     }
 }
 
+/// Why a list document's item could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ListError {
+    /// The list's own kind is not one the API maps.
+    #[error("no matches for kind \"{kind}\" in version \"{api_version}\"")]
+    Unmapped {
+        /// The list's kind.
+        kind: String,
+        /// The list's apiVersion.
+        api_version: String,
+    },
+    /// `items` is not a sequence.
+    #[error("items must be a list, not {0}")]
+    NotAList(&'static str),
+    /// A list inside a list (kubectl's create path refuses it with this text).
+    #[error("*unstructured.Unstructured is not a list: no Items field in this object")]
+    Nested,
+}
+
+/// One object out of a document: the document itself, or an item of a list document.
+pub type Item = Result<Node, (Pos, ListError)>;
+
+/// A document as kubectl's resource builder reads it: a document with an `items` key (a
+/// `kind: List`, a `PodList`, a `kubectl get -o yaml` dump) stands for its items, each with its
+/// own position; any other document for itself. The list's own kind must be one the API maps
+/// (`List` in any served group/version, `<Kind>List` for a served kind); items of a typed list
+/// that name neither kind nor apiVersion take them from the list. Nested lists are refused,
+/// as kubectl's create path refuses them.
+pub fn flatten_lists(root: &Node, minor: u32) -> Vec<Item> {
+    let Some(items) = root.get("items") else {
+        return vec![Ok(root.clone())];
+    };
+    let api_version = str_field(root, "apiVersion").unwrap_or("");
+    let kind = str_field(root, "kind").unwrap_or("");
+    let (group, version) = split_api_version(api_version);
+    let item_kind = kind.strip_suffix("List").unwrap_or("");
+    let mapped = if kind == "List" {
+        serves(minor, group, version)
+    } else {
+        !item_kind.is_empty()
+            && discovery::by_kind(minor, group, item_kind)
+                .is_some_and(|r| r.version == version || serves(minor, group, version))
+    };
+    if !mapped {
+        return vec![Err((
+            root.get("kind").map_or(root.pos, |n| n.pos),
+            ListError::Unmapped {
+                kind: kind.to_string(),
+                api_version: api_version.to_string(),
+            },
+        ))];
+    }
+    let list = match &items.kind {
+        NodeKind::Seq(list) => list.as_slice(),
+        NodeKind::Scalar { text, plain: true }
+            if text.is_empty() || text == "null" || text == "~" =>
+        {
+            &[]
+        }
+        _ => return vec![Err((items.pos, ListError::NotAList(items.type_name())))],
+    };
+    list.iter()
+        .map(|item| {
+            if item.get("items").is_some() {
+                return Err((item.pos, ListError::Nested));
+            }
+            let has_kind = str_field(item, "kind").is_some_and(|k| !k.is_empty());
+            let has_version = str_field(item, "apiVersion").is_some_and(|v| !v.is_empty());
+            if has_kind
+                || has_version
+                || item_kind.is_empty()
+                || !matches!(item.kind, NodeKind::Map(_))
+            {
+                return Ok(item.clone());
+            }
+            // A typed list's item: kind and apiVersion come from the list.
+            let mut filled = item.clone();
+            if let NodeKind::Map(entries) = &mut filled.kind {
+                let scalar = |text: &str| Node {
+                    pos: item.pos,
+                    kind: NodeKind::Scalar {
+                        text: text.to_string(),
+                        plain: false,
+                    },
+                };
+                entries.insert(0, (scalar("kind"), scalar(item_kind)));
+                entries.insert(0, (scalar("apiVersion"), scalar(api_version)));
+            }
+            Ok(filled)
+        })
+        .collect()
+}
+
 /// Whether the group/version is served at this minor version.
 fn serves(minor: u32, group: &str, version: &str) -> bool {
     discovery::resources(minor).any(|r| r.group == group && r.version == version)
@@ -523,5 +634,33 @@ mod tests {
         let out = with_kubeconfig(only_ns, &cfg);
         assert!(out.ends_with(&format!("---\n{only_ns}")));
         assert!(out.contains("kind: Config"));
+    }
+
+    #[test]
+    fn list_documents_stand_for_their_items() {
+        let text = "apiVersion: v1\nkind: List\nmetadata:\n  resourceVersion: \"\"\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: blue\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: Role\n  metadata:\n    name: r\n    namespace: blue\n  rules: []\n---\napiVersion: v1\nkind: PodList\nitems:\n- metadata: {name: p, namespace: blue}\n  spec:\n    containers: [{name: c, image: nginx}]\n";
+        let p = parse(text);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let w = p.workspace.unwrap();
+        let got: Vec<(&str, usize)> = w
+            .objects
+            .iter()
+            .map(|o| (o.resource.as_str(), o.pos.line))
+            .collect();
+        assert_eq!(got, [("namespaces", 6), ("roles", 10), ("pods", 20)]);
+        assert_eq!(w.objects[2].value["kind"], "Pod");
+        assert_eq!(w.objects[2].value["apiVersion"], "v1");
+
+        let bad = parse("apiVersion: v1\nkind: FooList\nitems: []\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: []\n- metadata: {name: x}\n---\napiVersion: v1\nkind: List\nitems: 5\n");
+        let msgs: Vec<String> = bad.diagnostics.iter().map(|d| d.render("w")).collect();
+        assert_eq!(
+            msgs,
+            [
+                "w:2:7: no matches for kind \"FooList\" in version \"v1\"",
+                "w:8:3: a list inside a list: kubectl does not read these (put the items in the outer list)",
+                "w:11:3: Object 'Kind' is missing",
+                "w:15:8: items must be a list, not number",
+            ]
+        );
     }
 }

@@ -93,6 +93,11 @@ impl Kubectl<'_, '_> {
             let Some(objects) = self.read_manifests(&c.p) else {
                 return;
             };
+            if objects.is_empty() && self.out.exit_code == 0 {
+                let msg = format!("No resources found in {} namespace.\n", c.cfg.namespace);
+                self.out.stderr.push_str(&msg);
+                return;
+            }
             for (_, obj) in objects {
                 let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
                 let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");

@@ -1191,15 +1191,10 @@ impl Kubectl<'_, '_> {
             return None;
         }
         let mut out = Vec::new();
+        let mut problems: Vec<String> = Vec::new();
         for f in files {
             let text = if f == "-" {
-                match self.env.stdin {
-                    Some(t) => t.to_string(),
-                    None => {
-                        self.err("error: no objects passed to create");
-                        return None;
-                    }
-                }
+                self.env.stdin.unwrap_or("").to_string()
             } else {
                 let full = if f.starts_with('/') {
                     f.clone()
@@ -1222,7 +1217,41 @@ impl Kubectl<'_, '_> {
             match yaml::parse_stream(&text) {
                 Ok(docs) => {
                     for d in docs.into_iter().filter(|d| !d.empty) {
-                        out.push((source.clone(), d.root.to_json()));
+                        let is_list = d.root.get("items").is_some();
+                        for item in super::workspace::flatten_lists(&d.root, self.minor()) {
+                            let node = match item {
+                                Ok(node) => node,
+                                Err((_, e @ super::workspace::ListError::Unmapped { .. })) => {
+                                    problems.push(format!("resource mapping not found for name: \"\" namespace: \"\" from \"{source}\": {e}\nensure CRDs are installed first"));
+                                    continue;
+                                }
+                                Err((_, e)) => {
+                                    // The list's visit stops at a list inside it.
+                                    problems.push(e.to_string());
+                                    break;
+                                }
+                            };
+                            let obj = node.to_json();
+                            // A list's item is decoded on its own: both type fields needed.
+                            let has = |k: &str| {
+                                obj.get(k)
+                                    .and_then(Value::as_str)
+                                    .is_some_and(|v| !v.is_empty())
+                            };
+                            let missing = if !is_list {
+                                None
+                            } else if !has("kind") {
+                                Some("Object 'Kind' is missing in 'object has no kind field '")
+                            } else if !has("apiVersion") {
+                                Some("Object 'apiVersion' is missing in 'object has no apiVersion field'")
+                            } else {
+                                None
+                            };
+                            match missing {
+                                Some(m) => problems.push(format!("unable to get type info from the object \"*unstructured.Unstructured\": {m}")),
+                                None => out.push((source.clone(), obj)),
+                            }
+                        }
                     }
                 }
                 Err(e) => {
@@ -1234,9 +1263,16 @@ impl Kubectl<'_, '_> {
                 }
             }
         }
-        if out.is_empty() {
-            self.err("error: no objects passed to create");
-            return None;
+        // kubectl's builder continues past these and reports them together: one as an error,
+        // several as plain lines.
+        match problems.as_slice() {
+            [] => {}
+            [one] => self.err(&format!("error: {one}")),
+            many => {
+                for p in many {
+                    self.err(p);
+                }
+            }
         }
         Some(out)
     }
@@ -1252,6 +1288,14 @@ impl Kubectl<'_, '_> {
         let Some(objects) = self.read_manifests(&c.p) else {
             return;
         };
+        if objects.is_empty() {
+            // Items that could not be read were reported; only nothing at all is this error.
+            if self.out.exit_code == 0 {
+                let verb = if apply { "apply" } else { "create" };
+                self.err(&format!("error: no objects passed to {verb}"));
+            }
+            return;
+        }
         let dry_run = match c.p.get("dry-run") {
             None | Some("none") => "",
             Some("client") => "client",
@@ -1416,6 +1460,13 @@ impl Kubectl<'_, '_> {
                 Self::url(res, Some(&ns), None),
                 write_query(dry_run == "server", manager, true)
             );
+            // cli-runtime's Helper.Create clears a resourceVersion the file carries (a dump from
+            // `kubectl get -o yaml`), which the server would refuse.
+            if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+                if meta.get("resourceVersion").is_some_and(|v| v != "") {
+                    meta.insert("resourceVersion".into(), json!(""));
+                }
+            }
             match self.send(&c.cfg, "POST", &url, Some(&obj)) {
                 Ok((200 | 201, _)) => self.print(&format!("{shown} created{suffix}")),
                 Ok((_, mut status)) => {
@@ -1445,6 +1496,10 @@ impl Kubectl<'_, '_> {
             let Some(objects) = self.read_manifests(&c.p) else {
                 return;
             };
+            if objects.is_empty() && self.out.exit_code == 0 {
+                self.out.stderr.push_str("No resources found\n");
+                return;
+            }
             for (_, obj) in objects {
                 let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
                 let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
