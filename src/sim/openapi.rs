@@ -63,6 +63,20 @@ fn parse(text: &str) -> Result<Schemas, String> {
     Ok(Schemas { by_name, by_gvk })
 }
 
+impl Schemas {
+    /// The component schema named `name` (`io.k8s.api.core.v1.Pod`).
+    pub fn named(&self, name: &str) -> Option<&Value> {
+        self.by_name.get(name)
+    }
+
+    /// The name of the schema of a kind.
+    pub fn name_of_kind(&self, group: &str, version: &str, kind: &str) -> Option<&str> {
+        self.by_gvk
+            .get(&(group.to_string(), version.to_string(), kind.to_string()))
+            .map(String::as_str)
+    }
+}
+
 /// The schemas, if loaded (always, natively).
 pub fn schemas() -> Option<&'static Schemas> {
     #[cfg(not(target_arch = "wasm32"))]

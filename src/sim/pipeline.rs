@@ -15,6 +15,7 @@ use super::cluster::Cluster;
 use super::discovery::{self, ApiResource};
 use super::fieldsel;
 use super::http::HttpRequest;
+use super::limits;
 use super::openapi;
 use super::request::{request_info, RequestInfo};
 use super::response::ApiError;
@@ -662,6 +663,18 @@ impl Cluster {
                     "metadata": {"resourceVersion": rv}, "items": items}),
                 ))
             }
+            // The write handlers read the body through limitedReadBody: 3 MiB at most.
+            "create" | "update" | "patch" | "delete" | "deletecollection"
+                if req
+                    .body
+                    .as_ref()
+                    .is_some_and(|b| b.len() > limits::MAX_REQUEST_BODY_BYTES) =>
+            {
+                Err(ApiError::entity_too_large(&format!(
+                    "limit is {}",
+                    limits::MAX_REQUEST_BODY_BYTES
+                )))
+            }
             "create" => self.create(req, info, user, &res, run),
             "update" => self.update(req, info, user, &res, run),
             "patch" => self.patch(req, info, user, &res, run),
@@ -699,16 +712,24 @@ impl Cluster {
             obj["metadata"] = json!({});
         }
         self.scope(&mut obj, info, res)?;
+        // The typed decode: a value Go cannot put in its field fails the request.
+        let node = super::yaml::Node::from_json(&obj);
+        if let Some(e) = super::gotypes::check(&node, res.group, res.version, res.kind) {
+            let mut record = StageRecord::new(Stage::Validation);
+            record.decide("decoding", Decision::Deny, e.message.clone());
+            run.stages.push(record);
+            return Err(ApiError::bad_request(format!(
+                "{kind} in version \"{version}\" cannot be handled as a {kind}: {}",
+                e.message,
+                kind = res.kind,
+                version = res.version
+            )));
+        }
         // Server-side field validation (kubectl sends fieldValidation=Strict by default).
         if query_value(&req.url, "fieldValidation").as_deref() == Some("Strict") {
             if let Some(schema) = super::schema::for_kind(res.group, res.kind) {
                 let mut findings = Vec::new();
-                super::schema::check(
-                    &super::yaml::Node::from_json(&obj),
-                    schema,
-                    "",
-                    &mut findings,
-                );
+                super::schema::check(&node, schema, "", &mut findings);
                 let unknown: Vec<String> = findings
                     .iter()
                     .filter(|f| !f.error)
@@ -822,6 +843,7 @@ impl Cluster {
         let content_type = req.header("Content-Type").unwrap_or("");
         let Some(kind) = super::patch::PatchType::from_content_type(content_type) else {
             return Err(ApiError {
+                text_body: false,
                 code: 415,
                 reason: "UnsupportedMediaType".into(),
                 message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json".to_string(),
@@ -835,20 +857,50 @@ impl Cluster {
         else {
             return Err(ApiError::not_found(res.group, res.name, &info.name));
         };
-        let body: Value = serde_json::from_str(req.body.as_deref().unwrap_or(""))
-            .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+        // v1.37 checks that every JSON-based patch is valid JSON before anything else.
+        let body: Value = match serde_json::from_str(req.body.as_deref().unwrap_or("")) {
+            Ok(b) => b,
+            Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+                return Err(ApiError::bad_request(format!(
+                    "invalid JSON patch (kubegate reads JSON nested at most {} levels deep)",
+                    limits::MAX_DEPTH
+                )))
+            }
+            Err(_) => return Err(ApiError::bad_request("invalid JSON patch")),
+        };
         let current = with_type_meta(current, res);
         let mut patched = match kind {
             super::patch::PatchType::Merge => super::patch::merge(&current, &body),
-            super::patch::PatchType::Strategic => super::patch::strategic(&current, &body),
-            super::patch::PatchType::Json => {
-                super::patch::json_patch(&current, &body).map_err(|e| ApiError {
-                    code: 422,
-                    reason: "Invalid".into(),
-                    message: e,
-                    details: Box::default(),
-                })?
+            super::patch::PatchType::Strategic => {
+                super::patch::strategic(&current, &body).map_err(|e| e.into_api_error())?
             }
+            super::patch::PatchType::Json => match super::patch::json_patch(&current, &body) {
+                Ok(p) => p,
+                Err(super::patch::JsonPatchError::Decode(msg)) => {
+                    return Err(ApiError::bad_request(msg))
+                }
+                Err(super::patch::JsonPatchError::TooManyOperations(n)) => {
+                    return Err(ApiError::entity_too_large(&format!(
+                        "The allowed maximum operations in a JSON patch is {}, got {n}",
+                        limits::MAX_JSON_PATCH_OPERATIONS
+                    )))
+                }
+                // Every failure to apply is the same 422: the server drops json-patch's
+                // own message (kept in the trace).
+                Err(super::patch::JsonPatchError::Apply(why)) => {
+                    let mut record = StageRecord::new(Stage::Validation);
+                    record.decide("json-patch", Decision::Deny, why);
+                    run.stages.push(record);
+                    return Err(ApiError {
+                        text_body: false,
+                        code: 422,
+                        reason: "Invalid".into(),
+                        message: "the server rejected our request due to an error in our request"
+                            .into(),
+                        details: Box::default(),
+                    });
+                }
+            },
         };
         if patched.get("metadata").is_none_or(|m| !m.is_object()) {
             patched["metadata"] = json!({});
@@ -1016,8 +1068,29 @@ impl Cluster {
             .and_then(Value::as_str)
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0);
+        if limits::json_size(&obj) > limits::MAX_OBJECT_BYTES {
+            let err = ApiError {
+                text_body: false,
+                code: 500,
+                reason: String::new(),
+                message: "etcdserver: request is too large".into(),
+                details: Box::default(),
+            };
+            record.decide(
+                "etcd",
+                Decision::Deny,
+                format!(
+                    "the object is {} bytes as JSON; etcd takes requests up to {} bytes",
+                    limits::json_size(&obj),
+                    limits::MAX_OBJECT_BYTES
+                ),
+            );
+            run.stages.push(record);
+            return Err(err);
+        }
         if op == Operation::Create && rv != 0 {
             let err = ApiError {
+                text_body: false,
                 code: 500,
                 reason: String::new(),
                 message: "resourceVersion should not be set on objects to be created".into(),

@@ -7,6 +7,8 @@ use serde_json::{json, Map, Value};
 /// A failure the server reports: HTTP code plus `Status` body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
+    /// The body is plain text (Go's `http.Error`), not a `Status`.
+    pub text_body: bool,
     /// HTTP status code.
     pub code: u16,
     /// `Status.reason`, e.g. `NotFound`.
@@ -43,7 +45,7 @@ fn details(name: &str, group: &str, kind: &str) -> Map<String, Value> {
 impl ApiError {
     /// The `Status` body, fields in upstream's order.
     pub fn status(&self) -> Value {
-        if self.reason.is_empty() {
+        if self.text_body {
             // A plain-text body (http.Error), not a Status.
             return Value::String(self.message.clone());
         }
@@ -53,7 +55,10 @@ impl ApiError {
         m.insert("metadata".into(), json!({}));
         m.insert("status".into(), json!("Failure"));
         m.insert("message".into(), json!(self.message));
-        m.insert("reason".into(), json!(self.reason));
+        if !self.reason.is_empty() {
+            // StatusReasonUnknown is the empty string, left out of the JSON.
+            m.insert("reason".into(), json!(self.reason));
+        }
         if !self.details.is_empty() || self.code == 403 {
             m.insert("details".into(), Value::Object((*self.details).clone()));
         }
@@ -65,6 +70,7 @@ impl ApiError {
     /// when an authorizer failed). `Status()` returns it as a JSON string.
     pub fn plain_text(code: u16, text: String) -> Self {
         ApiError {
+            text_body: true,
             code,
             reason: String::new(),
             message: text,
@@ -75,6 +81,7 @@ impl ApiError {
     /// 401, from the authentication filter.
     pub fn unauthorized() -> Self {
         ApiError {
+            text_body: false,
             code: 401,
             reason: "Unauthorized".into(),
             message: "Unauthorized".into(),
@@ -95,6 +102,7 @@ impl ApiError {
             )
         };
         ApiError {
+            text_body: false,
             code: 403,
             reason: "Forbidden".into(),
             message,
@@ -105,6 +113,7 @@ impl ApiError {
     /// 404 for a missing object.
     pub fn not_found(group: &str, resource: &str, name: &str) -> Self {
         ApiError {
+            text_body: false,
             code: 404,
             reason: "NotFound".into(),
             message: format!("{} \"{name}\" not found", qualified(group, resource)),
@@ -115,6 +124,7 @@ impl ApiError {
     /// 409 for a create of an object that exists.
     pub fn already_exists(group: &str, resource: &str, name: &str) -> Self {
         ApiError {
+            text_body: false,
             code: 409,
             reason: "AlreadyExists".into(),
             message: format!("{} \"{name}\" already exists", qualified(group, resource)),
@@ -125,6 +135,7 @@ impl ApiError {
     /// 409 for an update based on a stale resourceVersion.
     pub fn conflict(group: &str, resource: &str, name: &str, why: &str) -> Self {
         ApiError {
+            text_body: false,
             code: 409,
             reason: "Conflict".into(),
             message: format!(
@@ -138,6 +149,7 @@ impl ApiError {
     /// 400 with a plain message.
     pub fn bad_request(message: impl Into<String>) -> Self {
         ApiError {
+            text_body: false,
             code: 400,
             reason: "BadRequest".into(),
             message: message.into(),
@@ -148,6 +160,7 @@ impl ApiError {
     /// 404 for a path the server does not serve.
     pub fn page_not_found() -> Self {
         ApiError {
+            text_body: false,
             code: 404,
             reason: "NotFound".into(),
             message: "the server could not find the requested resource".into(),
@@ -158,6 +171,7 @@ impl ApiError {
     /// 405 for a verb a resource does not support.
     pub fn method_not_supported(group: &str, resource: &str, action: &str) -> Self {
         ApiError {
+            text_body: false,
             code: 405,
             reason: "MethodNotAllowed".into(),
             message: format!(
@@ -171,6 +185,7 @@ impl ApiError {
     /// 503 ServiceUnavailable with a message.
     pub fn service_unavailable(message: &str) -> Self {
         ApiError {
+            text_body: false,
             code: 503,
             reason: "ServiceUnavailable".into(),
             message: message.into(),
@@ -178,9 +193,21 @@ impl ApiError {
         }
     }
 
+    /// 413 `RequestEntityTooLarge` (`NewRequestEntityTooLargeError`).
+    pub fn entity_too_large(message: &str) -> Self {
+        ApiError {
+            text_body: false,
+            code: 413,
+            reason: "RequestEntityTooLarge".into(),
+            message: format!("Request entity too large: {message}"),
+            details: Box::default(),
+        }
+    }
+
     /// 500 with upstream's `Internal error occurred: ` prefix.
     pub fn internal(message: &str) -> Self {
         ApiError {
+            text_body: false,
             code: 500,
             reason: "InternalError".into(),
             message: format!("Internal error occurred: {message}"),
@@ -213,6 +240,7 @@ impl ApiError {
             ),
         );
         ApiError {
+            text_body: false,
             code: 422,
             reason: "Invalid".into(),
             message: format!("{kind} \"{name}\" is invalid: {joined}"),
@@ -234,6 +262,8 @@ pub enum FieldErrorKind {
     Forbidden,
     /// `Duplicate value`.
     Duplicate,
+    /// `Too long` (the value is never shown).
+    TooLong,
 }
 
 impl FieldErrorKind {
@@ -244,6 +274,7 @@ impl FieldErrorKind {
             FieldErrorKind::NotSupported => "Unsupported value",
             FieldErrorKind::Forbidden => "Forbidden",
             FieldErrorKind::Duplicate => "Duplicate value",
+            FieldErrorKind::TooLong => "Too long",
         }
     }
     fn reason(self) -> &'static str {
@@ -253,6 +284,7 @@ impl FieldErrorKind {
             FieldErrorKind::NotSupported => "FieldValueNotSupported",
             FieldErrorKind::Forbidden => "FieldValueForbidden",
             FieldErrorKind::Duplicate => "FieldValueDuplicate",
+            FieldErrorKind::TooLong => "FieldValueTooLong",
         }
     }
 }

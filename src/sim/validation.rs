@@ -10,6 +10,9 @@ use super::response::{FieldError, FieldErrorKind};
 const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
+/// `core.MaxSecretSize`: the most value bytes a ConfigMap or Secret holds.
+pub const MAX_SECRET_SIZE: usize = 1024 * 1024;
+
 fn is_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
@@ -107,6 +110,38 @@ pub fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
             {
                 errs.push(required(&format!("spec.containers[{i}].image"), ""));
             }
+        }
+    }
+    // ConfigMaps and Secrets hold at most 1 MiB of values (keys do not count; base64 data
+    // counts decoded). A ConfigMap's error is on the whole object, written `[]`.
+    if res.group.is_empty() && matches!(res.name, "configmaps" | "secrets") {
+        let text_bytes = |field: &str| -> usize {
+            obj.get(field).and_then(Value::as_object).map_or(0, |m| {
+                m.values().filter_map(Value::as_str).map(str::len).sum()
+            })
+        };
+        let decoded_bytes = |field: &str| -> usize {
+            obj.get(field).and_then(Value::as_object).map_or(0, |m| {
+                m.values()
+                    .filter_map(Value::as_str)
+                    .map(|v| {
+                        crate::sim::b64::go_std_decode(v.as_bytes()).map_or(v.len(), |b| b.len())
+                    })
+                    .sum()
+            })
+        };
+        let (total, field) = if res.name == "configmaps" {
+            (text_bytes("data") + decoded_bytes("binaryData"), "[]")
+        } else {
+            (decoded_bytes("data"), "data")
+        };
+        if total > MAX_SECRET_SIZE {
+            errs.push(FieldError {
+                kind: FieldErrorKind::TooLong,
+                field: field.into(),
+                value: None,
+                detail: format!("may not be more than {MAX_SECRET_SIZE} bytes"),
+            });
         }
     }
     if res.group.is_empty()

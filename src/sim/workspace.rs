@@ -326,6 +326,10 @@ pub fn parse(text: &str) -> Parsed {
                 continue;
             }
         }
+        if let Some(e) = super::gotypes::check(root, group, version, kind) {
+            diags.push(Diagnostic::error(e.pos, e.message));
+            continue;
+        }
         let mut value = root.to_json();
         let name = value
             .pointer("/metadata/name")

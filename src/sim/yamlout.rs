@@ -173,7 +173,8 @@ fn go_g_float(f: f64) -> String {
 /// The JSON text kubectl writes for a number. apimachinery decodes a JSON number to int64 when
 /// it fits and to float64 otherwise, so an unsigned value above `i64::MAX` is printed as a
 /// float (`12345678901234567890` comes back as `12345678901234567000`).
-fn go_json_number(n: &Number) -> String {
+/// A JSON number as Go's `encoding/json` writes it (`1e+23`, `1.5`, `3000000000`).
+pub fn go_json_number(n: &Number) -> String {
     if let Some(i) = n.as_i64() {
         i.to_string()
     } else if let Some(u) = n.as_u64() {

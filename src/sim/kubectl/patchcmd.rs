@@ -103,9 +103,9 @@ impl Kubectl<'_, '_> {
                 Err(e) => return self.err(&format!("error: {e}")),
             };
             let applied = match kind {
-                "json" => patch::json_patch(&current, &parsed),
+                "json" => patch::json_patch(&current, &parsed).map_err(|e| e.to_string()),
                 "merge" => Ok(patch::merge(&current, &parsed)),
-                _ => Ok(patch::strategic(&current, &parsed)),
+                _ => patch::strategic(&current, &parsed).map_err(|e| e.to_string()),
             };
             match applied {
                 Ok(v) => v,
