@@ -36,6 +36,14 @@ pub fn by_key<T, K: Ord>(v: &mut [T], key: &dyn Fn(&T) -> K) {
     by(v, &|a, b| key(a).cmp(&key(b)));
 }
 
+/// `v.sort_by_cached_key(key)`: each key computed once (for keys that allocate).
+pub fn by_cached_key<T, K: Ord>(v: &mut [T], key: &dyn Fn(&T) -> K) {
+    let keys: Vec<K> = v.iter().map(key).collect();
+    let mut idx: Vec<usize> = (0..v.len()).collect();
+    sort_indices(&mut idx, &|a, b| keys[a].cmp(&keys[b]));
+    apply(v, idx);
+}
+
 /// `v.sort()`.
 pub fn natural<T: Ord>(v: &mut [T]) {
     by(v, &|a, b| a.cmp(b));

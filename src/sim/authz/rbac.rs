@@ -173,8 +173,10 @@ pub fn resolve_role<'a>(
 pub struct SubjectIndex {
     /// ClusterRoleBindings (namespace empty) then RoleBindings, in store order.
     bindings: Vec<(String, String)>,
-    by_user: HashMap<String, Vec<u32>>,
-    by_group: HashMap<String, Vec<u32>>,
+    /// Per user name (service accounts as `system:serviceaccount:ns:name`) and per group: the
+    /// bindings naming it, each with the position of its first subject that does.
+    by_user: HashMap<String, Vec<(u32, u32)>>,
+    by_group: HashMap<String, Vec<(u32, u32)>>,
     /// The bindings that are not the cluster's own (bootstrap policy, kubeadm's): the ones a
     /// learner wrote.
     authored: Vec<u32>,
@@ -221,7 +223,7 @@ impl SubjectIndex {
             if !is_bootstrap(binding) {
                 index.authored.push(at);
             }
-            for s in subjects(binding) {
+            for (pos, s) in subjects(binding).iter().enumerate() {
                 let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
                 let (map, key) = match field("kind") {
                     "User" => (&mut index.by_user, field("name").to_string()),
@@ -241,8 +243,8 @@ impl SubjectIndex {
                     _ => continue,
                 };
                 let list = map.entry(key).or_default();
-                if list.last() != Some(&at) {
-                    list.push(at);
+                if list.last().is_none_or(|(b, _)| *b != at) {
+                    list.push((at, pos as u32));
                 }
             }
         }
@@ -267,19 +269,20 @@ pub fn candidate_bindings<'a>(
     store: &'a Store,
     user: &UserInfo,
     namespace: &str,
-) -> Vec<&'a Value> {
+) -> Vec<(&'a Value, usize)> {
     bindings_naming(store, user, Some(namespace))
 }
 
-/// The bindings that may name the user: ClusterRoleBindings, then RoleBindings of
-/// `namespace` (of every namespace when `None`), in store order.
+/// The bindings that name the user: ClusterRoleBindings, then RoleBindings of `namespace` (of
+/// every namespace when `None`), in store order, each with the position of its first subject
+/// that names the user (so a binding with thousands of subjects is not searched again).
 pub fn bindings_naming<'a>(
     store: &'a Store,
     user: &UserInfo,
     namespace: Option<&str>,
-) -> Vec<&'a Value> {
+) -> Vec<(&'a Value, usize)> {
     let index = store.memo(SubjectIndex::build);
-    let mut hits: Vec<u32> = Vec::new();
+    let mut hits: Vec<(u32, u32)> = Vec::new();
     let lists = index
         .by_user
         .get(&user.username)
@@ -289,9 +292,10 @@ pub fn bindings_naming<'a>(
         hits.extend(list.iter().copied());
     }
     crate::sim::sort::natural(&mut hits);
-    hits.dedup();
+    // One entry per binding, with its earliest matching subject.
+    hits.dedup_by_key(|(b, _)| *b);
     hits.into_iter()
-        .filter_map(|i| index.fetch(store, i, namespace))
+        .filter_map(|(i, pos)| index.fetch(store, i, namespace).map(|b| (b, pos as usize)))
         .collect()
 }
 
@@ -317,9 +321,10 @@ pub fn visit_rules_for(
     errors: &mut Vec<String>,
     visitor: &mut dyn FnMut(&Source<'_>, &Value) -> bool,
 ) {
-    for binding in candidate_bindings(store, user, namespace) {
+    for (binding, first) in candidate_bindings(store, user, namespace) {
         let ns = namespace_of(binding);
-        let Some(subject) = applies_to(subjects(binding), user, ns) else {
+        let Some(subject) = applies_to(subjects(binding).get(first..).unwrap_or(&[]), user, ns)
+        else {
             continue;
         };
         match resolve_role(store, binding, ns) {

@@ -1581,153 +1581,17 @@ fn format_labels(pairs: &[(String, String)]) -> String {
 // ---------------------------------------------------------------------------------------------
 // RBAC.
 
-/// One policy rule with at most what the Go struct holds.
-#[derive(Clone, Debug, PartialEq)]
-struct Rule {
-    verbs: Vec<String>,
-    groups: Vec<String>,
-    resources: Vec<String>,
-    names: Vec<String>,
-    urls: Vec<String>,
-}
-
-impl Rule {
-    fn of(v: &Value) -> Self {
-        Rule {
-            verbs: strings(v, "/verbs"),
-            groups: strings(v, "/apiGroups"),
-            resources: strings(v, "/resources"),
-            names: strings(v, "/resourceNames"),
-            urls: strings(v, "/nonResourceURLs"),
-        }
-    }
-
-    /// The text kubectl sorts rules by (the generated `PolicyRule.String()`).
-    fn sort_key(&self) -> String {
-        format!(
-            "&PolicyRule{{Verbs:{},APIGroups:{},Resources:{},ResourceNames:{},NonResourceURLs:{},}}",
-            go_list(&self.verbs),
-            go_list(&self.groups),
-            go_list(&self.resources),
-            go_list(&self.names),
-            go_list(&self.urls)
-        )
-    }
-
-    /// The rule split into rules of one group, resource, verb and resource name each (and one
-    /// URL and verb each for non-resource URLs).
-    fn breakdown(&self) -> Vec<Rule> {
-        let mut out = Vec::new();
-        let one = |x: &String| vec![x.clone()];
-        for group in &self.groups {
-            for resource in &self.resources {
-                for verb in &self.verbs {
-                    let names: Vec<Vec<String>> = if self.names.is_empty() {
-                        vec![Vec::new()]
-                    } else {
-                        self.names.iter().map(one).collect()
-                    };
-                    for names in names {
-                        out.push(Rule {
-                            verbs: one(verb),
-                            groups: one(group),
-                            resources: one(resource),
-                            names,
-                            urls: Vec::new(),
-                        });
-                    }
-                }
-            }
-        }
-        for url in &self.urls {
-            for verb in &self.verbs {
-                out.push(Rule {
-                    verbs: one(verb),
-                    groups: Vec::new(),
-                    resources: Vec::new(),
-                    names: Vec::new(),
-                    urls: one(url),
-                });
-            }
-        }
-        out
-    }
-
-    /// `resource.group/subresource`, as kubectl's Resources column shows a rule.
-    fn resource_column(&self) -> String {
-        let Some(first) = self.resources.first() else {
-            return String::new();
-        };
-        let (resource, sub) = match first.split_once('/') {
-            Some((r, s)) => (r, Some(s)),
-            None => (first.as_str(), None),
-        };
-        let mut out = resource.to_string();
-        if let Some(g) = self.groups.first().filter(|g| !g.is_empty()) {
-            out.push('.');
-            out.push_str(g);
-        }
-        if let Some(s) = sub {
-            out.push('/');
-            out.push_str(s);
-        }
-        out
-    }
-}
-
-/// Broken-down rules merged again where they differ only by verb, sorted as kubectl sorts them.
-fn compact_rules(rules: &[Value]) -> Vec<Rule> {
-    let broken: Vec<Rule> = rules.iter().flat_map(|r| Rule::of(r).breakdown()).collect();
-    let mut complex = Vec::new();
-    let mut simple: Vec<Rule> = Vec::new();
-    for rule in broken {
-        let is_simple = rule.names.len() <= 1
-            && rule.urls.is_empty()
-            && rule.groups.len() == 1
-            && rule.resources.len() == 1;
-        if !is_simple {
-            complex.push(rule);
-            continue;
-        }
-        match simple.iter_mut().find(|r| {
-            r.groups == rule.groups && r.resources == rule.resources && r.names == rule.names
-        }) {
-            Some(existing) => {
-                for verb in rule.verbs {
-                    if !existing.verbs.contains(&verb) {
-                        existing.verbs.push(verb);
-                    }
-                }
-            }
-            None => simple.push(rule),
-        }
-    }
-    complex.extend(simple);
-    let mut keyed: Vec<(String, Rule)> = complex.into_iter().map(|r| (r.sort_key(), r)).collect();
-    crate::sim::sort::by(&mut keyed, &|a, b| a.0.cmp(&b.0));
-    keyed.into_iter().map(|(_, r)| r).collect()
-}
-
 /// A Role or ClusterRole: its rules broken down per resource and resource name.
 fn describe_role(obj: &Value) -> String {
-    let rules = compact_rules(arr(obj, "/rules"));
+    let rows = super::rules::rule_rows(arr(obj, "/rules").iter());
     let mut w = W::new();
     w.w(0, &format!("Name:\t{}\n", text(obj, "/metadata/name")));
     meta_labels(&mut w, obj);
     w.w(0, "PolicyRule:\n");
     w.w(1, "Resources\tNon-Resource URLs\tResource Names\tVerbs\n");
     w.w(1, "---------\t-----------------\t--------------\t-----\n");
-    for r in rules {
-        w.w(
-            1,
-            &format!(
-                "{}\t{}\t{}\t{}\n",
-                r.resource_column(),
-                go_list(&r.urls),
-                go_list(&r.names),
-                go_list(&r.verbs)
-            ),
-        );
+    for row in rows {
+        w.w(1, &format!("{}\n", row.join("\t")));
     }
     w.finish()
 }
@@ -5632,18 +5496,11 @@ mod tests {
             {"apiGroups": [""], "resources": ["pods"], "verbs": ["delete"]},
             {"nonResourceURLs": ["/healthz"], "verbs": ["get", "post"]}
         ]);
-        let rows: Vec<String> = compact_rules(rules.as_array().map_or(&[], Vec::as_slice))
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {} {} {}",
-                    r.resource_column(),
-                    go_list(&r.urls),
-                    go_list(&r.names),
-                    go_list(&r.verbs)
-                )
-            })
-            .collect();
+        let rows: Vec<String> =
+            super::super::rules::rule_rows(rules.as_array().into_iter().flatten())
+                .iter()
+                .map(|r| r.join(" "))
+                .collect();
         assert_eq!(
             rows,
             [

@@ -1,6 +1,6 @@
-//! `kubectl auth can-i --list`: the SelfSubjectRulesReview's rules broken down to one verb,
-//! resource and name each, merged again where only the verbs differ, and sorted as kubectl
-//! sorts them (by the Go `String()` of each rule).
+//! Policy rules as kubectl prints them (`kubectl auth can-i --list`, `kubectl describe role`):
+//! broken down to one verb, resource and name each, merged again where only the verbs differ,
+//! and sorted as kubectl sorts them (by the Go `String()` of each rule).
 //! See <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_auth/kubectl_auth_can-i/>.
 
 use serde_json::Value;
@@ -82,29 +82,36 @@ impl Rule {
     }
 }
 
-/// `CompactRules`: simple rules that differ only in verbs become one.
+/// `CompactRules`: simple rules that differ only in verbs become one (found through a map, as
+/// upstream does, so ten thousand rules take linear time).
 fn compact(rules: Vec<Rule>) -> Vec<Rule> {
     let mut out: Vec<Rule> = Vec::new();
     let mut simple: Vec<Rule> = Vec::new();
+    let mut index: std::collections::HashMap<(String, String, Option<String>), usize> =
+        std::collections::HashMap::new();
     for rule in rules {
         if !rule.is_simple() {
             out.push(rule);
             continue;
         }
-        let same = simple.iter_mut().find(|s| {
-            s.api_groups == rule.api_groups
-                && s.resources == rule.resources
-                && s.resource_names == rule.resource_names
-        });
-        match same {
-            Some(s) => {
+        let key = (
+            rule.api_groups[0].clone(),
+            rule.resources[0].clone(),
+            rule.resource_names.first().cloned(),
+        );
+        match index.get(&key) {
+            Some(&i) => {
+                let s = &mut simple[i];
                 for v in rule.verbs {
                     if !s.verbs.contains(&v) {
                         s.verbs.push(v);
                     }
                 }
             }
-            None => simple.push(rule),
+            None => {
+                index.insert(key, simple.len());
+                simple.push(rule);
+            }
         }
     }
     out.extend(simple);
@@ -130,35 +137,24 @@ fn combine_resource_group(resources: &[String], groups: &[String]) -> String {
     out
 }
 
-/// The table rows of `can-i --list` for a review's status.
-pub fn access_rows(status: &Value) -> Vec<Vec<String>> {
-    let mut rules = Vec::new();
-    let list = |k: &str| {
-        status
-            .get(k)
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    for r in list("resourceRules") {
-        rules.push(Rule {
-            verbs: strings(&r, "verbs"),
-            api_groups: strings(&r, "apiGroups"),
-            resources: strings(&r, "resources"),
-            resource_names: strings(&r, "resourceNames"),
-            urls: Vec::new(),
-        });
-    }
-    for r in list("nonResourceRules") {
-        rules.push(Rule {
-            verbs: strings(&r, "verbs"),
-            urls: strings(&r, "nonResourceURLs"),
-            ..Default::default()
-        });
-    }
-    let broken: Vec<Rule> = rules.iter().flat_map(Rule::breakdown).collect();
+/// The rows `kubectl describe role` and `kubectl auth can-i --list` print for policy rules
+/// (`Resources`, `Non-Resource URLs`, `Resource Names`, `Verbs`): broken down, compacted and
+/// sorted by each rule's Go `String()`.
+pub fn rule_rows<'a>(rules: impl Iterator<Item = &'a Value>) -> Vec<Vec<String>> {
+    let broken: Vec<Rule> = rules
+        .flat_map(|r| {
+            Rule {
+                verbs: strings(r, "verbs"),
+                api_groups: strings(r, "apiGroups"),
+                resources: strings(r, "resources"),
+                resource_names: strings(r, "resourceNames"),
+                urls: strings(r, "nonResourceURLs"),
+            }
+            .breakdown()
+        })
+        .collect();
     let mut compacted = compact(broken);
-    crate::sim::sort::by_key(&mut compacted, &|r: &Rule| r.sort_key());
+    crate::sim::sort::by_cached_key(&mut compacted, &|r: &Rule| r.sort_key());
     compacted
         .iter()
         .map(|r| {
@@ -170,6 +166,17 @@ pub fn access_rows(status: &Value) -> Vec<Vec<String>> {
             ]
         })
         .collect()
+}
+
+/// The table rows of `can-i --list` for a review's status.
+pub fn access_rows(status: &Value) -> Vec<Vec<String>> {
+    let list = |k: &str| {
+        status
+            .get(k)
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice)
+    };
+    rule_rows(list("resourceRules").iter().chain(list("nonResourceRules")))
 }
 
 #[cfg(test)]
