@@ -103,7 +103,7 @@ fn parts() {
     });
     let ws = workspace::parse(DEFAULT).workspace.expect("parses");
     per_iter("  boot its cluster", 50, || {
-        black_box(Cluster::boot(&ws).ok());
+        black_box(Cluster::boot(ws.clone()).ok());
     });
 }
 

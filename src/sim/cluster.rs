@@ -83,7 +83,8 @@ pub struct Cluster {
 impl Cluster {
     /// Boots the workspace's cluster. Problems with the flags' files come back as diagnostics
     /// (errors make the workspace unusable, as kube-apiserver would not start).
-    pub fn boot(ws: &Workspace) -> Result<(Cluster, Vec<Diagnostic>), Vec<Diagnostic>> {
+    /// The workspace's objects move into the store (a large workspace is not held twice).
+    pub fn boot(ws: Workspace) -> Result<(Cluster, Vec<Diagnostic>), Vec<Diagnostic>> {
         let cp = ws.control_plane.clone();
         let now = cp.clock;
         let init = now - CLUSTER_AGE;
@@ -204,7 +205,7 @@ impl Cluster {
         }
 
         // The workspace's objects, as if already stored (they replace kubeadm's of the same name).
-        for obj in &ws.objects {
+        for obj in ws.objects {
             let ns = obj
                 .value
                 .pointer("/metadata/namespace")
@@ -225,11 +226,12 @@ impl Cluster {
             if store.get(&obj.group, &obj.resource, ns, name).is_some() {
                 let _ = store.delete(&obj.group, &obj.resource, ns, name);
             }
-            let mut value = obj.value.clone();
+            let name = name.to_string();
+            let mut value = obj.value;
             if let Some(res) = discovery::by_resource(minor, &obj.group, &obj.resource) {
                 super::defaults::apply(&mut value, res);
             }
-            if let Err(e) = store.create(&obj.group, &obj.resource, value, now) {
+            if let Err(e) = store.insert_new(&obj.group, &obj.resource, value, now) {
                 diags.push(Diagnostic {
                     severity: Severity::Error,
                     pos: obj.pos,
@@ -237,7 +239,7 @@ impl Cluster {
                 });
             }
             if obj.resource == "namespaces" {
-                populate_namespace(&mut store, name, &ca, now);
+                populate_namespace(&mut store, &name, &ca, now);
             }
         }
         rbac::aggregate(&mut store);

@@ -46,7 +46,12 @@ fn join(path: &str, key: &str) -> String {
 
 /// Checks a node against a schema, appending findings.
 pub fn check(node: &Node, schema: Schema, path: &str, out: &mut Vec<Finding>) {
-    let json = node.to_json();
+    // Only scalars are resolved: converting each collection would redo its whole subtree
+    // once per ancestor.
+    let json = match &node.kind {
+        NodeKind::Scalar { .. } => node.to_json(),
+        _ => serde_json::Value::Array(Vec::new()),
+    };
     let wrong = |want: &str, out: &mut Vec<Finding>| {
         out.push(Finding {
             pos: node.pos,

@@ -31,13 +31,14 @@ impl Session {
             return Err(parsed.diagnostics);
         };
         let mut warnings = parsed.diagnostics;
-        match Cluster::boot(&ws) {
+        let kubeconfig = ws.kubeconfig.clone();
+        match Cluster::boot(ws) {
             Ok((cluster, boot_diags)) => {
                 warnings.extend(boot_diags);
                 crate::sim::sort::by_key(&mut warnings, &|d| d.pos);
                 Ok(Session {
                     cluster,
-                    kubeconfig: ws.kubeconfig,
+                    kubeconfig,
                     warnings,
                 })
             }

@@ -179,9 +179,27 @@ impl Store {
         &mut self,
         group: &str,
         resource: &str,
-        mut obj: Value,
+        obj: Value,
         now: Instant,
     ) -> Result<Value, ApiError> {
+        let ns = namespace_of(&obj).to_string();
+        let name = name_of(&obj).to_string();
+        self.insert_new(group, resource, obj, now)?;
+        Ok(self
+            .get(group, resource, &ns, &name)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// [`Store::create`] without handing back a copy (for boot, which stores a whole
+    /// workspace).
+    pub fn insert_new(
+        &mut self,
+        group: &str,
+        resource: &str,
+        mut obj: Value,
+        now: Instant,
+    ) -> Result<(), ApiError> {
         let ns = namespace_of(&obj).to_string();
         let name = name_of(&obj).to_string();
         if self.get(group, resource, &ns, &name).is_some() {
@@ -194,9 +212,8 @@ impl Store {
             meta.insert("resourceVersion".into(), json!(self.revision.to_string()));
             meta.insert("creationTimestamp".into(), json!(format_rfc3339(now)));
         }
-        self.bucket_mut(group, resource)
-            .insert((ns, name), obj.clone());
-        Ok(obj)
+        self.bucket_mut(group, resource).insert((ns, name), obj);
+        Ok(())
     }
 
     /// What `create` would store, for a server-side dry run: uid and creationTimestamp are

@@ -174,26 +174,28 @@ pub fn parse(text: &str) -> Parsed {
     let mut kubeconfig: Option<Kubeconfig> = None;
     let mut objects = Vec::new();
     let mut webhook_servers = Vec::new();
-    let roots: Vec<Item> = docs
-        .iter()
+    let minor = control_plane.minor;
+    // Documents are taken apart one at a time, so a large workspace is not held twice.
+    let items = docs
+        .into_iter()
         .filter(|d| !d.empty)
-        .flat_map(|d| flatten_lists(&d.root, control_plane.minor))
-        .collect();
-    for root in &roots {
-        let root = match root {
+        .flat_map(|d| flatten_lists(d.root, minor));
+    for item in items {
+        let owned = match item {
             Ok(r) => r,
             Err((pos, ListError::Nested)) => {
                 diags.push(Diagnostic::error(
-                    *pos,
+                    pos,
                     "a list inside a list: kubectl does not read these (put the items in the outer list)",
                 ));
                 continue;
             }
             Err((pos, e)) => {
-                diags.push(Diagnostic::error(*pos, e.to_string()));
+                diags.push(Diagnostic::error(pos, e.to_string()));
                 continue;
             }
         };
+        let root = &owned;
         if !matches!(root.kind, NodeKind::Map(_)) {
             diags.push(Diagnostic::error(
                 root.pos,
@@ -330,14 +332,19 @@ pub fn parse(text: &str) -> Parsed {
             diags.push(Diagnostic::error(e.pos, e.message));
             continue;
         }
-        let mut value = root.to_json();
+        let pos = root.pos;
+        let metadata_pos = root.get("metadata").map_or(root.pos, |n| n.pos);
+        let ns_node = root.get("metadata").and_then(|m| m.get("namespace"));
+        let ns_given = ns_node.map(|n| (n.pos, n.as_str().unwrap_or("").to_string()));
+        let kind = kind.to_string();
+        let mut value = owned.into_json();
         let name = value
             .pointer("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("");
         if name.is_empty() {
             diags.push(Diagnostic::error(
-                root.get("metadata").map_or(root.pos, |n| n.pos),
+                metadata_pos,
                 format!("{kind}: metadata.name: Required value: name is required"),
             ));
             continue;
@@ -345,14 +352,13 @@ pub fn parse(text: &str) -> Parsed {
         if value.get("metadata").is_none_or(|m| !m.is_object()) {
             value["metadata"] = serde_json::json!({});
         }
-        let ns_node = root.get("metadata").and_then(|m| m.get("namespace"));
         if res.namespaced {
-            if ns_node.and_then(Node::as_str).is_none_or(str::is_empty) {
+            if ns_given.as_ref().is_none_or(|(_, ns)| ns.is_empty()) {
                 value["metadata"]["namespace"] = Value::String("default".into());
             }
-        } else if let Some(n) = ns_node {
+        } else if let Some((ns_pos, _)) = ns_given {
             diags.push(Diagnostic::warning(
-                n.pos,
+                ns_pos,
                 format!("{kind} is cluster-scoped: metadata.namespace is ignored"),
             ));
             if let Some(m) = value["metadata"].as_object_mut() {
@@ -364,7 +370,7 @@ pub fn parse(text: &str) -> Parsed {
             group: res.group.to_string(),
             resource: res.name.to_string(),
             namespaced: res.namespaced,
-            pos: root.pos,
+            pos,
         });
     }
 
@@ -413,67 +419,75 @@ pub type Item = Result<Node, (Pos, ListError)>;
 /// (`List` in any served group/version, `<Kind>List` for a served kind); items of a typed list
 /// that name neither kind nor apiVersion take them from the list. Nested lists are refused,
 /// as kubectl's create path refuses them.
-pub fn flatten_lists(root: &Node, minor: u32) -> Vec<Item> {
-    let Some(items) = root.get("items") else {
-        return vec![Ok(root.clone())];
-    };
-    let api_version = str_field(root, "apiVersion").unwrap_or("");
-    let kind = str_field(root, "kind").unwrap_or("");
-    let (group, version) = split_api_version(api_version);
-    let item_kind = kind.strip_suffix("List").unwrap_or("");
+pub fn flatten_lists(root: Node, minor: u32) -> Vec<Item> {
+    if root.get("items").is_none() {
+        return vec![Ok(root)];
+    }
+    let api_version = str_field(&root, "apiVersion").unwrap_or("").to_string();
+    let kind = str_field(&root, "kind").unwrap_or("").to_string();
+    let (group, version) = split_api_version(&api_version);
+    let item_kind = kind.strip_suffix("List").unwrap_or("").to_string();
     let mapped = if kind == "List" {
         serves(minor, group, version)
     } else {
         !item_kind.is_empty()
-            && discovery::by_kind(minor, group, item_kind)
+            && discovery::by_kind(minor, group, &item_kind)
                 .is_some_and(|r| r.version == version || serves(minor, group, version))
     };
     if !mapped {
-        return vec![Err((
-            root.get("kind").map_or(root.pos, |n| n.pos),
-            ListError::Unmapped {
-                kind: kind.to_string(),
-                api_version: api_version.to_string(),
-            },
-        ))];
+        let pos = root.get("kind").map_or(root.pos, |n| n.pos);
+        return vec![Err((pos, ListError::Unmapped { kind, api_version }))];
     }
-    let list = match &items.kind {
-        NodeKind::Seq(list) => list.as_slice(),
+    let NodeKind::Map(entries) = root.kind else {
+        return Vec::new();
+    };
+    let Some(items) = entries
+        .into_iter()
+        .find(|(k, _)| k.as_str() == Some("items"))
+        .map(|(_, v)| v)
+    else {
+        return Vec::new();
+    };
+    let list = match items.kind {
+        NodeKind::Seq(list) => list,
         NodeKind::Scalar { text, plain: true }
             if text.is_empty() || text == "null" || text == "~" =>
         {
-            &[]
+            Vec::new()
         }
-        _ => return vec![Err((items.pos, ListError::NotAList(items.type_name())))],
+        other => {
+            let shown = Node {
+                pos: items.pos,
+                kind: other,
+            }
+            .type_name();
+            return vec![Err((items.pos, ListError::NotAList(shown)))];
+        }
     };
-    list.iter()
-        .map(|item| {
+    list.into_iter()
+        .map(|mut item| {
             if item.get("items").is_some() {
                 return Err((item.pos, ListError::Nested));
             }
-            let has_kind = str_field(item, "kind").is_some_and(|k| !k.is_empty());
-            let has_version = str_field(item, "apiVersion").is_some_and(|v| !v.is_empty());
-            if has_kind
-                || has_version
-                || item_kind.is_empty()
-                || !matches!(item.kind, NodeKind::Map(_))
-            {
-                return Ok(item.clone());
+            let has_kind = str_field(&item, "kind").is_some_and(|k| !k.is_empty());
+            let has_version = str_field(&item, "apiVersion").is_some_and(|v| !v.is_empty());
+            if has_kind || has_version || item_kind.is_empty() {
+                return Ok(item);
             }
             // A typed list's item: kind and apiVersion come from the list.
-            let mut filled = item.clone();
-            if let NodeKind::Map(entries) = &mut filled.kind {
+            let pos = item.pos;
+            if let NodeKind::Map(entries) = &mut item.kind {
                 let scalar = |text: &str| Node {
-                    pos: item.pos,
+                    pos,
                     kind: NodeKind::Scalar {
                         text: text.to_string(),
                         plain: false,
                     },
                 };
-                entries.insert(0, (scalar("kind"), scalar(item_kind)));
-                entries.insert(0, (scalar("apiVersion"), scalar(api_version)));
+                entries.insert(0, (scalar("kind"), scalar(&item_kind)));
+                entries.insert(0, (scalar("apiVersion"), scalar(&api_version)));
             }
-            Ok(filled)
+            Ok(item)
         })
         .collect()
 }

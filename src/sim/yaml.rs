@@ -109,6 +109,32 @@ impl Node {
         }
     }
 
+    /// [`Node::to_json`] that takes the tree apart instead of copying it, so a large document
+    /// is never held twice (strings move into the value).
+    pub fn into_json(self) -> Value {
+        match self.kind {
+            NodeKind::Scalar { text, plain } => {
+                if plain {
+                    resolve_plain(&text)
+                } else {
+                    Value::String(text)
+                }
+            }
+            NodeKind::Seq(items) => Value::Array(items.into_iter().map(Node::into_json).collect()),
+            NodeKind::Map(entries) => {
+                let mut map = Map::with_capacity(entries.len());
+                for (k, v) in entries {
+                    let key = match k.into_json() {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    map.insert(key, v.into_json());
+                }
+                Value::Object(map)
+            }
+        }
+    }
+
     /// The JSON value this YAML means, resolving plain scalars the way Kubernetes' YAML reader
     /// (go-yaml v2 behind sigs.k8s.io/yaml) does: YAML 1.1 booleans, integers, floats and null.
     pub fn to_json(&self) -> Value {
@@ -148,6 +174,13 @@ fn resolve_plain(text: &str) -> Value {
         }
         _ => {}
     }
+    // Most plain scalars are words: only these can start a number.
+    if !matches!(
+        text.as_bytes().first(),
+        Some(b'0'..=b'9' | b'-' | b'+' | b'.')
+    ) {
+        return Value::String(text.to_string());
+    }
     if let Some(n) = parse_int(text) {
         return Value::Number(n);
     }
@@ -160,7 +193,11 @@ fn resolve_plain(text: &str) -> Value {
 }
 
 fn parse_int(text: &str) -> Option<Number> {
-    let plain: String = text.chars().filter(|c| *c != '_').collect();
+    let plain: std::borrow::Cow<str> = if text.contains('_') {
+        text.replace('_', "").into()
+    } else {
+        text.into()
+    };
     let (neg, digits) = match plain.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, plain.strip_prefix('+').unwrap_or(&plain)),

@@ -1218,7 +1218,7 @@ impl Kubectl<'_, '_> {
                 Ok(docs) => {
                     for d in docs.into_iter().filter(|d| !d.empty) {
                         let is_list = d.root.get("items").is_some();
-                        for item in super::workspace::flatten_lists(&d.root, self.minor()) {
+                        for item in super::workspace::flatten_lists(d.root, self.minor()) {
                             let node = match item {
                                 Ok(node) => node,
                                 Err((_, e @ super::workspace::ListError::Unmapped { .. })) => {
