@@ -79,30 +79,45 @@ impl Cluster {
             Some(Ok(chain)) => chain,
             None => Vec::new(),
         };
+        let revision = self.store.revision();
         let answer = self.serve(req, &chain, &info, &mut run);
         let (code, body) = match answer {
             Ok((code, body)) => (code, body),
             Err(e) => (e.code, e.status()),
         };
-        // Controllers react to a successful change before the next request.
-        if code < 300 && !matches!(info.verb.as_str(), "get" | "list" | "watch") {
-            let mut notes = super::controllers::namespace_controller(
-                &mut self.store,
-                self.control_plane.minor,
-                self.now,
-            );
-            notes.extend(super::controllers::csr_signer(
-                &mut self.store,
-                &self.control_plane,
-                self.now,
-            ));
-            notes.extend(super::controllers::token_controller(
-                &mut self.store,
-                self.control_plane.minor,
-                self.now,
-                self.authenticators.service_accounts.as_ref(),
-                &self.control_plane.ca_pem(),
-            ));
+        // Controllers react to a change before the next request: each only to the writes it
+        // watches (an `auth can-i`, which stores nothing, wakes none of them).
+        if self.store.revision() != revision {
+            let resource = info.resource.as_str();
+            let terminating = self
+                .store
+                .get("", "namespaces", "", &info.namespace)
+                .and_then(|ns| ns.pointer("/status/phase"))
+                .is_some_and(|p| p == "Terminating");
+            let mut notes = Vec::new();
+            if resource == "namespaces" || terminating {
+                notes.extend(super::controllers::namespace_controller(
+                    &mut self.store,
+                    self.control_plane.minor,
+                    self.now,
+                ));
+            }
+            if resource == "certificatesigningrequests" {
+                notes.extend(super::controllers::csr_signer(
+                    &mut self.store,
+                    &self.control_plane,
+                    self.now,
+                ));
+            }
+            if matches!(resource, "serviceaccounts" | "secrets" | "namespaces") {
+                notes.extend(super::controllers::token_controller(
+                    &mut self.store,
+                    self.control_plane.minor,
+                    self.now,
+                    self.authenticators.service_accounts.as_ref(),
+                    &self.control_plane.ca_pem(),
+                ));
+            }
             if let Some(last) = run.stages.last_mut() {
                 for n in notes {
                     last.detail("after the response", n);

@@ -2,7 +2,7 @@
 //! name, with resourceVersions, UIDs and creation timestamps.
 //! See <https://kubernetes.io/docs/concepts/overview/working-with-objects/>.
 
-use std::any::{Any, TypeId};
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -24,6 +24,9 @@ pub struct Store {
     /// Bumped by every write; derived data (the RBAC subject index) is cached against it.
     writes: u64,
     memo: RefCell<Option<Memo>>,
+    /// The objects written since the memo was last brought up to date (bounded: past
+    /// [`CHANGE_LOG_LIMIT`] the memo is rebuilt instead).
+    changes: RefCell<ChangeLog>,
 }
 
 /// One cached value derived from the store, valid while `writes` is unchanged.
@@ -31,6 +34,28 @@ pub struct Store {
 struct Memo {
     writes: u64,
     value: Rc<dyn Any>,
+}
+
+/// How many writes are remembered for bringing derived data up to date.
+const CHANGE_LOG_LIMIT: usize = 4096;
+
+#[derive(Debug, Clone, Default)]
+struct ChangeLog {
+    list: Vec<Change>,
+    overflowed: bool,
+}
+
+/// One object written (created, updated or deleted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// API group.
+    pub group: String,
+    /// Resource.
+    pub resource: String,
+    /// Namespace (empty for cluster-scoped objects).
+    pub namespace: String,
+    /// Name.
+    pub name: String,
 }
 
 impl std::fmt::Debug for Memo {
@@ -78,20 +103,31 @@ impl Store {
             uid_state: seed,
             writes: 0,
             memo: RefCell::new(None),
+            changes: RefCell::new(ChangeLog::default()),
         }
     }
 
-    /// A value derived from the whole store, built once and reused until the next write
-    /// (one slot: a different type replaces it).
-    pub fn memo<T: 'static>(&self, build: impl FnOnce(&Store) -> T) -> Rc<T> {
-        if let Some(m) = self.memo.borrow().as_ref() {
-            if m.writes == self.writes && (*m.value).type_id() == TypeId::of::<T>() {
-                if let Ok(v) = m.value.clone().downcast::<T>() {
-                    return v;
-                }
-            }
-        }
-        let value = Rc::new(build(self));
+    /// A value derived from the whole store, built once and then kept up to date: `update`
+    /// is handed the objects written since (and says `false` when it cannot follow them, to
+    /// have it rebuilt); after many writes it is rebuilt. One slot: a different type replaces
+    /// it.
+    pub fn memo<T: Clone + 'static>(
+        &self,
+        build: &dyn Fn(&Store) -> T,
+        update: &dyn Fn(&mut T, &Store, &[Change]) -> bool,
+    ) -> Rc<T> {
+        let cached = self.memo.borrow_mut().take();
+        let mut changes = self.changes.borrow_mut();
+        let value = match cached {
+            Some(m) if m.writes == self.writes => m.value.downcast::<T>().ok(),
+            Some(m) if !changes.overflowed => m.value.downcast::<T>().ok().and_then(|mut rc| {
+                update(Rc::make_mut(&mut rc), self, &changes.list).then_some(rc)
+            }),
+            _ => None,
+        };
+        let value = value.unwrap_or_else(|| Rc::new(build(self)));
+        changes.list.clear();
+        changes.overflowed = false;
         *self.memo.borrow_mut() = Some(Memo {
             writes: self.writes,
             value: value.clone(),
@@ -99,8 +135,32 @@ impl Store {
         value
     }
 
-    fn bucket_mut(&mut self, group: &str, resource: &str) -> &mut Bucket {
+    /// Notes a write for [`Store::memo`].
+    fn log(&mut self, group: &str, resource: &str, namespace: &str, name: &str) {
         self.writes += 1;
+        let changes = self.changes.get_mut();
+        if changes.list.len() >= CHANGE_LOG_LIMIT {
+            changes.overflowed = true;
+            changes.list.clear();
+        }
+        if !changes.overflowed {
+            changes.list.push(Change {
+                group: group.into(),
+                resource: resource.into(),
+                namespace: namespace.into(),
+                name: name.into(),
+            });
+        }
+    }
+
+    fn bucket_mut(
+        &mut self,
+        group: &str,
+        resource: &str,
+        namespace: &str,
+        name: &str,
+    ) -> &mut Bucket {
+        self.log(group, resource, namespace, name);
         self.buckets
             .entry((group.to_string(), resource.to_string()))
             .or_default()
@@ -212,7 +272,8 @@ impl Store {
             meta.insert("resourceVersion".into(), json!(self.revision.to_string()));
             meta.insert("creationTimestamp".into(), json!(format_rfc3339(now)));
         }
-        self.bucket_mut(group, resource).insert((ns, name), obj);
+        self.bucket_mut(group, resource, &ns, &name)
+            .insert((ns, name), obj);
         Ok(())
     }
 
@@ -286,8 +347,8 @@ impl Store {
                 .and_then(Value::as_array)
                 .is_some_and(|f| !f.is_empty());
         let finished = is_deleting(&obj) && finalizers(&obj).is_empty() && !spec_finalizers;
+        let bucket = self.bucket_mut(group, resource, &ns, &name);
         let key = (ns, name);
-        let bucket = self.bucket_mut(group, resource);
         if finished {
             // The update removed the last finalizer of an object being deleted: it goes now.
             bucket.remove(&key);
@@ -303,7 +364,8 @@ impl Store {
         self.revision += 1;
         obj["metadata"]["resourceVersion"] = json!(self.revision.to_string());
         let key = (namespace_of(&obj).to_string(), name_of(&obj).to_string());
-        self.bucket_mut(group, resource).insert(key, obj.clone());
+        self.bucket_mut(group, resource, &key.0, &key.1)
+            .insert(key, obj.clone());
         obj
     }
 
@@ -334,7 +396,7 @@ impl Store {
         marked["metadata"]["deletionGracePeriodSeconds"] = json!(0);
         self.revision += 1;
         marked["metadata"]["resourceVersion"] = json!(self.revision.to_string());
-        self.bucket_mut(group, resource)
+        self.bucket_mut(group, resource, namespace, name)
             .insert((namespace.to_string(), name.to_string()), marked.clone());
         Ok((marked, false))
     }
@@ -347,7 +409,7 @@ impl Store {
         namespace: &str,
         name: &str,
     ) -> Result<Value, ApiError> {
-        self.writes += 1;
+        self.log(group, resource, namespace, name);
         let removed = self
             .buckets
             .get_mut(&(group.to_string(), resource.to_string()))

@@ -208,6 +208,38 @@ fn key_pair_and_sign(cert_pem: &str, key_pem: &str) -> Result<ClientCertificate,
 /// checks the `CertificateVerify` signature against the leaf's key. On success the parsed
 /// chain (leaf first) goes to the authenticators; they still decide whether it is trusted.
 pub fn server_accept(hello: &ClientCertificate) -> Result<Vec<Certificate>, HandshakeFailure> {
+    // A connection's handshake is done once: the same client resumes its session.
+    type Accepted = Result<Vec<Certificate>, HandshakeFailure>;
+    thread_local! {
+        static SEEN: RefCell<Vec<(Digest32, Accepted)>> = const { RefCell::new(Vec::new()) };
+    }
+    let mut h = Sha256::new();
+    for der in &hello.chain {
+        h.update(der.len().to_le_bytes());
+        h.update(der);
+    }
+    h.update(&hello.signature);
+    let id: Digest32 = h.finalize().into();
+    if let Some(hit) = SEEN.with(|d| {
+        d.borrow()
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map(|(_, v)| v.clone())
+    }) {
+        return hit;
+    }
+    let result = accept_uncached(hello);
+    SEEN.with(|d| {
+        let mut d = d.borrow_mut();
+        if d.len() >= 16 {
+            drop(d.remove(0));
+        }
+        d.push((id, result.clone()));
+    });
+    result
+}
+
+fn accept_uncached(hello: &ClientCertificate) -> Result<Vec<Certificate>, HandshakeFailure> {
     let refuse = |server: String, alert: &str| HandshakeFailure {
         server,
         client: format!("remote error: tls: {alert}"),

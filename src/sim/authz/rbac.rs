@@ -168,18 +168,23 @@ pub fn resolve_role<'a>(
 }
 
 /// Which bindings name which users and groups (service accounts by their user name), so a
-/// check looks only at the bindings that can apply instead of all of them.
-#[derive(Debug, Default)]
+/// check looks only at the bindings that can apply instead of all of them. Kept in the store
+/// and brought up to date with each binding written, never rebuilt for a write.
+#[derive(Debug, Default, Clone)]
 pub struct SubjectIndex {
-    /// ClusterRoleBindings (namespace empty) then RoleBindings, in store order.
-    bindings: Vec<(String, String)>,
+    /// Each binding's (namespace, name): ClusterRoleBindings have no namespace. A deleted
+    /// binding leaves an empty slot.
+    slots: Vec<Option<(String, String)>>,
+    slot_of: HashMap<(String, String), u32>,
+    /// Per slot, the keys it is listed under (`true` for a group).
+    keys: Vec<Vec<(bool, String)>>,
     /// Per user name (service accounts as `system:serviceaccount:ns:name`) and per group: the
     /// bindings naming it, each with the position of its first subject that does.
     by_user: HashMap<String, Vec<(u32, u32)>>,
     by_group: HashMap<String, Vec<(u32, u32)>>,
-    /// The bindings that are not the cluster's own (bootstrap policy, kubeadm's): the ones a
-    /// learner wrote.
-    authored: Vec<u32>,
+    /// The bindings that are not the cluster's own (bootstrap policy, kubeadm's), the ones a
+    /// learner wrote, in store order: ClusterRoleBindings (no namespace) first.
+    authored: std::collections::BTreeSet<(String, String)>,
 }
 
 /// Whether a binding is one the cluster came with (the bootstrap policy's, kubeadm's).
@@ -195,71 +200,129 @@ pub fn is_bootstrap(binding: &Value) -> bool {
             .is_some()
 }
 
-impl SubjectIndex {
-    /// Binding `i`: any ClusterRoleBinding; a RoleBinding only in `namespace` (any when
-    /// `None`).
-    fn fetch<'a>(&self, store: &'a Store, i: u32, namespace: Option<&str>) -> Option<&'a Value> {
-        let (ns, name) = &self.bindings[i as usize];
-        if ns.is_empty() {
-            store.get(GROUP, "clusterrolebindings", "", name)
-        } else if namespace.is_none_or(|want| want == ns) {
-            store.get(GROUP, "rolebindings", ns, name)
-        } else {
-            None
-        }
+/// The binding at (namespace, name): a ClusterRoleBinding when the namespace is empty.
+fn binding_at<'a>(store: &'a Store, ns: &str, name: &str) -> Option<&'a Value> {
+    if ns.is_empty() {
+        store.get(GROUP, "clusterrolebindings", "", name)
+    } else {
+        store.get(GROUP, "rolebindings", ns, name)
     }
+}
 
+impl SubjectIndex {
     fn build(store: &Store) -> SubjectIndex {
         let mut index = SubjectIndex::default();
         let all = store
             .list(GROUP, "clusterrolebindings", None)
             .chain(store.list(GROUP, "rolebindings", None));
         for binding in all {
-            let ns = namespace_of(binding);
-            let at = index.bindings.len() as u32;
-            index
-                .bindings
-                .push((ns.to_string(), name_of(binding).to_string()));
-            if !is_bootstrap(binding) {
-                index.authored.push(at);
-            }
-            for (pos, s) in subjects(binding).iter().enumerate() {
-                let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
-                let (map, key) = match field("kind") {
-                    "User" => (&mut index.by_user, field("name").to_string()),
-                    "Group" => (&mut index.by_group, field("name").to_string()),
-                    "ServiceAccount" => {
-                        let sa_ns = Some(field("namespace"))
-                            .filter(|n| !n.is_empty())
-                            .unwrap_or(ns);
-                        if sa_ns.is_empty() {
-                            continue;
-                        }
-                        (
-                            &mut index.by_user,
-                            format!("system:serviceaccount:{sa_ns}:{}", field("name")),
-                        )
-                    }
-                    _ => continue,
-                };
-                let list = map.entry(key).or_default();
-                if list.last().is_none_or(|(b, _)| *b != at) {
-                    list.push((at, pos as u32));
-                }
-            }
+            index.add(binding);
         }
         index
     }
+
+    /// Follows the bindings written since the index was built.
+    fn update(&mut self, store: &Store, changes: &[crate::sim::store::Change]) -> bool {
+        for c in changes {
+            if c.group != GROUP
+                || !matches!(c.resource.as_str(), "clusterrolebindings" | "rolebindings")
+            {
+                continue;
+            }
+            let ns = if c.resource == "clusterrolebindings" {
+                ""
+            } else {
+                c.namespace.as_str()
+            };
+            self.remove(ns, &c.name);
+            if let Some(binding) = binding_at(store, ns, &c.name) {
+                self.add(binding);
+            }
+        }
+        true
+    }
+
+    fn remove(&mut self, ns: &str, name: &str) {
+        let key = (ns.to_string(), name.to_string());
+        let Some(slot) = self.slot_of.remove(&key) else {
+            return;
+        };
+        for (group, k) in std::mem::take(&mut self.keys[slot as usize]) {
+            let map = if group {
+                &mut self.by_group
+            } else {
+                &mut self.by_user
+            };
+            if let Some(list) = map.get_mut(&k) {
+                list.retain(|(s, _)| *s != slot);
+                if list.is_empty() {
+                    map.remove(&k);
+                }
+            }
+        }
+        self.slots[slot as usize] = None;
+        self.authored.remove(&key);
+    }
+
+    fn add(&mut self, binding: &Value) {
+        let ns = namespace_of(binding);
+        let name = name_of(binding);
+        let slot = self.slots.len() as u32;
+        self.slots.push(Some((ns.to_string(), name.to_string())));
+        self.slot_of
+            .insert((ns.to_string(), name.to_string()), slot);
+        if !is_bootstrap(binding) {
+            self.authored.insert((ns.to_string(), name.to_string()));
+        }
+        let mut keys: Vec<(bool, String)> = Vec::new();
+        for (pos, s) in subjects(binding).iter().enumerate() {
+            let field = |k: &str| s.get(k).and_then(Value::as_str).unwrap_or("");
+            let (group, key) = match field("kind") {
+                "User" => (false, field("name").to_string()),
+                "Group" => (true, field("name").to_string()),
+                "ServiceAccount" => {
+                    let sa_ns = Some(field("namespace"))
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or(ns);
+                    if sa_ns.is_empty() {
+                        continue;
+                    }
+                    (
+                        false,
+                        format!("system:serviceaccount:{sa_ns}:{}", field("name")),
+                    )
+                }
+                _ => continue,
+            };
+            let map = if group {
+                &mut self.by_group
+            } else {
+                &mut self.by_user
+            };
+            let list = map.entry(key.clone()).or_default();
+            // The first subject naming a key is the one that counts.
+            if list.last().is_none_or(|(s, _)| *s != slot) {
+                list.push((slot, pos as u32));
+                keys.push((group, key));
+            }
+        }
+        self.keys.push(keys);
+    }
+}
+
+fn subject_index(store: &Store) -> std::rc::Rc<SubjectIndex> {
+    store.memo(&SubjectIndex::build, &SubjectIndex::update)
 }
 
 /// The bindings the workspace or its user wrote (not the cluster's own), ClusterRoleBindings
 /// then RoleBindings of `namespace` (every namespace when `None`), in store order.
 pub fn authored_bindings<'a>(store: &'a Store, namespace: Option<&str>) -> Vec<&'a Value> {
-    let index = store.memo(SubjectIndex::build);
+    let index = subject_index(store);
     index
         .authored
         .iter()
-        .filter_map(|&i| index.fetch(store, i, namespace))
+        .filter(|(ns, _)| ns.is_empty() || namespace.is_none_or(|want| want == ns))
+        .filter_map(|(ns, name)| binding_at(store, ns, name))
         .collect()
 }
 
@@ -281,7 +344,7 @@ pub fn bindings_naming<'a>(
     user: &UserInfo,
     namespace: Option<&str>,
 ) -> Vec<(&'a Value, usize)> {
-    let index = store.memo(SubjectIndex::build);
+    let index = subject_index(store);
     let mut hits: Vec<(u32, u32)> = Vec::new();
     let lists = index
         .by_user
@@ -294,8 +357,19 @@ pub fn bindings_naming<'a>(
     crate::sim::sort::natural(&mut hits);
     // One entry per binding, with its earliest matching subject.
     hits.dedup_by_key(|(b, _)| *b);
-    hits.into_iter()
-        .filter_map(|(i, pos)| index.fetch(store, i, namespace).map(|b| (b, pos as usize)))
+    let mut found: Vec<(&(String, String), usize)> = hits
+        .into_iter()
+        .filter_map(|(slot, pos)| {
+            let key = index.slots.get(slot as usize)?.as_ref()?;
+            let wanted = key.0.is_empty() || namespace.is_none_or(|want| want == key.0);
+            wanted.then_some((key, pos as usize))
+        })
+        .collect();
+    // Store order: ClusterRoleBindings (no namespace) first, then by namespace and name.
+    crate::sim::sort::by(&mut found, &|a, b| a.0.cmp(b.0));
+    found
+        .into_iter()
+        .filter_map(|((ns, name), pos)| binding_at(store, ns, name).map(|b| (b, pos)))
         .collect()
 }
 
@@ -1112,5 +1186,85 @@ mod tests {
         };
         let order = strongly_connected_components(5, &edges);
         assert_eq!(order, vec![vec![2, 3], vec![1], vec![0], vec![4]]);
+    }
+
+    #[test]
+    fn the_subject_index_follows_writes_as_a_rebuilt_one_would() {
+        let mut s = Store::new(0, 1);
+        let rb = |ns: &str, name: &str, subjects: Value| {
+            json!({"metadata": {"name": name, "namespace": ns},
+                "roleRef": {"apiGroup": GROUP, "kind": "ClusterRole", "name": "view"},
+                "subjects": subjects})
+        };
+        let user = |name: &str, groups: &[&str]| UserInfo {
+            username: name.into(),
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            ..Default::default()
+        };
+        let names = |store: &Store, u: &UserInfo| -> Vec<(String, usize)> {
+            bindings_naming(store, u, None)
+                .into_iter()
+                .map(|(b, pos)| (format!("{}/{}", namespace_of(b), name_of(b)), pos))
+                .collect()
+        };
+        let users = [
+            user("jane", &[]),
+            user("bob", &["devs"]),
+            user(
+                "system:serviceaccount:blue:robot",
+                &["system:serviceaccounts"],
+            ),
+        ];
+        s.create(
+            GROUP,
+            "rolebindings",
+            rb("blue", "a", json!([{"kind": "User", "name": "jane"}])),
+            0,
+        )
+        .unwrap();
+        // Built once here, then only updated.
+        let _ = names(&s, &users[0]);
+        s.create(
+            GROUP,
+            "rolebindings",
+            rb(
+                "blue",
+                "b",
+                json!([{"kind": "Group", "name": "devs"}, {"kind": "User", "name": "jane"}]),
+            ),
+            0,
+        )
+        .unwrap();
+        s.create(
+            GROUP,
+            "clusterrolebindings",
+            rb(
+                "",
+                "c",
+                json!([{"kind": "ServiceAccount", "name": "robot", "namespace": "blue"}]),
+            ),
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            names(&s, &users[0]),
+            [("blue/a".to_string(), 0), ("blue/b".to_string(), 1)]
+        );
+        let mut b = s.get(GROUP, "rolebindings", "blue", "b").unwrap().clone();
+        b["subjects"] = json!([{"kind": "User", "name": "bob"}]);
+        s.update(GROUP, "rolebindings", b).unwrap();
+        s.delete(GROUP, "rolebindings", "blue", "a").unwrap();
+        for u in &users {
+            let mut fresh = Store::new(0, 1);
+            for res in ["rolebindings", "clusterrolebindings"] {
+                for o in s.list(GROUP, res, None) {
+                    fresh.create(GROUP, res, o.clone(), 0).unwrap();
+                }
+            }
+            assert_eq!(names(&s, u), names(&fresh, u), "{}", u.username);
+        }
+        assert!(names(&s, &users[0]).is_empty());
+        assert_eq!(names(&s, &users[1]), [("blue/b".to_string(), 0)]);
+        assert_eq!(names(&s, &users[2]), [("/c".to_string(), 0)]);
     }
 }
