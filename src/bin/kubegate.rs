@@ -4,6 +4,22 @@
 use std::io::Read;
 use std::process::ExitCode;
 
+/// `println!` that ignores a closed pipe (`kubegate … | head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that ignores a closed pipe.
+macro_rules! complain {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 use kubegate::sim::http::HttpRequest;
 use kubegate::sim::kubectl::Outcome;
 use kubegate::sim::session::Session;
@@ -33,7 +49,7 @@ fn run(args: &[String]) -> u8 {
         match args[i].as_str() {
             "-w" | "--workspace" => {
                 let Some(f) = args.get(i + 1) else {
-                    eprintln!("kubegate: -w needs a file\n{USAGE}");
+                    complain!("kubegate: -w needs a file\n{USAGE}");
                     return 2;
                 };
                 workspace_file = Some(f.clone());
@@ -41,14 +57,14 @@ fn run(args: &[String]) -> u8 {
             }
             "--trace" => {
                 if args.get(i + 1).map(String::as_str) != Some("json") {
-                    eprintln!("kubegate: --trace takes the value json\n{USAGE}");
+                    complain!("kubegate: --trace takes the value json\n{USAGE}");
                     return 2;
                 }
                 trace = true;
                 i += 2;
             }
             "-h" | "--help" => {
-                println!("{USAGE}");
+                say!("{USAGE}");
                 return 0;
             }
             _ => break,
@@ -59,7 +75,7 @@ fn run(args: &[String]) -> u8 {
             if std::fs::metadata(f)
                 .is_ok_and(|m| m.len() > kubegate::sim::limits::MAX_WORKSPACE_BYTES as u64) =>
         {
-            eprintln!(
+            complain!(
                 "{f}:1:1: the workspace is larger than {} bytes, the most kubegate reads",
                 kubegate::sim::limits::MAX_WORKSPACE_BYTES
             );
@@ -69,12 +85,12 @@ fn run(args: &[String]) -> u8 {
             Ok(bytes) => match kubegate::sim::yaml::from_utf8(&bytes) {
                 Ok(t) => (f.clone(), t.to_string()),
                 Err(e) => {
-                    eprintln!("{f}:{}:{}: {}", e.pos.line, e.pos.column, e.message);
+                    complain!("{f}:{}:{}: {}", e.pos.line, e.pos.column, e.message);
                     return 2;
                 }
             },
             Err(e) => {
-                eprintln!("kubegate: {f}: {e}");
+                complain!("kubegate: {f}: {e}");
                 return 2;
             }
         },
@@ -84,22 +100,22 @@ fn run(args: &[String]) -> u8 {
         Ok(s) => s,
         Err(diags) => {
             for d in diags.iter().filter(|d| d.severity == Severity::Error) {
-                eprintln!("{}", d.render(&name));
+                complain!("{}", d.render(&name));
             }
             return 2;
         }
     };
     let Some(command) = args.get(i) else {
-        eprintln!("{USAGE}");
+        complain!("{USAGE}");
         return 2;
     };
     let rest = &args[i + 1..];
     match command.as_str() {
         "check" => {
             for d in &session.warnings {
-                eprintln!("{}", d.render(&name));
+                complain!("{}", d.render(&name));
             }
-            println!("{name}: ok");
+            say!("{name}: ok");
             0
         }
         "kubectl" => {
@@ -119,35 +135,38 @@ fn run(args: &[String]) -> u8 {
         }
         "script" => {
             let Some(file) = rest.first() else {
-                eprintln!("kubegate: script needs a FILE\n{USAGE}");
+                complain!("kubegate: script needs a FILE\n{USAGE}");
                 return 2;
             };
             let script = match std::fs::read_to_string(file) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("kubegate: {file}: {e}");
+                    complain!("kubegate: {file}: {e}");
                     return 2;
                 }
             };
-            let results = session.script(&script);
-            let mut all = Outcome::default();
-            for (_, o) in results {
-                all.stdout.push_str(&o.stdout);
-                all.stderr.push_str(&o.stderr);
-                all.exit_code = o.exit_code;
-                all.requests.extend(o.requests);
+            if trace {
+                // The JSON document holds every request: collected, then printed once.
+                let mut all = Outcome::default();
+                session.script_each(&script, &mut |_, o| {
+                    all.stdout.push_str(&o.stdout);
+                    all.stderr.push_str(&o.stderr);
+                    all.exit_code = o.exit_code;
+                    all.requests.extend(o.requests);
+                });
+                return emit(true, &all.stdout, &all.stderr, all.exit_code, &all.requests);
             }
-            emit(
-                trace,
-                &all.stdout,
-                &all.stderr,
-                all.exit_code,
-                &all.requests,
-            )
+            // Without a trace each command's output is printed as it finishes and forgotten.
+            let mut code = 0;
+            session.script_each(&script, &mut |_, o| {
+                write_out(&o.stdout, &o.stderr);
+                code = o.exit_code;
+            });
+            u8::try_from(code).unwrap_or(1)
         }
         "request" => request(&mut session, rest, trace),
         other => {
-            eprintln!("kubegate: unknown command {other:?}\n{USAGE}");
+            complain!("kubegate: unknown command {other:?}\n{USAGE}");
             2
         }
     }
@@ -158,20 +177,34 @@ fn read_stdin() -> Option<String> {
     std::io::stdin().read_to_string(&mut s).ok().map(|_| s)
 }
 
+/// Writes to standard output and error, stopping quietly when the reader has gone
+/// (`kubegate … | head`): a closed pipe is not an error worth a panic.
+fn write_out(stdout: &str, stderr: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(stdout.as_bytes());
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().lock().write_all(stderr.as_bytes());
+}
+
 fn emit(trace: bool, stdout: &str, stderr: &str, code: i32, requests: &[RequestTrace]) -> u8 {
     if trace {
         let doc = json!({"output": {"stdout": stdout, "stderr": stderr, "exitCode": code}, "requests": requests});
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        write_out(
+            &format!(
+                "{}\n",
+                serde_json::to_string_pretty(&doc).unwrap_or_default()
+            ),
+            "",
+        );
     } else {
-        print!("{stdout}");
-        eprint!("{stderr}");
+        write_out(stdout, stderr);
     }
     u8::try_from(code).unwrap_or(1)
 }
 
 fn request(session: &mut Session, rest: &[String], trace: bool) -> u8 {
     let (Some(method), Some(path)) = (rest.first(), rest.get(1)) else {
-        eprintln!("kubegate: request needs METHOD and PATH\n{USAGE}");
+        complain!("kubegate: request needs METHOD and PATH\n{USAGE}");
         return 2;
     };
     let mut req = HttpRequest::new(&method.to_uppercase(), path);
@@ -180,7 +213,7 @@ fn request(session: &mut Session, rest: &[String], trace: bool) -> u8 {
         match (rest[i].as_str(), rest.get(i + 1)) {
             ("-H", Some(h)) => {
                 let Some((k, v)) = h.split_once(':') else {
-                    eprintln!("kubegate: header {h:?} is not 'Name: value'");
+                    complain!("kubegate: header {h:?} is not 'Name: value'");
                     return 2;
                 };
                 req.headers
@@ -193,13 +226,13 @@ fn request(session: &mut Session, rest: &[String], trace: bool) -> u8 {
                     std::fs::read_to_string(f).ok()
                 };
                 let Some(body) = body else {
-                    eprintln!("kubegate: cannot read body {f}");
+                    complain!("kubegate: cannot read body {f}");
                     return 2;
                 };
                 req.body = Some(body);
             }
             (flag, _) => {
-                eprintln!("kubegate: unexpected {flag:?}\n{USAGE}");
+                complain!("kubegate: unexpected {flag:?}\n{USAGE}");
                 return 2;
             }
         }
@@ -217,7 +250,7 @@ fn request(session: &mut Session, rest: &[String], trace: bool) -> u8 {
             std::slice::from_ref(&t),
         )
     } else {
-        println!("{body}");
+        write_out(&format!("{body}\n"), "");
         u8::try_from(code).unwrap_or(1)
     }
 }

@@ -54,8 +54,8 @@ impl Session {
     /// output first, as a shell would (`--token=$(kubectl create token robot)`); the inner
     /// command's requests and error output come first in the outcome.
     pub fn kubectl(&mut self, line: &str, stdin: Option<&str>) -> Outcome {
-        // `… | base64 -d > file` at the end of the line, as a shell would run it.
-        let (line, redirect) = split_redirect(line);
+        // `… | base64 -d > file 2>&1` at the end of the line, as a shell would run it.
+        let (line, redirects) = split_redirects(line);
         let (line, decode) = split_base64_pipe(&line);
         let mut out = self.kubectl_substituted(&line, stdin);
         if decode {
@@ -68,16 +68,63 @@ impl Session {
                 }
             }
         }
-        if let Some(path) = redirect {
-            let full = if path.starts_with('/') {
-                path
-            } else {
-                format!("{HOME}/{path}")
-            };
-            let text = std::mem::take(&mut out.stdout);
-            self.cluster.control_plane.files.insert(full, text);
-        }
+        self.redirect(&mut out, &redirects);
         out
+    }
+
+    /// Applies a command's redirections in the shell's order: each sends a stream to a file
+    /// on the node (`>` replaces it, `>>` appends), to `/dev/null`, or (`2>&1`) to where the
+    /// standard output goes at that point.
+    fn redirect(&mut self, out: &mut Outcome, redirects: &[Redirect]) {
+        #[derive(Clone, PartialEq)]
+        enum To {
+            Terminal,
+            File(String, bool),
+        }
+        let (mut stdout_to, mut stderr_to) = (To::Terminal, To::Terminal);
+        for r in redirects {
+            let target = match &r.target {
+                None => stdout_to.clone(),
+                Some(path) => {
+                    let full = if path.starts_with('/') {
+                        path.clone()
+                    } else {
+                        format!("{HOME}/{path}")
+                    };
+                    // The shell creates (or empties) the file as it sets the redirection up.
+                    if !r.append && full != "/dev/null" {
+                        self.cluster
+                            .control_plane
+                            .files
+                            .insert(full.clone(), String::new());
+                    }
+                    To::File(full, r.append)
+                }
+            };
+            if r.fd == 2 {
+                stderr_to = target;
+            } else {
+                stdout_to = target;
+            }
+        }
+        let streams = [
+            (stdout_to, std::mem::take(&mut out.stdout)),
+            (stderr_to, std::mem::take(&mut out.stderr)),
+        ];
+        for (i, (to, text)) in streams.into_iter().enumerate() {
+            match to {
+                To::Terminal if i == 0 => out.stdout.push_str(&text),
+                To::Terminal => out.stderr.push_str(&text),
+                To::File(path, _) if path == "/dev/null" => {}
+                To::File(path, _) => self
+                    .cluster
+                    .control_plane
+                    .files
+                    .entry(path)
+                    .or_default()
+                    .push_str(&text),
+            }
+        }
     }
 
     fn kubectl_substituted(&mut self, line: &str, stdin: Option<&str>) -> Outcome {
@@ -106,12 +153,13 @@ impl Session {
         out
     }
 
-    /// Expands `$(kubectl …)` command substitutions (not nested), keeping what they did in
-    /// `acc`. Only kubectl commands can run here.
+    /// Expands `$(kubectl …)` command substitutions (not nested, and not inside single quotes,
+    /// where a shell leaves them alone), keeping what they did in `acc`. Only kubectl commands
+    /// can run here.
     fn substitute(&mut self, line: &str, acc: &mut Outcome) -> Result<String, String> {
         let mut out = String::new();
         let mut rest = line;
-        while let Some(start) = rest.find("$(") {
+        while let Some(start) = find_substitution(rest) {
             out.push_str(&rest[..start]);
             let after = &rest[start + 2..];
             let Some(end) = after.find(')') else {
@@ -173,30 +221,51 @@ impl Session {
     /// are skipped; `<<EOF` here-documents feed the following lines to the command's stdin.
     pub fn script(&mut self, text: &str) -> Vec<(String, Outcome)> {
         let mut results = Vec::new();
-        let mut lines = text.lines();
-        while let Some(line) = lines.next() {
+        self.script_each(text, &mut |command, outcome| {
+            results.push((command.to_string(), outcome))
+        });
+        results
+    }
+
+    /// [`Session::script`] handing each command's outcome over as it finishes, so a long
+    /// script keeps nothing it has printed. A here-document that never ends reads to the end
+    /// of the script with bash's warning, as bash does.
+    pub fn script_each(&mut self, text: &str, each: &mut dyn FnMut(&str, Outcome)) {
+        let mut lines = text.lines().enumerate();
+        while let Some((n, line)) = lines.next() {
             let trimmed = line.trim();
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
+            let mut warning = None;
             let (command, stdin) = match split_heredoc(trimmed) {
                 Some((cmd, marker)) => {
                     let mut body = String::new();
-                    for l in lines.by_ref() {
+                    let mut ended = false;
+                    for (_, l) in lines.by_ref() {
                         if l.trim() == marker {
+                            ended = true;
                             break;
                         }
                         body.push_str(l);
                         body.push('\n');
                     }
+                    if !ended {
+                        warning = Some(format!(
+                            "bash: warning: here-document at line {} delimited by end-of-file (wanted `{marker}')\n",
+                            n + 1
+                        ));
+                    }
                     (cmd, Some(body))
                 }
                 None => (trimmed.to_string(), None),
             };
-            let outcome = self.kubectl(&command, stdin.as_deref());
-            results.push((command, outcome));
+            let mut outcome = self.kubectl(&command, stdin.as_deref());
+            if let Some(w) = warning {
+                outcome.stderr.insert_str(0, &w);
+            }
+            each(&command, outcome);
         }
-        results
     }
 
     /// Sends one raw HTTP request.
@@ -206,23 +275,113 @@ impl Session {
 }
 
 /// Splits `cmd <<EOF` (or `<<'EOF'`, `<<"EOF"`) into the command and the end marker.
-/// `cmd > path` → (`cmd`, `path`), for a `>` outside quotes.
-fn split_redirect(line: &str) -> (String, Option<String>) {
+/// Where `$(` starts outside single quotes (a shell expands it in double quotes too).
+fn find_substitution(text: &str) -> Option<usize> {
     let (mut single, mut double) = (false, false);
-    for (i, c) in line.char_indices() {
+    let b = text.as_bytes();
+    for i in 0..b.len() {
+        match b[i] {
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'$' if !single && b.get(i + 1) == Some(&b'(') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// One output redirection at the end of a command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Redirect {
+    /// 1 (standard output) or 2 (standard error).
+    fd: u8,
+    /// `>>`: append instead of replace.
+    append: bool,
+    /// The file, or `None` for `2>&1` (where standard output goes).
+    target: Option<String>,
+}
+
+/// Splits the redirections off the end of a command line: `> f`, `>> f`, `2> f`, `2>> f`,
+/// `&> f`, `2>&1`, outside quotes.
+fn split_redirects(line: &str) -> (String, Vec<Redirect>) {
+    // The first `>` outside quotes (and outside `$(…)`) starts the redirections.
+    let (mut single, mut double, mut depth) = (false, false, 0usize);
+    let b = line.as_bytes();
+    let mut start = None;
+    for (i, &c) in b.iter().enumerate() {
         match c {
-            '\'' if !double => single = !single,
-            '"' if !single => double = !double,
-            '>' if !single && !double => {
-                let path = line[i + 1..].trim();
-                if !path.is_empty() && !path.contains(char::is_whitespace) {
-                    return (line[..i].trim_end().to_string(), Some(path.to_string()));
-                }
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'(' if !single && !double => depth += 1,
+            b')' if !single && !double => depth = depth.saturating_sub(1),
+            b'>' if !single && !double && depth == 0 => {
+                // Include a file-descriptor digit or `&` just before it.
+                let from = if i > 0
+                    && matches!(b[i - 1], b'1' | b'2' | b'&')
+                    && (i == 1 || b[i - 2] == b' ')
+                {
+                    i - 1
+                } else {
+                    i
+                };
+                start = Some(from);
+                break;
             }
             _ => {}
         }
     }
-    (line.to_string(), None)
+    let Some(start) = start else {
+        return (line.to_string(), Vec::new());
+    };
+    let mut redirects = Vec::new();
+    let mut rest = line[start..].trim();
+    while !rest.is_empty() {
+        let (fd, both, after) = if let Some(r) = rest.strip_prefix("&>") {
+            (1, true, r)
+        } else if let Some(r) = rest.strip_prefix("2>") {
+            (2, false, r)
+        } else if let Some(r) = rest.strip_prefix("1>") {
+            (1, false, r)
+        } else if let Some(r) = rest.strip_prefix('>') {
+            (1, false, r)
+        } else {
+            // Not a redirection after all: leave the line as it is.
+            return (line.to_string(), Vec::new());
+        };
+        let (append, after) = match after.strip_prefix('>') {
+            Some(r) => (true, r),
+            None => (false, after),
+        };
+        if let Some(r) = after.strip_prefix("&1").filter(|_| fd == 2) {
+            redirects.push(Redirect {
+                fd: 2,
+                append,
+                target: None,
+            });
+            rest = r.trim_start();
+            continue;
+        }
+        let after = after.trim_start();
+        let end = after.find(char::is_whitespace).unwrap_or(after.len());
+        let path = &after[..end];
+        if path.is_empty() {
+            return (line.to_string(), Vec::new());
+        }
+        redirects.push(Redirect {
+            fd,
+            append,
+            target: Some(path.to_string()),
+        });
+        if both {
+            redirects.push(Redirect {
+                fd: 2,
+                append,
+                target: None,
+            });
+        }
+        rest = after[end..].trim_start();
+    }
+    (line[..start].trim_end().to_string(), redirects)
 }
 
 /// `cmd | base64 -d` → (`cmd`, true), for a pipe outside quotes and `$(…)`.
@@ -263,4 +422,81 @@ pub fn split_heredoc(line: &str) -> Option<(String, String)> {
         return None;
     }
     Some((cmd.trim().to_string(), marker.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEFAULT: &str = include_str!("../../static/workspaces/default.yaml");
+
+    #[test]
+    fn redirections_as_bash_applies_them() {
+        let mut s = Session::new(DEFAULT).unwrap();
+        let file = |s: &Session, f: &str| {
+            s.cluster
+                .control_plane
+                .files
+                .get(&format!("{HOME}/{f}"))
+                .cloned()
+        };
+        let out = s.kubectl("kubectl get ns blue -o name >> out.txt", None);
+        assert_eq!((out.stdout.as_str(), out.stderr.as_str()), ("", ""));
+        s.kubectl("kubectl get ns default -o name >> out.txt", None);
+        assert_eq!(
+            file(&s, "out.txt").as_deref(),
+            Some("namespace/blue\nnamespace/default\n")
+        );
+        s.kubectl("kubectl get ns blue -o name > out.txt", None);
+        assert_eq!(file(&s, "out.txt").as_deref(), Some("namespace/blue\n"));
+        // 2> takes only the errors; stdout stays on the terminal.
+        let out = s.kubectl("kubectl get pods -n nope 2> err.txt", None);
+        assert_eq!(out.stderr, "");
+        assert_eq!(
+            file(&s, "err.txt").as_deref(),
+            Some("No resources found in nope namespace.\n")
+        );
+        let out = s.kubectl("kubectl get nope 2>/dev/null", None);
+        assert_eq!((out.stderr.as_str(), out.exit_code), ("", 1));
+        // > f 2>&1 sends both; 2>&1 > f sends errors to the terminal (bash's order).
+        s.kubectl("kubectl get ns blue nope -o name > both.txt 2>&1", None);
+        let both = file(&s, "both.txt").unwrap_or_default();
+        assert!(
+            both.starts_with("namespace/blue\n") && both.contains("\"nope\" not found"),
+            "{both}"
+        );
+        let out = s.kubectl("kubectl get ns blue nope -o name 2>&1 > only.txt", None);
+        assert!(out.stderr.contains("not found"), "{out:?}");
+        assert_eq!(file(&s, "only.txt").as_deref(), Some("namespace/blue\n"));
+        // A `>` in quotes is an argument.
+        let out = s.kubectl(
+            "kubectl get ns -o jsonpath='{.items[0].metadata.name}>x'",
+            None,
+        );
+        assert_eq!(out.stdout, "blue>x");
+    }
+
+    #[test]
+    fn substitution_stays_out_of_single_quotes() {
+        let mut s = Session::new(DEFAULT).unwrap();
+        let out = s.kubectl("kubectl get ns -o jsonpath='$(kubectl version)'", None);
+        assert_eq!(out.stdout, "$(kubectl version)");
+        let out = s.kubectl(
+            "kubectl get \"$(kubectl get ns blue -o name)\" -o name",
+            None,
+        );
+        assert_eq!(out.stdout, "namespace/blue\n");
+    }
+
+    #[test]
+    fn an_unterminated_heredoc_reads_to_the_end_with_bash_warning() {
+        let mut s = Session::new(DEFAULT).unwrap();
+        let results = s.script("kubectl get ns blue -o name\nkubectl create -f - <<END\napiVersion: v1\nkind: Namespace\nmetadata: {name: green}\n");
+        assert_eq!(results.len(), 2);
+        assert_eq!(
+            results[1].1.stderr,
+            "bash: warning: here-document at line 2 delimited by end-of-file (wanted `END')\n"
+        );
+        assert_eq!(results[1].1.stdout, "namespace/green created\n");
+    }
 }

@@ -25,6 +25,8 @@ pub struct ClientCa {
     /// The file's path.
     pub path: String,
     cas: Vec<Certificate>,
+    /// SHA-256 of the bundle, naming it in the verification cache.
+    digest: [u8; 32],
 }
 
 /// The facts of one certificate that the playground shows.
@@ -367,7 +369,42 @@ impl ClientCa {
         Ok(ClientCa {
             path: path.to_string(),
             cas: parse_bundle(pem)?,
+            digest: Sha256::digest(pem.as_bytes()).into(),
         })
+    }
+
+    /// [`ClientCa::verify`] remembered for the last few chains at a given time: the answer
+    /// cannot change while the bundle, the chain and the clock stay the same, and each
+    /// verification is an RSA signature check.
+    fn verify_cached(&self, chain: &[Certificate], now: Instant) -> Result<(), String> {
+        type Verdict = ([u8; 32], Result<(), String>);
+        thread_local! {
+            static SEEN: std::cell::RefCell<Vec<Verdict>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let mut h = Sha256::new();
+        h.update(self.digest);
+        h.update(now.to_le_bytes());
+        for c in chain {
+            h.update(c.to_der().unwrap_or_default());
+        }
+        let id: [u8; 32] = h.finalize().into();
+        if let Some(hit) = SEEN.with(|s| {
+            s.borrow()
+                .iter()
+                .find(|(k, _)| *k == id)
+                .map(|(_, v)| v.clone())
+        }) {
+            return hit;
+        }
+        let result = self.verify(chain, now);
+        SEEN.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.len() >= 16 {
+                drop(s.remove(0));
+            }
+            s.push((id, result.clone()));
+        });
+        result
     }
 
     /// Go's `Certificate.Verify` as the x509 authenticator calls it: the leaf, then a path
@@ -457,7 +494,7 @@ impl ClientCa {
         let Some(leaf) = chain.first() else {
             return Ok(None);
         };
-        if let Err(e) = self.verify(chain, now) {
+        if let Err(e) = self.verify_cached(chain, now) {
             return Err(format!(
                 "verifying certificate {} failed: {e}",
                 certificate_identifier(leaf)

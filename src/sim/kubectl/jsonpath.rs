@@ -1,5 +1,5 @@
 //! kubectl's `-o jsonpath=TEMPLATE`: text with `{...}` expressions over the object — field
-//! paths (`.metadata.name`), indexes and wildcards (`[0]`, `[*]`, `..name` is not modelled),
+//! paths (`.metadata.name`), indexes, wildcards and recursive descent (`[0]`, `[*]`, `..name`),
 //! `range`/`end` loops and quoted string literals such as `{"\n"}`.
 //! See <https://kubernetes.io/docs/reference/kubectl/jsonpath/>.
 
@@ -20,6 +20,8 @@ enum Step {
     Field(String),
     Index(i64),
     All,
+    /// `..`: the value and every container below it, parents first.
+    Recursive,
 }
 
 /// Parses and runs a template against a value (the object, or a `List` of them).
@@ -127,6 +129,13 @@ fn path_steps(path: &str) -> Result<Vec<Step>, String> {
     while let Some(c) = chars.next() {
         match c {
             '.' => {
+                if chars.peek() == Some(&'.') {
+                    chars.next();
+                    if steps.last() == Some(&Step::Recursive) || chars.peek() == Some(&'.') {
+                        return Err("invalid multiple recursive descent".into());
+                    }
+                    steps.push(Step::Recursive);
+                }
                 let mut name = String::new();
                 while let Some(&n) = chars.peek() {
                     if n == '.' || n == '[' {
@@ -196,11 +205,35 @@ fn select<'a>(value: &'a Value, steps: &[Step]) -> Vec<&'a Value> {
                     Value::Object(m) => next.extend(m.values()),
                     _ => {}
                 },
+                Step::Recursive => descend(v, &mut next),
             }
         }
         cur = next;
     }
     cur
+}
+
+/// client-go's `evalRecursive`: a value with children (a map, a non-empty list or string)
+/// and then, depth first, every such value under it. Go visits map keys in random order;
+/// here they come in the object's order.
+fn descend<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        let children: Vec<&Value> = match v {
+            Value::Object(m) => m.values().collect(),
+            Value::Array(a) => a.iter().collect(),
+            Value::String(s) if !s.is_empty() => {
+                out.push(v);
+                continue;
+            }
+            _ => continue,
+        };
+        if children.is_empty() {
+            continue;
+        }
+        out.push(v);
+        stack.extend(children.into_iter().rev());
+    }
 }
 
 fn text_of(v: &Value) -> String {
@@ -266,5 +299,18 @@ mod tests {
         assert_eq!(render("{.}", &obj).unwrap(), "");
         assert!(render("{range .items[*]}{.x}", &list).is_err());
         assert!(render("{.items[?(@.x)]}", &list).is_err());
+    }
+
+    #[test]
+    fn recursive_descent_finds_every_name() {
+        let pod = json!({"metadata": {"name": "p", "labels": {"name": "l"}},
+            "spec": {"containers": [{"name": "a", "ports": [{"name": "http"}]}, {"name": "b"}]}});
+        assert_eq!(render("{..name}", &pod).unwrap(), "p l a http b");
+        assert_eq!(render("{.spec..name}", &pod).unwrap(), "a http b");
+        assert_eq!(render("{..containers[0].name}", &pod).unwrap(), "a");
+        assert_eq!(
+            render("{....name}", &pod).unwrap_err(),
+            "invalid multiple recursive descent"
+        );
     }
 }

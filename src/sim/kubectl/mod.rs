@@ -361,7 +361,17 @@ impl Kubectl<'_, '_> {
                 p.get(name).map(str::to_string)
             }
         };
-        self.verbosity = p.get("v").and_then(|v| v.parse().ok()).unwrap_or(0);
+        // klog's -v is an int32 parsed as Go's strconv.ParseInt(s, 0, 32) does.
+        self.verbosity = match p.get("v").map(|v| (v, go_parse_int32(v))) {
+            None => 0,
+            Some((_, Ok(n))) => u32::try_from(n).unwrap_or(0),
+            Some((v, Err(why))) => {
+                self.err(&format!(
+                    "error: invalid argument \"{v}\" for \"-v, --v\" flag: strconv.ParseInt: parsing \"{v}\": {why}\nSee 'kubectl {name} --help' for usage."
+                ));
+                return None;
+            }
+        };
         if self.verbosity >= 6 {
             let stamp = klog_stamp(self.env.cluster.now);
             let file = p.get("kubeconfig").unwrap_or("/root/.kube/config");
@@ -2167,6 +2177,39 @@ impl Kubectl<'_, '_> {
             Err(e) => self.err(&e),
         }
     }
+}
+
+/// Go's `strconv.ParseInt(s, 0, 32)`: an optional sign, then `0x`, `0o`, `0b` or a leading
+/// `0` for other bases (underscores allowed only after such a prefix).
+fn go_parse_int32(s: &str) -> Result<i32, &'static str> {
+    let (neg, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits, prefixed) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d, true)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d, true)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d, true)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, &lower[1..], true)
+    } else {
+        (10, lower.as_str(), false)
+    };
+    let digits: String = if prefixed {
+        digits.replace('_', "")
+    } else {
+        digits.to_string()
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return Err("invalid syntax");
+    }
+    let magnitude = i64::from_str_radix(&digits, radix).map_err(|_| "value out of range")?;
+    let value = if neg { -magnitude } else { magnitude };
+    i32::try_from(value).map_err(|_| "value out of range")
 }
 
 /// A `-l` or `--field-selector` value as cli-runtime's builder takes it: trimmed, and unset
