@@ -3,25 +3,84 @@
 // file instead, carrying the hashed names of the wasm-bindgen module and the .wasm file.
 const tag = document.querySelector("script[data-kubegate-js]");
 
-try {
-  const mod = await import(tag.dataset.kubegateJs);
-  const wasm = await mod.default({ module_or_path: tag.dataset.kubegateWasm });
-  // The app mounts itself; drop the placeholder if it did not mount over it.
-  document.getElementById("boot-message")?.remove();
-  dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
-  // The API schemas for `kubectl explain` (1.4 MB) come after the first render, from our own
-  // origin; until they arrive the simulated /openapi/v3 answers 503.
-  fetch(new URL("openapi/v1.37.json", document.baseURI))
-    .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
-    .then((text) => {
-      const problem = mod.install_openapi(text);
-      if (problem) console.warn("kubegate: API schemas not usable:", problem);
-      else document.documentElement.dataset.openapi = "ready";
-    })
-    .catch((err) => console.warn("kubegate: API schemas not loaded:", err));
-} catch (err) {
-  console.error("kubegate failed to start:", err);
-  const msg = document.getElementById("boot-message") || document.body.appendChild(document.createElement("p"));
-  msg.className = "boot-message boot-error";
-  msg.textContent = `kubegate failed to start: ${err}`;
+// The crash notice. A Rust panic leaves its message on <html data-kubegate-panic> (src/ui/mod.rs)
+// and then traps; a trap (a stack overflow, `unreachable`) reaches the browser as an uncaught
+// error. Either way the wasm instance is dead, so the notice and its buttons are plain DOM and
+// JavaScript. The workspace was saved before the engine read it, so nothing typed is lost.
+let crashed = false;
+function showCrash(detail) {
+  if (crashed) return;
+  crashed = true;
+  const panic = document.documentElement.dataset.kubegatePanic;
+  const box = document.createElement("div");
+  box.id = "crash";
+  box.className = "crash";
+  box.setAttribute("role", "alert");
+  const text = document.createElement("p");
+  text.textContent =
+    `kubegate stopped because of a bug: ${panic || detail}. ` +
+    "Your workspace is saved. Reload to continue, or reload with the last workspace that worked " +
+    "(the current one is kept and offered back).";
+  const reload = document.createElement("button");
+  reload.id = "crash-reload";
+  reload.textContent = "Reload";
+  reload.addEventListener("click", () => location.reload());
+  const recover = document.createElement("button");
+  recover.id = "crash-recover";
+  recover.textContent = "Reload with the last good workspace";
+  recover.addEventListener("click", () => {
+    try {
+      localStorage.setItem("kubegate.recover.v1", "1");
+    } catch (_) {
+      // Storage off: a plain reload is all there is.
+    }
+    location.reload();
+  });
+  box.append(text, reload, recover);
+  document.body.prepend(box);
+  // Whatever the page still shows is stale now.
+  document.querySelector("main")?.setAttribute("inert", "");
+}
+addEventListener("error", (e) => showCrash(e.message || String(e.error)));
+addEventListener("unhandledrejection", (e) => showCrash(String(e.reason)));
+
+// A page inside someone else's frame could be dressed up to take a learner's credentials; a
+// <meta> Content-Security-Policy cannot forbid framing (frame-ancestors), so refuse here.
+const framed = (() => {
+  try {
+    return window.top !== window.self;
+  } catch (_) {
+    return true;
+  }
+})();
+
+if (framed) {
+  const msg = document.getElementById("boot-message");
+  if (msg) {
+    msg.className = "boot-message boot-error";
+    msg.textContent = "kubegate does not run inside a frame: open it in its own tab.";
+  }
+} else {
+  try {
+    const mod = await import(tag.dataset.kubegateJs);
+    const wasm = await mod.default({ module_or_path: tag.dataset.kubegateWasm });
+    // The app mounts itself; drop the placeholder if it did not mount over it.
+    document.getElementById("boot-message")?.remove();
+    dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
+    // The API schemas for `kubectl explain` (1.4 MB) come after the first render, from our own
+    // origin; until they arrive the simulated /openapi/v3 answers 503.
+    fetch(new URL("openapi/v1.37.json", document.baseURI))
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((text) => {
+        const problem = mod.install_openapi(text);
+        if (problem) console.warn("kubegate: API schemas not usable:", problem);
+        else document.documentElement.dataset.openapi = "ready";
+      })
+      .catch((err) => console.warn("kubegate: API schemas not loaded:", err));
+  } catch (err) {
+    console.error("kubegate failed to start:", err);
+    const msg = document.getElementById("boot-message") || document.body.appendChild(document.createElement("p"));
+    msg.className = "boot-message boot-error";
+    msg.textContent = `kubegate failed to start: ${err}`;
+  }
 }

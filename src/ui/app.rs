@@ -40,9 +40,17 @@ impl Reducible for Store {
 #[function_component(App)]
 pub fn app() -> Html {
     let store = use_reducer(|| {
-        let workspace = storage::load_workspace().unwrap_or_else(|| DEFAULT_WORKSPACE.to_string());
+        // After a crash, open the last good workspace, and offer back the one it stopped on.
+        let (crashed_now, crashed) = storage::recover();
+        let saved = if crashed_now {
+            storage::load_last_good()
+        } else {
+            storage::load_workspace()
+        };
+        let workspace = saved.unwrap_or_else(|| DEFAULT_WORKSPACE.to_string());
         let command = storage::load_command().unwrap_or_else(|| DEFAULT_COMMAND.to_string());
-        Store(AppState::new(workspace, command))
+        storage::mark_busy();
+        Store(AppState::new(workspace, command).with_crashed(crashed))
     });
     let state = &store.0;
     // Keep the workspace in localStorage whenever it changes (edits, and `kubectl config`
@@ -50,12 +58,45 @@ pub fn app() -> Html {
     use_effect_with(state.workspace.clone(), |text| {
         storage::save_workspace(text)
     });
+    // Once a change has settled the engine is done with the text: clear the busy marker, and
+    // remember a workspace that reads and boots cleanly as the last good one.
+    {
+        let good = (state.checked && !state.has_errors()).then(|| state.workspace.clone());
+        use_effect_with((state.revision, good), |(_, good)| {
+            storage::clear_busy();
+            if let Some(text) = good {
+                storage::save_last_good(text);
+            }
+        });
+    }
+    // Once the text the page stopped on is put back or dismissed, it is no longer kept.
+    use_effect_with(state.crashed.is_some(), |offered| {
+        if !offered {
+            storage::forget_crashed();
+        }
+    });
+    // The workspace is read when typing pauses, not on every keystroke.
+    let check_timer = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
 
     let on_workspace = {
         let store = store.clone();
+        let check_timer = check_timer.clone();
         Callback::from(move |text: String| {
             storage::save_workspace(&text);
             store.dispatch(Action::EditWorkspace(text));
+            let store = store.clone();
+            // Replacing the timer cancels the one before.
+            *check_timer.borrow_mut() = Some(gloo_timers::callback::Timeout::new(300, move || {
+                storage::mark_busy();
+                store.dispatch(Action::CheckWorkspace);
+            }));
+        })
+    };
+    let busy_then = |a: Action| {
+        let store = store.clone();
+        Callback::from(move |_| {
+            storage::mark_busy();
+            store.dispatch(a.clone());
         })
     };
     let on_command = {
@@ -80,6 +121,7 @@ pub fn app() -> Html {
         let store = store.clone();
         Callback::from(move |cmd: String| {
             storage::save_command(&cmd);
+            storage::mark_busy();
             store.dispatch(Action::Run(cmd));
         })
     };
@@ -96,6 +138,7 @@ pub fn app() -> Html {
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" && !e.shift_key() {
                 e.prevent_default();
+                storage::mark_busy();
                 store.dispatch(Action::Send);
             }
         })
@@ -116,11 +159,18 @@ pub fn app() -> Html {
             <h1>{ "kubegate" }</h1>
             <p class="tagline">{ "Step a kubectl command through kube-apiserver: authentication → authorization → admission → storage. Offline: nothing leaves this page." }</p>
         </header>
+        if let Some(crashed) = &state.crashed {
+            <div id="recovered" class="recovery" role="alert">
+                <p>{ format!("kubegate stopped last time because of a bug, with a workspace of {} lines open. It opened the last workspace that worked instead; that one is kept.", crashed.lines().count()) }</p>
+                <button id="restore-crashed" onclick={busy_then(Action::RestoreCrashed)}>{ "Put that workspace back" }</button>
+                <button id="dismiss-crashed" onclick={act(Action::DismissCrashed)}>{ "Forget it" }</button>
+            </div>
+        }
         <main class="layout">
             <section class="workspace-pane" aria-label="Workspace">
                 <Editor text={state.workspace.clone()} diagnostics={state.diagnostics.clone()} onchange={on_workspace} />
                 <div class="editor-actions">
-                    <button id="reset-workspace" onclick={act(Action::ResetWorkspace)}>{ "Default workspace" }</button>
+                    <button id="reset-workspace" onclick={busy_then(Action::ResetWorkspace)}>{ "Default workspace" }</button>
                     <button id="reset-cluster" onclick={act(Action::ResetCluster)}>{ "Re-boot cluster" }</button>
                     <span class="muted">{ format!("{runs} command(s) since the cluster booted") }</span>
                 </div>
@@ -142,7 +192,7 @@ pub fn app() -> Html {
                     <label for="command" class="visually-hidden">{ "kubectl command" }</label>
                     <input id="command" type="text" spellcheck="false" autocomplete="off"
                         value={state.command.clone()} oninput={on_input} onkeydown={on_keydown} />
-                    <button id="send" onclick={act(Action::Send)}>{ "Send" }</button>
+                    <button id="send" onclick={busy_then(Action::Send)}>{ "Send" }</button>
                 </div>
                 if let Some(run) = state.last_run() {
                     if run.outcome.requests.len() > 1 {

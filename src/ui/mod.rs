@@ -21,7 +21,13 @@ mod timeline;
 /// Mounts the app on the page's body.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
-    std::panic::set_hook(Box::new(|info| report_crash(&info.to_string())));
+    // Through Yew's own API (its renderer would replace a std hook): the panic's message and
+    // stack go to the console, and the message to the page, where www/boot.js shows it in the
+    // crash notice when the trap that follows a panic reaches the browser.
+    yew::set_custom_panic_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        note_panic(&info.to_string());
+    }));
     yew::Renderer::<app::App>::new().render();
 }
 
@@ -34,21 +40,14 @@ pub fn install_openapi(text: &str) -> Option<String> {
     crate::sim::openapi::install(text).err()
 }
 
-/// Tells the user the app stopped (a bug in kubegate), instead of leaving a frozen page. The
-/// workspace was saved on every edit, so a reload loses nothing.
+/// Leaves a panic's message on the page's root element for the crash notice (the wasm
+/// instance cannot run anything after it).
 #[cfg(target_arch = "wasm32")]
-fn report_crash(what: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Ok(p) = doc.create_element("p") else {
-        return;
-    };
-    p.set_class_name("boot-message boot-error crash");
-    p.set_text_content(Some(&format!(
-        "kubegate stopped because of a bug: {what}. Your workspace is saved: reload the page to continue."
-    )));
-    if let Some(body) = doc.body() {
-        let _ = body.prepend_with_node_1(&p);
+fn note_panic(what: &str) {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    {
+        let _ = root.set_attribute("data-kubegate-panic", what);
     }
 }

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::sim::kubectl::Outcome;
-use crate::sim::session::{split_heredoc, Session};
+use crate::sim::session::Session;
 use crate::sim::trace::RequestTrace;
 use crate::sim::workspace::{self, Diagnostic, Severity};
 
@@ -44,13 +44,27 @@ pub struct AppState {
     pub cursor: usize,
     /// What is pasted into the certificate/token decoder.
     pub decoder: String,
+    /// Whether `diagnostics` describe the text in the editor (the check waits for a pause in
+    /// typing, off the keystroke path).
+    pub checked: bool,
+    /// A workspace text during which the page stopped last time (a bug): kept, offered back,
+    /// never read again on its own.
+    pub crashed: Option<String>,
+    /// Bumped by every action: the page saves and clears its markers once a change settled.
+    pub revision: u64,
 }
 
 /// What a user can do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// The workspace text changed.
+    /// The workspace text changed (it is checked later, with [`Action::CheckWorkspace`]).
     EditWorkspace(String),
+    /// Read the workspace text and report its errors and warnings.
+    CheckWorkspace,
+    /// Put back the workspace text the page stopped on last time.
+    RestoreCrashed,
+    /// Forget the workspace text the page stopped on last time.
+    DismissCrashed,
     /// The command text changed.
     EditCommand(String),
     /// Send the command.
@@ -86,7 +100,16 @@ impl AppState {
             request: 0,
             cursor: 0,
             decoder: String::new(),
+            checked: true,
+            crashed: None,
+            revision: 0,
         }
+    }
+
+    /// The same page, offering back the workspace text it stopped on last time.
+    pub fn with_crashed(mut self, crashed: Option<String>) -> Self {
+        self.crashed = crashed.filter(|c| *c != self.workspace);
+        self
     }
 
     /// What the decoder makes of its text, at the cluster's simulated time.
@@ -122,13 +145,26 @@ impl AppState {
 
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
+        self.revision += 1;
         match action {
             Action::EditWorkspace(text) => {
-                self.diagnostics = workspace::parse(&text).diagnostics;
                 self.workspace = text;
+                self.checked = false;
                 self.session = None;
                 self.runs.clear();
             }
+            Action::CheckWorkspace => {
+                if !self.checked {
+                    self.diagnostics = workspace::parse(&self.workspace).diagnostics;
+                    self.checked = true;
+                }
+            }
+            Action::RestoreCrashed => {
+                if let Some(text) = self.crashed.take() {
+                    self.apply(Action::EditWorkspace(text));
+                }
+            }
+            Action::DismissCrashed => self.crashed = None,
             Action::EditCommand(text) => self.command = text,
             Action::Send => self.send(),
             Action::Run(command) => {
@@ -155,7 +191,10 @@ impl AppState {
                     self.cursor = self.steps().saturating_sub(1);
                 }
             }
-            Action::ResetWorkspace => self.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into())),
+            Action::ResetWorkspace => {
+                self.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
+                self.apply(Action::CheckWorkspace);
+            }
             Action::ResetCluster => {
                 self.session = None;
                 self.runs.clear();
@@ -170,6 +209,7 @@ impl AppState {
             return;
         }
         if self.session.is_none() {
+            self.checked = true;
             match Session::new(&self.workspace) {
                 Ok(s) => {
                     self.diagnostics = s.warnings.clone();
@@ -193,19 +233,16 @@ impl AppState {
             }
         }
         let Some(session) = &self.session else { return };
-        // A here-document in the bar (`kubectl create -f - <<EOF` … `EOF`) feeds stdin.
-        let (command, stdin) = match line.split_once('\n') {
-            Some((first, rest)) => match split_heredoc(first.trim()) {
-                Some((cmd, marker)) => {
-                    let body: Vec<&str> = rest.lines().take_while(|l| l.trim() != marker).collect();
-                    (cmd, Some(format!("{}\n", body.join("\n"))))
-                }
-                None => (line.clone(), None),
-            },
-            None => (line.clone(), None),
-        };
+        // The bar runs its lines as a shell script: a here-document (`kubectl create -f -
+        // <<EOF` … `EOF`) feeds stdin, several commands run in turn and show as one run.
         let before = session.borrow().kubeconfig.clone();
-        let outcome = session.borrow_mut().kubectl(&command, stdin.as_deref());
+        let mut outcome = Outcome::default();
+        session.borrow_mut().script_each(&line, &mut |_, o| {
+            outcome.stdout.push_str(&o.stdout);
+            outcome.stderr.push_str(&o.stderr);
+            outcome.exit_code = o.exit_code;
+            outcome.requests.extend(o.requests);
+        });
         // `kubectl config set-context …` and friends edit the kubeconfig: write it back into
         // the workspace, as kubectl rewrites its file (the cluster keeps running).
         let after = session.borrow().kubeconfig.clone();
@@ -482,12 +519,58 @@ mod tests {
         let mut s = state();
         s.apply(Action::Send);
         s.apply(Action::EditWorkspace("kind: [".into()));
+        // Nothing is read until the pause after typing.
+        assert!(!s.checked && !s.has_errors());
+        s.apply(Action::CheckWorkspace);
         assert!(s.has_errors());
         assert!(s.runs.is_empty());
         s.apply(Action::Send);
         assert_eq!(s.last_run().unwrap().outcome.exit_code, 2);
         s.apply(Action::ResetWorkspace);
         assert!(!s.has_errors());
+    }
+
+    #[test]
+    fn a_workspace_the_page_stopped_on_is_offered_back_not_read() {
+        let bad = "- ".repeat(50) + "x\n";
+        let s = AppState::new(DEFAULT_WORKSPACE.into(), DEFAULT_COMMAND.into())
+            .with_crashed(Some(bad.clone()));
+        assert_eq!(s.crashed.as_deref(), Some(bad.as_str()));
+        assert_eq!(s.workspace, DEFAULT_WORKSPACE);
+        let mut put_back = s.clone();
+        put_back.apply(Action::RestoreCrashed);
+        assert_eq!(
+            (put_back.workspace.as_str(), put_back.crashed.is_none()),
+            (bad.as_str(), true)
+        );
+        let mut dismissed = s;
+        dismissed.apply(Action::DismissCrashed);
+        assert!(dismissed.crashed.is_none());
+        assert_eq!(dismissed.workspace, DEFAULT_WORKSPACE);
+        // The same text as the one opened is no offer.
+        let same =
+            AppState::new("a: 1\n".into(), String::new()).with_crashed(Some("a: 1\n".into()));
+        assert!(same.crashed.is_none());
+    }
+
+    #[test]
+    fn the_bar_runs_lines_as_a_script() {
+        let mut s = state();
+        s.apply(Action::EditCommand(
+            "kubectl create ns one\nkubectl create ns two\nkubectl create -f - <<END\napiVersion: v1\nkind: Namespace\nmetadata: {name: three}".into(),
+        ));
+        s.apply(Action::Send);
+        let out = &s.last_run().unwrap().outcome;
+        assert_eq!(
+            out.stdout,
+            "namespace/one created\nnamespace/two created\nnamespace/three created\n"
+        );
+        assert!(
+            out.stderr
+                .starts_with("bash: warning: here-document at line 3"),
+            "{}",
+            out.stderr
+        );
     }
 
     #[test]
