@@ -18,6 +18,7 @@ pub mod decode;
 pub mod defaults;
 pub mod discovery;
 pub mod fieldsel;
+pub mod fuzz;
 pub mod gotypes;
 pub mod http;
 pub mod kubeconfig;

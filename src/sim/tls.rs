@@ -414,4 +414,44 @@ mod tests {
         );
         assert_eq!(e.client, "remote error: tls: error decoding message");
     }
+
+    #[test]
+    fn rsa_keys_over_8192_bits_end_the_handshake() {
+        // The admin certificate with a 16384-bit modulus in place of its key.
+        let mut cert =
+            Certificate::from_der(&client_handshake(ADMIN_CERT, ADMIN_KEY).unwrap().chain[0])
+                .unwrap();
+        let mut modulus = vec![0xc5u8; 2048];
+        modulus[0] = 0x80;
+        let key = rsa::pkcs1::RsaPublicKey {
+            modulus: rsa::pkcs1::UintRef::new(&modulus).unwrap(),
+            public_exponent: rsa::pkcs1::UintRef::new(&[1, 0, 1]).unwrap(),
+        };
+        let bits = key.to_der().unwrap();
+        cert.tbs_certificate
+            .subject_public_key_info
+            .subject_public_key = x509_cert::der::asn1::BitString::from_bytes(&bits).unwrap();
+        let hello = ClientCertificate {
+            chain: vec![cert.to_der().unwrap()],
+            signature: vec![0; 2048],
+        };
+        assert_eq!(
+            server_accept(&hello).unwrap_err(),
+            HandshakeFailure {
+                server: "tls: client sent certificate containing RSA key larger than 8192 bits"
+                    .into(),
+                client: "remote error: tls: bad certificate".into(),
+            }
+        );
+    }
+
+    #[test]
+    fn a_bundle_sends_its_chain() {
+        // A certificate file that holds the leaf and then its CA: both go to the server, and
+        // the authenticator may use the second as an intermediate.
+        let bundle = format!("{ADMIN_CERT}{CA_CERT}");
+        let hello = client_handshake(&bundle, ADMIN_KEY).unwrap();
+        assert_eq!(hello.chain.len(), 2);
+        assert_eq!(server_accept(&hello).unwrap().len(), 2);
+    }
 }

@@ -623,4 +623,63 @@ mod tests {
         assert!(id.starts_with("SN="), "{id}");
         assert!(id.contains(", SKID=") && id.contains(", AKID="), "{id}");
     }
+
+    /// A deterministic source of "randomness" for a PSS salt in a test.
+    struct Counter(u8);
+    impl rsa::rand_core::RngCore for Counter {
+        fn next_u32(&mut self) -> u32 {
+            self.next_u64() as u32
+        }
+        fn next_u64(&mut self) -> u64 {
+            let mut b = [0u8; 8];
+            self.fill_bytes(&mut b);
+            u64::from_le_bytes(b)
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            for d in dest {
+                self.0 = self.0.wrapping_add(1);
+                *d = self.0;
+            }
+        }
+        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rsa::rand_core::Error> {
+            self.fill_bytes(dest);
+            Ok(())
+        }
+    }
+    impl rsa::rand_core::CryptoRng for Counter {}
+
+    #[test]
+    fn rsa_pss_signatures_verify_as_go_verifies_them() {
+        use rsa::pkcs8::DecodePrivateKey;
+        use rsa::signature::{RandomizedSigner, SignatureEncoding};
+        use x509_cert::der::{Any, Decode};
+        const CA_KEY: &str = include_str!("../../../static/cluster/pki/ca.key");
+        // RSASSA-PSS-params: SHA-256, MGF1 with SHA-256, a 32-byte salt.
+        const PARAMS: &[u8] = &[
+            0x30, 0x34, 0xa0, 0x0f, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
+            0x04, 0x02, 0x01, 0x05, 0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86, 0x48,
+            0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+            0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x20,
+        ];
+        let der = crate::sim::pem::first(CA_KEY, "PRIVATE KEY").unwrap();
+        let key = rsa::RsaPrivateKey::from_pkcs8_der(&der).unwrap();
+        let mut cert = parse_pem(ADMIN).unwrap();
+        let algorithm = x509_cert::spki::AlgorithmIdentifierOwned {
+            oid: x509_cert::der::asn1::ObjectIdentifier::new_unwrap(OID_RSA_PSS),
+            parameters: Some(Any::from_der(PARAMS).unwrap()),
+        };
+        cert.tbs_certificate.signature = algorithm.clone();
+        cert.signature_algorithm = algorithm;
+        let tbs = cert.tbs_certificate.to_der().unwrap();
+        let sig = rsa::pss::SigningKey::<Sha256>::new(key).sign_with_rng(&mut Counter(0), &tbs);
+        cert.signature = x509_cert::der::asn1::BitString::from_bytes(&sig.to_vec()).unwrap();
+        let ca = ClientCa::parse("/ca", CA).unwrap();
+        let now = parse_rfc3339("2026-11-29T10:00:00Z").unwrap();
+        let user = ca.authenticate(&[cert.clone()], now).unwrap().unwrap();
+        assert_eq!(user.username, "kubernetes-admin");
+        // A PSS signature over other bytes does not.
+        cert.tbs_certificate.serial_number =
+            x509_cert::serial_number::SerialNumber::new(&[7]).unwrap();
+        assert!(ca.authenticate(&[cert], now).is_err());
+    }
 }
