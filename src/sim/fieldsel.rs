@@ -128,10 +128,15 @@ pub fn parse_syntax(selector: &str) -> Result<Vec<Requirement>, String> {
                 "invalid selector: '{selector}'; can't understand '{term}'"
             ));
         };
+        let value = unescape(&term[at + op.len()..])?;
+        // A term with neither field nor value selects everything: upstream drops it.
+        if at == 0 && value.is_empty() {
+            continue;
+        }
         out.push(Requirement {
             field: term[..at].to_string(),
             equals: op != "!=",
-            value: unescape(&term[at + op.len()..])?,
+            value,
         });
     }
     Ok(out)
@@ -282,8 +287,9 @@ mod tests {
         let r = parse_syntax("b=2,a\\,x=1\\,2").unwrap();
         assert_eq!((r[0].field.as_str(), r[0].value.as_str()), ("a\\,x", "1,2"));
         assert_eq!(r[1].field, "b");
+        assert_eq!(parse(pods(), "==").map(|r| r.len()).ok(), Some(0));
         assert_eq!(
-            parse(pods(), "==").err().map(|e| e.message),
+            parse(pods(), "=b").err().map(|e| e.message),
             Some("field label not supported: ".into())
         );
     }

@@ -5,6 +5,7 @@
 //! and value rules (`IsQualifiedName`, `IsValidLabelValue`).
 //! See <https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors>.
 
+use super::yamlout::go_quote;
 use serde_json::Value;
 
 /// How a requirement compares a label (upstream's `selection.Operator`).
@@ -266,27 +267,6 @@ pub fn label_value_problems(value: &str) -> Vec<String> {
     errs
 }
 
-/// Go's `%q` of a string (enough for label keys and values: quotes and backslashes escaped,
-/// control characters as escapes).
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// `field.Invalid(path, value, detail)` rendered as `field.Error` prints it.
 fn invalid(path: &str, value: &str, detail: &str) -> String {
     format!("{path}: Invalid value: {}: {detail}", go_quote(value))
@@ -421,43 +401,70 @@ fn special_token(s: &[u8]) -> Option<Token> {
 
 /// Upstream's lexer: whitespace separates, runs of `=!(),><` are read as the longest token,
 /// anything else up to whitespace or a symbol is an identifier (`in`, `notin` are keywords).
-/// A NUL byte ends the input, as Go's lexer reads it.
+/// Like Go's, it reads a NUL byte as "nothing more": at the start of a token it ends the
+/// input, inside one it ends the token.
 fn lex(input: &str) -> Vec<(Token, String)> {
     let b = input.as_bytes();
-    let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-    let b = &b[..end];
-    let mut out = Vec::new();
-    let mut i = 0;
-    loop {
-        while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\r' | b'\n') {
-            i += 1;
+    let mut pos = 0;
+    // Go's `read`: the next byte, or 0 past the end (a NUL byte reads as 0 too).
+    let read = |pos: &mut usize| -> u8 {
+        let c = b.get(*pos).copied().unwrap_or(0);
+        if *pos < b.len() {
+            *pos += 1;
         }
-        if i >= b.len() {
+        c
+    };
+    let is_space = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let mut out = Vec::new();
+    loop {
+        let mut c = read(&mut pos);
+        while is_space(c) {
+            c = read(&mut pos);
+        }
+        if c == 0 {
             out.push((Token::End, String::new()));
             return out;
         }
-        let start = i;
-        if is_special(b[i]) {
-            let mut best = None;
-            let mut j = i;
-            while j < b.len() && is_special(b[j]) {
-                j += 1;
-                match special_token(&b[start..j]) {
-                    Some(t) => best = Some((t, j)),
-                    None if best.is_some() => break,
+        pos -= 1;
+        let mut buffer = Vec::new();
+        if is_special(c) {
+            let mut best: Option<Token> = None;
+            loop {
+                let c = read(&mut pos);
+                if c == 0 {
+                    break;
+                }
+                if !is_special(c) {
+                    pos -= 1;
+                    break;
+                }
+                buffer.push(c);
+                match special_token(&buffer) {
+                    Some(t) => best = Some(t),
+                    None if best.is_some() => {
+                        pos -= 1;
+                        buffer.pop();
+                        break;
+                    }
                     None => {}
                 }
             }
             // Every single symbol is a token, so `best` is always set.
-            let (tok, stop) = best.unwrap_or((Token::Identifier, j));
-            out.push((tok, String::from_utf8_lossy(&b[start..stop]).into_owned()));
-            i = stop;
+            out.push((best.unwrap_or(Token::Identifier), text(&buffer)));
         } else {
-            while i < b.len() && !is_special(b[i]) && !matches!(b[i], b' ' | b'\t' | b'\r' | b'\n')
-            {
-                i += 1;
+            loop {
+                let c = read(&mut pos);
+                if c == 0 {
+                    break;
+                }
+                if is_special(c) || is_space(c) {
+                    pos -= 1;
+                    break;
+                }
+                buffer.push(c);
             }
-            let word = String::from_utf8_lossy(&b[start..i]).into_owned();
+            let word = text(&buffer);
             let tok = match word.as_str() {
                 "in" => Token::In,
                 "notin" => Token::NotIn,
@@ -893,6 +900,9 @@ mod tests {
         );
         assert_eq!(kinds("key>2"), [Identifier, GreaterThan, Identifier, End]);
         assert_eq!(kinds("!=="), [NotEquals, Equals, End]);
+        // A NUL byte ends the input at the start of a token and a token inside one.
+        assert_eq!(kinds("a \u{0}garbage"), [Identifier, End]);
+        assert_eq!(kinds("ab\u{0}cd"), [Identifier, Identifier, End]);
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! the parts of list-option decoding it relies on: the field selector grammar, the label
 //! selector grammar (only to decide whether it is valid), and Go's query-string decoding.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
@@ -350,53 +349,9 @@ fn decode_list_options(params: &[(String, String)]) -> Result<Option<Vec<FieldTe
                 .map_err(|err| format!("{key}: {err}"))?;
         }
     }
-    let terms = parse_field_selector(first_param(params, "fieldSelector").unwrap_or(""))?;
-    validate_label_selector(first_param(params, "labelSelector").unwrap_or(""))?;
+    let terms = super::fieldsel::parse_syntax(first_param(params, "fieldSelector").unwrap_or(""))?;
+    super::labels::parse(first_param(params, "labelSelector").unwrap_or(""))?;
     Ok(Some(terms))
-}
-
-/// Whether a name can be used as one path segment: not `.` or `..`, no `/` or `%`.
-fn is_valid_path_segment_name(name: &str) -> bool {
-    name != "." && name != ".." && !name.contains('/') && !name.contains('%')
-}
-
-// ---------------------------------------------------------------------------------------
-// Field selectors: `field=value`, `field==value`, `field!=value`, joined by commas, with
-// `\`, `,` and `=` escaped by a backslash inside values.
-// ---------------------------------------------------------------------------------------
-
-/// One parsed field-selector requirement.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct FieldTerm {
-    field: String,
-    /// `true` for `=` / `==`, `false` for `!=`.
-    equals: bool,
-    value: String,
-}
-
-/// Parses a field selector. Terms come back in sorted order of their source text, and terms
-/// whose field and value are both empty are dropped, as upstream does.
-fn parse_field_selector(selector: &str) -> Result<Vec<FieldTerm>, String> {
-    let mut parts = split_terms(selector);
-    crate::sim::sort::natural(&mut parts);
-    let mut terms = Vec::new();
-    for part in parts.into_iter().filter(|p| !p.is_empty()) {
-        let Some((field, op, raw_value)) = split_term(part) else {
-            return Err(format!(
-                "invalid selector: '{selector}'; can't understand '{part}'"
-            ));
-        };
-        let value = unescape_field_value(raw_value)?;
-        if field.is_empty() && value.is_empty() {
-            continue;
-        }
-        terms.push(FieldTerm {
-            field: field.to_string(),
-            equals: op != "!=",
-            value,
-        });
-    }
-    Ok(terms)
 }
 
 /// The value the selector requires `field` to equal, if any (first such term wins).
@@ -407,519 +362,12 @@ fn field_exact_match<'a>(terms: &'a [FieldTerm], field: &str) -> Option<&'a str>
         .map(|t| t.value.as_str())
 }
 
-/// Splits on commas that are not backslash-escaped; escapes are kept in the pieces.
-fn split_terms(selector: &str) -> Vec<&str> {
-    if selector.is_empty() {
-        return Vec::new();
-    }
-    let mut terms = Vec::new();
-    let mut start = 0;
-    let mut escaped = false;
-    for (i, c) in selector.char_indices() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == ',' {
-            terms.push(selector.get(start..i).unwrap_or_default());
-            start = i + 1;
-        }
-    }
-    terms.push(selector.get(start..).unwrap_or_default());
-    terms
-}
+/// One parsed field-selector requirement.
+type FieldTerm = super::fieldsel::Requirement;
 
-/// Splits a term at the first operator (`!=`, then `==`, then `=` at each position).
-fn split_term(term: &str) -> Option<(&str, &'static str, &str)> {
-    for (i, _) in term.char_indices() {
-        let remaining = term.get(i..)?;
-        for op in ["!=", "==", "="] {
-            if remaining.starts_with(op) {
-                return Some((term.get(..i)?, op, term.get(i + op.len()..)?));
-            }
-        }
-    }
-    None
-}
-
-/// Undoes `\\`, `\,` and `\=`; any other escape, or a bare `,` or `=`, is an error.
-fn unescape_field_value(raw: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut escaped = false;
-    for c in raw.chars() {
-        if escaped {
-            match c {
-                '\\' | ',' | '=' => out.push(c),
-                _ => {
-                    return Err(format!(
-                        "invalid field selector: invalid escape sequence: \\{c}"
-                    ))
-                }
-            }
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' => escaped = true,
-            ',' | '=' => {
-                return Err(format!(
-                    "invalid field selector: unescaped character in value: {c}"
-                ))
-            }
-            _ => out.push(c),
-        }
-    }
-    if escaped {
-        return Err("invalid field selector: invalid escape sequence: \\".to_string());
-    }
-    Ok(out)
-}
-
-// ---------------------------------------------------------------------------------------
-// Label selectors: only validity matters here (an invalid one makes list-option decoding
-// fail, so the metadata.name field selector is then ignored).
-//
-//   selector    ::= requirement | requirement "," selector
-//   requirement ::= ["!"] KEY [ ("in" | "notin") "(" values ")" | ("=" | "==" | "!=" | ">" | "<") VALUE ]
-// ---------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tok {
-    Error,
-    EndOfString,
-    ClosedPar,
-    Comma,
-    DoesNotExist,
-    DoubleEquals,
-    Equals,
-    GreaterThan,
-    Identifier,
-    In,
-    LessThan,
-    NotEquals,
-    NotIn,
-    OpenPar,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LabelOp {
-    In,
-    NotIn,
-    Equals,
-    DoubleEquals,
-    NotEquals,
-    Exists,
-    DoesNotExist,
-    GreaterThan,
-    LessThan,
-}
-
-fn label_keyword(lit: &[u8]) -> Option<Tok> {
-    Some(match lit {
-        b")" => Tok::ClosedPar,
-        b"," => Tok::Comma,
-        b"!" => Tok::DoesNotExist,
-        b"==" => Tok::DoubleEquals,
-        b"=" => Tok::Equals,
-        b">" => Tok::GreaterThan,
-        b"in" => Tok::In,
-        b"<" => Tok::LessThan,
-        b"!=" => Tok::NotEquals,
-        b"notin" => Tok::NotIn,
-        b"(" => Tok::OpenPar,
-        _ => return None,
-    })
-}
-
-fn is_label_whitespace(ch: u8) -> bool {
-    matches!(ch, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-fn is_label_special(ch: u8) -> bool {
-    matches!(ch, b'=' | b'!' | b'(' | b')' | b',' | b'>' | b'<')
-}
-
-/// Byte lexer; like upstream, a NUL byte reads the same as the end of input.
-struct LabelLexer<'a> {
-    input: &'a [u8],
-    pos: usize,
-}
-
-impl LabelLexer<'_> {
-    fn read(&mut self) -> u8 {
-        match self.input.get(self.pos) {
-            Some(&ch) => {
-                self.pos += 1;
-                ch
-            }
-            None => 0,
-        }
-    }
-
-    fn unread(&mut self) {
-        self.pos = self.pos.saturating_sub(1);
-    }
-
-    fn scan_id_or_keyword(&mut self) -> (Tok, String) {
-        let mut buffer = Vec::new();
-        loop {
-            let ch = self.read();
-            if ch == 0 {
-                break;
-            }
-            if is_label_special(ch) || is_label_whitespace(ch) {
-                self.unread();
-                break;
-            }
-            buffer.push(ch);
-        }
-        let tok = label_keyword(&buffer).unwrap_or(Tok::Identifier);
-        (tok, String::from_utf8_lossy(&buffer).into_owned())
-    }
-
-    fn scan_special_symbol(&mut self) -> (Tok, String) {
-        let mut buffer = Vec::new();
-        let mut last: Option<(Tok, String)> = None;
-        loop {
-            let ch = self.read();
-            if ch == 0 {
-                break;
-            }
-            if !is_label_special(ch) {
-                self.unread();
-                break;
-            }
-            buffer.push(ch);
-            if let Some(tok) = label_keyword(&buffer) {
-                last = Some((tok, String::from_utf8_lossy(&buffer).into_owned()));
-            } else if last.is_some() {
-                self.unread();
-                break;
-            }
-        }
-        last.unwrap_or_else(|| {
-            (
-                Tok::Error,
-                format!(
-                    "error expected: keyword found '{}'",
-                    String::from_utf8_lossy(&buffer)
-                ),
-            )
-        })
-    }
-
-    fn lex(&mut self) -> (Tok, String) {
-        let mut ch = self.read();
-        while is_label_whitespace(ch) {
-            ch = self.read();
-        }
-        if ch == 0 {
-            return (Tok::EndOfString, String::new());
-        }
-        self.unread();
-        if is_label_special(ch) {
-            self.scan_special_symbol()
-        } else {
-            self.scan_id_or_keyword()
-        }
-    }
-}
-
-struct LabelParser {
-    items: Vec<(Tok, String)>,
-    position: usize,
-}
-
-impl LabelParser {
-    fn new(selector: &str) -> Self {
-        let mut lexer = LabelLexer {
-            input: selector.as_bytes(),
-            pos: 0,
-        };
-        let mut items = Vec::new();
-        loop {
-            let item = lexer.lex();
-            let end = item.0 == Tok::EndOfString;
-            items.push(item);
-            if end {
-                break;
-            }
-        }
-        LabelParser { items, position: 0 }
-    }
-
-    /// In a values context the keywords `in` / `notin` are plain identifiers.
-    fn item(&self, index: usize, values: bool) -> (Tok, String) {
-        let (tok, lit) = self
-            .items
-            .get(index)
-            .cloned()
-            .unwrap_or((Tok::EndOfString, String::new()));
-        match tok {
-            Tok::In | Tok::NotIn if values => (Tok::Identifier, lit),
-            _ => (tok, lit),
-        }
-    }
-
-    fn lookahead(&self, values: bool) -> (Tok, String) {
-        self.item(self.position, values)
-    }
-
-    fn consume(&mut self, values: bool) -> (Tok, String) {
-        let item = self.item(self.position, values);
-        self.position += 1;
-        item
-    }
-
-    fn parse(&mut self) -> Result<(), String> {
-        loop {
-            let (tok, lit) = self.lookahead(true);
-            match tok {
-                Tok::Identifier | Tok::DoesNotExist => {
-                    self.parse_requirement()
-                        .map_err(|err| format!("unable to parse requirement: {err}"))?;
-                    let (next, next_lit) = self.consume(true);
-                    match next {
-                        Tok::EndOfString => return Ok(()),
-                        Tok::Comma => {
-                            let (after, after_lit) = self.lookahead(true);
-                            if after != Tok::Identifier && after != Tok::DoesNotExist {
-                                return Err(format!(
-                                    "found '{after_lit}', expected: identifier after ','"
-                                ));
-                            }
-                        }
-                        _ => {
-                            return Err(format!(
-                                "found '{next_lit}', expected: ',' or 'end of string'"
-                            ))
-                        }
-                    }
-                }
-                Tok::EndOfString => return Ok(()),
-                _ => {
-                    return Err(format!(
-                        "found '{lit}', expected: !, identifier, or 'end of string'"
-                    ))
-                }
-            }
-        }
-    }
-
-    fn parse_requirement(&mut self) -> Result<(), String> {
-        let (key, inferred) = self.parse_key_and_infer_operator()?;
-        if let Some(op) = inferred {
-            return new_label_requirement(&key, op, &BTreeSet::new());
-        }
-        let op = self.parse_operator()?;
-        let values = match op {
-            LabelOp::In | LabelOp::NotIn => self.parse_values()?,
-            _ => self.parse_exact_value()?,
-        };
-        new_label_requirement(&key, op, &values)
-    }
-
-    /// Reads `[!]KEY`; the operator is inferred (exists / does-not-exist) when no binary
-    /// operator can follow.
-    fn parse_key_and_infer_operator(&mut self) -> Result<(String, Option<LabelOp>), String> {
-        let mut op = None;
-        let (mut tok, mut lit) = self.consume(true);
-        if tok == Tok::DoesNotExist {
-            op = Some(LabelOp::DoesNotExist);
-            (tok, lit) = self.consume(true);
-        }
-        if tok != Tok::Identifier {
-            return Err(format!("found '{lit}', expected: identifier"));
-        }
-        validate_label_key(&lit)?;
-        let (next, _) = self.lookahead(true);
-        if (next == Tok::EndOfString || next == Tok::Comma) && op.is_none() {
-            op = Some(LabelOp::Exists);
-        }
-        Ok((lit, op))
-    }
-
-    fn parse_operator(&mut self) -> Result<LabelOp, String> {
-        let (tok, lit) = self.consume(false);
-        Ok(match tok {
-            Tok::In => LabelOp::In,
-            Tok::Equals => LabelOp::Equals,
-            Tok::DoubleEquals => LabelOp::DoubleEquals,
-            Tok::GreaterThan => LabelOp::GreaterThan,
-            Tok::LessThan => LabelOp::LessThan,
-            Tok::NotIn => LabelOp::NotIn,
-            Tok::NotEquals => LabelOp::NotEquals,
-            _ => {
-                return Err(format!(
-                    "found '{lit}', expected: '=', '!=', '==', 'in', notin'"
-                ))
-            }
-        })
-    }
-
-    /// `( v1, v2, ... )`; empty entries stand for the empty value.
-    fn parse_values(&mut self) -> Result<BTreeSet<String>, String> {
-        let (tok, lit) = self.consume(true);
-        if tok != Tok::OpenPar {
-            return Err(format!("found '{lit}' expected: '('"));
-        }
-        let (tok, lit) = self.lookahead(true);
-        match tok {
-            Tok::Identifier | Tok::Comma => {
-                let values = self.parse_identifiers_list()?;
-                let (close, _) = self.consume(true);
-                if close != Tok::ClosedPar {
-                    return Err(format!("found '{lit}', expected: ')'"));
-                }
-                Ok(values)
-            }
-            Tok::ClosedPar => {
-                self.consume(true);
-                Ok(BTreeSet::from([String::new()]))
-            }
-            _ => Err(format!("found '{lit}', expected: ',', ')' or identifier")),
-        }
-    }
-
-    fn parse_identifiers_list(&mut self) -> Result<BTreeSet<String>, String> {
-        let mut values = BTreeSet::new();
-        loop {
-            let (tok, lit) = self.consume(true);
-            match tok {
-                Tok::Identifier => {
-                    values.insert(lit);
-                    let (next, next_lit) = self.lookahead(true);
-                    match next {
-                        Tok::Comma => continue,
-                        Tok::ClosedPar => return Ok(values),
-                        _ => return Err(format!("found '{next_lit}', expected: ',' or ')'")),
-                    }
-                }
-                Tok::Comma => {
-                    if values.is_empty() {
-                        values.insert(String::new());
-                    }
-                    let (next, _) = self.lookahead(true);
-                    if next == Tok::ClosedPar {
-                        values.insert(String::new());
-                        return Ok(values);
-                    }
-                    if next == Tok::Comma {
-                        self.consume(true);
-                        values.insert(String::new());
-                    }
-                }
-                _ => return Err(format!("found '{lit}', expected: ',', or identifier")),
-            }
-        }
-    }
-
-    fn parse_exact_value(&mut self) -> Result<BTreeSet<String>, String> {
-        let (tok, _) = self.lookahead(true);
-        if tok == Tok::EndOfString || tok == Tok::Comma {
-            return Ok(BTreeSet::from([String::new()]));
-        }
-        let (tok, lit) = self.consume(true);
-        if tok == Tok::Identifier {
-            return Ok(BTreeSet::from([lit]));
-        }
-        Err(format!("found '{lit}', expected: identifier"))
-    }
-}
-
-/// Checks a label selector against upstream's grammar and key/value rules.
-fn validate_label_selector(selector: &str) -> Result<(), String> {
-    LabelParser::new(selector).parse()
-}
-
-/// Upstream's requirement constructor checks, without building the requirement.
-fn new_label_requirement(key: &str, op: LabelOp, values: &BTreeSet<String>) -> Result<(), String> {
-    validate_label_key(key)?;
-    match op {
-        LabelOp::In | LabelOp::NotIn if values.is_empty() => {
-            return Err("for 'in', 'notin' operators, values set can't be empty".to_string())
-        }
-        LabelOp::Equals | LabelOp::DoubleEquals | LabelOp::NotEquals if values.len() != 1 => {
-            return Err("exact-match compatibility requires one single value".to_string())
-        }
-        LabelOp::Exists | LabelOp::DoesNotExist if !values.is_empty() => {
-            return Err("values set must be empty for exists and does not exist".to_string())
-        }
-        LabelOp::GreaterThan | LabelOp::LessThan => {
-            if values.len() != 1 {
-                return Err("for 'Gt', 'Lt' operators, exactly one value is required".to_string());
-            }
-            if values.iter().any(|v| v.parse::<i64>().is_err()) {
-                return Err("for 'Gt', 'Lt' operators, the value must be an integer".to_string());
-            }
-        }
-        _ => {}
-    }
-    for value in values {
-        if !is_valid_label_value(value) {
-            return Err(format!("invalid label value: {value:?}: at key: {key:?}"));
-        }
-    }
-    Ok(())
-}
-
-fn validate_label_key(key: &str) -> Result<(), String> {
-    if is_qualified_name(key) {
-        Ok(())
-    } else {
-        Err(format!("invalid label key {key:?}"))
-    }
-}
-
-/// `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`
-fn is_qualified_name_part(part: &str) -> bool {
-    let bytes = part.as_bytes();
-    match (bytes.first(), bytes.last()) {
-        (Some(first), Some(last)) => {
-            first.is_ascii_alphanumeric()
-                && last.is_ascii_alphanumeric()
-                && bytes
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
-        }
-        _ => false,
-    }
-}
-
-/// `[prefix/]name` with a DNS-1123 subdomain prefix and a name of at most 63 characters.
-fn is_qualified_name(value: &str) -> bool {
-    let pieces: Vec<&str> = value.split('/').collect();
-    let name = match pieces.as_slice() {
-        [name] => *name,
-        [prefix, name] => {
-            if !is_dns1123_subdomain(prefix) {
-                return false;
-            }
-            *name
-        }
-        _ => return false,
-    };
-    name.len() <= 63 && is_qualified_name_part(name)
-}
-
-/// Empty, or a qualified-name part of at most 63 characters.
-fn is_valid_label_value(value: &str) -> bool {
-    value.len() <= 63 && (value.is_empty() || is_qualified_name_part(value))
-}
-
-/// Dot-separated lowercase DNS labels, at most 253 characters in all.
-fn is_dns1123_subdomain(value: &str) -> bool {
-    value.len() <= 253
-        && value.split('.').all(|label| {
-            let bytes = label.as_bytes();
-            let edge_ok =
-                |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-            edge_ok(bytes.first())
-                && edge_ok(bytes.last())
-                && bytes
-                    .iter()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
-        })
+/// Whether a name can be used as one path segment: not `.` or `..`, no `/` or `%`.
+fn is_valid_path_segment_name(name: &str) -> bool {
+    name != "." && name != ".." && !name.contains('/') && !name.contains('%')
 }
 
 #[cfg(test)]
@@ -1369,7 +817,11 @@ mod tests {
             "a \u{0}garbage",
         ];
         for selector in valid {
-            assert_eq!(validate_label_selector(selector), Ok(()), "{selector:?}");
+            assert_eq!(
+                crate::sim::labels::parse(selector).map(|_| ()),
+                Ok(()),
+                "{selector:?}"
+            );
         }
         let invalid = [
             ",",
@@ -1400,13 +852,13 @@ mod tests {
             "a\u{0}garbage",
         ];
         for selector in invalid {
-            assert!(validate_label_selector(selector).is_err(), "{selector:?}");
+            assert!(crate::sim::labels::parse(selector).is_err(), "{selector:?}");
         }
         let long_key = "k".repeat(64);
-        assert!(validate_label_selector(&long_key).is_err());
-        assert_eq!(validate_label_selector(&"k".repeat(63)), Ok(()));
+        assert!(crate::sim::labels::parse(&long_key).is_err());
+        assert!(crate::sim::labels::parse(&"k".repeat(63)).is_ok());
         let long_value = format!("a={}", "v".repeat(64));
-        assert!(validate_label_selector(&long_value).is_err());
+        assert!(crate::sim::labels::parse(&long_value).is_err());
     }
 
     #[test]
@@ -1416,26 +868,35 @@ mod tests {
             equals,
             value: value.to_string(),
         };
-        assert_eq!(parse_field_selector(""), Ok(vec![]));
-        assert_eq!(parse_field_selector(",,"), Ok(vec![]));
-        assert_eq!(parse_field_selector("="), Ok(vec![]));
-        assert_eq!(parse_field_selector("a=b"), Ok(vec![term("a", true, "b")]));
-        assert_eq!(parse_field_selector("a==b"), Ok(vec![term("a", true, "b")]));
+        assert_eq!(crate::sim::fieldsel::parse_syntax(""), Ok(vec![]));
+        assert_eq!(crate::sim::fieldsel::parse_syntax(",,"), Ok(vec![]));
+        assert_eq!(crate::sim::fieldsel::parse_syntax("="), Ok(vec![]));
         assert_eq!(
-            parse_field_selector("a!=b"),
+            crate::sim::fieldsel::parse_syntax("a=b"),
+            Ok(vec![term("a", true, "b")])
+        );
+        assert_eq!(
+            crate::sim::fieldsel::parse_syntax("a==b"),
+            Ok(vec![term("a", true, "b")])
+        );
+        assert_eq!(
+            crate::sim::fieldsel::parse_syntax("a!=b"),
             Ok(vec![term("a", false, "b")])
         );
-        assert_eq!(parse_field_selector("a="), Ok(vec![term("a", true, "")]));
         assert_eq!(
-            parse_field_selector("z=1,a!=2"),
+            crate::sim::fieldsel::parse_syntax("a="),
+            Ok(vec![term("a", true, "")])
+        );
+        assert_eq!(
+            crate::sim::fieldsel::parse_syntax("z=1,a!=2"),
             Ok(vec![term("a", false, "2"), term("z", true, "1")])
         );
         assert_eq!(
-            parse_field_selector(r"a=x\,y,b=\=\\"),
+            crate::sim::fieldsel::parse_syntax(r"a=x\,y,b=\=\\"),
             Ok(vec![term("a", true, "x,y"), term("b", true, r"=\")])
         );
         for bad in ["a", "a=b,c", r"a=b\", r"a=\q", "a=b=c", "a==b=c", "a!=="] {
-            assert!(parse_field_selector(bad).is_err(), "{bad}");
+            assert!(crate::sim::fieldsel::parse_syntax(bad).is_err(), "{bad}");
         }
     }
 

@@ -173,6 +173,26 @@ fn go_g_float(f: f64) -> String {
 /// The JSON text kubectl writes for a number. apimachinery decodes a JSON number to int64 when
 /// it fits and to float64 otherwise, so an unsigned value above `i64::MAX` is printed as a
 /// float (`12345678901234567890` comes back as `12345678901234567000`).
+/// Go's `%q` of a string: quotes and backslashes escaped, control characters as escapes.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A JSON number as Go's `encoding/json` writes it (`1e+23`, `1.5`, `3000000000`).
 pub fn go_json_number(n: &Number) -> String {
     if let Some(i) = n.as_i64() {

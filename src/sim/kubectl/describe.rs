@@ -7,6 +7,7 @@
 //! pods on a node, …). Descriptions are built as tab-separated text and aligned by a port of
 //! Go's `text/tabwriter` (padding 2), so the output matches kubectl byte for byte.
 
+use crate::sim::yamlout::go_quote;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 
@@ -1114,26 +1115,6 @@ fn go_float(f: f64) -> String {
     } else {
         format!("{sign}{}", layout_fixed(&digits, point))
     }
-}
-
-/// Go's `%q` of a string.
-fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// `Mon, 02 Jan 2006 15:04:05 -0700` (RFC 1123 with a numeric zone), in UTC.

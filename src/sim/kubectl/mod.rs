@@ -19,6 +19,7 @@ mod rules;
 
 use std::collections::BTreeMap;
 
+use super::yamlout::go_quote;
 use serde_json::{json, Value};
 
 use self::args::{flag, Arity, Flag, Parsed};
@@ -2299,11 +2300,6 @@ fn status_text(code: u16) -> &'static str {
         500 => "Internal Server Error",
         _ => "",
     }
-}
-
-/// A Go `%q`-style quoted string, as klog prints string values.
-fn go_quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
 }
 
 /// The arguments after the first `n` (none when there are fewer).
