@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod patch;
 pub mod pem;
 pub mod pipeline;
+pub mod recent;
 pub mod request;
 pub mod response;
 pub mod schema;

@@ -17,11 +17,11 @@ use rsa::pkcs8::{DecodePrivateKey, PrivateKeyInfo};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use rsa::traits::PublicKeyParts;
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 use x509_cert::der::{Decode, Encode};
 use x509_cert::Certificate;
 
-use super::pem;
+use super::{pem, recent};
 
 /// What a client presents in the handshake: its certificates (DER, leaf first) and the
 /// signature over the handshake made with the leaf's private key.
@@ -105,40 +105,16 @@ fn key_algorithm(cert: &Certificate) -> String {
         .to_string()
 }
 
-type Digest32 = [u8; 32];
-type Handshake = Result<ClientCertificate, String>;
-
 /// Go's `tls.X509KeyPair` on the PEM texts of a kubeconfig's certificate and key, with the
 /// errors kubectl prints (`error: tls: private key does not match public key`), followed by
 /// the client's side of the handshake. Results are kept for the session's next requests, as
 /// one kubectl process reuses its connection.
 pub fn client_handshake(cert_pem: &str, key_pem: &str) -> Result<ClientCertificate, String> {
     thread_local! {
-        static DONE: RefCell<Vec<(Digest32, Handshake)>> =
-            const { RefCell::new(Vec::new()) };
+        static DONE: recent::Cache<Result<ClientCertificate, String>> = const { RefCell::new(Vec::new()) };
     }
-    let mut h = Sha256::new();
-    h.update(cert_pem.len().to_le_bytes());
-    h.update(cert_pem);
-    h.update(key_pem);
-    let id: [u8; 32] = h.finalize().into();
-    if let Some(hit) = DONE.with(|d| {
-        d.borrow()
-            .iter()
-            .find(|(k, _)| *k == id)
-            .map(|(_, v)| v.clone())
-    }) {
-        return hit;
-    }
-    let result = key_pair_and_sign(cert_pem, key_pem);
-    DONE.with(|d| {
-        let mut d = d.borrow_mut();
-        if d.len() >= 16 {
-            drop(d.remove(0));
-        }
-        d.push((id, result.clone()));
-    });
-    result
+    let id = recent::digest(&[cert_pem.as_bytes(), key_pem.as_bytes()]);
+    recent::remembered(&DONE, id, || key_pair_and_sign(cert_pem, key_pem))
 }
 
 fn key_pair_and_sign(cert_pem: &str, key_pem: &str) -> Result<ClientCertificate, String> {
@@ -209,34 +185,12 @@ fn key_pair_and_sign(cert_pem: &str, key_pem: &str) -> Result<ClientCertificate,
 /// chain (leaf first) goes to the authenticators; they still decide whether it is trusted.
 pub fn server_accept(hello: &ClientCertificate) -> Result<Vec<Certificate>, HandshakeFailure> {
     // A connection's handshake is done once: the same client resumes its session.
-    type Accepted = Result<Vec<Certificate>, HandshakeFailure>;
     thread_local! {
-        static SEEN: RefCell<Vec<(Digest32, Accepted)>> = const { RefCell::new(Vec::new()) };
+        static SEEN: recent::Cache<Result<Vec<Certificate>, HandshakeFailure>> = const { RefCell::new(Vec::new()) };
     }
-    let mut h = Sha256::new();
-    for der in &hello.chain {
-        h.update(der.len().to_le_bytes());
-        h.update(der);
-    }
-    h.update(&hello.signature);
-    let id: Digest32 = h.finalize().into();
-    if let Some(hit) = SEEN.with(|d| {
-        d.borrow()
-            .iter()
-            .find(|(k, _)| *k == id)
-            .map(|(_, v)| v.clone())
-    }) {
-        return hit;
-    }
-    let result = accept_uncached(hello);
-    SEEN.with(|d| {
-        let mut d = d.borrow_mut();
-        if d.len() >= 16 {
-            drop(d.remove(0));
-        }
-        d.push((id, result.clone()));
-    });
-    result
+    let mut parts: Vec<&[u8]> = hello.chain.iter().map(Vec::as_slice).collect();
+    parts.push(&hello.signature);
+    recent::remembered(&SEEN, recent::digest(&parts), || accept_uncached(hello))
 }
 
 fn accept_uncached(hello: &ClientCertificate) -> Result<Vec<Certificate>, HandshakeFailure> {

@@ -377,34 +377,18 @@ impl ClientCa {
     /// cannot change while the bundle, the chain and the clock stay the same, and each
     /// verification is an RSA signature check.
     fn verify_cached(&self, chain: &[Certificate], now: Instant) -> Result<(), String> {
-        type Verdict = ([u8; 32], Result<(), String>);
+        use crate::sim::recent;
         thread_local! {
-            static SEEN: std::cell::RefCell<Vec<Verdict>> = const { std::cell::RefCell::new(Vec::new()) };
+            static SEEN: recent::Cache<Result<(), String>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let mut h = Sha256::new();
-        h.update(self.digest);
-        h.update(now.to_le_bytes());
-        for c in chain {
-            h.update(c.to_der().unwrap_or_default());
-        }
-        let id: [u8; 32] = h.finalize().into();
-        if let Some(hit) = SEEN.with(|s| {
-            s.borrow()
-                .iter()
-                .find(|(k, _)| *k == id)
-                .map(|(_, v)| v.clone())
-        }) {
-            return hit;
-        }
-        let result = self.verify(chain, now);
-        SEEN.with(|s| {
-            let mut s = s.borrow_mut();
-            if s.len() >= 16 {
-                drop(s.remove(0));
-            }
-            s.push((id, result.clone()));
-        });
-        result
+        let ders: Vec<Vec<u8>> = chain
+            .iter()
+            .map(|c| c.to_der().unwrap_or_default())
+            .collect();
+        let now_bytes = now.to_le_bytes();
+        let mut parts: Vec<&[u8]> = vec![&self.digest, &now_bytes];
+        parts.extend(ders.iter().map(Vec::as_slice));
+        recent::remembered(&SEEN, recent::digest(&parts), || self.verify(chain, now))
     }
 
     /// Go's `Certificate.Verify` as the x509 authenticator calls it: the leaf, then a path
