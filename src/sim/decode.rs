@@ -160,3 +160,22 @@ mod tests {
         assert!(describe("", 0).is_err());
     }
 }
+
+#[cfg(test)]
+mod hostile_tests {
+    #[test]
+    fn far_future_dates_and_short_pem_bodies_are_read_not_fatal() {
+        let b64 = |s: &str| crate::sim::b64::URL_SAFE_NO_PAD.encode(s);
+        let token = format!(
+            "{}.{}.{}",
+            b64(r#"{"alg":"RS256"}"#),
+            b64(r#"{"iss":"x","exp":253402300800,"iat":1e300,"nbf":-5}"#),
+            b64("sig")
+        );
+        let text = super::describe(&token, 1_795_946_400).unwrap_or_else(|e| e);
+        assert!(text.contains("10000-01-01T00:00:00Z"), "{text}");
+        let short = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        let err = super::describe(short, 0).unwrap_err();
+        assert!(err.contains("certificate"), "{err}");
+    }
+}
