@@ -208,6 +208,7 @@ fn hostile_requests_get_their_exact_status() {
         ("PATCH", "/api/v1/namespaces/default/configmaps/kube-root-ca.crt", "application/strategic-merge-patch+json", r#"{"data":{"$patch":"foo"}}"#.into(), 500, "unknown patch type: foo in map: map[$patch:foo]"),
         ("POST", "/api/v1/namespaces/default/configmaps", "application/json", r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"rv","resourceVersion":"7"}}"#.into(), 500, "resourceVersion should not be set on objects to be created"),
         ("GET", "/api/v1/pods?labelSelector=a%3Db%3Dc", "", String::new(), 400, "found '=', expected: ',' or 'end of string'"),
+
         ("GET", "/api/v1/pods?fieldSelector=a%3Db%5C", "", String::new(), 400, "invalid field selector: invalid escape sequence: \\"),
     ];
     for (method, path, ct, body, code, message) in cases {
@@ -234,6 +235,52 @@ fn hostile_requests_get_their_exact_status() {
         let got = resp.body["message"].as_str().unwrap_or("");
         assert_eq!(got, message, "{name}");
     }
+}
+
+/// Patches can nest an object deeper than any body may (each body is bounded, but a second
+/// patch can add under the first): stored objects stay within the parsers' depth.
+#[test]
+fn patches_cannot_nest_an_object_past_the_depth_limit() {
+    let resp = bounded("deep patches", Duration::from_secs(20), 256 << 20, || {
+        let mut s = Session::new(DEFAULT).expect("boots");
+        let patch = |s: &mut Session, body: String| {
+            let mut req = HttpRequest::new(
+                "PATCH",
+                "/api/v1/namespaces/default/configmaps/kube-root-ca.crt",
+            );
+            req.headers
+                .push(("Content-Type".into(), "application/json-patch+json".into()));
+            req.client_certificate = kubegate::sim::tls::client_handshake(
+                kubegate::sim::controlplane::KUBEADM_ADMIN_CRT,
+                kubegate::sim::controlplane::KUBEADM_ADMIN_KEY,
+            )
+            .ok();
+            req.body = Some(body);
+            s.request(&req).response
+        };
+        let nested = |n: usize| format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n));
+        let first = patch(
+            &mut s,
+            format!(
+                "[{{\"op\":\"add\",\"path\":\"/x\",\"value\":{}}}]",
+                nested(100)
+            ),
+        );
+        assert_eq!(first.code, 200, "{}", first.body);
+        let path = "/a".repeat(99);
+        patch(
+            &mut s,
+            format!(
+                "[{{\"op\":\"add\",\"path\":\"/x{path}/b\",\"value\":{}}}]",
+                nested(100)
+            ),
+        )
+    });
+    assert_eq!(resp.code, 422);
+    assert_eq!(
+        resp.body["message"],
+        "kubegate stores objects nested at most 128 levels deep (this one is 201)"
+    );
 }
 
 /// Every input the fuzzers kept (`tests/fuzz-corpus/<target>/`), through its target.

@@ -1083,6 +1083,25 @@ impl Cluster {
             .and_then(Value::as_str)
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0);
+        // A patch can nest an object deeper than any request body may: kubegate keeps every
+        // stored object within the depth its parsers allow, so nothing walking it later runs
+        // out of stack (the page's is small).
+        if limits::depth(&obj) > limits::MAX_DEPTH {
+            let why = format!(
+                "kubegate stores objects nested at most {} levels deep (this one is {})",
+                limits::MAX_DEPTH,
+                limits::depth(&obj)
+            );
+            record.decide("etcd", Decision::Deny, why.clone());
+            run.stages.push(record);
+            return Err(ApiError {
+                text_body: false,
+                code: 422,
+                reason: "Invalid".into(),
+                message: why,
+                details: Box::default(),
+            });
+        }
         if limits::json_size(&obj) > limits::MAX_OBJECT_BYTES {
             let err = ApiError {
                 text_body: false,
