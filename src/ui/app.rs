@@ -161,7 +161,7 @@ pub fn app() -> Html {
         </header>
         if let Some(crashed) = &state.crashed {
             <div id="recovered" class="recovery" role="alert">
-                <p>{ format!("kubegate stopped last time because of a bug, with a workspace of {} lines open. It opened the last workspace that worked instead; that one is kept.", crashed.lines().count()) }</p>
+                <p>{ format!("kubegate stopped last time because of a bug, with a workspace of {} lines open. It opened the last workspace that worked instead; the one it stopped on is kept.", crashed.lines().count()) }</p>
                 <button id="restore-crashed" onclick={busy_then(Action::RestoreCrashed)}>{ "Put that workspace back" }</button>
                 <button id="dismiss-crashed" onclick={act(Action::DismissCrashed)}>{ "Forget it" }</button>
             </div>
