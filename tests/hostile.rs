@@ -206,6 +206,8 @@ fn hostile_requests_get_their_exact_status() {
         ("POST", "/api/v1/namespaces/default/configmaps", "application/json", big, 413, "Request entity too large: limit is 3145728"),
         ("PATCH", "/api/v1/namespaces/default/configmaps/kube-root-ca.crt", "application/json-patch+json", too_many, 413, "Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001"),
         ("PATCH", "/api/v1/namespaces/default/configmaps/kube-root-ca.crt", "application/strategic-merge-patch+json", r#"{"data":{"$patch":"foo"}}"#.into(), 500, "unknown patch type: foo in map: map[$patch:foo]"),
+        // Found by the fuzzer: a merge patch that is a string made the object one (a panic).
+        ("PATCH", "/api/v1/namespaces/default/configmaps/kube-root-ca.crt", "application/merge-patch+json", r#""abc""#.into(), 422, r#" "" is invalid: patch: Invalid value: "\"abc\"": couldn't get version/kind; json parse error: json: cannot unmarshal string into Go value of type struct { APIVersion string "json:\"apiVersion,omitempty\""; Kind string "json:\"kind,omitempty\"" }"#),
         ("POST", "/api/v1/namespaces/default/configmaps", "application/json", r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"rv","resourceVersion":"7"}}"#.into(), 500, "resourceVersion should not be set on objects to be created"),
         ("GET", "/api/v1/pods?labelSelector=a%3Db%3Dc", "", String::new(), 400, "found '=', expected: ',' or 'end of string'"),
 

@@ -235,16 +235,56 @@ fn walk<'a>(
 }
 
 /// The first value of an object of `group/version, Kind` that Go's decoder refuses, if any.
-/// `None` also when the schemas are not loaded (the page loads them after its first render).
+/// Until the schemas are loaded (the page loads them after its first render) only the shape
+/// the engine relies on is checked: `metadata`, `spec` and `status` are objects, with Go's
+/// message for the usual struct names (`v1.PodSpec`).
 pub fn check(node: &Node, group: &str, version: &str, kind: &str) -> Option<TypeError> {
-    let schemas = super::openapi::schemas()?;
-    let name = schemas.name_of_kind(group, version, kind)?;
+    let Some(schemas) = super::openapi::schemas() else {
+        return shape(node, version, kind);
+    };
+    let Some(name) = schemas.name_of_kind(group, version, kind) else {
+        return shape(node, version, kind);
+    };
     let root = GoType::Struct(name, schemas.named(name)?);
     let mut ctx = Context {
         structure: "",
         fields: Vec::new(),
     };
     walk(node, &root, schemas, &mut ctx)
+}
+
+/// The part of [`check`] that needs no schema: the top-level fields the engine writes into
+/// must be objects.
+fn shape(node: &Node, version: &str, kind: &str) -> Option<TypeError> {
+    let NodeKind::Map(entries) = &node.kind else {
+        return None;
+    };
+    for (k, v) in entries {
+        let type_name = match k.as_str() {
+            Some("metadata") => "v1.ObjectMeta".to_string(),
+            Some("spec") => format!("{version}.{kind}Spec"),
+            Some("status") => format!("{version}.{kind}Status"),
+            _ => continue,
+        };
+        let value = match &v.kind {
+            NodeKind::Map(_) => continue,
+            NodeKind::Seq(_) => "array",
+            NodeKind::Scalar { .. } => match v.to_json() {
+                Value::Null => continue,
+                Value::Bool(_) => "bool",
+                Value::Number(_) => "number",
+                _ => "string",
+            },
+        };
+        return Some(TypeError {
+            message: format!(
+                "json: cannot unmarshal {value} into Go struct field {kind}.{} of type {type_name}",
+                k.as_str().unwrap_or("")
+            ),
+            pos: v.pos,
+        });
+    }
+    None
 }
 
 #[cfg(test)]
@@ -319,5 +359,21 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn without_schemas_the_shape_is_still_checked() {
+        let n = Node::from_json(&json!({"metadata": {"name": "x"}, "spec": "oops"}));
+        assert_eq!(
+            shape(&n, "v1", "Pod").map(|e| e.message).as_deref(),
+            Some("json: cannot unmarshal string into Go struct field Pod.spec of type v1.PodSpec")
+        );
+        // The same words as the schema-driven check gives.
+        assert_eq!(
+            check(&n, "", "v1", "Pod").map(|e| e.message),
+            shape(&n, "v1", "Pod").map(|e| e.message)
+        );
+        let ok = Node::from_json(&json!({"metadata": null, "spec": {}}));
+        assert_eq!(shape(&ok, "v1", "Pod"), None);
     }
 }

@@ -917,6 +917,39 @@ impl Cluster {
                 }
             },
         };
+        if !patched.is_object() {
+            // A patch can turn the object into a string or a list (a merge patch that is one,
+            // a JSON patch replacing the root): the typed decode refuses it.
+            let json_type = match &patched {
+                Value::Array(_) => "array",
+                Value::String(_) => "string",
+                Value::Number(_) => "number",
+                Value::Bool(_) => "bool",
+                _ => "null",
+            };
+            let cause = super::response::FieldError {
+                kind: super::response::FieldErrorKind::Invalid,
+                field: "patch".into(),
+                value: Some(super::yamlout::go_quote(&patched.to_string())),
+                detail: format!("couldn't get version/kind; json parse error: json: cannot unmarshal {json_type} into Go value of type struct {{ APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }}"),
+            };
+            return Err(ApiError::invalid("", "", "", &[cause]));
+        }
+        // The patched object is decoded into its type as a request body is.
+        if let Some(e) = super::gotypes::check(
+            &super::yaml::Node::from_json(&patched),
+            res.group,
+            res.version,
+            res.kind,
+        ) {
+            let cause = super::response::FieldError {
+                kind: super::response::FieldErrorKind::Invalid,
+                field: "patch".into(),
+                value: Some(super::yamlout::go_quote(&patched.to_string())),
+                detail: e.message,
+            };
+            return Err(ApiError::invalid("", "", "", &[cause]));
+        }
         if patched.get("metadata").is_none_or(|m| !m.is_object()) {
             patched["metadata"] = json!({});
         }
