@@ -107,7 +107,11 @@ pub fn pem(data: &[u8]) {
     }
     let _ = super::authn::x509::parse_bundle(t);
     let _ = super::certs::parse_request(t);
-    let (cert, key) = t.split_at(t.len() / 2);
+    let mut half = t.len() / 2;
+    while !t.is_char_boundary(half) {
+        half -= 1;
+    }
+    let (cert, key) = t.split_at(half);
     let _ = super::tls::client_handshake(cert, key);
     let _ = super::tls::server_accept(&super::tls::ClientCertificate {
         chain: vec![data.to_vec()],
