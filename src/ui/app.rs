@@ -168,7 +168,7 @@ pub fn app() -> Html {
         }
         <main class="layout">
             <section class="workspace-pane" aria-label="Workspace">
-                <Editor text={state.workspace.clone()} diagnostics={state.diagnostics.clone()} onchange={on_workspace} />
+                <Editor text={state.workspace.clone()} diagnostics={state.diagnostics.clone()} checked={state.checked} onchange={on_workspace} />
                 <div class="editor-actions">
                     <button id="reset-workspace" onclick={busy_then(Action::ResetWorkspace)}>{ "Default workspace" }</button>
                     <button id="reset-cluster" onclick={act(Action::ResetCluster)}>{ "Re-boot cluster" }</button>

@@ -12,6 +12,8 @@ pub struct EditorProps {
     pub text: String,
     /// Its diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the diagnostics are for the text shown (it is read when typing pauses).
+    pub checked: bool,
     /// Called with the new text on every edit.
     pub onchange: Callback<String>,
 }
@@ -37,7 +39,9 @@ pub fn editor(props: &EditorProps) -> Html {
         <textarea id="workspace" spellcheck="false" autocomplete="off" wrap="off"
             value={props.text.clone()} {oninput} />
         <div id="diagnostics" class={classes!("diagnostics", (errors > 0).then_some("has-errors"))} aria-live="polite">
-            if props.diagnostics.is_empty() {
+            if !props.checked {
+                <p class="muted">{ "Reading the workspace…" }</p>
+            } else if props.diagnostics.is_empty() {
                 <p class="ok">{ "Workspace OK" }</p>
             } else {
                 <ul>
