@@ -1,11 +1,17 @@
-//! The fuzzers' kept corpus (`tests/fuzz-corpus/<target>/`), replayed through each target with
+//! The fuzzers' kept corpus (`tests/fuzz-corpus/<target>/`, or `$KUBEGATE_CORPUS/<target>/`),
+//! replayed through each target with
 //! the time of every input (run: `cargo bench --bench corpus`): how many inputs, the total,
 //! and the slowest input with its time. Reports, never fails (tests/hostile.rs has the bounds).
 
 use std::time::{Duration, Instant};
 
 fn main() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
+    // KUBEGATE_CORPUS=tests/fuzz/corpus measures the fuzzers' whole working corpus instead.
+    let root = std::env::var_os("KUBEGATE_CORPUS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus")
+        });
     for (target, run) in kubegate::sim::fuzz::TARGETS {
         let Ok(dir) = std::fs::read_dir(root.join(target)) else {
             println!("{target:<10} no corpus");
