@@ -66,6 +66,8 @@ if (framed) {
     const wasm = await mod.default({ module_or_path: tag.dataset.kubegateWasm });
     // The app mounts itself; drop the placeholder if it did not mount over it.
     document.getElementById("boot-message")?.remove();
+    // For the browser tests: replay a fuzz input inside the page (src/ui/mod.rs).
+    window.kubegateReplay = mod.replay_fuzz_input;
     dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
     // The API schemas for `kubectl explain` (1.4 MB) come after the first render, from our own
     // origin; until they arrive the simulated /openapi/v3 answers 503.

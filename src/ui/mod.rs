@@ -40,6 +40,24 @@ pub fn install_openapi(text: &str) -> Option<String> {
     crate::sim::openapi::install(text).err()
 }
 
+/// Runs one input through one of the fuzz targets (`sim::fuzz`), so the browser tests can
+/// replay the kept corpus inside the page, with the page's stack and memory. `false` when the
+/// target does not exist; a panic or a trap ends the page as any would.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn replay_fuzz_input(target: &str, data: &[u8]) -> bool {
+    match crate::sim::fuzz::TARGETS
+        .iter()
+        .find(|(name, _)| *name == target)
+    {
+        Some((_, run)) => {
+            run(data);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Leaves a panic's message on the page's root element for the crash notice (the wasm
 /// instance cannot run anything after it).
 #[cfg(target_arch = "wasm32")]

@@ -731,6 +731,26 @@ async function main() {
       await noErrors("(j)");
     });
 
+    await test("(l) the fuzzers' kept corpus runs inside the page without a crash", async () => {
+      const root = path.join(REPO, "tests", "fuzz-corpus");
+      let count = 0;
+      const t0 = Date.now();
+      for (const target of fs.readdirSync(root).sort()) {
+        for (const file of fs.readdirSync(path.join(root, target)).sort()) {
+          const bytes = [...fs.readFileSync(path.join(root, target, file))];
+          const ok = await page.evaluate(
+            ([t, b]) => window.kubegateReplay(t, new Uint8Array(b)),
+            [target, bytes],
+          );
+          assert(ok === true, `no fuzz target ${target}`);
+          count++;
+        }
+      }
+      eq(await page.locator("#crash").count(), 0, "crash notices after the corpus");
+      console.log(`       ${count} inputs in ${Date.now() - t0} ms`);
+      await noErrors("(l)");
+    });
+
     await test("(k) the page refuses to run inside a frame", async () => {
       const framer = await context.newPage();
       await framer.setContent(`<iframe id="f" src="${origin}/" width="800" height="300"></iframe>`);
