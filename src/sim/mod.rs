@@ -6,6 +6,7 @@
 //! See <https://kubernetes.io/docs/concepts/security/controlling-access/>.
 
 pub mod admission;
+pub mod apiserver;
 pub mod authn;
 pub mod authz;
 pub mod b64;
@@ -28,7 +29,6 @@ pub mod limits;
 pub mod openapi;
 pub mod patch;
 pub mod pem;
-pub mod pipeline;
 pub mod recent;
 pub mod request;
 pub mod response;
