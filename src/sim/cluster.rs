@@ -76,6 +76,9 @@ pub struct Cluster {
     pub authenticators: Authenticators,
     /// `--authorization-mode`, in order.
     pub authz: authz::Chain,
+    /// The admission plugins `--enable-admission-plugins` and `--disable-admission-plugins`
+    /// leave on.
+    pub admission: super::admission::Chain,
     /// The simulated now.
     pub now: Instant,
 }
@@ -375,6 +378,17 @@ impl Cluster {
             }
         }
         let authz = authorizers(&cp, &ws.webhook_servers, &mut diags);
+        let admission = super::admission::Chain::from_flags(
+            minor,
+            cp.arg("enable-admission-plugins"),
+            cp.arg("disable-admission-plugins"),
+        )
+        .unwrap_or_else(|errors| {
+            for e in errors {
+                diags.push(arg_error(e.flag, e.message));
+            }
+            super::admission::Chain::default()
+        });
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err(diags);
         }
@@ -393,6 +407,7 @@ impl Cluster {
                 store,
                 authenticators,
                 authz,
+                admission,
                 now,
             },
             diags,

@@ -70,6 +70,9 @@ pub enum Decision {
     Error,
     /// The step did not apply to this request.
     Skip,
+    /// Nothing in the stage looked at this request (every plugin was off, did not handle it,
+    /// or is not modelled): the stage neither allowed nor refused anything.
+    NotEvaluated,
 }
 
 impl Decision {
@@ -81,6 +84,7 @@ impl Decision {
             Decision::NoOpinion => "no-opinion",
             Decision::Error => "error",
             Decision::Skip => "skip",
+            Decision::NotEvaluated => "not-evaluated",
         }
     }
 }
@@ -94,6 +98,10 @@ pub struct Step {
     pub decision: Decision,
     /// Why, in upstream's words where upstream has them.
     pub reason: String,
+    /// For a mutating admission plugin that changed the object: the change, as RFC 6902
+    /// JSON patch operations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub patch: Vec<Value>,
 }
 
 /// One stage of one request.
@@ -159,6 +167,7 @@ impl StageRecord {
             plugin: plugin.to_string(),
             decision,
             reason: reason.into(),
+            patch: Vec::new(),
         });
     }
 

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::graph::RbacGraph;
 use super::state::{access_matrix_command, who_can_command};
-use super::timeline::decision_class;
+use super::timeline::{decision_class, decision_label};
 use crate::sim::trace::RequestTrace;
 
 /// Properties of [`StageDetail`].
@@ -43,7 +43,7 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
     html! {
         <section id="stage-detail" class="card">
             <h2>{ stage.stage.title() }</h2>
-            <span class="badge" data-decision={decision_class(stage.decision)}>{ stage.decision.as_str() }</span>
+            <span class="badge" data-decision={decision_class(stage.decision)}>{ decision_label(stage.decision) }</span>
             if !stage.plugin.is_empty() {
                 <span class="plugin">{ format!(" by {}", stage.plugin) }</span>
             }

@@ -10,7 +10,16 @@ pub fn decision_class(d: Decision) -> &'static str {
         Decision::Allow => "allow",
         Decision::Deny => "deny",
         Decision::Error => "error",
-        Decision::NoOpinion | Decision::Skip => "skip",
+        Decision::NoOpinion | Decision::Skip | Decision::NotEvaluated => "skip",
+    }
+}
+
+/// What a stage outcome is called on the page: the class, except a stage in which nothing
+/// was evaluated, which says so (grey, never an "allow").
+pub fn decision_label(d: Decision) -> &'static str {
+    match d {
+        Decision::NotEvaluated => "nothing evaluated",
+        other => decision_class(other),
     }
 }
 
@@ -30,22 +39,22 @@ pub struct TimelineProps {
 /// The ordered list of stages.
 #[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
-    let item = |i: usize, stage: &str, title: &str, decision: &str| {
+    let item = |i: usize, stage: &str, title: &str, decision: &str, label: &str| {
         let onselect = props.onselect.clone();
         html! {
             <li data-stage={stage.to_string()} data-decision={decision.to_string()}
                 class={classes!((i == props.cursor).then_some("current"))}
                 onclick={Callback::from(move |_| onselect.emit(i))}>
                 <span class="stage-name">{ title.to_string() }</span>
-                <span class="stage-decision">{ decision.to_string() }</span>
+                <span class="stage-decision">{ label.to_string() }</span>
             </li>
         }
     };
     let code_class = if props.code < 400 { "allow" } else { "deny" };
     html! {
         <ol id="timeline" class="timeline">
-            { for props.stages.iter().enumerate().map(|(i, s)| item(i, s.stage.as_str(), s.stage.title(), decision_class(s.decision))) }
-            { item(props.stages.len(), "response", &format!("Response {}", props.code), code_class) }
+            { for props.stages.iter().enumerate().map(|(i, s)| item(i, s.stage.as_str(), s.stage.title(), decision_class(s.decision), decision_label(s.decision))) }
+            { item(props.stages.len(), "response", &format!("Response {}", props.code), code_class, code_class) }
         </ol>
     }
 }

@@ -4,47 +4,45 @@
 
 use serde_json::Value;
 
-use super::{AdmissionRequest, Operation, Verdict};
+use super::{Attributes, Context, Operation, Verdict};
 use crate::sim::response::ApiError;
-use crate::sim::store::Store;
 
 /// Namespaces that can never be deleted.
 pub const IMMORTAL: &[&str] = &["default", "kube-system", "kube-public"];
 
 /// The plugin's `Admit`.
-pub fn admit(store: &Store, req: &AdmissionRequest<'_>) -> Verdict {
-    let info = req.info;
-    if info.resource == "namespaces" && info.api_group.is_empty() {
-        if req.operation == Operation::Delete && IMMORTAL.contains(&info.name.as_str()) {
+pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
+    if a.resource == "namespaces" && a.group.is_empty() {
+        if a.operation == Operation::Delete && IMMORTAL.contains(&a.name.as_str()) {
             return Verdict::Reject(ApiError::forbidden(
                 "",
                 "namespaces",
-                &info.name,
+                &a.name,
                 "this namespace may not be deleted",
             ));
         }
         return Verdict::Skip("requests on Namespace objects themselves are not checked".into());
     }
-    if !req.namespaced || info.namespace.is_empty() {
+    if !a.namespaced || a.namespace.is_empty() {
         return Verdict::Skip("cluster-scoped resource".into());
     }
-    if req.operation == Operation::Delete {
+    if a.operation == Operation::Delete {
         return Verdict::Skip("deletes are always admitted".into());
     }
-    if info.resource == "localsubjectaccessreviews" {
+    if a.resource == "localsubjectaccessreviews" {
         return Verdict::Skip("would leak whether the namespace exists".into());
     }
-    let ns = &info.namespace;
-    let Some(namespace) = store.get("", "namespaces", "", ns) else {
+    let ns = &a.namespace;
+    let Some(namespace) = ctx.store.get("", "namespaces", "", ns) else {
         return Verdict::Reject(ApiError::not_found("", "namespaces", ns));
     };
     let terminating =
         namespace.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating");
-    if terminating && req.operation == Operation::Create {
+    if terminating && a.operation == Operation::Create {
         let mut err = ApiError::forbidden(
-            &info.api_group,
-            &info.resource,
-            &info.name,
+            &a.group,
+            &a.resource,
+            &a.name,
             &format!(
                 "unable to create new content in namespace {ns} because it is being terminated"
             ),
@@ -61,22 +59,16 @@ pub fn admit(store: &Store, req: &AdmissionRequest<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::admission::testing;
     use crate::sim::authn::UserInfo;
-    use crate::sim::request::request_info;
+    use crate::sim::store::Store;
     use serde_json::json;
 
     fn verdict(store: &Store, method: &str, url: &str, op: Operation) -> Verdict {
-        let info = request_info(method, url);
         let user = UserInfo::default();
-        let req = AdmissionRequest {
-            operation: op,
-            info: &info,
-            user: &user,
-            object: None,
-            namespaced: true,
-            node_restriction: true,
-        };
-        admit(store, &req)
+        let mut a = testing::attrs(op, method, url, &user, None);
+        a.namespaced = true;
+        testing::admit(&mut store.clone(), admit, &mut a)
     }
 
     #[test]

@@ -1,20 +1,30 @@
-//! Admission control, after authorization: mutating plugins may change the object, then the
-//! object is validated, then validating plugins may only accept or reject. Plugins run in
-//! upstream's fixed order, whatever order the flags name them in.
+//! Admission control (`k8s.io/apiserver/pkg/admission`), after authorization: the plugins of
+//! one ordered table ([`plugins::ALL_ORDERED`], upstream's `AllOrderedPlugins`) run in two
+//! passes — every mutating `admit` first (they may change the object), then, after the
+//! object's own validation, every validating `validate` (they may only refuse). Which plugins
+//! run is decided once, when the cluster boots, from kube-apiserver's flags ([`Chain`]); the
+//! order the flags name them in does not matter.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/>.
 
+pub mod always;
+pub mod certificates;
 pub mod lifecycle;
 pub mod noderestriction;
+pub mod plugins;
 pub mod pods;
 
 use serde_json::Value;
 
 use super::authn::UserInfo;
+use super::authz;
+use super::clock::Instant;
 use super::request::RequestInfo;
 use super::response::ApiError;
 use super::store::Store;
 
-/// The admission operation.
+pub use plugins::{Pass, Plugin, ALL_ORDERED};
+
+/// The admission operation (upstream `admission.Operation`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     /// POST.
@@ -27,92 +37,543 @@ pub enum Operation {
     Connect,
 }
 
-/// What an admission plugin sees (upstream `admission.Attributes`).
-pub struct AdmissionRequest<'a> {
-    /// The operation.
-    pub operation: Operation,
-    /// The request attributes.
-    pub info: &'a RequestInfo,
-    /// The user.
-    pub user: &'a UserInfo,
-    /// The object being written (mutable for mutating plugins).
-    pub object: Option<&'a mut Value>,
-    /// Whether the resource is namespaced.
-    pub namespaced: bool,
-    /// Whether NodeRestriction is enabled (kubeadm enables it).
-    pub node_restriction: bool,
+impl Operation {
+    /// The operation as upstream spells it (`CREATE`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "CREATE",
+            Operation::Update => "UPDATE",
+            Operation::Delete => "DELETE",
+            Operation::Connect => "CONNECT",
+        }
+    }
 }
 
-/// A plugin's verdict.
+/// What an admission plugin sees of a request (upstream `admission.Attributes`).
+#[derive(Debug, Clone)]
+pub struct Attributes<'a> {
+    /// The operation.
+    pub operation: Operation,
+    /// The resource's API group (`""` for the core group).
+    pub group: String,
+    /// The resource's version.
+    pub version: String,
+    /// The resource, plural (`pods`).
+    pub resource: String,
+    /// The subresource (`status`, `token`, `approval`), or empty.
+    pub subresource: String,
+    /// The kind of the object (`Pod`, `TokenRequest` for `serviceaccounts/token`).
+    pub kind: String,
+    /// The object's name (empty on a create with only `generateName`, or a collection).
+    pub name: String,
+    /// The namespace (empty for cluster-scoped resources).
+    pub namespace: String,
+    /// Whether the resource is namespaced.
+    pub namespaced: bool,
+    /// The user making the request.
+    pub user: &'a UserInfo,
+    /// The object being written: mutating plugins may change it; `None` for deletes.
+    pub object: Option<Value>,
+    /// The object as stored before this request, for updates and deletes.
+    pub old_object: Option<Value>,
+    /// Whether this is a dry run (`?dryRun=All`).
+    pub dry_run: bool,
+}
+
+impl<'a> Attributes<'a> {
+    /// The attributes of a request as RequestInfo reads it, with no object yet (the
+    /// endpoint fills in the kind, the objects and the name of a new object).
+    pub fn from_request(
+        operation: Operation,
+        info: &RequestInfo,
+        namespaced: bool,
+        user: &'a UserInfo,
+    ) -> Attributes<'a> {
+        Attributes {
+            operation,
+            group: info.api_group.clone(),
+            version: info.api_version.clone(),
+            resource: info.resource.clone(),
+            subresource: info.subresource.clone(),
+            kind: String::new(),
+            name: info.name.clone(),
+            namespace: if namespaced {
+                info.namespace.clone()
+            } else {
+                String::new()
+            },
+            namespaced,
+            user,
+            object: None,
+            old_object: None,
+            dry_run: false,
+        }
+    }
+
+    /// Whether the request is on `resource` of the core group, not on a subresource.
+    pub fn is_core(&self, resource: &str) -> bool {
+        self.group.is_empty() && self.resource == resource && self.subresource.is_empty()
+    }
+
+    /// `admission.NewForbidden`: a 403 naming the object being written (its name, else its
+    /// generateName) or, with no object, `Unknown`.
+    pub fn forbidden(&self, message: &str) -> ApiError {
+        let meta = |k: &str| {
+            self.object
+                .as_ref()
+                .and_then(|o| o.get("metadata"))
+                .and_then(|m| m.get(k))
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        };
+        let name = meta("name")
+            .or_else(|| meta("generateName"))
+            .unwrap_or("Unknown");
+        ApiError::forbidden(&self.group, &self.resource, name, message)
+    }
+}
+
+/// What a plugin's pass needs besides the request: the objects it may look up (and, for a
+/// few plugins, write), the authorizers it may ask, the simulated time and version.
+pub struct Context<'a> {
+    /// The cluster's objects.
+    pub store: &'a mut Store,
+    /// The authorizer chain (CertificateApproval and others ask it).
+    pub authz: &'a authz::Chain,
+    /// The simulated now.
+    pub now: Instant,
+    /// The simulated minor version.
+    pub minor: u32,
+}
+
+/// One plugin's answer for one request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
-    /// Not applicable to this request.
+    /// Not applicable to this request (another resource, say); why.
     Skip(String),
-    /// Admitted (possibly after a change, described in the reason).
+    /// Admitted; what the plugin checked or changed.
     Admit(String),
-    /// Rejected.
+    /// Rejected, with the error the API server answers.
     Reject(ApiError),
 }
 
-/// The mutating plugins a kubeadm v1.37 server runs (default-on, in upstream order) that
-/// kubegate does not model yet.
-pub const MUTATING_NOT_YET_MODELLED: &[&str] = &[
-    "LimitRanger",
-    "TaintNodesByCondition",
-    "DefaultStorageClass",
-    "StorageObjectInUseProtection",
-    "RuntimeClass",
-    "DefaultIngressClass",
-    "MutatingAdmissionWebhook",
-];
+/// What became of one plugin of the table in one pass of one request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// It ran and admitted the request; what it checked.
+    Admitted(String),
+    /// It ran and changed the object: what it did, and the change as RFC 6902 operations.
+    Mutated(String, Vec<Value>),
+    /// It ran and found nothing to look at in this request; why.
+    NotApplicable(String),
+    /// It ran and refused the request.
+    Rejected(ApiError),
+    /// It is not enabled on this API server.
+    Disabled,
+    /// It does not handle this operation (upstream `Handles`).
+    NotHandled(Operation),
+    /// Upstream runs it here; kubegate does not model it yet.
+    NotModelled,
+    /// An earlier plugin refused the request, so it never ran.
+    NotReached,
+}
 
-/// The validating plugins a kubeadm v1.37 server runs (default-on plus kubeadm's
-/// NodeRestriction, in upstream order) that kubegate does not model yet.
-pub const VALIDATING_NOT_YET_MODELLED: &[&str] = &[
-    "LimitRanger",
-    "ServiceAccount",
-    "PodSecurity",
-    "Priority",
-    "PersistentVolumeClaimResize",
-    "RuntimeClass",
-    "CertificateApproval",
-    "CertificateSigning",
-    "ClusterTrustBundleAttest",
-    "CertificateSubjectRestriction",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionWebhook",
-    "ResourceQuota",
-];
+/// One pass over the chain: each plugin of the table that has such a pass, in order, with
+/// what became of it, and the error that ended the request, if any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PassResult {
+    /// Plugin names and outcomes, in the table's order.
+    pub steps: Vec<(&'static str, Outcome)>,
+    /// The refusal, when a plugin refused.
+    pub error: Option<ApiError>,
+}
 
-/// A mutating plugin's `Admit`.
-type Plugin = fn(&Store, &mut AdmissionRequest<'_>) -> Verdict;
+/// The admission chain of one API server: which plugins of the table are enabled.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Chain {
+    minor: u32,
+    enabled: Vec<&'static str>,
+}
 
-/// Runs the modelled mutating plugins in upstream order (NamespaceLifecycle, ServiceAccount,
-/// NodeRestriction, Priority, DefaultTolerationSeconds), stopping at the first rejection.
-pub fn mutating(store: &Store, req: &mut AdmissionRequest<'_>) -> Vec<(&'static str, Verdict)> {
-    let mut out = Vec::new();
-    let steps: [(&'static str, Plugin); 5] = [
-        ("NamespaceLifecycle", |s, r| lifecycle::admit(s, r)),
-        ("ServiceAccount", pods::service_account),
-        ("NodeRestriction", |s, r| {
-            if r.node_restriction {
-                noderestriction::admit(s, r)
-            } else {
-                Verdict::Skip("not enabled (--enable-admission-plugins)".into())
+/// A flag the admission options refuse (kube-apiserver would not start).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagError {
+    /// The flag, without `--`.
+    pub flag: &'static str,
+    /// Upstream's message.
+    pub message: String,
+}
+
+impl Chain {
+    /// The chain of a v1.`minor` API server started with these flag values
+    /// (`--enable-admission-plugins`, `--disable-admission-plugins`): the default-on plugins,
+    /// plus the enabled, minus the disabled (upstream `enabledPluginNames` and `Validate`).
+    pub fn from_flags(
+        minor: u32,
+        enable: Option<&str>,
+        disable: Option<&str>,
+    ) -> Result<Chain, Vec<FlagError>> {
+        let split = |v: Option<&str>| -> Vec<String> {
+            v.unwrap_or("")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let (enable, disable) = (split(enable), split(disable));
+        let known = |name: &str| plugins::find(minor, name).is_some();
+        let mut errors = Vec::new();
+        for (flag, names) in [
+            ("enable-admission-plugins", &enable),
+            ("disable-admission-plugins", &disable),
+        ] {
+            for name in names.iter().filter(|n| !known(n)) {
+                errors.push(FlagError {
+                    flag,
+                    message: plugins::unknown_plugin_message(flag, name, minor),
+                });
             }
-        }),
-        ("Priority", pods::priority),
-        ("DefaultTolerationSeconds", |_, r| {
-            pods::default_tolerations(r)
-        }),
-    ];
-    for (name, plugin) in steps {
-        let verdict = plugin(store, req);
-        let stop = matches!(verdict, Verdict::Reject(_));
-        out.push((name, verdict));
-        if stop {
-            break;
         }
+        for name in enable.iter().filter(|n| disable.contains(n)) {
+            errors.push(FlagError {
+                flag: "disable-admission-plugins",
+                message: plugins::both_lists_message(name),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let enabled = plugins::ALL_ORDERED
+            .iter()
+            .filter(|p| p.exists_in(minor))
+            .filter(|p| {
+                let named = |list: &[String]| list.iter().any(|n| n == p.name);
+                (p.default_on_in(minor) || named(&enable)) && !named(&disable)
+            })
+            .map(|p| p.name)
+            .collect();
+        Ok(Chain { minor, enabled })
     }
-    out
+
+    /// Whether a plugin is enabled.
+    pub fn is_enabled(&self, name: &str) -> bool {
+        self.enabled.contains(&name)
+    }
+
+    /// The enabled plugins, in the order they run.
+    pub fn enabled(&self) -> &[&'static str] {
+        &self.enabled
+    }
+
+    /// The mutating pass: each enabled plugin that handles the operation may change
+    /// `attrs.object`; the first refusal ends the pass.
+    pub fn admit(&self, ctx: &mut Context<'_>, attrs: &mut Attributes<'_>) -> PassResult {
+        self.pass(attrs, |p| &p.mutating, &mut |p, attrs| {
+            let Pass::Modelled(run) = p.mutating else {
+                return Outcome::NotModelled;
+            };
+            let before = attrs.object.clone();
+            let verdict = run(ctx, attrs);
+            let patch = match (&before, &attrs.object) {
+                (Some(b), Some(a)) if b != a => diff(b, a),
+                _ => Vec::new(),
+            };
+            match verdict {
+                Verdict::Admit(why) if !patch.is_empty() => Outcome::Mutated(why, patch),
+                other => from_verdict(other),
+            }
+        })
+    }
+
+    /// The validating pass: each enabled plugin that handles the operation may refuse; the
+    /// first refusal ends the pass.
+    pub fn validate(&self, ctx: &mut Context<'_>, attrs: &mut Attributes<'_>) -> PassResult {
+        self.pass(attrs, |p| &p.validating, &mut |p, attrs| {
+            let Pass::Modelled(run) = p.validating else {
+                return Outcome::NotModelled;
+            };
+            from_verdict(run(ctx, attrs))
+        })
+    }
+
+    fn pass<F>(
+        &self,
+        attrs: &mut Attributes<'_>,
+        has: fn(&Plugin) -> &Pass<F>,
+        run: &mut dyn FnMut(&Plugin, &mut Attributes<'_>) -> Outcome,
+    ) -> PassResult {
+        let mut result = PassResult::default();
+        for p in plugins::ALL_ORDERED
+            .iter()
+            .filter(|p| p.exists_in(self.minor))
+        {
+            if matches!(has(p), Pass::None) {
+                continue;
+            }
+            let outcome = if result.error.is_some() {
+                Outcome::NotReached
+            } else if !self.is_enabled(p.name) {
+                Outcome::Disabled
+            } else if !p.handles.contains(&attrs.operation) {
+                Outcome::NotHandled(attrs.operation)
+            } else {
+                run(p, attrs)
+            };
+            if let Outcome::Rejected(e) = &outcome {
+                result.error = Some(e.clone());
+            }
+            result.steps.push((p.name, outcome));
+        }
+        result
+    }
+}
+
+fn from_verdict(v: Verdict) -> Outcome {
+    match v {
+        Verdict::Skip(why) => Outcome::NotApplicable(why),
+        Verdict::Admit(why) => Outcome::Admitted(why),
+        Verdict::Reject(e) => Outcome::Rejected(e),
+    }
+}
+
+/// The change from `before` to `after` as RFC 6902 operations (as JSON values).
+pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
+    let patch = json_patch::diff(before, after);
+    match serde_json::to_value(patch) {
+        Ok(Value::Array(ops)) => ops,
+        _ => Vec::new(),
+    }
+}
+
+/// Helpers for the plugins' tests: a request's attributes from a method and a URL, and a
+/// context over a store.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::sim::request::request_info;
+
+    /// The attributes of `method url` by `user`, with `object`.
+    pub fn attrs<'a>(
+        op: Operation,
+        method: &str,
+        url: &str,
+        user: &'a UserInfo,
+        object: Option<Value>,
+    ) -> Attributes<'a> {
+        let info = request_info(method, url);
+        let mut a = Attributes::from_request(op, &info, !info.namespace.is_empty(), user);
+        if a.name.is_empty() {
+            if let Some(n) = object
+                .as_ref()
+                .and_then(|o| o.pointer("/metadata/name"))
+                .and_then(Value::as_str)
+            {
+                a.name = n.to_string();
+            }
+        }
+        a.object = object;
+        a
+    }
+
+    /// Runs a mutating pass over `store` (RBAC only, v1.37, at time 0).
+    pub fn admit(store: &mut Store, f: plugins::AdmitFn, a: &mut Attributes<'_>) -> Verdict {
+        let chain = authz::Chain::of(&[authz::Mode::Rbac]);
+        let mut ctx = Context {
+            store,
+            authz: &chain,
+            now: 0,
+            minor: crate::sim::controlplane::NEWEST_MINOR,
+        };
+        f(&mut ctx, a)
+    }
+
+    /// Runs a validating pass over `store`.
+    pub fn validate(store: &mut Store, f: plugins::ValidateFn, a: &Attributes<'_>) -> Verdict {
+        let chain = authz::Chain::of(&[authz::Mode::Rbac]);
+        let mut ctx = Context {
+            store,
+            authz: &chain,
+            now: 0,
+            minor: crate::sim::controlplane::NEWEST_MINOR,
+        };
+        f(&mut ctx, a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn outcomes(result: &PassResult) -> Vec<(&'static str, String)> {
+        result
+            .steps
+            .iter()
+            .map(|(p, o)| {
+                let what = match o {
+                    Outcome::Admitted(_) => "admitted".to_string(),
+                    Outcome::Mutated(_, patch) => format!("mutated {}", patch.len()),
+                    Outcome::NotApplicable(_) => "n/a".into(),
+                    Outcome::Rejected(e) => format!("rejected {}", e.code),
+                    Outcome::Disabled => "disabled".into(),
+                    Outcome::NotHandled(op) => format!("not handled {}", op.as_str()),
+                    Outcome::NotModelled => "not modelled".into(),
+                    Outcome::NotReached => "not reached".into(),
+                };
+                (*p, what)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_default_chain_follows_the_table_and_the_flags_only_change_membership() {
+        let chain = Chain::from_flags(37, Some("NodeRestriction"), None).unwrap();
+        let enabled = chain.enabled();
+        assert!(enabled.contains(&"NodeRestriction"));
+        assert!(!enabled.contains(&"AlwaysPullImages"));
+        // The order is the table's, whatever the flag says.
+        let reordered =
+            Chain::from_flags(37, Some("AlwaysPullImages,NamespaceExists"), None).unwrap();
+        let pos = |n: &str| reordered.enabled().iter().position(|p| *p == n).unwrap();
+        assert!(pos("NamespaceExists") < pos("AlwaysPullImages"));
+        assert!(pos("NamespaceLifecycle") < pos("NamespaceExists"));
+        let without = Chain::from_flags(37, None, Some("ServiceAccount")).unwrap();
+        assert!(!without.is_enabled("ServiceAccount"));
+        assert!(without.is_enabled("NamespaceLifecycle"));
+    }
+
+    #[test]
+    fn every_plugin_of_the_table_is_accounted_for_in_a_pass() {
+        let mut store = Store::new(0, 1);
+        store
+            .create(
+                "",
+                "namespaces",
+                json!({"metadata": {"name": "blue"}, "status": {"phase": "Active"}}),
+                0,
+            )
+            .unwrap();
+        let user = UserInfo::default();
+        let chain = Chain::from_flags(37, Some("AlwaysDeny"), Some("Priority")).unwrap();
+        let authz = authz::Chain::of(&[authz::Mode::Rbac]);
+        let mut ctx = Context {
+            store: &mut store,
+            authz: &authz,
+            now: 0,
+            minor: 37,
+        };
+        let mut attrs = testing::attrs(
+            Operation::Create,
+            "POST",
+            "/api/v1/namespaces/blue/pods",
+            &user,
+            Some(json!({"metadata": {"name": "web", "namespace": "blue"},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}})),
+        );
+        let result = chain.admit(&mut ctx, &mut attrs);
+        let got = outcomes(&result);
+        let of = |name: &str| {
+            got.iter()
+                .find(|(p, _)| *p == name)
+                .map(|(_, o)| o.as_str())
+                .unwrap_or("missing")
+        };
+        // Plugins without a mutating pass are not listed in it.
+        assert_eq!(of("NamespaceExists"), "missing");
+        assert_eq!(of("AlwaysAdmit"), "disabled");
+        assert_eq!(of("NamespaceLifecycle"), "admitted");
+        assert_eq!(of("LimitRanger"), "not modelled");
+        assert!(of("ServiceAccount").starts_with("rejected"), "no account");
+        assert_eq!(of("Priority"), "not reached");
+        assert_eq!(of("AlwaysDeny"), "not reached");
+        assert_eq!(result.error.as_ref().map(|e| e.code), Some(403));
+        // Every mutating plugin of v1.37 appears once, in the table's order.
+        let names: Vec<&str> = got.iter().map(|(p, _)| *p).collect();
+        let want: Vec<&str> = ALL_ORDERED
+            .iter()
+            .filter(|p| p.exists_in(37) && !matches!(p.mutating, Pass::None))
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, want);
+
+        // A delete: the plugins that handle only CREATE say so.
+        let mut del = testing::attrs(
+            Operation::Delete,
+            "DELETE",
+            "/api/v1/namespaces/blue/pods/web",
+            &user,
+            None,
+        );
+        let chain = Chain::from_flags(37, None, None).unwrap();
+        let result = chain.admit(&mut ctx, &mut del);
+        let got = outcomes(&result);
+        assert!(got.contains(&("ServiceAccount", "not handled DELETE".into())));
+        assert!(got.contains(&("NamespaceLifecycle", "n/a".into())));
+    }
+
+    #[test]
+    fn a_mutation_is_recorded_as_the_patch_it_made() {
+        let mut store = Store::new(0, 1);
+        let user = UserInfo::default();
+        let chain = Chain::from_flags(37, None, None).unwrap();
+        let authz = authz::Chain::of(&[authz::Mode::Rbac]);
+        {
+            let ns = "blue";
+            store
+                .create("", "namespaces", json!({"metadata": {"name": ns}}), 0)
+                .unwrap();
+            store
+                .create(
+                    "",
+                    "serviceaccounts",
+                    json!({"metadata": {"name": "default", "namespace": ns},
+                        "automountServiceAccountToken": false}),
+                    0,
+                )
+                .unwrap();
+        }
+        let mut ctx = Context {
+            store: &mut store,
+            authz: &authz,
+            now: 0,
+            minor: 37,
+        };
+        let mut attrs = testing::attrs(
+            Operation::Create,
+            "POST",
+            "/api/v1/namespaces/blue/pods",
+            &user,
+            Some(json!({"metadata": {"name": "web", "namespace": "blue"},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}],
+                    "tolerations": [{"operator": "Exists"}]}})),
+        );
+        let result = chain.admit(&mut ctx, &mut attrs);
+        assert!(result.error.is_none());
+        let patch = result.steps.iter().find_map(|(p, o)| match o {
+            Outcome::Mutated(_, patch) if *p == "Priority" => Some(patch.clone()),
+            _ => None,
+        });
+        assert_eq!(
+            patch,
+            Some(vec![
+                json!({"op": "add", "path": "/spec/priority", "value": 0}),
+                json!({"op": "add", "path": "/spec/preemptionPolicy", "value": "PreemptLowerPriority"}),
+            ])
+        );
+        // A pod that tolerates everything already gets no tolerations: admitted, unchanged.
+        let tolerations = result
+            .steps
+            .iter()
+            .find(|(p, _)| *p == "DefaultTolerationSeconds")
+            .map(|(_, o)| o.clone());
+        assert!(matches!(tolerations, Some(Outcome::Admitted(_))));
+        assert_eq!(
+            attrs
+                .object
+                .as_ref()
+                .and_then(|o| o.pointer("/spec/priority")),
+            Some(&json!(0))
+        );
+    }
 }

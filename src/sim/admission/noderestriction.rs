@@ -6,39 +6,12 @@
 
 use serde_json::{Map, Value};
 
-use super::{AdmissionRequest, Operation, Verdict};
+use super::{Attributes, Context, Operation, Verdict};
 use crate::sim::authz::node;
 use crate::sim::response::ApiError;
-use crate::sim::store::Store;
 
-/// `admission.NewForbidden`: the object's name (or generateName) when there is an object,
-/// else the literal `Unknown`.
-fn forbidden(req: &AdmissionRequest<'_>, message: String) -> Verdict {
-    let object = req.object.as_deref();
-    let meta = |k: &str| {
-        object
-            .and_then(|o| o.pointer(&format!("/metadata/{k}")))
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-    };
-    let name = meta("name")
-        .or_else(|| meta("generateName"))
-        .unwrap_or("Unknown");
-    Verdict::Reject(ApiError::forbidden(
-        &req.info.api_group,
-        &req.info.resource,
-        name,
-        &message,
-    ))
-}
-
-fn op_name(op: Operation) -> &'static str {
-    match op {
-        Operation::Create => "CREATE",
-        Operation::Update => "UPDATE",
-        Operation::Delete => "DELETE",
-        Operation::Connect => "CONNECT",
-    }
+fn forbidden(a: &Attributes<'_>, message: String) -> Verdict {
+    Verdict::Reject(a.forbidden(&message))
 }
 
 fn labels(v: Option<&Value>) -> Map<String, Value> {
@@ -93,35 +66,35 @@ fn forbidden_labels(new: &Map<String, Value>, old: &Map<String, Value>) -> Vec<S
 }
 
 /// The plugin's `Admit`.
-pub fn admit(store: &Store, req: &mut AdmissionRequest<'_>) -> Verdict {
-    let Some(node) = node::identity(req.user) else {
+pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
+    let Some(node) = node::identity(a.user) else {
         return Verdict::Skip("only restricts kubelets (system:node:<name>)".into());
     };
     let node = node.to_string();
     if node.is_empty() {
-        let m = format!("could not determine node from user {:?}", req.user.username);
-        return forbidden(req, m);
+        let m = format!("could not determine node from user {:?}", a.user.username);
+        return forbidden(a, m);
     }
-    let info = req.info;
-    let obj = req.object.as_deref().cloned();
+    let obj = a.object.clone();
     let s = |v: &Value, p: &str| {
         v.pointer(p)
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string()
     };
-    match (info.api_group.as_str(), info.resource.as_str()) {
-        ("", "pods") if info.subresource.is_empty() => match req.operation {
+    match (a.group.as_str(), a.resource.as_str()) {
+        ("", "serviceaccounts") if a.subresource == "token" => token_request(ctx, a, &node),
+        ("", "pods") if a.subresource.is_empty() => match a.operation {
             Operation::Create => {
                 let pod = obj.unwrap_or(Value::Null);
                 if pod
                     .pointer("/metadata/annotations/kubernetes.io~1config.mirror")
                     .is_none()
                 {
-                    return forbidden(req, format!("pod does not have \"kubernetes.io/config.mirror\" annotation, node {node:?} can only create mirror pods"));
+                    return forbidden(a, format!("pod does not have \"kubernetes.io/config.mirror\" annotation, node {node:?} can only create mirror pods"));
                 }
                 if s(&pod, "/spec/nodeName") != node {
-                    return forbidden(req, format!("node {node:?} can only create pods with spec.nodeName set to itself"));
+                    return forbidden(a, format!("node {node:?} can only create pods with spec.nodeName set to itself"));
                 }
                 let owners = pod
                     .pointer("/metadata/ownerReferences")
@@ -129,133 +102,117 @@ pub fn admit(store: &Store, req: &mut AdmissionRequest<'_>) -> Verdict {
                     .cloned()
                     .unwrap_or_default();
                 match owners.as_slice() {
-                    [] => return forbidden(req, format!("node {node:?} can only create pods with an owner reference set to itself")),
+                    [] => return forbidden(a, format!("node {node:?} can only create pods with an owner reference set to itself")),
                     [o] => {
                         if s(o, "/apiVersion") != "v1" || s(o, "/kind") != "Node" || s(o, "/name") != node {
-                            return forbidden(req, format!("node {node:?} can only create pods with an owner reference set to itself"));
+                            return forbidden(a, format!("node {node:?} can only create pods with an owner reference set to itself"));
                         }
                         if o.get("controller") != Some(&Value::Bool(true)) {
-                            return forbidden(req, format!("node {node:?} can only create pods with a controller owner reference set to itself"));
+                            return forbidden(a, format!("node {node:?} can only create pods with a controller owner reference set to itself"));
                         }
                         if o.get("blockOwnerDeletion") == Some(&Value::Bool(true)) {
-                            return forbidden(req, format!("node {node:?} must not set blockOwnerDeletion on an owner reference"));
+                            return forbidden(a, format!("node {node:?} must not set blockOwnerDeletion on an owner reference"));
                         }
-                        let Some(n) = store.get("", "nodes", "", &node) else {
+                        let Some(n) = ctx.store.get("", "nodes", "", &node) else {
                             return Verdict::Reject(ApiError::not_found("", "nodes", &node));
                         };
                         let (want, got) = (s(n, "/metadata/uid"), s(o, "/uid"));
                         if want != got {
-                            return forbidden(req, format!("node {node} UID mismatch: expected {got} got {want}"));
+                            return forbidden(a, format!("node {node} UID mismatch: expected {got} got {want}"));
                         }
                     }
-                    _ => return forbidden(req, format!("node {node:?} can only create pods with a single owner reference set to itself")),
+                    _ => return forbidden(a, format!("node {node:?} can only create pods with a single owner reference set to itself")),
                 }
                 if !s(&pod, "/spec/serviceAccountName").is_empty() {
-                    return forbidden(req, format!("node {node:?} can not create pods that reference a service account"));
+                    return forbidden(a, format!("node {node:?} can not create pods that reference a service account"));
                 }
                 let (secrets, configmaps, _) = node::pod_references(&pod);
                 if !secrets.is_empty() {
-                    return forbidden(req, format!("node {node:?} can not create pods that reference secrets"));
+                    return forbidden(a, format!("node {node:?} can not create pods that reference secrets"));
                 }
                 if !configmaps.is_empty() {
-                    return forbidden(req, format!("node {node:?} can not create pods that reference configmaps"));
+                    return forbidden(a, format!("node {node:?} can not create pods that reference configmaps"));
                 }
                 let claims = pod
                     .pointer("/spec/volumes")
                     .and_then(Value::as_array)
                     .is_some_and(|vs| vs.iter().any(|v| v.get("persistentVolumeClaim").is_some()));
                 if claims {
-                    return forbidden(req, format!("node {node:?} can not create pods that reference persistentvolumeclaims"));
+                    return forbidden(a, format!("node {node:?} can not create pods that reference persistentvolumeclaims"));
                 }
                 Verdict::Admit(format!("a mirror pod bound to node {node}, owned by it, referring to no other objects"))
             }
-            Operation::Delete => match store.get("", "pods", &info.namespace, &info.name) {
-                None => Verdict::Reject(ApiError::not_found("", "pods", &info.name)),
-                Some(p) if s(p, "/spec/nodeName") != node => forbidden(req, format!("node {node:?} can only delete pods with spec.nodeName set to itself")),
+            Operation::Delete => match ctx.store.get("", "pods", &a.namespace, &a.name) {
+                None => Verdict::Reject(ApiError::not_found("", "pods", &a.name)),
+                Some(p) if s(p, "/spec/nodeName") != node => forbidden(a, format!("node {node:?} can only delete pods with spec.nodeName set to itself")),
                 Some(_) => Verdict::Admit(format!("the pod is bound to node {node}")),
             },
-            op => forbidden(req, format!("unexpected operation {:?}, node {node:?} can only create and delete mirror pods", op_name(op))),
+            op => forbidden(a, format!("unexpected operation {:?}, node {node:?} can only create and delete mirror pods", op.as_str())),
         },
         ("", "nodes") => {
-            let requested = if req.operation == Operation::Create {
+            let requested = if a.operation == Operation::Create {
                 obj.as_ref().map(|o| s(o, "/metadata/name")).unwrap_or_default()
             } else {
-                info.name.clone()
+                a.name.clone()
             };
             if requested != node {
-                return forbidden(req, format!("node {node:?} is not allowed to modify node {requested:?}"));
+                return forbidden(a, format!("node {node:?} is not allowed to modify node {requested:?}"));
             }
-            let old = store.get("", "nodes", "", &node);
-            match req.operation {
+            let old = ctx.store.get("", "nodes", "", &node);
+            match a.operation {
                 Operation::Create => {
                     let bad = forbidden_labels(&labels(obj.as_ref()), &Map::new());
                     if !bad.is_empty() {
-                        return forbidden(req, format!("node {node:?} is not allowed to set the following labels: {}", bad.join(", ")));
+                        return forbidden(a, format!("node {node:?} is not allowed to set the following labels: {}", bad.join(", ")));
                     }
                 }
                 Operation::Update => {
                     let taints = |v: Option<&Value>| v.and_then(|o| o.pointer("/spec/taints")).cloned().filter(|t| t.as_array().is_some_and(|a| !a.is_empty()));
                     if taints(obj.as_ref()) != taints(old) {
-                        return forbidden(req, format!("node {node:?} is not allowed to modify taints"));
+                        return forbidden(a, format!("node {node:?} is not allowed to modify taints"));
                     }
                     let bad = forbidden_labels(&labels(obj.as_ref()), &labels(old));
                     if !bad.is_empty() {
-                        return forbidden(req, format!("is not allowed to modify labels: {}", bad.join(", ")));
+                        return forbidden(a, format!("is not allowed to modify labels: {}", bad.join(", ")));
                     }
                 }
                 _ => {}
             }
             Verdict::Admit(format!("node {node} changes only its own Node object"))
         }
-        ("", "persistentvolumeclaims") if info.subresource != "status" => forbidden(req, "may only update PVC status".into()),
+        ("", "persistentvolumeclaims") if a.subresource != "status" => forbidden(a, "may only update PVC status".into()),
         ("coordination.k8s.io", "leases") => {
-            if info.namespace != "kube-node-lease" {
-                return forbidden(req, "can only access leases in the \"kube-node-lease\" system namespace".into());
+            if a.namespace != "kube-node-lease" {
+                return forbidden(a, "can only access leases in the \"kube-node-lease\" system namespace".into());
             }
-            let name = match req.operation {
+            let name = match a.operation {
                 Operation::Create => obj.as_ref().map(|o| s(o, "/metadata/name")).unwrap_or_default(),
-                _ => info.name.clone(),
+                _ => a.name.clone(),
             };
             if name != node {
-                return forbidden(req, "can only access node lease with the same name as the requesting node".into());
+                return forbidden(a, "can only access node lease with the same name as the requesting node".into());
             }
             Verdict::Admit(format!("node {node}'s own lease"))
         }
         ("storage.k8s.io", "csinodes") => {
-            let name = match req.operation {
+            let name = match a.operation {
                 Operation::Create => obj.as_ref().map(|o| s(o, "/metadata/name")).unwrap_or_default(),
-                _ => info.name.clone(),
+                _ => a.name.clone(),
             };
             if name != node {
-                return forbidden(req, "can only access CSINode with the same name as the requesting node".into());
+                return forbidden(a, "can only access CSINode with the same name as the requesting node".into());
             }
             Verdict::Admit(format!("node {node}'s own CSINode"))
         }
-        _ => Verdict::Skip(format!("{} is not restricted for nodes", info.resource)),
+        _ => Verdict::Skip(format!("{} is not restricted for nodes", a.resource)),
     }
 }
 
 /// NodeRestriction for `serviceaccounts/token`: a kubelet's TokenRequest must be bound to a pod
-/// scheduled on its node. `None` when admitted (or not a kubelet).
-pub fn token_request(
-    store: &Store,
-    user: &crate::sim::authn::UserInfo,
-    namespace: &str,
-    review: &Value,
-) -> Option<ApiError> {
-    let node = node::identity(user)?;
-    let name = review
-        .pointer("/metadata/name")
-        .and_then(Value::as_str)
-        .filter(|n| !n.is_empty())
-        .unwrap_or("Unknown");
-    let deny = |m: String| Some(ApiError::forbidden("", "serviceaccounts", name, &m));
-    if node.is_empty() {
-        return deny(format!(
-            "could not determine node from user {:?}",
-            user.username
-        ));
-    }
+/// scheduled on its node.
+fn token_request(ctx: &Context<'_>, a: &Attributes<'_>, node: &str) -> Verdict {
+    let empty = Value::Null;
+    let review = a.object.as_ref().unwrap_or(&empty);
     let r = |k: &str| {
         review
             .pointer(&format!("/spec/boundObjectRef/{k}"))
@@ -267,21 +224,30 @@ pub fn token_request(
         || r("kind") != "Pod"
         || r("name").is_empty()
     {
-        return deny("node requested token not bound to a pod".into());
+        return forbidden(a, "node requested token not bound to a pod".into());
     }
     if r("uid").is_empty() {
-        return deny("node requested token with a pod binding without a uid".into());
+        return forbidden(
+            a,
+            "node requested token with a pod binding without a uid".into(),
+        );
     }
-    let Some(pod) = store.get("", "pods", namespace, r("name")) else {
-        return Some(ApiError::not_found("", "pods", r("name")));
+    let Some(pod) = ctx.store.get("", "pods", &a.namespace, r("name")) else {
+        return Verdict::Reject(ApiError::not_found("", "pods", r("name")));
     };
     if pod.pointer("/metadata/uid").and_then(Value::as_str) != Some(r("uid")) {
-        return deny(format!("the UID in the bound object reference ({}) does not match the UID in record. The object might have been deleted and then recreated", r("uid")));
+        return forbidden(a, format!("the UID in the bound object reference ({}) does not match the UID in record. The object might have been deleted and then recreated", r("uid")));
     }
     if pod.pointer("/spec/nodeName").and_then(Value::as_str) != Some(node) {
-        return deny("node requested token bound to a pod scheduled on a different node".into());
+        return forbidden(
+            a,
+            "node requested token bound to a pod scheduled on a different node".into(),
+        );
     }
-    None
+    Verdict::Admit(format!(
+        "a token bound to pod {}, which runs on node {node}",
+        r("name")
+    ))
 }
 
 #[cfg(test)]

@@ -11,9 +11,9 @@
 
 use serde_json::{json, Value};
 
-use super::{AdmissionRequest, Operation, Verdict};
+use super::{Attributes, Context, Operation, Verdict};
 use crate::sim::response::ApiError;
-use crate::sim::store::{name_suffix, Store};
+use crate::sim::store::name_suffix;
 
 /// Where the service-account volume is mounted in every container.
 pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -21,26 +21,23 @@ pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccoun
 pub const TOKEN_EXPIRATION: i64 = 3607;
 
 /// The pod being created, or why the plugin does not apply.
-fn new_pod<'r>(req: &'r mut AdmissionRequest<'_>) -> Result<&'r mut Value, Verdict> {
-    if !req.info.api_group.is_empty()
-        || req.info.resource != "pods"
-        || !req.info.subresource.is_empty()
-    {
+fn new_pod<'r>(a: &'r mut Attributes<'_>) -> Result<&'r mut Value, Verdict> {
+    if !a.is_core("pods") {
         return Err(Verdict::Skip("not a pod".into()));
     }
-    if req.operation != Operation::Create {
+    if a.operation != Operation::Create {
         return Err(Verdict::Skip("only new pods are changed".into()));
     }
-    match req.object.as_deref_mut() {
+    match a.object.as_mut() {
         Some(obj) => Ok(obj),
         None => Err(Verdict::Skip("no object".into())),
     }
 }
 
 /// The ServiceAccount plugin's `Admit`.
-pub fn service_account(store: &Store, req: &mut AdmissionRequest<'_>) -> Verdict {
-    let ns = req.info.namespace.clone();
-    let pod = match new_pod(req) {
+pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
+    let ns = a.namespace.clone();
+    let pod = match new_pod(a) {
         Ok(p) => p,
         Err(v) => return v,
     };
@@ -62,7 +59,7 @@ pub fn service_account(store: &Store, req: &mut AdmissionRequest<'_>) -> Verdict
         Some(a) if !a.is_empty() => a.to_string(),
         _ => "default".to_string(),
     };
-    let Some(sa) = store.get("", "serviceaccounts", &ns, &account) else {
+    let Some(sa) = ctx.store.get("", "serviceaccounts", &ns, &account) else {
         return Verdict::Reject(ApiError::forbidden(
             "",
             "pods",
@@ -156,8 +153,8 @@ pub fn service_account(store: &Store, req: &mut AdmissionRequest<'_>) -> Verdict
 }
 
 /// The Priority plugin's `Admit`.
-pub fn priority(store: &Store, req: &mut AdmissionRequest<'_>) -> Verdict {
-    let pod = match new_pod(req) {
+pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
+    let pod = match new_pod(a) {
         Ok(p) => p,
         Err(v) => return v,
     };
@@ -172,12 +169,15 @@ pub fn priority(store: &Store, req: &mut AdmissionRequest<'_>) -> Verdict {
         .unwrap_or("")
         .to_string();
     let class = if class_name.is_empty() {
-        store
+        ctx.store
             .list("scheduling.k8s.io", "priorityclasses", None)
             .find(|c| c.get("globalDefault").and_then(Value::as_bool) == Some(true))
             .cloned()
     } else {
-        match store.get("scheduling.k8s.io", "priorityclasses", "", &class_name) {
+        match ctx
+            .store
+            .get("scheduling.k8s.io", "priorityclasses", "", &class_name)
+        {
             Some(c) => Some(c.clone()),
             None => {
                 return Verdict::Reject(ApiError::forbidden(
@@ -236,8 +236,8 @@ pub fn priority(store: &Store, req: &mut AdmissionRequest<'_>) -> Verdict {
 }
 
 /// The DefaultTolerationSeconds plugin's `Admit`.
-pub fn default_tolerations(req: &mut AdmissionRequest<'_>) -> Verdict {
-    let pod = match new_pod(req) {
+pub fn default_tolerations(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
+    let pod = match new_pod(a) {
         Ok(p) => p,
         Err(v) => return v,
     };
@@ -280,8 +280,9 @@ pub fn default_tolerations(req: &mut AdmissionRequest<'_>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::admission::testing;
     use crate::sim::authn::UserInfo;
-    use crate::sim::request::request_info;
+    use crate::sim::store::Store;
 
     fn store() -> Store {
         let mut s = Store::new(0, 3);
@@ -307,19 +308,20 @@ mod tests {
         s
     }
 
-    fn admit(pod: &mut Value, plugin: fn(&Store, &mut AdmissionRequest<'_>) -> Verdict) -> Verdict {
-        let info = request_info("POST", "/api/v1/namespaces/blue/pods");
+    fn admit(pod: &mut Value, plugin: crate::sim::admission::plugins::AdmitFn) -> Verdict {
         let user = UserInfo::default();
-        let st = store();
-        let mut req = AdmissionRequest {
-            operation: Operation::Create,
-            info: &info,
-            user: &user,
-            object: Some(pod),
-            namespaced: true,
-            node_restriction: true,
-        };
-        plugin(&st, &mut req)
+        let mut a = testing::attrs(
+            Operation::Create,
+            "POST",
+            "/api/v1/namespaces/blue/pods",
+            &user,
+            Some(pod.clone()),
+        );
+        let verdict = testing::admit(&mut store(), plugin, &mut a);
+        if let Some(changed) = a.object {
+            *pod = changed;
+        }
+        verdict
     }
 
     fn pod(spec: Value) -> Value {
@@ -399,7 +401,7 @@ mod tests {
             "containers": [{"name": "a"}]}),
         );
         assert!(matches!(
-            admit(&mut t, |_, r| default_tolerations(r)),
+            admit(&mut t, default_tolerations),
             Verdict::Admit(_)
         ));
         let keys: Vec<&str> = t["spec"]["tolerations"]

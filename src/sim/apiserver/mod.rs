@@ -5,13 +5,13 @@
 //! result is a [`RequestTrace`].
 //! See <https://kubernetes.io/docs/concepts/security/controlling-access/>.
 
+mod admission;
 mod endpoints;
 mod filters;
 mod registry;
 
 use serde_json::{json, Map, Value};
 
-use super::admission::{self, Verdict};
 use super::authn::UserInfo;
 use super::cluster::Cluster;
 use super::discovery::ApiResource;
@@ -32,6 +32,8 @@ pub(crate) struct Recorder {
     stages: Vec<StageRecord>,
     /// The user the request runs as.
     pub user: Option<UserInfo>,
+    /// Where an error no stage has recorded happened (the endpoint sets it while decoding).
+    at: (Stage, &'static str),
 }
 
 impl Recorder {
@@ -39,6 +41,36 @@ impl Recorder {
         Recorder {
             stages: Vec::new(),
             user: None,
+            at: (Stage::Storage, "handler"),
+        }
+    }
+
+    /// Says which stage (and which part of it) the request is in, for an error that ends it
+    /// without a stage record of its own.
+    pub fn at(&mut self, stage: Stage, part: &'static str) {
+        self.at = (stage, part);
+    }
+
+    /// Makes sure an error answer is written down: when no stage recorded a refusal, one
+    /// for the stage the request was in says what ended it.
+    fn finish(&mut self, answer: &Answer) {
+        let Err(e) = answer else {
+            return;
+        };
+        let refused = self
+            .stages
+            .iter()
+            .any(|s| matches!(s.decision, Decision::Deny | Decision::Error));
+        if !refused {
+            let (stage, part) = self.at;
+            let mut record = StageRecord::new(stage);
+            let decision = if e.code >= 500 {
+                Decision::Error
+            } else {
+                Decision::Deny
+            };
+            record.decide(part, decision, format!("HTTP {}: {}", e.code, e.message));
+            self.stages.push(record);
         }
     }
 
@@ -95,6 +127,7 @@ impl Cluster {
         };
         let revision = self.store.revision();
         let answer = self.serve(req, &chain, &info, &mut rec);
+        rec.finish(&answer);
         let (code, body) = match answer {
             Ok((code, body)) => (code, body),
             Err(e) => (e.code, e.status()),
@@ -171,61 +204,17 @@ impl Cluster {
         }
         self.resource(req, info, &user, rec)
     }
-
-    /// Whether an off-by-default admission plugin is turned on by `--enable-admission-plugins`
-    /// (and not turned off by `--disable-admission-plugins`).
-    pub(crate) fn plugin_enabled(&self, plugin: &str) -> bool {
-        let listed = |flag: &str| {
-            self.control_plane
-                .arg(flag)
-                .is_some_and(|v| v.split(',').any(|p| p.trim() == plugin))
-        };
-        listed("enable-admission-plugins") && !listed("disable-admission-plugins")
-    }
 }
 
-/// A request body as JSON, or the 400 the server gives for an unreadable one.
-pub(crate) fn json_body(req: &HttpRequest) -> Result<Value, ApiError> {
+/// A request body as JSON, or the 400 the server gives for an unreadable one (recorded as
+/// the decoding that failed).
+pub(crate) fn json_body(req: &HttpRequest, rec: &mut Recorder) -> Result<Value, ApiError> {
     serde_json::from_str(req.body.as_deref().unwrap_or("")).map_err(|e| {
+        rec.at(Stage::Validation, "decoding");
         ApiError::bad_request(format!(
             "the body of the request was in an unknown format: {e}"
         ))
     })
-}
-
-/// The validating pass: no validating plugin is modelled yet, and the record says which
-/// default-on plugins a real v1.37 server would run here.
-pub(crate) fn validating_admission(rec: &mut Recorder) {
-    let mut record = StageRecord::new(Stage::ValidatingAdmission);
-    record.decide(
-        "",
-        Decision::Allow,
-        "no validating plugin modelled yet rejected the request",
-    );
-    record.detail(
-        "not modelled yet",
-        admission::VALIDATING_NOT_YET_MODELLED.join(", "),
-    );
-    rec.push(record);
-}
-
-pub(crate) fn record_verdicts(
-    record: &mut StageRecord,
-    verdicts: Vec<(&'static str, Verdict)>,
-) -> Option<ApiError> {
-    for (plugin, v) in verdicts {
-        match v {
-            Verdict::Skip(why) => record.step(plugin, Decision::Skip, why),
-            Verdict::Admit(why) => record.step(plugin, Decision::Allow, why),
-            Verdict::Reject(err) => {
-                record.step(plugin, Decision::Deny, err.message.clone());
-                record.decide(plugin, Decision::Deny, err.message.clone());
-                return Some(err);
-            }
-        }
-    }
-    record.decide("", Decision::Allow, "every plugin admitted the request");
-    None
 }
 
 pub(crate) fn key(res: &ApiResource, ns: &str, name: &str) -> String {
@@ -268,4 +257,85 @@ pub(crate) fn query_value(url: &str, key: &str) -> Option<String> {
 /// Whether the client asked for a Table (`kubectl get`'s human-readable output).
 pub(crate) fn wants_table(req: &HttpRequest) -> bool {
     req.header("Accept").is_some_and(tables::wants_table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::session::Session;
+
+    const WORKSPACE: &str = "apiVersion: kubegate.dev/v1alpha1\nkind: ControlPlane\nspec:\n  apiServer:\n    args:\n    - --authorization-mode=AlwaysAllow\n    - --token-auth-file=/t.csv\n  files:\n    /t.csv: t0k3n,root,1\n";
+
+    fn send(session: &mut Session, method: &str, url: &str, body: Option<&str>) -> RequestTrace {
+        let mut req = HttpRequest::new(method, url);
+        req.headers
+            .push(("Authorization".into(), "Bearer t0k3n".into()));
+        if method == "PATCH" {
+            req.headers
+                .push(("Content-Type".into(), "text/plain".into()));
+        }
+        req.body = body.map(str::to_string);
+        session.request(&req)
+    }
+
+    #[test]
+    fn every_error_answer_leaves_a_record_of_what_ended_the_request() {
+        let mut session = match Session::new(WORKSPACE) {
+            Ok(s) => s,
+            Err(d) => panic!("{d:?}"),
+        };
+        for (method, url, body, code, stage) in [
+            (
+                "GET",
+                "/api/v1/namespaces/default/widgets",
+                None,
+                404,
+                Stage::Storage,
+            ),
+            (
+                "POST",
+                "/api/v1/namespaces/default/pods",
+                Some("{"),
+                400,
+                Stage::Validation,
+            ),
+            (
+                "PATCH",
+                "/api/v1/namespaces/default/configmaps/kube-root-ca.crt",
+                Some("{}"),
+                415,
+                Stage::Validation,
+            ),
+            (
+                "POST",
+                "/api/v1/namespaces/default/serviceaccounts/default/token",
+                Some("[1"),
+                400,
+                Stage::Validation,
+            ),
+            (
+                "PUT",
+                "/apis/certificates.k8s.io/v1/certificatesigningrequests/none/approval",
+                Some("{}"),
+                404,
+                Stage::Storage,
+            ),
+        ] {
+            let trace = send(&mut session, method, url, body);
+            assert_eq!(trace.response.code, code, "{method} {url}");
+            let last = trace.stages.last().map(|s| (s.stage, s.decision));
+            assert_eq!(
+                last,
+                Some((stage, Decision::Deny)),
+                "{method} {url}: {:?}",
+                trace.stages
+            );
+            let reason = trace
+                .stages
+                .last()
+                .map(|s| s.reason.clone())
+                .unwrap_or_default();
+            assert!(reason.starts_with(&format!("HTTP {code}: ")), "{reason}");
+        }
+    }
 }

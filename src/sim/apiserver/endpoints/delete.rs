@@ -4,10 +4,8 @@
 
 use serde_json::{json, Map, Value};
 
-use super::super::{
-    key, query_value, record_verdicts, validating_admission, with_type_meta, Answer, Recorder,
-};
-use crate::sim::admission::{self, AdmissionRequest, Operation};
+use super::super::{key, query_value, with_type_meta, Answer, Recorder};
+use crate::sim::admission::{Attributes, Operation};
 use crate::sim::authn::UserInfo;
 use crate::sim::cluster::Cluster;
 use crate::sim::discovery::ApiResource;
@@ -25,24 +23,15 @@ impl Cluster {
         res: &ApiResource,
         rec: &mut Recorder,
     ) -> Answer {
-        let mut record = StageRecord::new(Stage::MutatingAdmission);
-        let verdicts = {
-            let mut areq = AdmissionRequest {
-                operation: Operation::Delete,
-                info,
-                user,
-                object: None,
-                namespaced: res.namespaced,
-                node_restriction: self.plugin_enabled("NodeRestriction"),
-            };
-            admission::mutating(&self.store, &mut areq)
-        };
-        if let Some(err) = record_verdicts(&mut record, verdicts) {
-            rec.push(record);
-            return Err(err);
-        }
-        rec.push(record);
-        validating_admission(rec);
+        let mut attrs = Attributes::from_request(Operation::Delete, info, res.namespaced, user);
+        attrs.kind = res.kind.to_string();
+        self.admit(&mut attrs, rec)?;
+        // The validating pass sees the object about to go.
+        attrs.old_object = self
+            .store
+            .get(res.group, res.name, &info.namespace, &info.name)
+            .cloned();
+        self.validate(&mut attrs, rec)?;
         let mut record = StageRecord::new(Stage::Storage);
         let result = if res.group.is_empty() && res.name == "namespaces" {
             // The first DELETE marks the namespace Terminating; the namespace controller then
@@ -116,6 +105,7 @@ impl Cluster {
         &mut self,
         req: &HttpRequest,
         info: &RequestInfo,
+        user: &UserInfo,
         res: &ApiResource,
         rec: &mut Recorder,
     ) -> Answer {
@@ -137,7 +127,16 @@ impl Cluster {
             .filter(|o| selector.matches(o.pointer("/metadata/labels")))
             .cloned()
             .collect();
-        validating_admission(rec);
+        // The mutating pass sees the collection; the validating pass each object in it.
+        let mut attrs = Attributes::from_request(Operation::Delete, info, res.namespaced, user);
+        attrs.kind = res.kind.to_string();
+        self.admit(&mut attrs, rec)?;
+        for o in &doomed {
+            attrs.name = name_of(o).to_string();
+            attrs.namespace = crate::sim::store::namespace_of(o).to_string();
+            attrs.old_object = Some(o.clone());
+            self.validate(&mut attrs, rec)?;
+        }
         let mut record = StageRecord::new(Stage::Storage);
         let mut items = Vec::new();
         for o in doomed {

@@ -12,9 +12,8 @@ mod update;
 
 use serde_json::{json, Value};
 
-use super::registry::self_subject_review;
-use super::{query_value, record_verdicts, Answer, Recorder};
-use crate::sim::admission::{self, AdmissionRequest, Operation};
+use super::{query_value, Answer, Recorder};
+use crate::sim::admission::{Attributes, Operation};
 use crate::sim::authn::UserInfo;
 use crate::sim::cluster::Cluster;
 use crate::sim::discovery::{self, ApiResource};
@@ -92,13 +91,13 @@ impl Cluster {
         }
         match (res.group, res.name) {
             ("authorization.k8s.io", "selfsubjectaccessreviews") => {
-                return self.self_subject_access_review(req, user, rec)
+                return self.self_subject_access_review(req, info, user, rec)
             }
             ("authentication.k8s.io", "selfsubjectreviews") => {
-                return self_subject_review(user, rec)
+                return self.self_subject_review(req, info, user, rec)
             }
             ("authorization.k8s.io", "selfsubjectrulesreviews") => {
-                return self.self_subject_rules_review(req, user, rec)
+                return self.self_subject_rules_review(req, info, user, rec)
             }
             _ => {}
         }
@@ -121,7 +120,7 @@ impl Cluster {
             "update" => self.update(req, info, user, &res, rec),
             "patch" => self.patch(req, info, user, &res, rec),
             "delete" => self.delete(info, user, &res, rec),
-            "deletecollection" => self.delete_collection(req, info, &res, rec),
+            "deletecollection" => self.delete_collection(req, info, user, &res, rec),
             verb => Err(ApiError::method_not_supported(
                 &info.api_group,
                 &info.resource,
@@ -133,6 +132,19 @@ impl Cluster {
     /// Decodes a request body into an object for this resource and namespace, checking unknown
     /// fields when kubectl asked for strict field validation.
     pub(crate) fn decode(
+        &self,
+        req: &HttpRequest,
+        info: &RequestInfo,
+        res: &ApiResource,
+        rec: &mut Recorder,
+    ) -> Result<Value, ApiError> {
+        rec.at(Stage::Validation, "decoding");
+        let obj = self.decode_body(req, info, res, rec)?;
+        rec.at(Stage::Storage, "handler");
+        Ok(obj)
+    }
+
+    fn decode_body(
         &self,
         req: &HttpRequest,
         info: &RequestInfo,
@@ -257,29 +269,18 @@ impl Cluster {
             }
         }
 
-        // Mutating admission.
-        let mut record = StageRecord::new(Stage::MutatingAdmission);
-        let verdicts = {
-            let mut areq = AdmissionRequest {
-                operation: op,
-                info: &named_info,
-                user,
-                object: Some(&mut obj),
-                namespaced: res.namespaced,
-                node_restriction: self.plugin_enabled("NodeRestriction"),
-            };
-            admission::mutating(&self.store, &mut areq)
-        };
-        if let Some(err) = record_verdicts(&mut record, verdicts) {
-            rec.push(record);
-            return Err(err);
+        let mut attrs = Attributes::from_request(op, info, res.namespaced, user);
+        attrs.kind = res.kind.to_string();
+        attrs.name = name_of(&obj).to_string();
+        attrs.dry_run = dry_run;
+        if op == Operation::Update {
+            attrs.old_object = self
+                .store
+                .get(res.group, res.name, &info.namespace, &attrs.name)
+                .cloned();
         }
-        record.detail(
-            "not modelled yet",
-            admission::MUTATING_NOT_YET_MODELLED.join(", "),
-        );
-        rec.push(record);
-
-        self.validate_and_store(op, obj, info, user, res, dry_run, rec)
+        attrs.object = Some(obj);
+        self.admit(&mut attrs, rec)?;
+        self.validate_and_store(attrs, info, res, rec)
     }
 }

@@ -25,6 +25,7 @@ impl Cluster {
         res: &ApiResource,
         rec: &mut Recorder,
     ) -> Answer {
+        rec.at(Stage::Validation, "decoding the patch");
         let content_type = req.header("Content-Type").unwrap_or("");
         let Some(kind) = crate::sim::patch::PatchType::from_content_type(content_type) else {
             return Err(ApiError {
@@ -127,6 +128,7 @@ impl Cluster {
             patched["metadata"] = json!({});
         }
         self.scope(&mut patched, info, res)?;
+        rec.at(Stage::Storage, "handler");
         let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
         self.admit_and_store(Operation::Update, patched, info, user, res, dry_run, rec)
     }

@@ -6,21 +6,28 @@
 use serde_json::{json, Map, Value};
 
 use super::super::{json_body, Answer, Recorder};
+use crate::sim::admission::{Attributes as AdmissionAttributes, Operation};
 use crate::sim::authn::UserInfo;
 use crate::sim::authz::{self, Attributes};
 use crate::sim::cluster::Cluster;
 use crate::sim::http::HttpRequest;
+use crate::sim::request::RequestInfo;
 use crate::sim::response::ApiError;
 use crate::sim::trace::{Decision, Stage, StageRecord};
 
 impl Cluster {
     pub(crate) fn self_subject_access_review(
-        &self,
+        &mut self,
         req: &HttpRequest,
+        info: &RequestInfo,
         user: &UserInfo,
         rec: &mut Recorder,
     ) -> Answer {
-        let body: Value = json_body(req)?;
+        let body: Value = json_body(req, rec)?;
+        let mut admitted = AdmissionAttributes::from_request(Operation::Create, info, false, user);
+        admitted.kind = "SelfSubjectAccessReview".into();
+        admitted.object = Some(body.clone());
+        self.admit(&mut admitted, rec)?;
         let spec = body.get("spec").cloned().unwrap_or(json!({}));
         let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let attrs = if let Some(ra) = spec.get("resourceAttributes") {
@@ -55,6 +62,7 @@ impl Cluster {
                 detail: "exactly one of nonResourceAttributes or resourceAttributes must be specified".into(),
             }]));
         };
+        self.validate(&mut admitted, rec)?;
         let mut record = StageRecord::new(Stage::Storage);
         record.detail(
             "question",
@@ -93,12 +101,17 @@ impl Cluster {
     /// `POST …/selfsubjectrulesreviews`: every authorizer's rules for the user in
     /// `spec.namespace` (what `kubectl auth can-i --list` prints).
     pub(crate) fn self_subject_rules_review(
-        &self,
+        &mut self,
         req: &HttpRequest,
+        info: &RequestInfo,
         user: &UserInfo,
         rec: &mut Recorder,
     ) -> Answer {
-        let body: Value = json_body(req)?;
+        let body: Value = json_body(req, rec)?;
+        let mut admitted = AdmissionAttributes::from_request(Operation::Create, info, false, user);
+        admitted.kind = "SelfSubjectRulesReview".into();
+        admitted.object = Some(body.clone());
+        self.admit(&mut admitted, rec)?;
         let namespace = body
             .pointer("/spec/namespace")
             .and_then(Value::as_str)
@@ -106,6 +119,7 @@ impl Cluster {
         if namespace.is_empty() {
             return Err(ApiError::bad_request("no namespace on request"));
         }
+        self.validate(&mut admitted, rec)?;
         let review = authz::rules_for(&self.authz, &self.store, user, namespace);
         let mut record = StageRecord::new(Stage::Storage);
         record.decide(

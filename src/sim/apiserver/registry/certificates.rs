@@ -5,8 +5,8 @@
 use serde_json::{json, Value};
 
 use super::super::{json_body, with_type_meta, Answer, Recorder};
+use crate::sim::admission::{Attributes as AdmissionAttributes, Operation};
 use crate::sim::authn::UserInfo;
-use crate::sim::authz::{self, Attributes};
 use crate::sim::cluster::Cluster;
 use crate::sim::discovery;
 use crate::sim::http::HttpRequest;
@@ -25,7 +25,7 @@ impl Cluster {
         user: &UserInfo,
         rec: &mut Recorder,
     ) -> Answer {
-        let body: Value = json_body(req)?;
+        let body: Value = json_body(req, rec)?;
         let group = "certificates.k8s.io";
         let Some(current) = self
             .store
@@ -38,46 +38,17 @@ impl Cluster {
                 &info.name,
             ));
         };
-        let signer = current
-            .pointer("/spec/signerName")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let mut record = StageRecord::new(Stage::ValidatingAdmission);
-        let domain = signer.split_once('/').map(|(d, _)| format!("{d}/*"));
-        let allowed = std::iter::once(signer.clone()).chain(domain).any(|name| {
-            let check = Attributes {
-                user: user.clone(),
-                verb: "approve".into(),
-                resource_request: true,
-                api_group: group.into(),
-                api_version: "*".into(),
-                resource: "signers".into(),
-                name,
-                ..Default::default()
-            };
-            authz::authorize(&self.authz, &self.store, &check, None).decision == Decision::Allow
-        });
-        if !allowed {
-            let err = ApiError::forbidden(
-                group,
-                "certificatesigningrequests",
-                &info.name,
-                &format!("user not permitted to approve requests with signerName \"{signer}\""),
-            );
-            record.decide("CertificateApproval", Decision::Deny, err.message.clone());
-            rec.push(record);
-            return Err(err);
-        }
-        record.decide(
-            "CertificateApproval",
-            Decision::Allow,
-            format!("{} may approve for signer {signer}", user.username),
-        );
-        rec.push(record);
+        let mut attrs = AdmissionAttributes::from_request(Operation::Update, info, false, user);
+        attrs.kind = "CertificateSigningRequest".into();
+        attrs.object = Some(body);
+        attrs.old_object = Some(current.clone());
+        self.admit(&mut attrs, rec)?;
+        // The approval strategy keeps everything of the stored request but its conditions.
         let mut updated = current.clone();
-        let conditions = body
-            .pointer("/status/conditions")
+        let conditions = attrs
+            .object
+            .as_ref()
+            .and_then(|b| b.pointer("/status/conditions"))
             .cloned()
             .unwrap_or(json!([]));
         let types: Vec<&str> = conditions
@@ -86,12 +57,13 @@ impl Cluster {
             .flatten()
             .filter_map(|c| c.get("type").and_then(Value::as_str))
             .collect();
+        let mut record = StageRecord::new(Stage::Validation);
         if types.contains(&"Approved") && types.contains(&"Denied") {
             let i = types
                 .iter()
                 .rposition(|t| *t == "Approved" || *t == "Denied")
                 .unwrap_or(0);
-            return Err(ApiError::invalid(
+            let err = ApiError::invalid(
                 group,
                 "CertificateSigningRequest",
                 &info.name,
@@ -101,9 +73,20 @@ impl Cluster {
                     value: Some(format!("\"{}\"", types[i])),
                     detail: "Approved and Denied conditions are mutually exclusive".into(),
                 }],
-            ));
+            );
+            record.decide("validation", Decision::Deny, err.message.clone());
+            rec.push(record);
+            return Err(err);
         }
+        record.decide(
+            "validation",
+            Decision::Allow,
+            "the conditions are valid (not both Approved and Denied)",
+        );
+        rec.push(record);
         updated["status"]["conditions"] = conditions;
+        attrs.object = Some(updated.clone());
+        self.validate(&mut attrs, rec)?;
         let stored = self
             .store
             .update(group, "certificatesigningrequests", updated)?;

@@ -5,10 +5,9 @@
 
 use serde_json::Value;
 
-use super::super::{key, validating_admission, with_type_meta, Answer, Recorder};
+use super::super::{key, with_type_meta, Answer, Recorder};
 use super::service::allocate_service;
-use crate::sim::admission::Operation;
-use crate::sim::authn::UserInfo;
+use crate::sim::admission::{Attributes, Operation};
 use crate::sim::cluster::Cluster;
 use crate::sim::discovery::ApiResource;
 use crate::sim::limits;
@@ -23,14 +22,13 @@ impl Cluster {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn validate_and_store(
         &mut self,
-        op: Operation,
-        mut obj: Value,
+        mut attrs: Attributes<'_>,
         info: &RequestInfo,
-        user: &UserInfo,
         res: &ApiResource,
-        dry_run: bool,
         rec: &mut Recorder,
     ) -> Answer {
+        let (op, dry_run, user) = (attrs.operation, attrs.dry_run, attrs.user);
+        let obj = attrs.object.take().unwrap_or_default();
         // Validation. RBAC's registry refuses privilege escalation first (its storage wraps
         // the strategy's validation).
         let mut record = StageRecord::new(Stage::Validation);
@@ -60,40 +58,9 @@ impl Cluster {
         );
         rec.push(record);
 
-        if op == Operation::Create
-            && res.group == "certificates.k8s.io"
-            && res.name == "certificatesigningrequests"
-        {
-            // CertificateSubjectRestriction: no system:masters client certificates via CSRs.
-            let signer = obj
-                .pointer("/spec/signerName")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            let masters = obj
-                .pointer("/spec/request")
-                .and_then(Value::as_str)
-                .and_then(|b| crate::sim::b64::STANDARD.decode(b).ok())
-                .and_then(|b| String::from_utf8(b).ok())
-                .and_then(|pem| crate::sim::certs::parse_request(&pem).ok())
-                .is_some_and(|r| r.organizations.iter().any(|o| o == "system:masters"));
-            if signer == crate::sim::controllers::CLIENT_SIGNER && masters {
-                let err = ApiError::forbidden(
-                    res.group,
-                    res.name,
-                    name_of(&obj),
-                    "use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed",
-                );
-                let mut record = StageRecord::new(Stage::ValidatingAdmission);
-                record.decide(
-                    "CertificateSubjectRestriction",
-                    Decision::Deny,
-                    err.message.clone(),
-                );
-                rec.push(record);
-                return Err(err);
-            }
-        }
-        validating_admission(rec);
+        attrs.object = Some(obj);
+        self.validate(&mut attrs, rec)?;
+        let mut obj = attrs.object.take().unwrap_or_default();
 
         // Storage.
         let mut record = StageRecord::new(Stage::Storage);

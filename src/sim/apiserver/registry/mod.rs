@@ -10,5 +10,3 @@ mod generic;
 mod rbac;
 mod service;
 mod serviceaccount;
-
-pub(crate) use authentication::self_subject_review;

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::super::{json_body, Answer, Recorder};
-use crate::sim::admission;
+use crate::sim::admission::{Attributes, Operation};
 use crate::sim::authn::UserInfo;
 use crate::sim::cluster::Cluster;
 use crate::sim::http::HttpRequest;
@@ -23,28 +23,26 @@ impl Cluster {
         user: &UserInfo,
         rec: &mut Recorder,
     ) -> Answer {
-        let body: Value = json_body(req)?;
-        if self.plugin_enabled("NodeRestriction") {
-            let mut record = StageRecord::new(Stage::MutatingAdmission);
-            match admission::noderestriction::token_request(
-                &self.store,
-                user,
-                &info.namespace,
-                &body,
-            ) {
-                Some(err) => {
-                    record.decide("NodeRestriction", Decision::Deny, err.message.clone());
-                    rec.push(record);
-                    return Err(err);
-                }
-                None => record.step(
-                    "NodeRestriction",
-                    Decision::Allow,
-                    "not a kubelet, or a token bound to a pod on the kubelet's own node",
-                ),
-            }
+        let body: Value = json_body(req, rec)?;
+        let mut attrs = Attributes::from_request(Operation::Create, info, true, user);
+        attrs.kind = "TokenRequest".into();
+        attrs.object = Some(body.clone());
+        self.admit(&mut attrs, rec)?;
+        // The service account must exist before anything else is looked at.
+        let Some(sa) = self
+            .store
+            .get("", "serviceaccounts", &info.namespace, &info.name)
+            .cloned()
+        else {
+            let mut record = StageRecord::new(Stage::Storage);
+            record.decide(
+                "etcd",
+                Decision::Deny,
+                format!("no service account {}/{}", info.namespace, info.name),
+            );
             rec.push(record);
-        }
+            return Err(ApiError::not_found("", "serviceaccounts", &info.name));
+        };
         let spec = body.get("spec").cloned().unwrap_or(json!({}));
         let expiration = spec
             .get("expirationSeconds")
@@ -84,20 +82,8 @@ impl Cluster {
             "TokenRequest passes validation",
         );
         rec.push(record);
+        self.validate(&mut attrs, rec)?;
         let mut record = StageRecord::new(Stage::Storage);
-        let Some(sa) = self
-            .store
-            .get("", "serviceaccounts", &info.namespace, &info.name)
-            .cloned()
-        else {
-            record.decide(
-                "etcd",
-                Decision::Deny,
-                format!("no service account {}/{}", info.namespace, info.name),
-            );
-            rec.push(record);
-            return Err(ApiError::not_found("", "serviceaccounts", &info.name));
-        };
         let Some(keys) = &self.authenticators.service_accounts else {
             return Err(ApiError::internal(
                 "the server has no service-account signing key",

@@ -1,0 +1,265 @@
+//! The one table of admission plugins, in upstream's fixed order (`AllOrderedPlugins` in
+//! `pkg/kubeapiserver/options/plugins.go`), with the versions that have each plugin, the
+//! versions in which it is on by default, the operations it handles, and its two passes. The
+//! chain, the trace and the "not modelled" lists all come from here.
+//! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#which-plugins-are-enabled-by-default>.
+
+use super::Operation::{self, Connect, Create, Delete, Update};
+use super::{always, certificates, lifecycle, noderestriction, pods, Attributes, Context, Verdict};
+
+/// A mutating pass.
+pub type AdmitFn = fn(&mut Context<'_>, &mut Attributes<'_>) -> Verdict;
+/// A validating pass: it sees the object but cannot change it.
+pub type ValidateFn = fn(&mut Context<'_>, &Attributes<'_>) -> Verdict;
+
+/// Whether a plugin has a pass, and whether kubegate models it.
+#[derive(Debug, Clone, Copy)]
+pub enum Pass<F> {
+    /// Upstream's plugin has no such pass.
+    None,
+    /// Upstream's plugin has one; kubegate does not model it yet.
+    NotModelled,
+    /// Modelled.
+    Modelled(F),
+}
+
+/// One admission plugin of the table.
+#[derive(Debug)]
+pub struct Plugin {
+    /// Its registered name.
+    pub name: &'static str,
+    /// The operations it handles (`admission.NewHandler(...)`).
+    pub handles: &'static [Operation],
+    /// Its `Admit`.
+    pub mutating: Pass<AdmitFn>,
+    /// Its `Validate`.
+    pub validating: Pass<ValidateFn>,
+    /// The first and the last minor version that register it.
+    pub versions: (u32, u32),
+    /// The minor versions in which it is on by default; `(0, 0)` when never.
+    pub default_on: (u32, u32),
+}
+
+impl Plugin {
+    /// Whether v1.`minor` registers the plugin.
+    pub fn exists_in(&self, minor: u32) -> bool {
+        (self.versions.0..=self.versions.1).contains(&minor)
+    }
+
+    /// Whether v1.`minor` enables it without flags.
+    pub fn default_on_in(&self, minor: u32) -> bool {
+        self.default_on != (0, 0) && (self.default_on.0..=self.default_on.1).contains(&minor)
+    }
+}
+
+/// The plugin called `name` in v1.`minor`.
+pub fn find(minor: u32, name: &str) -> Option<&'static Plugin> {
+    ALL_ORDERED
+        .iter()
+        .find(|p| p.name == name && p.exists_in(minor))
+}
+
+/// kube-apiserver's refusal of a name no plugin is registered under.
+pub fn unknown_plugin_message(flag: &str, name: &str, minor: u32) -> String {
+    let _ = minor;
+    format!("{flag} plugin \"{name}\" is unknown")
+}
+
+/// kube-apiserver's refusal of a plugin named in both lists.
+pub fn both_lists_message(name: &str) -> String {
+    format!("{name} in enable-admission-plugins and disable-admission-plugins overlapped")
+}
+
+const C: &[Operation] = &[Create];
+const U: &[Operation] = &[Update];
+const CU: &[Operation] = &[Create, Update];
+const CUD: &[Operation] = &[Create, Update, Delete];
+const CUX: &[Operation] = &[Create, Update, Connect];
+const ALL: &[Operation] = &[Create, Update, Delete, Connect];
+
+/// The newest minor version any entry reaches.
+const NOW: u32 = crate::sim::controlplane::NEWEST_MINOR;
+
+const fn plugin(
+    name: &'static str,
+    handles: &'static [Operation],
+    mutating: Pass<AdmitFn>,
+    validating: Pass<ValidateFn>,
+    versions: (u32, u32),
+    default_on: (u32, u32),
+) -> Plugin {
+    Plugin {
+        name,
+        handles,
+        mutating,
+        validating,
+        versions,
+        default_on,
+    }
+}
+
+use Pass::{Modelled as M, None as No, NotModelled as Nm};
+
+/// Every admission plugin, in the order the chain runs them.
+pub static ALL_ORDERED: &[Plugin] = &[
+    plugin(
+        "AlwaysAdmit",
+        ALL,
+        M(always::admit_all),
+        M(always::validate_all),
+        (16, NOW),
+        (0, 0),
+    ),
+    plugin("NamespaceAutoProvision", C, Nm, No, (16, NOW), (0, 0)),
+    plugin(
+        "NamespaceLifecycle",
+        CUD,
+        M(lifecycle::admit),
+        No,
+        (16, NOW),
+        (16, NOW),
+    ),
+    plugin("NamespaceExists", CUD, No, Nm, (16, NOW), (0, 0)),
+    plugin(
+        "LimitPodHardAntiAffinityTopology",
+        CU,
+        No,
+        Nm,
+        (16, NOW),
+        (0, 0),
+    ),
+    plugin("LimitRanger", CU, Nm, Nm, (16, NOW), (16, NOW)),
+    plugin(
+        "ServiceAccount",
+        CU,
+        M(pods::service_account),
+        Nm,
+        (16, NOW),
+        (16, NOW),
+    ),
+    plugin(
+        "NodeRestriction",
+        CUD,
+        M(noderestriction::admit),
+        No,
+        (16, NOW),
+        (0, 0),
+    ),
+    plugin("TaintNodesByCondition", C, Nm, No, (16, NOW), (17, NOW)),
+    plugin("AlwaysPullImages", CU, Nm, Nm, (16, NOW), (0, 0)),
+    plugin("ImagePolicyWebhook", CU, No, Nm, (16, NOW), (0, 0)),
+    plugin("PodSecurity", CU, No, Nm, (22, NOW), (23, NOW)),
+    plugin("PodNodeSelector", C, Nm, Nm, (16, NOW), (0, 0)),
+    plugin("Priority", CUD, M(pods::priority), Nm, (16, NOW), (16, NOW)),
+    plugin(
+        "DefaultTolerationSeconds",
+        CU,
+        M(pods::default_tolerations),
+        No,
+        (16, NOW),
+        (16, NOW),
+    ),
+    plugin("PodTolerationRestriction", CU, Nm, Nm, (16, NOW), (0, 0)),
+    plugin("EventRateLimit", CU, No, Nm, (16, NOW), (0, 0)),
+    plugin("ExtendedResourceToleration", CU, Nm, No, (16, NOW), (0, 0)),
+    plugin("DefaultStorageClass", C, Nm, No, (16, NOW), (16, NOW)),
+    plugin(
+        "StorageObjectInUseProtection",
+        C,
+        Nm,
+        No,
+        (16, NOW),
+        (16, NOW),
+    ),
+    plugin("PodGroupProtection", C, Nm, Nm, (37, NOW), (37, NOW)),
+    plugin(
+        "OwnerReferencesPermissionEnforcement",
+        CU,
+        No,
+        Nm,
+        (16, NOW),
+        (0, 0),
+    ),
+    plugin(
+        "PersistentVolumeClaimResize",
+        U,
+        No,
+        Nm,
+        (16, NOW),
+        (16, NOW),
+    ),
+    plugin("RuntimeClass", C, Nm, Nm, (16, NOW), (16, NOW)),
+    plugin(
+        "CertificateApproval",
+        U,
+        No,
+        M(certificates::approval),
+        (18, NOW),
+        (18, NOW),
+    ),
+    plugin(
+        "CertificateSigning",
+        U,
+        No,
+        M(certificates::signing),
+        (18, NOW),
+        (18, NOW),
+    ),
+    plugin("ClusterTrustBundleAttest", CU, No, Nm, (27, NOW), (27, NOW)),
+    plugin(
+        "CertificateSubjectRestriction",
+        C,
+        No,
+        M(certificates::subject_restriction),
+        (18, NOW),
+        (18, NOW),
+    ),
+    plugin("DefaultIngressClass", C, Nm, No, (18, NOW), (18, NOW)),
+    plugin("DenyServiceExternalIPs", CU, No, Nm, (21, NOW), (0, 0)),
+    plugin("PodTopologyLabels", C, Nm, No, (33, NOW), (33, NOW)),
+    plugin("PodGroupWorkloadExists", C, No, Nm, (36, NOW), (36, NOW)),
+    plugin(
+        "NodeDeclaredFeatureValidator",
+        U,
+        No,
+        Nm,
+        (35, NOW),
+        (35, NOW),
+    ),
+    plugin("JobValidation", U, No, Nm, (37, NOW), (37, NOW)),
+    plugin("PodResizeValidator", U, No, Nm, (37, NOW), (37, NOW)),
+    plugin("MutatingAdmissionPolicy", CUX, Nm, No, (32, NOW), (32, NOW)),
+    plugin(
+        "MutatingAdmissionWebhook",
+        ALL,
+        Nm,
+        No,
+        (16, NOW),
+        (16, NOW),
+    ),
+    plugin(
+        "ValidatingAdmissionPolicy",
+        ALL,
+        No,
+        Nm,
+        (26, NOW),
+        (26, NOW),
+    ),
+    plugin(
+        "ValidatingAdmissionWebhook",
+        ALL,
+        No,
+        Nm,
+        (16, NOW),
+        (16, NOW),
+    ),
+    plugin("ResourceQuota", CU, No, Nm, (16, NOW), (16, NOW)),
+    plugin(
+        "AlwaysDeny",
+        ALL,
+        M(always::deny_admit),
+        M(always::deny_validate),
+        (16, NOW),
+        (0, 0),
+    ),
+];

@@ -1,0 +1,143 @@
+//! Where the endpoints call admission: the mutating pass before the registry sees the object,
+//! the validating pass after its validation (upstream's handlers pass both into the registry
+//! as `admit` and `createValidation`/`updateValidation`). Each pass is written down as one
+//! stage record listing every plugin of the table with what became of it.
+//! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/>.
+
+use super::Recorder;
+use crate::sim::admission::{self, Attributes, Context, Outcome, PassResult};
+use crate::sim::cluster::Cluster;
+use crate::sim::response::ApiError;
+use crate::sim::trace::{Decision, Stage, StageRecord};
+
+impl Cluster {
+    /// The mutating pass over `attrs.object`, recorded; the refusal, if a plugin refused.
+    pub(crate) fn admit(
+        &mut self,
+        attrs: &mut Attributes<'_>,
+        rec: &mut Recorder,
+    ) -> Result<(), ApiError> {
+        let mut ctx = Context {
+            store: &mut self.store,
+            authz: &self.authz,
+            now: self.now,
+            minor: self.control_plane.minor,
+        };
+        let result = self.admission.admit(&mut ctx, attrs);
+        self.record_pass(Stage::MutatingAdmission, attrs, result, rec)
+    }
+
+    /// The validating pass, recorded; the refusal, if a plugin refused.
+    pub(crate) fn validate(
+        &mut self,
+        attrs: &mut Attributes<'_>,
+        rec: &mut Recorder,
+    ) -> Result<(), ApiError> {
+        let mut ctx = Context {
+            store: &mut self.store,
+            authz: &self.authz,
+            now: self.now,
+            minor: self.control_plane.minor,
+        };
+        let result = self.admission.validate(&mut ctx, attrs);
+        self.record_pass(Stage::ValidatingAdmission, attrs, result, rec)
+    }
+
+    fn record_pass(
+        &self,
+        stage: Stage,
+        attrs: &Attributes<'_>,
+        result: PassResult,
+        rec: &mut Recorder,
+    ) -> Result<(), ApiError> {
+        let minor = self.control_plane.minor;
+        let mut record = StageRecord::new(stage);
+        record.detail(
+            "request",
+            format!(
+                "{} {}{}",
+                attrs.operation.as_str(),
+                attrs.resource,
+                if attrs.subresource.is_empty() {
+                    String::new()
+                } else {
+                    format!("/{}", attrs.subresource)
+                }
+            ),
+        );
+        let mut ran = Vec::new();
+        let mut changed = Vec::new();
+        for (plugin, outcome) in &result.steps {
+            let (decision, reason) = match outcome {
+                Outcome::Admitted(why) => {
+                    ran.push(*plugin);
+                    (Decision::Allow, why.clone())
+                }
+                Outcome::Mutated(why, patch) => {
+                    ran.push(*plugin);
+                    changed.push(*plugin);
+                    record.step(plugin, Decision::Allow, why.clone());
+                    if let Some(last) = record.steps.last_mut() {
+                        last.patch = patch.clone();
+                    }
+                    continue;
+                }
+                Outcome::NotApplicable(why) => (Decision::Skip, why.clone()),
+                Outcome::Rejected(e) => (Decision::Deny, e.message.clone()),
+                Outcome::Disabled => (
+                    Decision::Skip,
+                    if admission::plugins::find(minor, plugin)
+                        .is_some_and(|p| p.default_on_in(minor))
+                    {
+                        "disabled (--disable-admission-plugins)".to_string()
+                    } else {
+                        "off (not in --enable-admission-plugins)".to_string()
+                    },
+                ),
+                Outcome::NotHandled(op) => {
+                    (Decision::Skip, format!("does not handle {}", op.as_str()))
+                }
+                Outcome::NotModelled => (
+                    Decision::Skip,
+                    "enabled, but not modelled by kubegate yet: a real API server runs it here"
+                        .to_string(),
+                ),
+                Outcome::NotReached => (
+                    Decision::Skip,
+                    "not reached: an earlier plugin refused the request".to_string(),
+                ),
+            };
+            record.step(plugin, decision, reason);
+        }
+        let pass = if stage == Stage::MutatingAdmission {
+            "mutating"
+        } else {
+            "validating"
+        };
+        if let Some(err) = result.error {
+            let plugin = result
+                .steps
+                .iter()
+                .find(|(_, o)| matches!(o, Outcome::Rejected(_)))
+                .map_or("", |(p, _)| *p);
+            record.decide(plugin, Decision::Deny, err.message.clone());
+            rec.push(record);
+            return Err(err);
+        }
+        if ran.is_empty() {
+            record.decide(
+                "",
+                Decision::NotEvaluated,
+                format!("no enabled {pass} plugin that kubegate models looked at this request"),
+            );
+        } else {
+            let mut why = format!("admitted by {}", ran.join(", "));
+            if !changed.is_empty() {
+                why.push_str(&format!("; changed by {}", changed.join(", ")));
+            }
+            record.decide("", Decision::Allow, why);
+        }
+        rec.push(record);
+        Ok(())
+    }
+}
