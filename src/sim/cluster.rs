@@ -378,17 +378,21 @@ impl Cluster {
             }
         }
         let authz = authorizers(&cp, &ws.webhook_servers, &mut diags);
-        let admission = super::admission::Chain::from_flags(
-            minor,
-            cp.arg("enable-admission-plugins"),
-            cp.arg("disable-admission-plugins"),
-        )
-        .unwrap_or_else(|errors| {
-            for e in errors {
-                diags.push(arg_error(e.flag, e.message));
-            }
-            super::admission::Chain::default()
-        });
+        let admission =
+            super::admission::Chain::from_flags(minor, &|flag| cp.arg(flag).map(str::to_string))
+                .unwrap_or_else(|errors| {
+                    for e in errors {
+                        diags.push(arg_error(e.flag, e.message));
+                    }
+                    super::admission::Chain::default()
+                });
+        if cp.arg("admission-control").is_some() {
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                pos: cp.arg_pos.get("admission-control").copied().unwrap_or_default(),
+                message: "Flag --admission-control has been deprecated, Use --enable-admission-plugins or --disable-admission-plugins instead. Will be removed in a future version.".into(),
+            });
+        }
         if diags.iter().any(|d| d.severity == Severity::Error) {
             return Err(diags);
         }
@@ -885,6 +889,29 @@ mod tests {
         assert_eq!(
             diagnostics(&ws),
             ["6:7: cannot specify --authorization-webhook-config-file without mode Webhook"]
+        );
+    }
+
+    #[test]
+    fn admission_flags_are_checked_at_their_line() {
+        let ws = format!(
+            "{HEAD}    - --enable-admission-plugins=NodeRestriction,PodPreset\n    - --disable-admission-plugins=NodeRestriction\n"
+        );
+        assert_eq!(
+            diagnostics(&ws),
+            [
+                "6:7: enable-admission-plugins plugin \"PodPreset\" is unknown",
+                "7:7: [NodeRestriction] in enable-admission-plugins and disable-admission-plugins overlapped",
+            ]
+        );
+        // kubeadm's manifest already passes --enable-admission-plugins, so the old flag clashes.
+        let ws = format!("{HEAD}    - --admission-control=NamespaceLifecycle,ServiceAccount\n");
+        assert_eq!(
+            diagnostics(&ws),
+            [
+                "6:7: admission-control and enable-admission-plugins/disable-admission-plugins flags are mutually exclusive",
+                "6:7: Flag --admission-control has been deprecated, Use --enable-admission-plugins or --disable-admission-plugins instead. Will be removed in a future version.",
+            ]
         );
     }
 

@@ -109,6 +109,7 @@ pub const MODELLED_FLAGS: &[&str] = &[
     "anonymous-auth",
     "enable-admission-plugins",
     "disable-admission-plugins",
+    "admission-control",
     "basic-auth-file",
     "service-account-key-file",
     "service-account-signing-key-file",

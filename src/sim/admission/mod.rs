@@ -205,51 +205,73 @@ pub struct FlagError {
 }
 
 impl Chain {
-    /// The chain of a v1.`minor` API server started with these flag values
-    /// (`--enable-admission-plugins`, `--disable-admission-plugins`): the default-on plugins,
-    /// plus the enabled, minus the disabled (upstream `enabledPluginNames` and `Validate`).
+    /// The chain of a v1.`minor` API server started with these flags: the default-on
+    /// plugins, plus `--enable-admission-plugins`, minus `--disable-admission-plugins`; or
+    /// exactly the deprecated `--admission-control` list. Refused as kube-apiserver's
+    /// admission options refuse them (upstream `Validate`, `enabledPluginNames`).
     pub fn from_flags(
         minor: u32,
-        enable: Option<&str>,
-        disable: Option<&str>,
+        flags: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Chain, Vec<FlagError>> {
-        let split = |v: Option<&str>| -> Vec<String> {
-            v.unwrap_or("")
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
+        // pflag's string slices: comma-separated values, empty ones kept ("a,,b" names ""),
+        // and an empty value is an empty list.
+        let list = |flag: &str| -> Option<Vec<String>> {
+            flags(flag).map(|v| {
+                if v.is_empty() {
+                    Vec::new()
+                } else {
+                    v.split(',').map(str::to_string).collect()
+                }
+            })
         };
-        let (enable, disable) = (split(enable), split(disable));
+        let control = list("admission-control");
+        let enable = list("enable-admission-plugins");
+        let disable = list("disable-admission-plugins");
         let known = |name: &str| plugins::find(minor, name).is_some();
+        let quote = crate::sim::yamlout::go_quote;
         let mut errors = Vec::new();
+        if control.is_some() && (enable.is_some() || disable.is_some()) {
+            errors.push(FlagError {
+                flag: "admission-control",
+                message: "admission-control and enable-admission-plugins/disable-admission-plugins flags are mutually exclusive".into(),
+            });
+        }
         for (flag, names) in [
+            ("admission-control", &control),
             ("enable-admission-plugins", &enable),
             ("disable-admission-plugins", &disable),
         ] {
-            for name in names.iter().filter(|n| !known(n)) {
+            for name in names.iter().flatten().filter(|n| !known(n)) {
                 errors.push(FlagError {
                     flag,
-                    message: plugins::unknown_plugin_message(flag, name, minor),
+                    message: format!("{flag} plugin {} is unknown", quote(name)),
                 });
             }
         }
-        for name in enable.iter().filter(|n| disable.contains(n)) {
+        let (enable, disable) = (enable.unwrap_or_default(), disable.unwrap_or_default());
+        let mut both: Vec<&String> = enable.iter().filter(|n| disable.contains(n)).collect();
+        if !both.is_empty() {
+            both.sort();
+            both.dedup();
+            let names: Vec<&str> = both.iter().map(|s| s.as_str()).collect();
             errors.push(FlagError {
                 flag: "disable-admission-plugins",
-                message: plugins::both_lists_message(name),
+                message: format!(
+                    "[{}] in enable-admission-plugins and disable-admission-plugins overlapped",
+                    names.join(" ")
+                ),
             });
         }
         if !errors.is_empty() {
             return Err(errors);
         }
+        let named = |list: &[String], p: &Plugin| list.iter().any(|n| n == p.name);
         let enabled = plugins::ALL_ORDERED
             .iter()
             .filter(|p| p.exists_in(minor))
-            .filter(|p| {
-                let named = |list: &[String]| list.iter().any(|n| n == p.name);
-                (p.default_on_in(minor) || named(&enable)) && !named(&disable)
+            .filter(|p| match &control {
+                Some(listed) => named(listed, p),
+                None => (p.default_on_in(minor) || named(&enable, p)) && !named(&disable, p),
             })
             .map(|p| p.name)
             .collect();
@@ -406,6 +428,25 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn boot_chain(minor: u32, flags: &[(&str, &str)]) -> Result<Chain, Vec<FlagError>> {
+        Chain::from_flags(minor, &|f| {
+            flags
+                .iter()
+                .find(|(k, _)| *k == f)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    fn messages(r: Result<Chain, Vec<FlagError>>) -> Vec<String> {
+        match r {
+            Ok(_) => Vec::new(),
+            Err(e) => e
+                .into_iter()
+                .map(|e| format!("{}: {}", e.flag, e.message))
+                .collect(),
+        }
+    }
+
     fn outcomes(result: &PassResult) -> Vec<(&'static str, String)> {
         result
             .steps
@@ -428,19 +469,131 @@ mod tests {
 
     #[test]
     fn the_default_chain_follows_the_table_and_the_flags_only_change_membership() {
-        let chain = Chain::from_flags(37, Some("NodeRestriction"), None).unwrap();
+        let chain = boot_chain(37, &[("enable-admission-plugins", "NodeRestriction")]).unwrap();
         let enabled = chain.enabled();
         assert!(enabled.contains(&"NodeRestriction"));
         assert!(!enabled.contains(&"AlwaysPullImages"));
         // The order is the table's, whatever the flag says.
-        let reordered =
-            Chain::from_flags(37, Some("AlwaysPullImages,NamespaceExists"), None).unwrap();
+        let reordered = boot_chain(
+            37,
+            &[(
+                "enable-admission-plugins",
+                "AlwaysPullImages,NamespaceExists",
+            )],
+        )
+        .unwrap();
         let pos = |n: &str| reordered.enabled().iter().position(|p| *p == n).unwrap();
         assert!(pos("NamespaceExists") < pos("AlwaysPullImages"));
         assert!(pos("NamespaceLifecycle") < pos("NamespaceExists"));
-        let without = Chain::from_flags(37, None, Some("ServiceAccount")).unwrap();
+        let without = boot_chain(37, &[("disable-admission-plugins", "ServiceAccount")]).unwrap();
         assert!(!without.is_enabled("ServiceAccount"));
         assert!(without.is_enabled("NamespaceLifecycle"));
+    }
+
+    #[test]
+    fn the_default_on_plugins_of_each_version_in_their_order() {
+        let v136 = [
+            "NamespaceLifecycle",
+            "LimitRanger",
+            "ServiceAccount",
+            "TaintNodesByCondition",
+            "PodSecurity",
+            "Priority",
+            "DefaultTolerationSeconds",
+            "DefaultStorageClass",
+            "StorageObjectInUseProtection",
+            "PodGroupProtection",
+            "PersistentVolumeClaimResize",
+            "RuntimeClass",
+            "CertificateApproval",
+            "CertificateSigning",
+            "ClusterTrustBundleAttest",
+            "CertificateSubjectRestriction",
+            "DefaultIngressClass",
+            "PodTopologyLabels",
+            "PodGroupWorkloadExists",
+            "NodeDeclaredFeatureValidator",
+            "JobValidation",
+            "PodResizeValidator",
+            "MutatingAdmissionPolicy",
+            "MutatingAdmissionWebhook",
+            "ValidatingAdmissionPolicy",
+            "ValidatingAdmissionWebhook",
+            "ResourceQuota",
+        ];
+        assert_eq!(boot_chain(36, &[]).unwrap().enabled(), v136);
+        let v137: Vec<&str> = v136
+            .into_iter()
+            .filter(|p| *p != "PodGroupWorkloadExists")
+            .collect();
+        assert_eq!(boot_chain(37, &[]).unwrap().enabled(), v137);
+        // v1.17: RuntimeClass still ran just before ResourceQuota; no certificate plugins yet.
+        let v117 = boot_chain(17, &[]).unwrap();
+        assert_eq!(
+            v117.enabled()[v117.enabled().len() - 4..],
+            [
+                "MutatingAdmissionWebhook",
+                "ValidatingAdmissionWebhook",
+                "RuntimeClass",
+                "ResourceQuota"
+            ]
+        );
+        assert!(!v117.is_enabled("CertificateApproval"));
+        // v1.22 ran PodSecurity after PodSecurityPolicy, v1.23 before.
+        let order = |minor: u32| {
+            let c =
+                boot_chain(minor, &[("enable-admission-plugins", "PodSecurityPolicy")]).unwrap();
+            let at = |n: &str| c.enabled().iter().position(|p| *p == n);
+            (at("PodSecurity"), at("PodSecurityPolicy"))
+        };
+        let (psa, psp) = order(22);
+        assert!(psa > psp);
+        let (psa, psp) = order(23);
+        assert!(psa < psp);
+        // Removed plugins are unknown in later versions.
+        assert_eq!(
+            messages(boot_chain(25, &[("enable-admission-plugins", "PodSecurityPolicy")])),
+            ["enable-admission-plugins: enable-admission-plugins plugin \"PodSecurityPolicy\" is unknown"]
+        );
+    }
+
+    #[test]
+    fn flags_are_refused_as_kube_apiserver_refuses_them() {
+        assert_eq!(
+            messages(boot_chain(37, &[
+                ("enable-admission-plugins", "NodeRestriction,Foo,"),
+                ("disable-admission-plugins", "Bar,NodeRestriction,AlwaysAdmit"),
+            ])),
+            [
+                "enable-admission-plugins: enable-admission-plugins plugin \"Foo\" is unknown",
+                "enable-admission-plugins: enable-admission-plugins plugin \"\" is unknown",
+                "disable-admission-plugins: disable-admission-plugins plugin \"Bar\" is unknown",
+                "disable-admission-plugins: [NodeRestriction] in enable-admission-plugins and disable-admission-plugins overlapped",
+            ]
+        );
+        assert_eq!(
+            messages(boot_chain(37, &[
+                ("enable-admission-plugins", "NodeRestriction,AlwaysPullImages"),
+                ("disable-admission-plugins", "AlwaysPullImages,NodeRestriction"),
+            ])),
+            ["disable-admission-plugins: [AlwaysPullImages NodeRestriction] in enable-admission-plugins and disable-admission-plugins overlapped"]
+        );
+        // A leading space is part of the name, as pflag reads it.
+        assert_eq!(
+            messages(boot_chain(37, &[("enable-admission-plugins", "NodeRestriction, AlwaysPullImages")])),
+            ["enable-admission-plugins: enable-admission-plugins plugin \" AlwaysPullImages\" is unknown"]
+        );
+        // The deprecated flag names exactly the plugins that run, and excludes the new ones.
+        let old = boot_chain(
+            37,
+            &[("admission-control", "ResourceQuota,NamespaceLifecycle")],
+        )
+        .unwrap();
+        assert_eq!(old.enabled(), ["NamespaceLifecycle", "ResourceQuota"]);
+        assert_eq!(
+            messages(boot_chain(37, &[("admission-control", "NamespaceLifecycle"), ("enable-admission-plugins", "")])),
+            ["admission-control: admission-control and enable-admission-plugins/disable-admission-plugins flags are mutually exclusive"]
+        );
     }
 
     #[test]
@@ -455,7 +608,14 @@ mod tests {
             )
             .unwrap();
         let user = UserInfo::default();
-        let chain = Chain::from_flags(37, Some("AlwaysDeny"), Some("Priority")).unwrap();
+        let chain = boot_chain(
+            37,
+            &[
+                ("enable-admission-plugins", "AlwaysDeny"),
+                ("disable-admission-plugins", "Priority"),
+            ],
+        )
+        .unwrap();
         let authz = authz::Chain::of(&[authz::Mode::Rbac]);
         let mut ctx = Context {
             store: &mut store,
@@ -505,7 +665,7 @@ mod tests {
             &user,
             None,
         );
-        let chain = Chain::from_flags(37, None, None).unwrap();
+        let chain = boot_chain(37, &[]).unwrap();
         let result = chain.admit(&mut ctx, &mut del);
         let got = outcomes(&result);
         assert!(got.contains(&("ServiceAccount", "not handled DELETE".into())));
@@ -516,7 +676,7 @@ mod tests {
     fn a_mutation_is_recorded_as_the_patch_it_made() {
         let mut store = Store::new(0, 1);
         let user = UserInfo::default();
-        let chain = Chain::from_flags(37, None, None).unwrap();
+        let chain = boot_chain(37, &[]).unwrap();
         let authz = authz::Chain::of(&[authz::Mode::Rbac]);
         {
             let ns = "blue";

@@ -59,22 +59,14 @@ pub fn find(minor: u32, name: &str) -> Option<&'static Plugin> {
         .find(|p| p.name == name && p.exists_in(minor))
 }
 
-/// kube-apiserver's refusal of a name no plugin is registered under.
-pub fn unknown_plugin_message(flag: &str, name: &str, minor: u32) -> String {
-    let _ = minor;
-    format!("{flag} plugin \"{name}\" is unknown")
-}
-
-/// kube-apiserver's refusal of a plugin named in both lists.
-pub fn both_lists_message(name: &str) -> String {
-    format!("{name} in enable-admission-plugins and disable-admission-plugins overlapped")
-}
-
 const C: &[Operation] = &[Create];
 const U: &[Operation] = &[Update];
 const CU: &[Operation] = &[Create, Update];
 const CUD: &[Operation] = &[Create, Update, Delete];
 const CUX: &[Operation] = &[Create, Update, Connect];
+const X: &[Operation] = &[Connect];
+/// Never on by default.
+const NEVER: (u32, u32) = (0, 0);
 const ALL: &[Operation] = &[Create, Update, Delete, Connect];
 
 /// The newest minor version any entry reaches.
@@ -100,7 +92,8 @@ const fn plugin(
 
 use Pass::{Modelled as M, None as No, NotModelled as Nm};
 
-/// Every admission plugin, in the order the chain runs them.
+/// Every admission plugin, in the order the chain runs them. A plugin that moved in the
+/// order between versions has one row per place (RuntimeClass in v1.18, PodSecurity in v1.23).
 pub static ALL_ORDERED: &[Plugin] = &[
     plugin(
         "AlwaysAdmit",
@@ -108,9 +101,9 @@ pub static ALL_ORDERED: &[Plugin] = &[
         M(always::admit_all),
         M(always::validate_all),
         (16, NOW),
-        (0, 0),
+        NEVER,
     ),
-    plugin("NamespaceAutoProvision", C, Nm, No, (16, NOW), (0, 0)),
+    plugin("NamespaceAutoProvision", C, Nm, No, (16, NOW), NEVER),
     plugin(
         "NamespaceLifecycle",
         CUD,
@@ -119,15 +112,17 @@ pub static ALL_ORDERED: &[Plugin] = &[
         (16, NOW),
         (16, NOW),
     ),
-    plugin("NamespaceExists", CUD, No, Nm, (16, NOW), (0, 0)),
+    plugin("NamespaceExists", CUD, No, Nm, (16, NOW), NEVER),
+    plugin("SecurityContextDeny", CU, No, Nm, (16, 29), NEVER),
     plugin(
         "LimitPodHardAntiAffinityTopology",
         CU,
         No,
         Nm,
         (16, NOW),
-        (0, 0),
+        NEVER,
     ),
+    plugin("PodPreset", C, Nm, No, (16, 19), NEVER),
     plugin("LimitRanger", CU, Nm, Nm, (16, NOW), (16, NOW)),
     plugin(
         "ServiceAccount",
@@ -143,13 +138,14 @@ pub static ALL_ORDERED: &[Plugin] = &[
         M(noderestriction::admit),
         No,
         (16, NOW),
-        (0, 0),
+        NEVER,
     ),
-    plugin("TaintNodesByCondition", C, Nm, No, (16, NOW), (17, NOW)),
-    plugin("AlwaysPullImages", CU, Nm, Nm, (16, NOW), (0, 0)),
-    plugin("ImagePolicyWebhook", CU, No, Nm, (16, NOW), (0, 0)),
-    plugin("PodSecurity", CU, No, Nm, (22, NOW), (23, NOW)),
-    plugin("PodNodeSelector", C, Nm, Nm, (16, NOW), (0, 0)),
+    plugin("TaintNodesByCondition", C, Nm, No, (16, NOW), (16, NOW)),
+    plugin("AlwaysPullImages", CU, Nm, Nm, (16, NOW), NEVER),
+    plugin("ImagePolicyWebhook", CU, No, Nm, (16, NOW), NEVER),
+    plugin("PodSecurity", CU, No, Nm, (23, NOW), (23, NOW)),
+    plugin("PodSecurityPolicy", CU, Nm, Nm, (16, 24), NEVER),
+    plugin("PodNodeSelector", C, Nm, Nm, (16, NOW), NEVER),
     plugin("Priority", CUD, M(pods::priority), Nm, (16, NOW), (16, NOW)),
     plugin(
         "DefaultTolerationSeconds",
@@ -159,9 +155,12 @@ pub static ALL_ORDERED: &[Plugin] = &[
         (16, NOW),
         (16, NOW),
     ),
-    plugin("PodTolerationRestriction", CU, Nm, Nm, (16, NOW), (0, 0)),
-    plugin("EventRateLimit", CU, No, Nm, (16, NOW), (0, 0)),
-    plugin("ExtendedResourceToleration", CU, Nm, No, (16, NOW), (0, 0)),
+    plugin("PodTolerationRestriction", CU, Nm, Nm, (16, NOW), NEVER),
+    plugin("DenyEscalatingExec", X, No, Nm, (16, 20), NEVER),
+    plugin("DenyExecOnPrivileged", X, No, Nm, (16, 20), NEVER),
+    plugin("EventRateLimit", CU, No, Nm, (16, NOW), NEVER),
+    plugin("ExtendedResourceToleration", CU, Nm, No, (16, NOW), NEVER),
+    plugin("PersistentVolumeLabel", C, Nm, No, (16, 30), NEVER),
     plugin("DefaultStorageClass", C, Nm, No, (16, NOW), (16, NOW)),
     plugin(
         "StorageObjectInUseProtection",
@@ -171,14 +170,14 @@ pub static ALL_ORDERED: &[Plugin] = &[
         (16, NOW),
         (16, NOW),
     ),
-    plugin("PodGroupProtection", C, Nm, Nm, (37, NOW), (37, NOW)),
+    plugin("PodGroupProtection", C, Nm, Nm, (36, NOW), (36, NOW)),
     plugin(
         "OwnerReferencesPermissionEnforcement",
         CU,
         No,
         Nm,
         (16, NOW),
-        (0, 0),
+        NEVER,
     ),
     plugin(
         "PersistentVolumeClaimResize",
@@ -188,7 +187,7 @@ pub static ALL_ORDERED: &[Plugin] = &[
         (16, NOW),
         (16, NOW),
     ),
-    plugin("RuntimeClass", C, Nm, Nm, (16, NOW), (16, NOW)),
+    plugin("RuntimeClass", C, Nm, Nm, (18, NOW), (18, NOW)),
     plugin(
         "CertificateApproval",
         U,
@@ -215,9 +214,11 @@ pub static ALL_ORDERED: &[Plugin] = &[
         (18, NOW),
     ),
     plugin("DefaultIngressClass", C, Nm, No, (18, NOW), (18, NOW)),
-    plugin("DenyServiceExternalIPs", CU, No, Nm, (21, NOW), (0, 0)),
+    plugin("DenyServiceExternalIPs", CU, No, Nm, (21, NOW), NEVER),
+    // v1.22 registered PodSecurity after PodSecurityPolicy; v1.23 moved it before.
+    plugin("PodSecurity", CU, No, Nm, (22, 22), (22, 22)),
     plugin("PodTopologyLabels", C, Nm, No, (33, NOW), (33, NOW)),
-    plugin("PodGroupWorkloadExists", C, No, Nm, (36, NOW), (36, NOW)),
+    plugin("PodGroupWorkloadExists", C, No, Nm, (36, 36), (36, 36)),
     plugin(
         "NodeDeclaredFeatureValidator",
         U,
@@ -226,8 +227,8 @@ pub static ALL_ORDERED: &[Plugin] = &[
         (35, NOW),
         (35, NOW),
     ),
-    plugin("JobValidation", U, No, Nm, (37, NOW), (37, NOW)),
-    plugin("PodResizeValidator", U, No, Nm, (37, NOW), (37, NOW)),
+    plugin("JobValidation", U, No, Nm, (36, NOW), (36, NOW)),
+    plugin("PodResizeValidator", U, No, Nm, (36, NOW), (36, NOW)),
     plugin("MutatingAdmissionPolicy", CUX, Nm, No, (32, NOW), (32, NOW)),
     plugin(
         "MutatingAdmissionWebhook",
@@ -253,6 +254,8 @@ pub static ALL_ORDERED: &[Plugin] = &[
         (16, NOW),
         (16, NOW),
     ),
+    // Before v1.18 RuntimeClass ran just before ResourceQuota.
+    plugin("RuntimeClass", C, Nm, Nm, (16, 17), (16, 17)),
     plugin("ResourceQuota", CU, No, Nm, (16, NOW), (16, NOW)),
     plugin(
         "AlwaysDeny",
@@ -260,6 +263,6 @@ pub static ALL_ORDERED: &[Plugin] = &[
         M(always::deny_admit),
         M(always::deny_validate),
         (16, NOW),
-        (0, 0),
+        NEVER,
     ),
 ];
