@@ -29,6 +29,7 @@ pub mod limits;
 pub mod openapi;
 pub mod patch;
 pub mod pem;
+pub mod quantity;
 pub mod recent;
 pub mod request;
 pub mod response;
