@@ -204,6 +204,29 @@ impl ApiError {
         }
     }
 
+    /// An error that is not a `Status` (a plain Go error, an aggregate of errors): the
+    /// server answers 500 with its text and no reason (`responsewriters.ErrorToAPIStatus`).
+    pub fn unknown(message: impl Into<String>) -> Self {
+        ApiError {
+            text_body: false,
+            code: 500,
+            reason: String::new(),
+            message: message.into(),
+            details: Box::default(),
+        }
+    }
+
+    /// 429 (`NewTooManyRequestsError`).
+    pub fn too_many_requests(message: &str) -> Self {
+        ApiError {
+            text_body: false,
+            code: 429,
+            reason: "TooManyRequests".into(),
+            message: format!("Too many requests: {message}"),
+            details: Box::default(),
+        }
+    }
+
     /// 500 with upstream's `Internal error occurred: ` prefix.
     pub fn internal(message: &str) -> Self {
         ApiError {

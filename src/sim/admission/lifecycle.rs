@@ -39,14 +39,9 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     let terminating =
         namespace.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating");
     if terminating && a.operation == Operation::Create {
-        let mut err = ApiError::forbidden(
-            &a.group,
-            &a.resource,
-            &a.name,
-            &format!(
-                "unable to create new content in namespace {ns} because it is being terminated"
-            ),
-        );
+        let mut err = a.forbidden(&format!(
+            "unable to create new content in namespace {ns} because it is being terminated"
+        ));
         err.details.insert(
             "causes".into(),
             serde_json::json!([{"reason": "NamespaceTerminating", "message": format!("namespace {ns} is being terminated"), "field": "metadata.namespace"}]),
@@ -114,7 +109,7 @@ mod tests {
         else {
             panic!("admitted")
         };
-        assert_eq!(e.message, "pods is forbidden: unable to create new content in namespace old because it is being terminated");
+        assert_eq!(e.message, "pods \"Unknown\" is forbidden: unable to create new content in namespace old because it is being terminated");
         // Updates in a terminating namespace are allowed.
         assert!(matches!(
             verdict(

@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::authn::UserInfo;
 use super::authz;
 use super::clock::Instant;
+use super::controlplane::ControlPlane;
 use super::request::RequestInfo;
 use super::response::ApiError;
 use super::store::Store;
@@ -115,8 +116,8 @@ impl<'a> Attributes<'a> {
         self.group.is_empty() && self.resource == resource && self.subresource.is_empty()
     }
 
-    /// `admission.NewForbidden`: a 403 naming the object being written (its name, else its
-    /// generateName) or, with no object, `Unknown`.
+    /// `admission.NewForbidden`: a 403 naming the request's object (the name from the URL,
+    /// else the object's name, else its generateName, else `Unknown`).
     pub fn forbidden(&self, message: &str) -> ApiError {
         let meta = |k: &str| {
             self.object
@@ -126,7 +127,9 @@ impl<'a> Attributes<'a> {
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty())
         };
-        let name = meta("name")
+        let name = Some(self.name.as_str())
+            .filter(|n| !n.is_empty())
+            .or_else(|| meta("name"))
             .or_else(|| meta("generateName"))
             .unwrap_or("Unknown");
         ApiError::forbidden(&self.group, &self.resource, name, message)
@@ -142,8 +145,8 @@ pub struct Context<'a> {
     pub authz: &'a authz::Chain,
     /// The simulated now.
     pub now: Instant,
-    /// The simulated minor version.
-    pub minor: u32,
+    /// The control plane: version, kube-apiserver's flags, files (plugin configuration).
+    pub control_plane: &'a ControlPlane,
 }
 
 /// One plugin's answer for one request.
@@ -405,7 +408,7 @@ pub(crate) mod testing {
             store,
             authz: &chain,
             now: 0,
-            minor: crate::sim::controlplane::NEWEST_MINOR,
+            control_plane: &ControlPlane::default(),
         };
         f(&mut ctx, a)
     }
@@ -417,7 +420,7 @@ pub(crate) mod testing {
             store,
             authz: &chain,
             now: 0,
-            minor: crate::sim::controlplane::NEWEST_MINOR,
+            control_plane: &ControlPlane::default(),
         };
         f(&mut ctx, a)
     }
@@ -617,11 +620,12 @@ mod tests {
         )
         .unwrap();
         let authz = authz::Chain::of(&[authz::Mode::Rbac]);
+        let cp = ControlPlane::default();
         let mut ctx = Context {
             store: &mut store,
             authz: &authz,
             now: 0,
-            minor: 37,
+            control_plane: &cp,
         };
         let mut attrs = testing::attrs(
             Operation::Create,
@@ -678,6 +682,7 @@ mod tests {
         let user = UserInfo::default();
         let chain = boot_chain(37, &[]).unwrap();
         let authz = authz::Chain::of(&[authz::Mode::Rbac]);
+        let cp = ControlPlane::default();
         {
             let ns = "blue";
             store
@@ -697,7 +702,7 @@ mod tests {
             store: &mut store,
             authz: &authz,
             now: 0,
-            minor: 37,
+            control_plane: &cp,
         };
         let mut attrs = testing::attrs(
             Operation::Create,

@@ -21,7 +21,7 @@ impl Cluster {
             store: &mut self.store,
             authz: &self.authz,
             now: self.now,
-            minor: self.control_plane.minor,
+            control_plane: &self.control_plane,
         };
         let result = self.admission.admit(&mut ctx, attrs);
         self.record_pass(Stage::MutatingAdmission, attrs, result, rec)
@@ -37,7 +37,7 @@ impl Cluster {
             store: &mut self.store,
             authz: &self.authz,
             now: self.now,
-            minor: self.control_plane.minor,
+            control_plane: &self.control_plane,
         };
         let result = self.admission.validate(&mut ctx, attrs);
         self.record_pass(Stage::ValidatingAdmission, attrs, result, rec)
