@@ -110,6 +110,8 @@ pub const MODELLED_FLAGS: &[&str] = &[
     "enable-admission-plugins",
     "disable-admission-plugins",
     "admission-control",
+    "default-not-ready-toleration-seconds",
+    "default-unreachable-toleration-seconds",
     "basic-auth-file",
     "service-account-key-file",
     "service-account-signing-key-file",

@@ -53,6 +53,18 @@ pub fn apply(obj: &mut Value, res: &ApiResource) {
             string_data(obj);
         }
         ("", "services") => service(obj),
+        ("scheduling.k8s.io", "priorityclasses") => {
+            set_if_missing(obj, "preemptionPolicy", json!("PreemptLowerPriority"));
+        }
+        ("", "persistentvolumeclaims") => {
+            if let Some(spec) = obj.get_mut("spec") {
+                set_if_missing(spec, "volumeMode", json!("Filesystem"));
+            }
+        }
+        ("storage.k8s.io", "storageclasses") => {
+            set_if_missing(obj, "reclaimPolicy", json!("Delete"));
+            set_if_missing(obj, "volumeBindingMode", json!("Immediate"));
+        }
         ("apps", "deployments") => {
             workload(obj);
             if let Some(spec) = obj.get_mut("spec") {

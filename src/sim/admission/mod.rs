@@ -8,10 +8,17 @@
 
 pub mod always;
 pub mod certificates;
+pub mod gated;
+pub mod gc;
+pub mod images;
 pub mod lifecycle;
+pub mod namespace;
+pub mod network;
 pub mod noderestriction;
 pub mod plugins;
 pub mod pods;
+pub mod scheduling;
+pub mod storage;
 
 use serde_json::Value;
 

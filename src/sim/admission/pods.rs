@@ -41,11 +41,14 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         Ok(p) => p,
         Err(v) => return v,
     };
-    let mirror = pod
-        .pointer("/metadata/annotations/kubernetes.io~1config.mirror")
-        .is_some();
-    if mirror {
-        return Verdict::Skip("mirror pods are left as they are".into());
+    if is_mirror(pod) {
+        // A mirror pod is never changed, only checked.
+        return match service_account_validate(ctx, a) {
+            Verdict::Reject(e) => Verdict::Reject(e),
+            _ => Verdict::Admit(
+                "a mirror pod: left as it is, and it references no account or secret".into(),
+            ),
+        };
     }
     let pod_name = pod
         .pointer("/metadata/name")
@@ -149,103 +152,382 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
             "mounted volume {volume_name} (a token for {account}, the cluster CA, the namespace) at {TOKEN_MOUNT_PATH}"
         ));
     }
+    // Upstream's Admit ends in its own Validate.
+    if let Verdict::Reject(e) = service_account_validate(ctx, a) {
+        return Verdict::Reject(e);
+    }
     Verdict::Admit(changes.join("; "))
 }
 
-/// The Priority plugin's `Admit`.
-pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
-    let pod = match new_pod(a) {
-        Ok(p) => p,
-        Err(v) => return v,
+fn is_mirror(pod: &Value) -> bool {
+    pod.pointer("/metadata/annotations/kubernetes.io~1config.mirror")
+        .is_some()
+}
+
+/// The names of the secrets a pod refers to (volumes, projected volumes, env, envFrom, image
+/// pull secrets), as `VisitPodSecretNames` finds them.
+fn secret_names(pod: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |v: Option<&Value>| {
+        if let Some(n) = v.and_then(Value::as_str).filter(|n| !n.is_empty()) {
+            out.push(n.to_string());
+        }
     };
-    let pod_name = pod
-        .pointer("/metadata/name")
+    for s in pod
+        .pointer("/spec/imagePullSecrets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        push(s.get("name"));
+    }
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
+        for c in pod
+            .pointer(&format!("/spec/{list}"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for e in c
+                .get("envFrom")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                push(e.pointer("/secretRef/name"));
+            }
+            for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+                push(e.pointer("/valueFrom/secretKeyRef/name"));
+            }
+        }
+    }
+    for v in pod
+        .pointer("/spec/volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        push(v.pointer("/secret/secretName"));
+        for src in v
+            .pointer("/projected/sources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            push(src.pointer("/secret/name"));
+        }
+        for key in [
+            "azureFile",
+            "cephfs",
+            "cinder",
+            "flexVolume",
+            "rbd",
+            "scaleIO",
+            "iscsi",
+            "storageos",
+            "csi",
+        ] {
+            push(
+                v.pointer(&format!("/{key}/secretRef/name"))
+                    .or_else(|| v.pointer(&format!("/{key}/secretName"))),
+            );
+        }
+    }
+    out
+}
+
+/// The ServiceAccount plugin's `Validate`.
+pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
+    if !a.group.is_empty()
+        || a.resource != "pods"
+        || !(a.subresource.is_empty() || a.subresource == "ephemeralcontainers")
+    {
+        return Verdict::Skip("only looks at pods".into());
+    }
+    if a.operation != Operation::Create {
+        return Verdict::Skip("checks pods only when they are created".into());
+    }
+    let Some(pod) = a.object.as_ref() else {
+        return Verdict::Skip("no pod".into());
+    };
+    let s = |p: &str| {
+        pod.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    if is_mirror(pod) {
+        if !s("/spec/serviceAccountName").is_empty() {
+            return Verdict::Reject(a.forbidden("a mirror pod may not reference service accounts"));
+        }
+        if !secret_names(pod).is_empty() {
+            return Verdict::Reject(a.forbidden("a mirror pod may not reference secrets"));
+        }
+        let projects_token = pod
+            .pointer("/spec/volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.pointer("/projected/sources").and_then(Value::as_array))
+            .flatten()
+            .any(|src| src.get("serviceAccountToken").is_some());
+        if projects_token {
+            return Verdict::Reject(
+                a.forbidden("a mirror pod may not use ServiceAccountToken volume projections"),
+            );
+        }
+        return Verdict::Admit("a mirror pod that references no account, secret or token".into());
+    }
+    let account = s("/spec/serviceAccountName");
+    if account.is_empty() {
+        return Verdict::Reject(a.forbidden(&format!(
+            "no service account specified for pod {}/{}",
+            a.namespace,
+            s("/metadata/name")
+        )));
+    }
+    let Some(sa) = ctx.store.get("", "serviceaccounts", &a.namespace, &account) else {
+        return Verdict::Reject(a.forbidden(&format!(
+            "error looking up service account {}/{account}: serviceaccount \"{account}\" not found",
+            a.namespace
+        )));
+    };
+    let enforced = sa
+        .pointer("/metadata/annotations/kubernetes.io~1enforce-mountable-secrets")
         .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+        == Some("true");
+    if !enforced {
+        return Verdict::Admit(format!("service account {account} exists"));
+    }
+    let listed = |field: &str| -> Vec<String> {
+        sa.get(field)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.get("name").and_then(Value::as_str).map(str::to_string))
+            .collect()
+    };
+    let (mountable, pullable) = (listed("secrets"), listed("imagePullSecrets"));
+    let refuse = |m: String| Verdict::Reject(a.forbidden(&m));
+    for v in pod
+        .pointer("/spec/volumes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = v.pointer("/secret/secretName").and_then(Value::as_str) {
+            if !mountable.iter().any(|m| m == name) {
+                return refuse(format!("volume with secret.secretName=\"{name}\" is not allowed because service account {account} does not reference that secret"));
+            }
+        }
+    }
+    for (list, what) in [
+        ("initContainers", "init container"),
+        ("containers", "container"),
+    ] {
+        for c in pod
+            .pointer(&format!("/spec/{list}"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(name) = e
+                    .pointer("/valueFrom/secretKeyRef/name")
+                    .and_then(Value::as_str)
+                {
+                    if !mountable.iter().any(|m| m == name) {
+                        let cname = c.get("name").and_then(Value::as_str).unwrap_or("");
+                        let env = e.get("name").and_then(Value::as_str).unwrap_or("");
+                        return refuse(format!("{what} {cname} with envVar {env} referencing secret.secretName=\"{name}\" is not allowed because service account {account} does not reference that secret"));
+                    }
+                }
+            }
+        }
+    }
+    for (i, r) in pod
+        .pointer("/spec/imagePullSecrets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+        if !pullable.iter().any(|m| m == name) {
+            return refuse(format!("imagePullSecrets[{i}].name=\"{name}\" is not allowed because service account {account} does not reference that imagePullSecret"));
+        }
+    }
+    Verdict::Admit(format!(
+        "service account {account} exists, and the pod uses only the secrets it lists (kubernetes.io/enforce-mountable-secrets)"
+    ))
+}
+
+/// The PriorityClass used when a pod names none: the lowest-valued of the global defaults.
+fn default_priority_class<'s>(ctx: &'s Context<'_>) -> Option<&'s Value> {
+    ctx.store
+        .list("scheduling.k8s.io", "priorityclasses", None)
+        .filter(|c| c.get("globalDefault").and_then(Value::as_bool) == Some(true))
+        .min_by_key(|c| c.get("value").and_then(Value::as_i64).unwrap_or(0))
+}
+
+/// The Priority plugin's `Admit`: a new pod's priority comes from its PriorityClass; an update
+/// keeps the priority the pod was given.
+pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
+    if !a.is_core("pods") {
+        return Verdict::Skip("only sets the priority of pods".into());
+    }
+    if a.operation == Operation::Update {
+        let old = a.old_object.clone().unwrap_or_default();
+        let Some(pod) = a.object.as_mut() else {
+            return Verdict::Skip("no pod".into());
+        };
+        let mut kept = Vec::new();
+        for field in ["priority", "preemptionPolicy"] {
+            if pod["spec"].get(field).is_none_or(Value::is_null) {
+                if let Some(v) = old.pointer(&format!("/spec/{field}")) {
+                    pod["spec"][field] = v.clone();
+                    kept.push(field);
+                }
+            }
+        }
+        return Verdict::Admit(if kept.is_empty() {
+            "an update keeps the pod's priority".into()
+        } else {
+            format!("kept the stored {}", kept.join(" and "))
+        });
+    }
+    if a.operation != Operation::Create {
+        return Verdict::Skip("only pods being created or updated".into());
+    }
+    let Some(pod) = a.object.as_ref() else {
+        return Verdict::Skip("no pod".into());
+    };
     let class_name = pod
         .pointer("/spec/priorityClassName")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let class = if class_name.is_empty() {
-        ctx.store
-            .list("scheduling.k8s.io", "priorityclasses", None)
-            .find(|c| c.get("globalDefault").and_then(Value::as_bool) == Some(true))
-            .cloned()
+    let (name, value, policy, from) = if class_name.is_empty() {
+        match default_priority_class(ctx) {
+            Some(c) => {
+                let n = crate::sim::store::name_of(c).to_string();
+                (
+                    n.clone(),
+                    c.get("value").and_then(Value::as_i64).unwrap_or(0),
+                    c.get("preemptionPolicy")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                    format!("the global default PriorityClass {n}"),
+                )
+            }
+            None => (
+                String::new(),
+                0,
+                Some("PreemptLowerPriority".to_string()),
+                "no PriorityClass and no global default: 0".into(),
+            ),
+        }
     } else {
         match ctx
             .store
             .get("scheduling.k8s.io", "priorityclasses", "", &class_name)
         {
-            Some(c) => Some(c.clone()),
+            Some(c) => (
+                class_name.clone(),
+                c.get("value").and_then(Value::as_i64).unwrap_or(0),
+                c.get("preemptionPolicy")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                format!("PriorityClass {class_name}"),
+            ),
             None => {
-                return Verdict::Reject(ApiError::forbidden(
-                    "",
-                    "pods",
-                    &pod_name,
-                    &format!("no PriorityClass with name {class_name} was found"),
-                ))
+                return Verdict::Reject(a.forbidden(&format!(
+                    "no PriorityClass with name {class_name} was found"
+                )))
             }
         }
     };
-    let (value, policy, from) = match &class {
-        Some(c) => (
-            c.get("value").and_then(Value::as_i64).unwrap_or(0),
-            c.get("preemptionPolicy")
-                .and_then(Value::as_str)
-                .unwrap_or("PreemptLowerPriority")
-                .to_string(),
-            format!(
-                "PriorityClass {}",
-                c.pointer("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-            ),
-        ),
-        None => (
-            0,
-            "PreemptLowerPriority".to_string(),
-            "no PriorityClass: the default".into(),
-        ),
-    };
-    if let Some(c) = &class {
-        if class_name.is_empty() {
-            let n = c
-                .pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            pod["spec"]["priorityClassName"] = json!(n);
-        }
-    }
     if let Some(given) = pod.pointer("/spec/priority").and_then(Value::as_i64) {
         if given != value {
-            return Verdict::Reject(ApiError::forbidden(
-                "",
-                "pods",
-                &pod_name,
-                &format!("the integer value of priority ({given}) must not be provided in pod spec; priority admission controller computed {value} from the given PriorityClass name"),
-            ));
+            return Verdict::Reject(a.forbidden(&format!("the integer value of priority ({given}) must not be provided in pod spec; priority admission controller computed {value} from the given PriorityClass name")));
         }
     }
+    if let (Some(given), Some(want)) = (
+        pod.pointer("/spec/preemptionPolicy")
+            .and_then(Value::as_str),
+        policy.as_deref(),
+    ) {
+        if given != want {
+            return Verdict::Reject(a.forbidden(&format!("the string value of PreemptionPolicy ({given}) must not be provided in pod spec; priority admission controller computed {want} from the given PriorityClass name")));
+        }
+    }
+    let Some(pod) = a.object.as_mut() else {
+        return Verdict::Skip("no pod".into());
+    };
+    if class_name.is_empty() && !name.is_empty() {
+        pod["spec"]["priorityClassName"] = json!(name);
+    }
     pod["spec"]["priority"] = json!(value);
-    if pod.pointer("/spec/preemptionPolicy").is_none() {
+    if let Some(policy) = policy {
         pod["spec"]["preemptionPolicy"] = json!(policy);
     }
     Verdict::Admit(format!("priority {value} ({from})"))
 }
 
-/// The DefaultTolerationSeconds plugin's `Admit`.
-pub fn default_tolerations(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
-    let pod = match new_pod(a) {
-        Ok(p) => p,
-        Err(v) => return v,
+/// The Priority plugin's `Validate`: only one PriorityClass may be the global default.
+pub fn priority_class_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
+    if a.group != "scheduling.k8s.io"
+        || a.resource != "priorityclasses"
+        || !a.subresource.is_empty()
+    {
+        return Verdict::Skip("only checks PriorityClasses".into());
+    }
+    let Some(pc) = a.object.as_ref() else {
+        return Verdict::Skip("no PriorityClass".into());
+    };
+    if pc.get("globalDefault").and_then(Value::as_bool) != Some(true) {
+        return Verdict::Admit("not a global default".into());
+    }
+    let name = crate::sim::store::name_of(pc).to_string();
+    if let Some(existing) = default_priority_class(ctx) {
+        let other = crate::sim::store::name_of(existing).to_string();
+        if a.operation == Operation::Create || other != name {
+            return Verdict::Reject(a.forbidden(&format!(
+                "PriorityClass {other} is already marked as default. Only one default can exist"
+            )));
+        }
+    }
+    Verdict::Admit("the only global default PriorityClass".into())
+}
+
+/// The DefaultTolerationSeconds plugin's `Admit`: pods tolerate unready and unreachable
+/// nodes for `--default-not-ready-toleration-seconds` and
+/// `--default-unreachable-toleration-seconds` (300 s each unless set).
+pub fn default_tolerations(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
+    if !a.is_core("pods") {
+        return Verdict::Skip("only looks at pods".into());
+    }
+    let seconds = |flag: &str| {
+        ctx.control_plane
+            .arg(flag)
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(300)
+    };
+    let wanted = [
+        (
+            "node.kubernetes.io/not-ready",
+            seconds("default-not-ready-toleration-seconds"),
+        ),
+        (
+            "node.kubernetes.io/unreachable",
+            seconds("default-unreachable-toleration-seconds"),
+        ),
+    ];
+    let Some(pod) = a.object.as_mut() else {
+        return Verdict::Skip("no pod".into());
     };
     let mut added = Vec::new();
-    for key in [
-        "node.kubernetes.io/not-ready",
-        "node.kubernetes.io/unreachable",
-    ] {
+    for (key, secs) in wanted {
         let tolerated = pod
             .pointer("/spec/tolerations")
             .and_then(Value::as_array)
@@ -263,17 +545,14 @@ pub fn default_tolerations(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdi
             pod["spec"]["tolerations"] = json!([]);
         }
         if let Some(ts) = pod["spec"]["tolerations"].as_array_mut() {
-            ts.push(json!({"effect": "NoExecute", "key": key, "operator": "Exists", "tolerationSeconds": 300}));
+            ts.push(json!({"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": secs}));
         }
-        added.push(key);
+        added.push(format!("{key} for {secs} s"));
     }
     if added.is_empty() {
         Verdict::Admit("the pod already tolerates unready and unreachable nodes".into())
     } else {
-        Verdict::Admit(format!(
-            "added 300 s tolerations of {}",
-            added.join(" and ")
-        ))
+        Verdict::Admit(format!("added tolerations of {}", added.join(" and ")))
     }
 }
 
@@ -298,7 +577,7 @@ mod tests {
         if s.create(
             "scheduling.k8s.io",
             "priorityclasses",
-            json!({"metadata": {"name": "high"}, "value": 1000}),
+            json!({"metadata": {"name": "high"}, "value": 1000, "preemptionPolicy": "PreemptLowerPriority"}),
             0,
         )
         .is_err()

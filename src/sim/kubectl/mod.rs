@@ -137,6 +137,8 @@ const RUN: &[Flag] = &[
     flag("dry-run", None, Arity::Optional),
     flag("output", Some('o'), Arity::Value),
     flag("image-pull-policy", None, Arity::Value),
+    flag("overrides", None, Arity::Value),
+    flag("override-type", None, Arity::Value),
 ];
 
 const CAN_I: &[Flag] = &[
@@ -1664,24 +1666,52 @@ impl Kubectl<'_, '_> {
             container["imagePullPolicy"] = json!(policy);
         }
         let restart = c.p.get("restart").unwrap_or("Always").to_string();
-        let pod = json!({"apiVersion": "v1", "kind": "Pod",
+        let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
             "metadata": {"labels": labels, "name": name},
             "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
             "status": {}});
-        let dry = c.p.get("dry-run").unwrap_or("none").to_string();
+        let dry = match c.p.get("dry-run") {
+            None | Some("none") => "none",
+            Some("client") => "client",
+            Some("server") => "server",
+            Some("unset") => {
+                return self.err("error: --dry-run flag without a value was specified. A value must be set: \"none\", \"server\", or \"client\".");
+            }
+            Some(other) => {
+                return self.err(&format!(
+                    "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+                ))
+            }
+        };
+        if let Some(overrides) = c.p.get("overrides").filter(|o| !o.is_empty()) {
+            match apply_overrides(&pod, overrides, c.p.get("override-type").unwrap_or("merge")) {
+                Ok(p) => pod = p,
+                Err(e) => return self.err(&e),
+            }
+        }
+        let output = c.p.get("output").unwrap_or("").to_string();
         if dry == "client" {
-            let output = c.p.get("output").unwrap_or("");
-            if !self.print_built(output, &pod) {
+            if !self.print_built(&output, &pod) {
                 self.print(&format!("pod/{name} created (dry run)"));
             }
             return;
         }
         let url = format!(
-            "/api/v1/namespaces/{}/pods?fieldManager=kubectl-run",
-            c.cfg.namespace
+            "/api/v1/namespaces/{}/pods{}",
+            c.cfg.namespace,
+            write_query(dry == "server", "kubectl-run", false)
         );
         match self.send(&c.cfg, "POST", &url, Some(&pod)) {
-            Ok((201 | 200, _)) => self.print(&format!("pod/{name} created")),
+            Ok((201 | 200, stored)) => {
+                if !self.print_object(&output, &stored) {
+                    let suffix = if dry == "server" {
+                        " (server dry run)"
+                    } else {
+                        ""
+                    };
+                    self.print(&format!("pod/{name} created{suffix}"));
+                }
+            }
             Ok((_, status)) => self.err(&printers::error_text(&status)),
             Err(e) => self.err(&e),
         }
@@ -2253,6 +2283,20 @@ fn selector_query(selector: &str) -> String {
         "?labelSelector={}",
         percent_encoding::utf8_percent_encode(selector, percent_encoding::NON_ALPHANUMERIC)
     )
+}
+
+/// kubectl's `Overrider`: the `--overrides` JSON applied to the object kubectl built, as a
+/// JSON merge patch (the default), a strategic merge patch or a JSON patch.
+fn apply_overrides(obj: &Value, overrides: &str, kind: &str) -> Result<Value, String> {
+    let patch: Value = serde_json::from_str(overrides)
+        .map_err(|e| format!("error: error parsing the overrides: {e}"))?;
+    match if kind.is_empty() { "merge" } else { kind } {
+        "merge" => Ok(crate::sim::patch::merge(obj, &patch)),
+        "strategic" => crate::sim::patch::strategic(obj, &patch)
+            .map_err(|e| format!("error: {}", e.into_api_error().message)),
+        "json" => crate::sim::patch::json_patch(obj, &patch).map_err(|e| format!("error: {e}")),
+        other => Err(format!("error: invalid override type: {other}")),
+    }
 }
 
 /// What kubectl says when there is no server to talk to.
