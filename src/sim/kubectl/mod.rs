@@ -302,6 +302,9 @@ impl Kubectl<'_, '_> {
             }
             ("certificate", _) => self.err("error: Must specify a subcommand: approve, deny\nSee 'kubectl certificate -h' for help and examples"),
             ("", _) => self.err("error: a kubectl command is needed, e.g. `kubectl get pods`"),
+            (other, _) if COMMANDS.contains(&other) => self.err(&format!(
+                "error: \"kubectl {other}\" is a kubectl command that kubegate does not simulate yet"
+            )),
             (other, _) => {
                 let mut msg = format!("error: unknown command \"{other}\" for \"kubectl\"");
                 let close = suggestions(other);
@@ -1600,14 +1603,47 @@ impl Kubectl<'_, '_> {
                 targets.push((res, ns_of(res, &c.cfg), n));
             }
         }
+        let dry = match c.p.get("dry-run") {
+            None | Some("none") => "none",
+            Some("client") => "client",
+            Some("server") => "server",
+            Some("unset") => {
+                return self.err("error: --dry-run flag without a value was specified. A value must be set: \"none\", \"server\", or \"client\".");
+            }
+            Some(other) => {
+                return self.err(&format!(
+                    "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+                ))
+            }
+        };
+        let mut options =
+            json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"});
+        if dry == "server" {
+            options["dryRun"] = json!(["All"]);
+        }
         for (res, ns, name) in targets {
             let url = Self::url(res, Some(&ns), Some(&name));
-            match self.send(&c.cfg, "DELETE", &url, Some(&json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"}))) {
+            // A client dry run only reads the object (kubectl's resource builder) and deletes nothing.
+            let answer = if dry == "client" {
+                self.send(&c.cfg, "GET", &url, None)
+            } else {
+                self.send(&c.cfg, "DELETE", &url, Some(&options))
+            };
+            match answer {
                 Ok((200 | 202, _)) => {
-                    let line = if res.namespaced {
-                        format!("{} \"{name}\" deleted from {ns} namespace", printers::kind_group(res))
+                    let mut operation = "deleted".to_string();
+                    if res.namespaced {
+                        operation.push_str(&format!(" from {ns} namespace"));
+                    }
+                    match dry {
+                        "client" => operation.push_str(" (dry run)"),
+                        "server" => operation.push_str(" (server dry run)"),
+                        _ => {}
+                    }
+                    let line = if c.p.get("output") == Some("name") {
+                        format!("{}/{name}", printers::kind_group(res))
                     } else {
-                        format!("{} \"{name}\" deleted", printers::kind_group(res))
+                        format!("{} \"{name}\" {operation}", printers::kind_group(res))
                     };
                     self.print(&line);
                 }
@@ -1691,7 +1727,9 @@ impl Kubectl<'_, '_> {
         }
         let output = c.p.get("output").unwrap_or("").to_string();
         if dry == "client" {
-            if !self.print_built(&output, &pod) {
+            if output == "name" {
+                self.print(&format!("pod/{name}"));
+            } else if !self.print_built(&output, &pod) {
                 self.print(&format!("pod/{name} created (dry run)"));
             }
             return;
@@ -1703,7 +1741,9 @@ impl Kubectl<'_, '_> {
         );
         match self.send(&c.cfg, "POST", &url, Some(&pod)) {
             Ok((201 | 200, stored)) => {
-                if !self.print_object(&output, &stored) {
+                if output == "name" {
+                    self.print(&format!("pod/{name}"));
+                } else if !self.print_object(&output, &stored) {
                     let suffix = if dry == "server" {
                         " (server dry run)"
                     } else {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::super::{query_value, Answer, Recorder};
+use super::super::{Answer, Recorder};
 use crate::sim::admission::Operation;
 use crate::sim::authn::UserInfo;
 use crate::sim::cluster::Cluster;
@@ -32,7 +32,7 @@ impl Cluster {
                 obj["metadata"]["name"] = json!(name);
             }
         }
-        let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
+        let dry_run = super::dry_run_requested(req);
         self.admit_and_store(Operation::Create, obj, info, user, res, dry_run, rec)
     }
 }

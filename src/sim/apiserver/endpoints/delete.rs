@@ -5,6 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::super::{key, query_value, with_type_meta, Answer, Recorder};
+use super::dry_run_requested;
 use crate::sim::admission::{Attributes, Operation};
 use crate::sim::authn::UserInfo;
 use crate::sim::cluster::Cluster;
@@ -18,6 +19,7 @@ use crate::sim::trace::{Decision, Stage, StageRecord};
 impl Cluster {
     pub(crate) fn delete(
         &mut self,
+        req: &HttpRequest,
         info: &RequestInfo,
         user: &UserInfo,
         res: &ApiResource,
@@ -25,6 +27,7 @@ impl Cluster {
     ) -> Answer {
         let mut attrs = Attributes::from_request(Operation::Delete, info, res.namespaced, user);
         attrs.kind = res.kind.to_string();
+        attrs.dry_run = dry_run_requested(req);
         self.admit(&mut attrs, rec)?;
         // The validating pass sees the object about to go.
         attrs.old_object = self
@@ -48,9 +51,26 @@ impl Cluster {
                     ns["metadata"]["deletionTimestamp"] =
                         json!(crate::sim::clock::format_rfc3339(self.now));
                     ns["metadata"]["deletionGracePeriodSeconds"] = json!(0);
-                    Ok((self.store.put_system("", "namespaces", ns), false))
+                    if attrs.dry_run {
+                        Ok((ns, false))
+                    } else {
+                        Ok((self.store.put_system("", "namespaces", ns), false))
+                    }
                 }
                 None => Err(ApiError::not_found("", "namespaces", &info.name)),
+            }
+        } else if attrs.dry_run {
+            // What the store would do, worked out on a copy of the object only.
+            match attrs.old_object.clone() {
+                None => Err(ApiError::not_found(res.group, res.name, &info.name)),
+                Some(o) if crate::sim::store::finalizers(&o).is_empty() => Ok((o, true)),
+                Some(o) if crate::sim::store::is_deleting(&o) => Ok((o, false)),
+                Some(mut o) => {
+                    o["metadata"]["deletionTimestamp"] =
+                        json!(crate::sim::clock::format_rfc3339(self.now));
+                    o["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+                    Ok((o, false))
+                }
             }
         } else {
             self.store
@@ -59,7 +79,16 @@ impl Cluster {
         match result {
             Ok((obj, removed)) => {
                 let what = key(res, &info.namespace, &info.name);
-                let note = if removed {
+                let note = if attrs.dry_run {
+                    format!(
+                        "dry run: {what} would be {}; nothing was written",
+                        if removed {
+                            "deleted"
+                        } else {
+                            "marked for deletion"
+                        }
+                    )
+                } else if removed {
                     format!("deleted {what}")
                 } else if res.name == "namespaces" && res.group.is_empty() {
                     format!("{what} is now Terminating (deletionTimestamp set)")
@@ -71,7 +100,10 @@ impl Cluster {
                 };
                 record.decide("etcd", Decision::Allow, note);
                 rec.push(record);
-                if res.group == crate::sim::authz::rbac::GROUP && res.name == "clusterroles" {
+                if !attrs.dry_run
+                    && res.group == crate::sim::authz::rbac::GROUP
+                    && res.name == "clusterroles"
+                {
                     crate::sim::authz::rbac::aggregate(&mut self.store);
                 }
                 if !removed || res.group.is_empty() && matches!(res.name, "pods" | "namespaces") {
@@ -130,6 +162,7 @@ impl Cluster {
         // The mutating pass sees the collection; the validating pass each object in it.
         let mut attrs = Attributes::from_request(Operation::Delete, info, res.namespaced, user);
         attrs.kind = res.kind.to_string();
+        attrs.dry_run = dry_run_requested(req);
         self.admit(&mut attrs, rec)?;
         for o in &doomed {
             attrs.name = name_of(o).to_string();
@@ -140,6 +173,10 @@ impl Cluster {
         let mut record = StageRecord::new(Stage::Storage);
         let mut items = Vec::new();
         for o in doomed {
+            if attrs.dry_run {
+                items.push(with_type_meta(o, res));
+                continue;
+            }
             let ons = crate::sim::store::namespace_of(&o).to_string();
             if let Ok(gone) = self.store.delete(res.group, res.name, &ons, name_of(&o)) {
                 items.push(with_type_meta(gone, res));

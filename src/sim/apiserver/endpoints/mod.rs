@@ -119,7 +119,7 @@ impl Cluster {
             "create" => self.create(req, info, user, &res, rec),
             "update" => self.update(req, info, user, &res, rec),
             "patch" => self.patch(req, info, user, &res, rec),
-            "delete" => self.delete(info, user, &res, rec),
+            "delete" => self.delete(req, info, user, &res, rec),
             "deletecollection" => self.delete_collection(req, info, user, &res, rec),
             verb => Err(ApiError::method_not_supported(
                 &info.api_group,
@@ -283,4 +283,17 @@ impl Cluster {
         self.admit(&mut attrs, rec)?;
         self.validate_and_store(attrs, info, res, rec)
     }
+}
+
+/// Whether the request asks for a dry run: `?dryRun=All`, or for a DELETE also the
+/// `dryRun: ["All"]` of its DeleteOptions body (what kubectl sends).
+pub(crate) fn dry_run_requested(req: &HttpRequest) -> bool {
+    if query_value(&req.url, "dryRun").is_some_and(|v| v == "All") {
+        return true;
+    }
+    req.body
+        .as_deref()
+        .and_then(|b| serde_json::from_str::<Value>(b).ok())
+        .and_then(|b| b.get("dryRun").and_then(Value::as_array).cloned())
+        .is_some_and(|d| d.iter().any(|v| v == "All"))
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::super::{query_value, with_type_meta, Answer, Recorder};
+use super::super::{with_type_meta, Answer, Recorder};
 use crate::sim::admission::Operation;
 use crate::sim::authn::UserInfo;
 use crate::sim::cluster::Cluster;
@@ -129,7 +129,7 @@ impl Cluster {
         }
         self.scope(&mut patched, info, res)?;
         rec.at(Stage::Storage, "handler");
-        let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
+        let dry_run = super::dry_run_requested(req);
         self.admit_and_store(Operation::Update, patched, info, user, res, dry_run, rec)
     }
 }

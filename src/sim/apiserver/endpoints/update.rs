@@ -1,7 +1,7 @@
 //! PUT of a whole object (`k8s.io/apiserver/pkg/endpoints/handlers/update.go`).
 //! See <https://kubernetes.io/docs/reference/using-api/api-concepts/>.
 
-use super::super::{query_value, Answer, Recorder};
+use super::super::{Answer, Recorder};
 use crate::sim::admission::Operation;
 use crate::sim::authn::UserInfo;
 use crate::sim::cluster::Cluster;
@@ -36,7 +36,7 @@ impl Cluster {
         {
             return Err(ApiError::not_found(res.group, res.name, &info.name));
         }
-        let dry_run = query_value(&req.url, "dryRun").is_some_and(|v| v == "All");
+        let dry_run = super::dry_run_requested(req);
         self.admit_and_store(Operation::Update, obj, info, user, res, dry_run, rec)
     }
 }
