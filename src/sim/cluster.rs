@@ -405,6 +405,13 @@ impl Cluster {
             authenticators.service_accounts.as_ref(),
             &cp.ca_pem(),
         );
+        let quota_namespaces: std::collections::BTreeSet<String> = store
+            .list("", "resourcequotas", None)
+            .map(|q| super::store::namespace_of(q).to_string())
+            .collect();
+        for ns in quota_namespaces {
+            super::quota::sync_namespace(&mut store, minor, &ns, init);
+        }
         Ok((
             Cluster {
                 control_plane: cp,

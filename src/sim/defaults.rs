@@ -56,6 +56,7 @@ pub fn apply(obj: &mut Value, res: &ApiResource) {
         ("scheduling.k8s.io", "priorityclasses") => {
             set_if_missing(obj, "preemptionPolicy", json!("PreemptLowerPriority"));
         }
+        ("", "limitranges") => limit_range(obj),
         ("", "persistentvolumeclaims") => {
             if let Some(spec) = obj.get_mut("spec") {
                 set_if_missing(spec, "volumeMode", json!("Filesystem"));
@@ -207,6 +208,50 @@ fn pod(obj: &mut Value) {
         .is_none_or(|st| st.as_object().is_none_or(|m| m.is_empty()))
     {
         obj["status"] = json!({"phase": "Pending", "qosClass": qos});
+    }
+}
+
+/// SetDefaults_LimitRangeItem: a Container item's default limit falls back to its max, its
+/// default request to its default limit, then to its min.
+fn limit_range(obj: &mut Value) {
+    let Some(items) = obj
+        .pointer_mut("/spec/limits")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for item in items {
+        if item.get("type").and_then(Value::as_str) != Some("Container") {
+            continue;
+        }
+        for (from, to) in [
+            ("max", "default"),
+            ("default", "defaultRequest"),
+            ("min", "defaultRequest"),
+        ] {
+            let Some(source) = item.get(from).and_then(Value::as_object).cloned() else {
+                continue;
+            };
+            if !item.get(to).is_some_and(Value::is_object) {
+                item[to] = json!({});
+            }
+            if let Some(target) = item[to].as_object_mut() {
+                for (k, v) in source {
+                    target.entry(k).or_insert(v);
+                }
+            }
+        }
+        for k in ["default", "defaultRequest"] {
+            if item
+                .get(k)
+                .and_then(Value::as_object)
+                .is_some_and(|m| m.is_empty())
+            {
+                if let Some(m) = item.as_object_mut() {
+                    m.remove(k);
+                }
+            }
+        }
     }
 }
 

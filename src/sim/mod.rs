@@ -30,6 +30,7 @@ pub mod openapi;
 pub mod patch;
 pub mod pem;
 pub mod quantity;
+pub mod quota;
 pub mod recent;
 pub mod request;
 pub mod response;

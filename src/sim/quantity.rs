@@ -140,8 +140,11 @@ impl Quantity {
             .unwrap_or_else(Quantity::zero)
     }
 
-    /// Subtracts another quantity.
+    /// Subtracts another quantity (a zero takes the other's format, as Go's does).
     pub fn sub(&mut self, other: Quantity) {
+        if self.nanos == 0 {
+            self.format = other.format;
+        }
         self.nanos = self.nanos.saturating_sub(other.nanos);
     }
 
@@ -152,6 +155,10 @@ impl Quantity {
 
     /// Adds another quantity.
     pub fn add(&mut self, other: Quantity) {
+        // A zero takes the format of what is added to it (so 0 + 256Mi prints 256Mi).
+        if self.nanos == 0 {
+            self.format = other.format;
+        }
         self.nanos = self.nanos.saturating_add(other.nanos);
     }
 

@@ -319,6 +319,41 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
                 vec![json!(n), age(o, now)]
             }),
         ),
+        ("", "resourcequotas") => (
+            vec![
+                NAME,
+                AGE,
+                Col("Request", "string", "", 0),
+                Col("Limit", "string", "", 0),
+            ],
+            Box::new(move |o| {
+                // Each tracked name as used/hard; limits.* names in their own column.
+                let (mut request, mut limit) = (Vec::new(), Vec::new());
+                let hard = o.pointer("/status/hard").and_then(Value::as_object);
+                let mut names: Vec<&String> = hard.map(|h| h.keys().collect()).unwrap_or_default();
+                names.sort();
+                for name in names {
+                    let q = |field: &str| {
+                        crate::sim::quantity::Quantity::of(
+                            o.pointer(&format!("/status/{field}"))
+                                .and_then(|m| m.get(name.as_str())),
+                        )
+                        .to_string()
+                    };
+                    let cell = format!("{name}: {}/{}", q("used"), q("hard"));
+                    if name.split('.').next() == Some("limits") && name.contains('.') {
+                        limit.push(cell);
+                    } else {
+                        request.push(cell);
+                    }
+                }
+                vec![
+                    age(o, now),
+                    json!(request.join(", ")),
+                    json!(limit.join(", ")),
+                ]
+            }),
+        ),
         ("", "secrets") => (
             vec![
                 NAME,

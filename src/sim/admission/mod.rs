@@ -12,11 +12,13 @@ pub mod gated;
 pub mod gc;
 pub mod images;
 pub mod lifecycle;
+pub mod limitranger;
 pub mod namespace;
 pub mod network;
 pub mod noderestriction;
 pub mod plugins;
 pub mod pods;
+pub mod quota;
 pub mod scheduling;
 pub mod storage;
 
@@ -654,7 +656,7 @@ mod tests {
         assert_eq!(of("NamespaceExists"), "missing");
         assert_eq!(of("AlwaysAdmit"), "disabled");
         assert_eq!(of("NamespaceLifecycle"), "admitted");
-        assert_eq!(of("LimitRanger"), "not modelled");
+        assert_eq!(of("LimitRanger"), "admitted");
         assert!(of("ServiceAccount").starts_with("rejected"), "no account");
         assert_eq!(of("Priority"), "not reached");
         assert_eq!(of("AlwaysDeny"), "not reached");

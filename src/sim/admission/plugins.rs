@@ -6,8 +6,8 @@
 
 use super::Operation::{self, Connect, Create, Delete, Update};
 use super::{
-    always, certificates, gated, gc, images, lifecycle, namespace, network, noderestriction, pods,
-    scheduling, storage, Attributes, Context, Verdict,
+    always, certificates, gated, gc, images, lifecycle, limitranger, namespace, network,
+    noderestriction, pods, quota, scheduling, storage, Attributes, Context, Verdict,
 };
 
 /// A mutating pass.
@@ -140,7 +140,14 @@ pub static ALL_ORDERED: &[Plugin] = &[
         NEVER,
     ),
     plugin("PodPreset", C, Nm, No, (16, 19), NEVER),
-    plugin("LimitRanger", CU, Nm, Nm, (16, NOW), (16, NOW)),
+    plugin(
+        "LimitRanger",
+        CU,
+        M(limitranger::admit),
+        M(limitranger::validate),
+        (16, NOW),
+        (16, NOW),
+    ),
     plugin(
         "ServiceAccount",
         CU,
@@ -392,7 +399,14 @@ pub static ALL_ORDERED: &[Plugin] = &[
         (16, 17),
         (16, 17),
     ),
-    plugin("ResourceQuota", CU, No, Nm, (16, NOW), (16, NOW)),
+    plugin(
+        "ResourceQuota",
+        CU,
+        No,
+        M(quota::validate),
+        (16, NOW),
+        (16, NOW),
+    ),
     plugin(
         "AlwaysDeny",
         ALL,

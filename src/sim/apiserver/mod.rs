@@ -165,6 +165,20 @@ impl Cluster {
                     &self.control_plane.ca_pem(),
                 ));
             }
+            if !info.namespace.is_empty()
+                && self
+                    .store
+                    .list("", "resourcequotas", Some(&info.namespace))
+                    .next()
+                    .is_some()
+            {
+                notes.extend(crate::sim::quota::sync_namespace(
+                    &mut self.store,
+                    self.control_plane.minor,
+                    &info.namespace,
+                    self.now,
+                ));
+            }
             if let Some(last) = rec.last_mut() {
                 for n in notes {
                     last.detail("after the response", n);

@@ -28,7 +28,13 @@ impl Cluster {
         rec: &mut Recorder,
     ) -> Answer {
         let (op, dry_run, user) = (attrs.operation, attrs.dry_run, attrs.user);
-        let obj = attrs.object.take().unwrap_or_default();
+        let mut obj = attrs.object.take().unwrap_or_default();
+        if op == Operation::Create && res.group.is_empty() && res.name == "pods" {
+            // The pod strategy's PrepareForCreate, after mutating admission (so LimitRanger's
+            // defaults count): a new pod starts Pending, its QoS class from its resources.
+            let qos = crate::sim::defaults::qos_class(&obj["spec"]);
+            obj["status"] = serde_json::json!({"phase": "Pending", "qosClass": qos});
+        }
         // Validation. RBAC's registry refuses privilege escalation first (its storage wraps
         // the strategy's validation).
         let mut record = StageRecord::new(Stage::Validation);
