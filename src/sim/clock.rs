@@ -102,6 +102,55 @@ pub fn format_rfc3339(t: Instant) -> String {
     )
 }
 
+/// The time as `date -u` prints it: `Sun Nov 29 10:00:00 UTC 2026`.
+pub fn format_date(t: Instant) -> String {
+    let t = t.max(0);
+    let (days, secs) = (t.div_euclid(86_400), t.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    // 1970-01-01 was a Thursday.
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+        [usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][usize::try_from(m).unwrap_or(1).saturating_sub(1).min(11)];
+    format!(
+        "{weekday} {month} {d:2} {:02}:{:02}:{:02} UTC {y}",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// GNU `sleep`'s operands (`5`, `1.5`, `2m`, `1h 30m`): the seconds they add up to, rounded
+/// up to whole seconds (the simulated clock's grain), or sleep's error.
+pub fn parse_sleep(args: &[String]) -> Result<i64, String> {
+    if args.is_empty() {
+        return Err("sleep: missing operand\nTry 'sleep --help' for more information.".into());
+    }
+    let mut total = 0.0_f64;
+    for a in args {
+        let (number, unit) = match a.char_indices().last() {
+            Some((i, c @ ('s' | 'm' | 'h' | 'd'))) => (&a[..i], c),
+            _ => (a.as_str(), 's'),
+        };
+        let value: f64 = number
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0 && !number.starts_with('+'))
+            .ok_or_else(|| format!("sleep: invalid time interval \u{2018}{a}\u{2019}\nTry 'sleep --help' for more information."))?;
+        total += value
+            * match unit {
+                'm' => 60.0,
+                'h' => 3600.0,
+                'd' => 86_400.0,
+                _ => 1.0,
+            };
+    }
+    // Ten thousand years at most: the clock stays printable.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(total.ceil().min(315_576_000_000.0) as i64)
+}
+
 /// kubectl's `HumanDuration` (the AGE column): `5s`, `3m12s`, `2d3h`, `400d`.
 pub fn human_duration(secs: i64) -> String {
     if secs < 0 {
@@ -224,5 +273,35 @@ mod tests {
         ] {
             assert_eq!(human_duration(secs), want, "{secs}");
         }
+    }
+}
+
+#[cfg(test)]
+mod sleep_tests {
+    use super::*;
+
+    #[test]
+    fn sleep_reads_gnu_durations_and_date_prints_like_date_u() {
+        let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_sleep(&w(&["5"])), Ok(5));
+        assert_eq!(parse_sleep(&w(&["1.5"])), Ok(2));
+        assert_eq!(parse_sleep(&w(&["2m", "30"])), Ok(150));
+        assert_eq!(parse_sleep(&w(&["1h"])), Ok(3600));
+        assert_eq!(parse_sleep(&w(&["1d"])), Ok(86_400));
+        assert!(parse_sleep(&w(&["x"]))
+            .unwrap_err()
+            .starts_with("sleep: invalid time interval ‘x’"));
+        assert!(parse_sleep(&w(&["-1"])).is_err());
+        assert!(parse_sleep(&w(&[]))
+            .unwrap_err()
+            .starts_with("sleep: missing operand"));
+        assert_eq!(
+            format_date(parse_rfc3339("2026-11-29T10:00:00Z").unwrap()),
+            "Sun Nov 29 10:00:00 UTC 2026"
+        );
+        assert_eq!(
+            format_date(parse_rfc3339("2026-12-07T09:05:01Z").unwrap()),
+            "Mon Dec  7 09:05:01 UTC 2026"
+        );
     }
 }

@@ -79,6 +79,8 @@ pub struct Cluster {
     /// The admission plugins `--enable-admission-plugins` and `--disable-admission-plugins`
     /// leave on.
     pub admission: super::admission::Chain,
+    /// The admission plugins' configuration and the state they keep between requests.
+    pub admission_state: super::admission::State,
     /// The simulated now.
     pub now: Instant,
 }
@@ -386,6 +388,38 @@ impl Cluster {
                     }
                     super::admission::Chain::default()
                 });
+        let mut admission_state = super::admission::State::default();
+        let configs = super::admission::config::read(&cp);
+        let read = configs.is_ok();
+        match configs {
+            Ok(configs) => admission_state.configs = configs,
+            Err(errors) => diags.extend(errors.into_iter().map(|e| Diagnostic {
+                severity: Severity::Error,
+                pos: e.pos,
+                message: e.message,
+            })),
+        }
+        // The plugins are initialised only from a configuration that could be read.
+        if read
+            && admission
+                .enabled()
+                .contains(&super::admission::eventratelimit::NAME)
+        {
+            match super::admission::eventratelimit::configure(
+                admission_state
+                    .configs
+                    .plugins
+                    .get(super::admission::eventratelimit::NAME),
+                &cp,
+            ) {
+                Ok(limits) => admission_state.event_limits = limits,
+                Err(e) => diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    pos: e.pos,
+                    message: e.message,
+                }),
+            }
+        }
         if cp.arg("admission-control").is_some() {
             diags.push(Diagnostic {
                 severity: Severity::Warning,
@@ -419,6 +453,7 @@ impl Cluster {
                 authenticators,
                 authz,
                 admission,
+                admission_state,
                 now,
             },
             diags,
@@ -919,6 +954,35 @@ mod tests {
                 "6:7: admission-control and enable-admission-plugins/disable-admission-plugins flags are mutually exclusive",
                 "6:7: Flag --admission-control has been deprecated, Use --enable-admission-plugins or --disable-admission-plugins instead. Will be removed in a future version.",
             ]
+        );
+    }
+
+    #[test]
+    fn admission_configuration_problems_point_into_the_files() {
+        let head = format!("{HEAD}    - --enable-admission-plugins=EventRateLimit\n");
+        // Enabled without a configuration: no limits.
+        assert_eq!(
+            diagnostics(&head),
+            ["6:7: couldn't init admission plugin \"EventRateLimit\": limits: Invalid value: null: must not be empty"]
+        );
+        let ws = format!("{head}    - --admission-control-config-file=/a.yaml\n");
+        assert_eq!(
+            diagnostics(&ws),
+            ["7:7: failed to read plugin config: unable to read admission control configuration from \"/a.yaml\" [open /a.yaml: no such file or directory]"]
+        );
+        let ws = format!(
+            "{head}    - --admission-control-config-file=/etc/a.yaml\n  files:\n    /etc/a.yaml: |\n      apiVersion: apiserver.config.k8s.io/v1\n      kind: AdmissionConfiguration\n      plugins:\n      - name: EventRateLimit\n        path: ev.yaml\n    /etc/ev.yaml: |\n      apiVersion: eventratelimit.admission.k8s.io/v1alpha1\n      kind: Configuration\n      limits:\n      - type: Zone\n        qps: 0\n        burst: 5\n"
+        );
+        assert_eq!(
+            diagnostics(&ws),
+            ["19:15: couldn't init admission plugin \"EventRateLimit\": [limits[0].type: Unsupported value: \"Zone\": supported values: \"Server\", \"Namespace\", \"User\", \"SourceAndObject\", limits[0].qps: Invalid value: 0: must be positive]"]
+        );
+        let ws = format!(
+            "{head}    - --admission-control-config-file=/etc/a.yaml\n  files:\n    /etc/a.yaml: |\n      apiVersion: apiserver.config.k8s.io/v1\n      kind: AdmissionConfiguration\n      plugin:\n      - name: EventRateLimit\n"
+        );
+        assert_eq!(
+            diagnostics(&ws)[0],
+            "12:7: /etc/a.yaml: strict decoding error: unknown field \"plugin\""
         );
     }
 

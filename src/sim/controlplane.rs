@@ -110,6 +110,7 @@ pub const MODELLED_FLAGS: &[&str] = &[
     "enable-admission-plugins",
     "disable-admission-plugins",
     "admission-control",
+    "admission-control-config-file",
     "default-not-ready-toleration-seconds",
     "default-unreachable-toleration-seconds",
     "basic-auth-file",

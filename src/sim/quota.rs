@@ -128,9 +128,7 @@ impl Evaluator {
                 POD_RESOURCES.contains(&name)
                     || name.starts_with("hugepages-")
                     || name.starts_with("requests.hugepages-")
-                    || name
-                        .strip_prefix("requests.")
-                        .is_some_and(is_extended)
+                    || name.strip_prefix("requests.").is_some_and(is_extended)
             }
             Evaluator::Services => matches!(
                 name,

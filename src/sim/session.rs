@@ -138,6 +138,9 @@ impl Session {
             }
         };
         let mut out = match kubectl::args::split_words(&line) {
+            Ok(words) if matches!(words.first().map(String::as_str), Some("sleep" | "date")) => {
+                self.clock_command(&words)
+            }
             Ok(words) => self.kubectl_words(&words, stdin),
             Err(e) => Outcome {
                 stderr: format!("error: {e}\n"),
@@ -202,6 +205,24 @@ impl Session {
         }
         out.push_str(rest);
         Ok(out)
+    }
+
+    /// `sleep DURATION` moves the simulated clock forward (token expiry, rate limits, ages
+    /// and everything else that reads the time follow it); `date` prints it.
+    fn clock_command(&mut self, words: &[String]) -> Outcome {
+        let mut out = Outcome::default();
+        if words[0] == "date" {
+            out.stdout = format!("{}\n", crate::sim::clock::format_date(self.cluster.now));
+            return out;
+        }
+        match crate::sim::clock::parse_sleep(&words[1..]) {
+            Ok(secs) => self.cluster.now = self.cluster.now.saturating_add(secs),
+            Err(e) => {
+                out.stderr = format!("{e}\n");
+                out.exit_code = 1;
+            }
+        }
+        out
     }
 
     /// Runs kubectl with arguments already split by a shell.

@@ -8,6 +8,8 @@
 
 pub mod always;
 pub mod certificates;
+pub mod config;
+pub mod eventratelimit;
 pub mod gated;
 pub mod gc;
 pub mod images;
@@ -156,6 +158,20 @@ pub struct Context<'a> {
     pub now: Instant,
     /// The control plane: version, kube-apiserver's flags, files (plugin configuration).
     pub control_plane: &'a ControlPlane,
+    /// What plugins configure at boot and keep between requests.
+    pub state: &'a mut State,
+}
+
+/// What the plugins read at boot (`--admission-control-config-file`) and keep between
+/// requests (EventRateLimit's token buckets).
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// Each plugin's configuration from the file.
+    pub configs: config::Configs,
+    /// EventRateLimit's limits.
+    pub event_limits: Vec<eventratelimit::Limit>,
+    /// EventRateLimit's buckets.
+    pub event_buckets: eventratelimit::Buckets,
 }
 
 /// One plugin's answer for one request.
@@ -418,6 +434,7 @@ pub(crate) mod testing {
             authz: &chain,
             now: 0,
             control_plane: &ControlPlane::default(),
+            state: &mut State::default(),
         };
         f(&mut ctx, a)
     }
@@ -430,6 +447,7 @@ pub(crate) mod testing {
             authz: &chain,
             now: 0,
             control_plane: &ControlPlane::default(),
+            state: &mut State::default(),
         };
         f(&mut ctx, a)
     }
@@ -635,6 +653,7 @@ mod tests {
             authz: &authz,
             now: 0,
             control_plane: &cp,
+            state: &mut State::default(),
         };
         let mut attrs = testing::attrs(
             Operation::Create,
@@ -712,6 +731,7 @@ mod tests {
             authz: &authz,
             now: 0,
             control_plane: &cp,
+            state: &mut State::default(),
         };
         let mut attrs = testing::attrs(
             Operation::Create,

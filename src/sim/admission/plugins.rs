@@ -6,8 +6,8 @@
 
 use super::Operation::{self, Connect, Create, Delete, Update};
 use super::{
-    always, certificates, gated, gc, images, lifecycle, limitranger, namespace, network,
-    noderestriction, pods, quota, scheduling, storage, Attributes, Context, Verdict,
+    always, certificates, eventratelimit, gated, gc, images, lifecycle, limitranger, namespace,
+    network, noderestriction, pods, quota, scheduling, storage, Attributes, Context, Verdict,
 };
 
 /// A mutating pass.
@@ -217,7 +217,14 @@ pub static ALL_ORDERED: &[Plugin] = &[
     ),
     plugin("DenyEscalatingExec", X, No, Nm, (16, 20), NEVER),
     plugin("DenyExecOnPrivileged", X, No, Nm, (16, 20), NEVER),
-    plugin("EventRateLimit", CU, No, Nm, (16, NOW), NEVER),
+    plugin(
+        "EventRateLimit",
+        CU,
+        No,
+        M(eventratelimit::validate),
+        (16, NOW),
+        NEVER,
+    ),
     plugin(
         "ExtendedResourceToleration",
         CU,

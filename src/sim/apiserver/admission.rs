@@ -22,6 +22,7 @@ impl Cluster {
             authz: &self.authz,
             now: self.now,
             control_plane: &self.control_plane,
+            state: &mut self.admission_state,
         };
         let result = self.admission.admit(&mut ctx, attrs);
         self.record_pass(Stage::MutatingAdmission, attrs, result, rec)
@@ -38,6 +39,7 @@ impl Cluster {
             authz: &self.authz,
             now: self.now,
             control_plane: &self.control_plane,
+            state: &mut self.admission_state,
         };
         let result = self.admission.validate(&mut ctx, attrs);
         self.record_pass(Stage::ValidatingAdmission, attrs, result, rec)

@@ -1484,7 +1484,20 @@ impl Kubectl<'_, '_> {
                 }
             }
             match self.send(&c.cfg, "POST", &url, Some(&obj)) {
-                Ok((200 | 201, _)) => self.print(&format!("{shown} created{suffix}")),
+                Ok((200 | 201, stored)) => {
+                    // The server names an object created from a generateName.
+                    let stored_name = stored
+                        .pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or(&name);
+                    let shown = format!("{}/{stored_name}", printers::kind_group(res));
+                    let output = c.p.get("output").unwrap_or("");
+                    if output == "name" {
+                        self.print(&shown);
+                    } else if !self.print_object(output, &stored) {
+                        self.print(&format!("{shown} created{suffix}"));
+                    }
+                }
                 Ok((_, mut status)) => {
                     let msg = status
                         .get("message")
