@@ -287,6 +287,8 @@ pub enum FieldErrorKind {
     Duplicate,
     /// `Too long` (the value is never shown).
     TooLong,
+    /// `Not found`.
+    NotFound,
 }
 
 impl FieldErrorKind {
@@ -298,6 +300,7 @@ impl FieldErrorKind {
             FieldErrorKind::Forbidden => "Forbidden",
             FieldErrorKind::Duplicate => "Duplicate value",
             FieldErrorKind::TooLong => "Too long",
+            FieldErrorKind::NotFound => "Not found",
         }
     }
     fn reason(self) -> &'static str {
@@ -308,6 +311,7 @@ impl FieldErrorKind {
             FieldErrorKind::Forbidden => "FieldValueForbidden",
             FieldErrorKind::Duplicate => "FieldValueDuplicate",
             FieldErrorKind::TooLong => "FieldValueTooLong",
+            FieldErrorKind::NotFound => "FieldValueNotFound",
         }
     }
 }

@@ -7,13 +7,21 @@ use serde_json::Value;
 use super::discovery::ApiResource;
 use super::response::{FieldError, FieldErrorKind};
 
-const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+mod apps;
+mod core;
+
+/// The errors found so far, in upstream's order.
+pub type Errs = Vec<FieldError>;
+/// What was checked, for the trace.
+pub type Checks = Vec<&'static str>;
+
+pub(crate) const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+pub(crate) const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
 /// `core.MaxSecretSize`: the most value bytes a ConfigMap or Secret holds.
 pub const MAX_SECRET_SIZE: usize = 1024 * 1024;
 
-fn is_label(s: &str) -> bool {
+pub(crate) fn is_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
         && s.bytes()
@@ -27,7 +35,7 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
     s.len() <= 253 && s.split('.').all(is_label)
 }
 
-fn required(field: &str, detail: &str) -> FieldError {
+pub(crate) fn required(field: &str, detail: &str) -> FieldError {
     FieldError {
         kind: FieldErrorKind::Required,
         field: field.into(),
@@ -37,16 +45,109 @@ fn required(field: &str, detail: &str) -> FieldError {
 }
 
 fn invalid(field: &str, value: &str, detail: &str) -> FieldError {
+    invalid_str(field, value, detail)
+}
+
+/// `field.Invalid` of a string (shown quoted, as Go's `%q`).
+pub(crate) fn invalid_str(field: &str, value: &str, detail: &str) -> FieldError {
     FieldError {
         kind: FieldErrorKind::Invalid,
         field: field.into(),
-        value: Some(format!("\"{value}\"")),
+        value: Some(crate::sim::yamlout::go_quote(value)),
         detail: detail.into(),
     }
 }
 
-/// Validates an object about to be created.
-pub fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
+/// `field.Invalid` of a number.
+pub(crate) fn invalid_int(field: &str, value: i64, detail: &str) -> FieldError {
+    FieldError {
+        kind: FieldErrorKind::Invalid,
+        field: field.into(),
+        value: Some(value.to_string()),
+        detail: detail.into(),
+    }
+}
+
+/// `field.Invalid` of any other value (rendered as JSON, as apimachinery does since v1.34).
+pub(crate) fn invalid_json(field: &str, value: &Value, detail: &str) -> FieldError {
+    FieldError {
+        kind: FieldErrorKind::Invalid,
+        field: field.into(),
+        value: Some(value.to_string()),
+        detail: detail.into(),
+    }
+}
+
+/// `field.NotSupported`: the value and the supported ones, quoted.
+pub(crate) fn not_supported(field: &str, value: &str, supported: &[&str]) -> FieldError {
+    FieldError {
+        kind: FieldErrorKind::NotSupported,
+        field: field.into(),
+        value: Some(crate::sim::yamlout::go_quote(value)),
+        detail: format!(
+            "supported values: {}",
+            supported
+                .iter()
+                .map(|k| format!("\"{k}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// `ValidateLabels`: each key a qualified name, each value a label value.
+pub(crate) fn labels(errs: &mut Errs, map: Option<&Value>, path: &str) {
+    let Some(m) = map.and_then(Value::as_object) else {
+        return;
+    };
+    for (k, v) in m {
+        for p in crate::sim::labels::label_key_problems(k) {
+            errs.push(invalid_str(path, k, &p));
+        }
+        let v = v.as_str().unwrap_or("");
+        for p in crate::sim::labels::label_value_problems(v) {
+            errs.push(invalid_str(&format!("{path}[{k}]"), v, &p));
+        }
+    }
+}
+
+/// Validates an object about to be stored, saying what it checked.
+pub fn validate_and_report(obj: &Value, res: &ApiResource) -> (Errs, Checks) {
+    let mut checks: Checks = vec!["metadata (name, labels)"];
+    let mut errs = validate(obj, res);
+    labels(
+        &mut errs,
+        obj.pointer("/metadata/labels"),
+        "metadata.labels",
+    );
+    match (res.group, res.name) {
+        ("", "pods") => core::pod_spec(
+            &mut errs,
+            &mut checks,
+            obj.get("spec").unwrap_or(&Value::Null),
+            "spec",
+        ),
+        ("", "services") => core::service(&mut errs, &mut checks, obj),
+        ("apps", "deployments" | "replicasets" | "statefulsets" | "daemonsets") => {
+            apps::workload(&mut errs, &mut checks, obj, res.name);
+        }
+        ("", "configmaps" | "secrets") => checks.push("total size of the values (1 MiB)"),
+        ("certificates.k8s.io", "certificatesigningrequests") => {
+            checks.push("the request (a PEM CSR), signer name, usages");
+        }
+        ("rbac.authorization.k8s.io", "rolebindings" | "clusterrolebindings") => {
+            checks.push("roleRef (name, kind)");
+        }
+        _ => checks.push("(no other field rules of this kind are modelled)"),
+    }
+    // field.ErrorList.ToAggregate drops repeated messages.
+    let mut seen = std::collections::BTreeSet::new();
+    errs.retain(|e| seen.insert(e.to_string()));
+    (errs, checks)
+}
+
+/// The checks of every kind (metadata.name and the kind's own rules kept here).
+fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let name = obj
         .pointer("/metadata/name")
@@ -82,35 +183,6 @@ pub fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
         }
     } else if !is_dns1123_subdomain(name) {
         errs.push(invalid("metadata.name", name, DNS1123_SUBDOMAIN_MSG));
-    }
-    if res.group.is_empty() && res.name == "pods" {
-        let containers = obj
-            .pointer("/spec/containers")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        if containers.is_empty() {
-            errs.push(required("spec.containers", ""));
-        }
-        for (i, c) in containers.iter().enumerate() {
-            let cname = c.get("name").and_then(Value::as_str).unwrap_or("");
-            if cname.is_empty() {
-                errs.push(required(&format!("spec.containers[{i}].name"), ""));
-            } else if !is_label(cname) {
-                errs.push(invalid(
-                    &format!("spec.containers[{i}].name"),
-                    cname,
-                    DNS1123_LABEL_MSG,
-                ));
-            }
-            if c.get("image")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .is_empty()
-            {
-                errs.push(required(&format!("spec.containers[{i}].image"), ""));
-            }
-        }
     }
     // ConfigMaps and Secrets hold at most 1 MiB of values (keys do not count; base64 data
     // counts decoded). A ConfigMap's error is on the whole object, written `[]`.
@@ -236,19 +308,81 @@ mod tests {
     use crate::sim::discovery::by_resource;
     use serde_json::json;
 
+    fn messages(obj: Value, resource: &str, group: &str) -> Vec<String> {
+        let res = by_resource(37, group, resource).unwrap();
+        let mut obj = obj;
+        crate::sim::defaults::apply(&mut obj, res);
+        validate_and_report(&obj, res)
+            .0
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
     #[test]
-    fn pod_checks() {
-        let pods = by_resource(37, "", "pods").unwrap();
-        let errs = validate(
-            &json!({"metadata":{"name":"Web"},"spec":{"containers":[{"name":"c"}]}}),
-            pods,
+    fn pod_checks_follow_upstream_order_and_words() {
+        let text = messages(
+            json!({"metadata":{"name":"Web"},"spec":{"containers":[{"name":"c"}]}}),
+            "pods",
+            "",
         );
-        let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
         assert_eq!(text.len(), 2);
         assert!(text[0]
             .starts_with("metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain"));
         assert_eq!(text[1], "spec.containers[0].image: Required value");
-        assert!(validate(&json!({"metadata":{"name":"web"},"spec":{"containers":[{"name":"c","image":"nginx"}]}}), pods).is_empty());
+        assert!(messages(
+            json!({"metadata":{"name":"web"},"spec":{"containers":[{"name":"c","image":"nginx"}]}}),
+            "pods",
+            ""
+        )
+        .is_empty());
+        // From pkg/apis/core/validation's container and port cases.
+        let text = messages(
+            json!({"metadata":{"name":"web"},"spec":{
+                "volumes":[{"name":"data","emptyDir":{}}],
+                "containers":[
+                    {"name":"a","image":"x","ports":[{"containerPort":70000},{"containerPort":80,"name":"HTTP","protocol":"ICMP"}],
+                     "env":[{"name":"1BAD"}],"volumeMounts":[{"name":"nope","mountPath":"/d"}],
+                     "resources":{"requests":{"cpu":"2"},"limits":{"cpu":"1"}}},
+                    {"name":"a","image":"x","imagePullPolicy":"Sometimes"}],
+                "initContainers":[{"name":"a","image":"x"}],
+                "restartPolicy":"Sometimes"}}),
+            "pods",
+            "",
+        );
+        assert_eq!(
+            text,
+            [
+                "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
+                "spec.containers[0].ports[1].name: Invalid value: \"HTTP\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                "spec.containers[0].ports[1].name: Invalid value: \"HTTP\": must contain at least one letter (a-z)",
+                "spec.containers[0].ports[1].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+                "spec.containers[0].env[0].name: Invalid value: \"1BAD\": a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')",
+                "spec.containers[0].volumeMounts[0].name: Not found: \"nope\"",
+                "spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit of 1",
+                "spec.containers[1].imagePullPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"IfNotPresent\", \"Never\"",
+                "spec.containers[1].name: Duplicate value: \"a\"",
+                "spec.initContainers[0].name: Duplicate value: \"a\"",
+                "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deployment_selector_must_match_its_template() {
+        let text = messages(
+            json!({"metadata":{"name":"web"},"spec":{"replicas":-1,"selector":{"matchLabels":{"app":"web"}},
+                "template":{"metadata":{"labels":{"app":"db"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}),
+            "deployments",
+            "apps",
+        );
+        assert_eq!(
+            text,
+            [
+                "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+                "spec.template.metadata.labels: Invalid value: {\"app\":\"db\"}: `selector` does not match template `labels`",
+            ]
+        );
     }
 
     #[test]

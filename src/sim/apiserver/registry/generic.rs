@@ -50,7 +50,8 @@ impl Cluster {
                 }
             }
         }
-        let errors = validation::validate(&obj, res);
+        let (errors, checks) = validation::validate_and_report(&obj, res);
+        record.detail("checked", checks.join("; "));
         if !errors.is_empty() {
             let err = ApiError::invalid(res.group, res.kind, name_of(&obj), &errors);
             record.decide("validation", Decision::Deny, err.message.clone());
@@ -60,7 +61,11 @@ impl Cluster {
         record.decide(
             "validation",
             Decision::Allow,
-            format!("{} passes field validation", res.kind),
+            format!(
+                "{} passes field validation: {}",
+                res.kind,
+                checks.join("; ")
+            ),
         );
         rec.push(record);
 

@@ -1,0 +1,418 @@
+//! Field validation of core objects as `pkg/apis/core/validation` does it, in its order:
+//! a pod's volumes, its containers (names, image, ports, environment, mounts, pull policy,
+//! resources), its init containers, restart and DNS policies, node selector, and the scalar
+//! fields; a Service's ports and selector. Go walks resource maps in random order; kubegate
+//! walks them by name.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::{invalid_int, invalid_str, not_supported, required, Checks, Errs};
+use crate::sim::quantity::Quantity;
+use crate::sim::response::{FieldError, FieldErrorKind};
+
+const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const PORT_RANGE_MSG: &str = "must be between 1 and 65535, inclusive";
+
+fn arr<'v>(v: &'v Value, path: &str) -> &'v [Value] {
+    v.pointer(path)
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice)
+}
+
+fn s<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+fn duplicate(field: String, value: &str) -> FieldError {
+    FieldError {
+        kind: FieldErrorKind::Duplicate,
+        field,
+        value: Some(format!("\"{value}\"")),
+        detail: String::new(),
+    }
+}
+
+fn not_found(field: String, value: &str) -> FieldError {
+    FieldError {
+        kind: FieldErrorKind::NotFound,
+        field,
+        value: Some(format!("\"{value}\"")),
+        detail: String::new(),
+    }
+}
+
+fn dns1123_label(errs: &mut Errs, field: String, value: &str) {
+    if !super::is_label(value) {
+        errs.push(invalid_str(&field, value, DNS1123_LABEL_MSG));
+    }
+}
+
+/// `IsValidPortName`'s problems.
+fn port_name_problems(name: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if name.len() > 15 {
+        out.push("must be no more than 15 characters");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        out.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+    }
+    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
+        out.push("must contain at least one letter (a-z)");
+    }
+    if name.contains("--") {
+        out.push("must not contain consecutive hyphens");
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        out.push("must not begin or end with a hyphen");
+    }
+    out
+}
+
+/// `IsEnvVarName`.
+fn env_name_ok(name: &str) -> bool {
+    name.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+}
+
+const ENV_NAME_MSG: &str = "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+
+fn ports(errs: &mut Errs, c: &Value, path: &str) {
+    let mut names = BTreeSet::new();
+    for (i, p) in arr(c, "/ports").iter().enumerate() {
+        let at = format!("{path}.ports[{i}]");
+        let name = s(p, "name");
+        if !name.is_empty() {
+            let problems = port_name_problems(name);
+            if !problems.is_empty() {
+                for m in problems {
+                    errs.push(invalid_str(&format!("{at}.name"), name, m));
+                }
+            } else if !names.insert(name.to_string()) {
+                errs.push(duplicate(format!("{at}.name"), name));
+            }
+        }
+        match p.get("containerPort").and_then(Value::as_i64).unwrap_or(0) {
+            0 => errs.push(required(&format!("{at}.containerPort"), "")),
+            n if !(1..=65535).contains(&n) => {
+                errs.push(invalid_int(
+                    &format!("{at}.containerPort"),
+                    n,
+                    PORT_RANGE_MSG,
+                ));
+            }
+            _ => {}
+        }
+        let host = p.get("hostPort").and_then(Value::as_i64).unwrap_or(0);
+        if host != 0 && !(1..=65535).contains(&host) {
+            errs.push(invalid_int(&format!("{at}.hostPort"), host, PORT_RANGE_MSG));
+        }
+        match s(p, "protocol") {
+            "" => errs.push(required(&format!("{at}.protocol"), "")),
+            "TCP" | "UDP" | "SCTP" => {}
+            other => errs.push(not_supported(
+                &format!("{at}.protocol"),
+                other,
+                &["SCTP", "TCP", "UDP"],
+            )),
+        }
+    }
+}
+
+/// Whether requests may be below limits for a resource (native ones but hugepages).
+fn overcommit_allowed(name: &str) -> bool {
+    let native = !name.contains('/') || name.contains("kubernetes.io/");
+    native && !name.starts_with("hugepages-")
+}
+
+fn resources(errs: &mut Errs, c: &Value, path: &str) {
+    let list = |k: &str| -> Vec<(String, Quantity)> {
+        c.pointer(&format!("/resources/{k}"))
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(n, q)| Quantity::from_json(q).map(|q| (n.clone(), q)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let limits = list("limits");
+    let requests = list("requests");
+    for (name, q) in limits.iter().chain(requests.iter()) {
+        if q.is_negative() {
+            let which = if limits.iter().any(|(n, l)| n == name && l == q) {
+                "limits"
+            } else {
+                "requests"
+            };
+            errs.push(invalid_str(
+                &format!("{path}.resources.{which}[{name}]"),
+                &q.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
+    for (name, req) in &requests {
+        match limits.iter().find(|(n, _)| n == name) {
+            Some((_, lim)) if req != lim && !overcommit_allowed(name) => errs.push(invalid_str(
+                &format!("{path}.resources.requests"),
+                &req.to_string(),
+                &format!("must be equal to {name} limit of {lim}"),
+            )),
+            Some((_, lim)) if req > lim => errs.push(invalid_str(
+                &format!("{path}.resources.requests"),
+                &req.to_string(),
+                &format!("must be less than or equal to {name} limit of {lim}"),
+            )),
+            None if !overcommit_allowed(name) => errs.push(required(
+                &format!("{path}.resources.limits"),
+                "Limit must be set for non overcommitable resources",
+            )),
+            _ => {}
+        }
+    }
+}
+
+/// `validateContainerCommon` for one container.
+fn container(errs: &mut Errs, c: &Value, path: &str, volumes: &BTreeSet<String>) {
+    let name = s(c, "name");
+    if name.is_empty() {
+        errs.push(required(&format!("{path}.name"), ""));
+    } else {
+        dns1123_label(errs, format!("{path}.name"), name);
+    }
+    if s(c, "image").is_empty() {
+        errs.push(required(&format!("{path}.image"), ""));
+    }
+    match s(c, "terminationMessagePolicy") {
+        "File" | "FallbackToLogsOnError" => {}
+        "" => errs.push(required(&format!("{path}.terminationMessagePolicy"), "")),
+        other => errs.push(not_supported(
+            &format!("{path}.terminationMessagePolicy"),
+            other,
+            &["File", "FallbackToLogsOnError"],
+        )),
+    }
+    ports(errs, c, path);
+    for (i, e) in arr(c, "/env").iter().enumerate() {
+        let n = s(e, "name");
+        if n.is_empty() {
+            errs.push(required(&format!("{path}.env[{i}].name"), ""));
+        } else if !env_name_ok(n) {
+            errs.push(invalid_str(
+                &format!("{path}.env[{i}].name"),
+                n,
+                ENV_NAME_MSG,
+            ));
+        }
+    }
+    let mut mount_paths = BTreeSet::new();
+    for (i, m) in arr(c, "/volumeMounts").iter().enumerate() {
+        let at = format!("{path}.volumeMounts[{i}]");
+        let n = s(m, "name");
+        if n.is_empty() {
+            errs.push(required(&format!("{at}.name"), ""));
+        }
+        if !volumes.contains(n) {
+            errs.push(not_found(format!("{at}.name"), n));
+        }
+        let mp = s(m, "mountPath");
+        if mp.is_empty() {
+            errs.push(required(&format!("{at}.mountPath"), ""));
+        }
+        if !mount_paths.insert(mp.to_string()) {
+            errs.push(invalid_str(
+                &format!("{at}.mountPath"),
+                mp,
+                "must be unique",
+            ));
+        }
+    }
+    match s(c, "imagePullPolicy") {
+        "Always" | "IfNotPresent" | "Never" => {}
+        "" => errs.push(required(&format!("{path}.imagePullPolicy"), "")),
+        other => errs.push(not_supported(
+            &format!("{path}.imagePullPolicy"),
+            other,
+            &["Always", "IfNotPresent", "Never"],
+        )),
+    }
+    resources(errs, c, path);
+}
+
+/// A pod spec at `path` (`spec`, or `spec.template.spec` of a workload).
+pub fn pod_spec(errs: &mut Errs, checks: &mut Checks, spec: &Value, path: &str) {
+    // Volumes: names are labels and unique.
+    let mut volumes = BTreeSet::new();
+    for (i, v) in arr(spec, "/volumes").iter().enumerate() {
+        let n = s(v, "name");
+        let at = format!("{path}.volumes[{i}].name");
+        if n.is_empty() {
+            errs.push(required(&at, ""));
+        } else {
+            dns1123_label(errs, at.clone(), n);
+            if !volumes.insert(n.to_string()) {
+                errs.push(duplicate(at, n));
+            }
+        }
+    }
+    checks.push("volume names");
+    // Containers, then init containers; names are unique across both.
+    let containers = arr(spec, "/containers");
+    if containers.is_empty() {
+        errs.push(required(&format!("{path}.containers"), ""));
+    }
+    let mut names = BTreeSet::new();
+    for (i, c) in containers.iter().enumerate() {
+        let at = format!("{path}.containers[{i}]");
+        container(errs, c, &at, &volumes);
+        let n = s(c, "name");
+        if !n.is_empty() && !names.insert(n.to_string()) {
+            errs.push(duplicate(format!("{at}.name"), n));
+        }
+    }
+    for (i, c) in arr(spec, "/initContainers").iter().enumerate() {
+        let at = format!("{path}.initContainers[{i}]");
+        let n = s(c, "name");
+        if !n.is_empty() && names.contains(n) {
+            errs.push(duplicate(format!("{at}.name"), n));
+        }
+        container(errs, c, &at, &volumes);
+        names.insert(n.to_string());
+    }
+    checks.push("containers (names, image, ports, env, volume mounts, pull policy, resources)");
+    match s(spec, "restartPolicy") {
+        "Always" | "OnFailure" | "Never" => {}
+        "" => errs.push(required(&format!("{path}.restartPolicy"), "")),
+        other => errs.push(not_supported(
+            &format!("{path}.restartPolicy"),
+            other,
+            &["Always", "OnFailure", "Never"],
+        )),
+    }
+    match s(spec, "dnsPolicy") {
+        "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None" => {}
+        "" => errs.push(required(&format!("{path}.dnsPolicy"), "")),
+        other => errs.push(not_supported(
+            &format!("{path}.dnsPolicy"),
+            other,
+            &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+        )),
+    }
+    checks.push("restart and DNS policies");
+    super::labels(
+        errs,
+        spec.get("nodeSelector"),
+        &format!("{path}.nodeSelector"),
+    );
+    let sa = s(spec, "serviceAccountName");
+    if !sa.is_empty() && !super::is_dns1123_subdomain(sa) {
+        errs.push(invalid_str(
+            &format!("{path}.serviceAccountName"),
+            sa,
+            super::DNS1123_SUBDOMAIN_MSG,
+        ));
+    }
+    if let Some(d) = spec.get("activeDeadlineSeconds").and_then(Value::as_i64) {
+        if !(1..=i64::from(i32::MAX)).contains(&d) {
+            errs.push(invalid_int(
+                &format!("{path}.activeDeadlineSeconds"),
+                d,
+                "must be between 1 and 2147483647, inclusive",
+            ));
+        }
+    }
+    for (i, t) in arr(spec, "/tolerations").iter().enumerate() {
+        let at = format!("{path}.tolerations[{i}]");
+        let op = s(t, "operator");
+        if s(t, "key").is_empty() && op != "Exists" {
+            errs.push(invalid_str(
+                &format!("{at}.operator"),
+                op,
+                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+            ));
+        }
+        match op {
+            "" | "Equal" | "Exists" => {}
+            other => errs.push(not_supported(
+                &format!("{at}.operator"),
+                other,
+                &["Equal", "Exists"],
+            )),
+        }
+        if op == "Exists" && !s(t, "value").is_empty() {
+            errs.push(invalid_str(
+                &format!("{at}.operator"),
+                s(t, "value"),
+                "value must be empty when `operator` is 'Exists'",
+            ));
+        }
+        if t.get("tolerationSeconds").is_some() && s(t, "effect") != "NoExecute" {
+            errs.push(invalid_str(
+                &format!("{at}.effect"),
+                s(t, "effect"),
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+            ));
+        }
+    }
+    checks.push("node selector, service account name, deadlines, tolerations");
+}
+
+/// A Service.
+pub fn service(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
+    let spec = obj.get("spec").cloned().unwrap_or(Value::Null);
+    let kind = s(&spec, "type");
+    let ports = arr(&spec, "/ports");
+    if ports.is_empty() && kind != "ExternalName" && s(&spec, "clusterIP") != "None" {
+        errs.push(required("spec.ports", ""));
+    }
+    let multi = ports.len() > 1;
+    let mut names = BTreeSet::new();
+    for (i, p) in ports.iter().enumerate() {
+        let at = format!("spec.ports[{i}]");
+        let name = s(p, "name");
+        if multi && name.is_empty() {
+            errs.push(required(&format!("{at}.name"), ""));
+        } else if !name.is_empty() {
+            dns1123_label(errs, format!("{at}.name"), name);
+            if !names.insert(name.to_string()) {
+                errs.push(duplicate(format!("{at}.name"), name));
+            }
+        }
+        match p.get("port").and_then(Value::as_i64).unwrap_or(0) {
+            n if !(1..=65535).contains(&n) => {
+                errs.push(invalid_int(&format!("{at}.port"), n, PORT_RANGE_MSG));
+            }
+            _ => {}
+        }
+        match s(p, "protocol") {
+            "TCP" | "UDP" | "SCTP" => {}
+            "" => errs.push(required(&format!("{at}.protocol"), "")),
+            other => errs.push(not_supported(
+                &format!("{at}.protocol"),
+                other,
+                &["SCTP", "TCP", "UDP"],
+            )),
+        }
+        if let Some(t) = p.get("targetPort").and_then(Value::as_i64) {
+            if !(1..=65535).contains(&t) {
+                errs.push(invalid_int(&format!("{at}.targetPort"), t, PORT_RANGE_MSG));
+            }
+        }
+    }
+    match kind {
+        "" | "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName" => {}
+        other => errs.push(not_supported(
+            "spec.type",
+            other,
+            &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
+        )),
+    }
+    super::labels(errs, spec.get("selector"), "spec.selector");
+    checks.push("ports (names, numbers, protocols), type, selector");
+}
