@@ -102,6 +102,20 @@ pub struct Step {
     /// JSON patch operations.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub patch: Vec<Value>,
+    /// The same change as the fields it touched, each before and after.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+}
+
+/// One field a mutating plugin changed: its JSON pointer and its value before and after
+/// (`None` where it did not exist, or was removed).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<Value>,
 }
 
 /// One stage of one request.
@@ -168,6 +182,7 @@ impl StageRecord {
             decision,
             reason: reason.into(),
             patch: Vec::new(),
+            changes: Vec::new(),
         });
     }
 

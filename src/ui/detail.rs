@@ -6,7 +6,44 @@ use yew::prelude::*;
 use super::graph::RbacGraph;
 use super::state::{access_matrix_command, who_can_command};
 use super::timeline::{decision_class, decision_label};
-use crate::sim::trace::RequestTrace;
+use crate::sim::trace::{Change, Decision, RequestTrace, Step};
+
+/// A value of a change, shortened for the card.
+fn shown(v: Option<&serde_json::Value>) -> String {
+    let text = v.map_or_else(String::new, ToString::to_string);
+    crate::ui::state::cut(&text, 240)
+}
+
+/// Whether a plugin's line belongs in the main list: it ran, or a real API server would
+/// run it here though kubegate does not model it (never hidden with the ones that are off).
+fn shown_first(s: &Step) -> bool {
+    s.decision != Decision::Skip || s.reason.starts_with("enabled, but not modelled")
+}
+
+/// One plugin's line: name, decision, reason, and for a mutation each field before and after.
+fn step_item(s: &Step) -> Html {
+    html! {
+        <li data-decision={decision_class(s.decision)} data-plugin={s.plugin.clone()}>
+            <span class="plugin">{ &s.plugin }</span>
+            { " " }<span class="badge" data-decision={decision_class(s.decision)}>{ if s.changes.is_empty() { s.decision.as_str() } else { "mutated" } }</span>
+            { " " }<span class="reason">{ &s.reason }</span>
+            if !s.changes.is_empty() {
+                <table class="changes">
+                    <thead><tr><th>{ "field" }</th><th>{ "before" }</th><th>{ "after" }</th></tr></thead>
+                    <tbody>
+                        { for s.changes.iter().map(|c: &Change| html! {
+                            <tr>
+                                <td class="path"><code>{ &c.path }</code></td>
+                                <td class="before">if c.before.is_some() { <del>{ shown(c.before.as_ref()) }</del> } else { <span class="muted">{ "(absent)" }</span> }</td>
+                                <td class="after">if c.after.is_some() { <ins>{ shown(c.after.as_ref()) }</ins> } else { <span class="muted">{ "(removed)" }</span> }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </li>
+    }
+}
 
 /// Properties of [`StageDetail`].
 #[derive(Properties, PartialEq)]
@@ -36,6 +73,10 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
         };
     };
     let attrs = &req.attributes;
+    let is_admission = matches!(
+        stage.stage.as_str(),
+        "mutating-admission" | "validating-admission"
+    );
     let run = |cmd: String| {
         let onrun = props.onrun.clone();
         Callback::from(move |_: MouseEvent| onrun.emit(cmd.clone()))
@@ -88,16 +129,26 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                     }
                 </div>
             }
-            if !stage.steps.is_empty() {
+            if !stage.steps.is_empty() && !is_admission {
                 <ol class="steps">
-                    { for stage.steps.iter().map(|s| html! {
-                        <li data-decision={decision_class(s.decision)}>
-                            <span class="plugin">{ &s.plugin }</span>
-                            { " " }<span class="badge" data-decision={decision_class(s.decision)}>{ s.decision.as_str() }</span>
-                            { " " }<span class="reason">{ &s.reason }</span>
-                        </li>
-                    }) }
+                    { for stage.steps.iter().map(step_item) }
                 </ol>
+            }
+            if is_admission {
+                // The plugins that ran, in order (with what each changed); the others folded
+                // away with why they did not run.
+                <ol class="steps" id="plugins-ran">
+                    { for stage.steps.iter().filter(|s| shown_first(s)).map(step_item) }
+                </ol>
+                if stage.steps.iter().all(|s| s.decision == Decision::Skip) {
+                    <p class="muted" id="none-ran">{ "No plugin of this pass looked at the request." }</p>
+                }
+                <details class="skipped" id="plugins-skipped">
+                    <summary>{ format!("{} plugins of the table did not run on this request", stage.steps.iter().filter(|s| !shown_first(s)).count()) }</summary>
+                    <ol class="steps">
+                        { for stage.steps.iter().filter(|s| !shown_first(s)).map(step_item) }
+                    </ol>
+                </details>
             }
             if !stage.graph.is_empty() {
                 <details class="graph" open=true>

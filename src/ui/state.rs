@@ -281,6 +281,18 @@ pub fn body_preview(body: &serde_json::Value) -> String {
     text
 }
 
+/// `text` cut to at most `limit` bytes (at a character boundary), with `…` when cut.
+pub fn cut(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
 /// `kubectl who-can` for the request a trace shows: who else may do exactly this.
 pub fn who_can_command(req: &RequestTrace) -> String {
     let a = &req.attributes;

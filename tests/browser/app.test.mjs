@@ -751,6 +751,54 @@ async function main() {
       await noErrors("(l)");
     });
 
+    await test("(m) admission cards: each plugin that ran, what it changed before/after, what validation checked", async () => {
+      const out = await send(page, "kubectl run mutated --image=nginx", "pod/mutated created");
+      checkOutput(out, "pod/mutated created", 0, "run");
+      await page.click('ol#timeline > li[data-stage="mutating-admission"]');
+      const card = await page.evaluate(() => {
+        const ran = [...document.querySelectorAll("#plugins-ran > li")];
+        const row = (name) => ran.find((li) => li.getAttribute("data-plugin") === name);
+        const tol = row("DefaultTolerationSeconds");
+        const sa = row("ServiceAccount");
+        return {
+          ran: ran.map((li) => li.getAttribute("data-plugin")),
+          tolAfter: tol ? [...tol.querySelectorAll("table.changes td.after")].map((td) => td.textContent).join(" ") : null,
+          saRows: sa ? sa.querySelectorAll("table.changes tbody tr").length : 0,
+          skipped: document.querySelector("#plugins-skipped > summary")?.textContent ?? "",
+          skippedItems: document.querySelectorAll("#plugins-skipped li").length,
+        };
+      });
+      assert(card.ran.includes("NamespaceLifecycle"), `plugins that ran: ${card.ran.join(", ")}`);
+      assert(
+        card.ran.indexOf("ServiceAccount") < card.ran.indexOf("DefaultTolerationSeconds"),
+        `plugins out of the table's order: ${card.ran.join(", ")}`,
+      );
+      assert((card.tolAfter || "").includes("node.kubernetes.io/not-ready"), `tolerations added: ${card.tolAfter}`);
+      assert(card.saRows >= 1, "ServiceAccount's changes are not shown");
+      assert(/\d+ plugins of the table did not run/.test(card.skipped), `skipped summary: ${card.skipped}`);
+      assert(card.skippedItems > 10, `skipped plugins listed: ${card.skippedItems}`);
+      assert(card.ran.includes("MutatingAdmissionWebhook"), "a plugin a real server runs here but kubegate does not model is hidden");
+      await page.click("#plugins-skipped > summary");
+      await shot(page, "m-mutating-admission");
+      await page.click('ol#timeline > li[data-stage="validation"]');
+      const validation = await page.locator("section#stage-detail").innerText();
+      assert(/checked/i.test(validation) && validation.includes("containers"), `validation card:\n${validation}`);
+      await shot(page, "m-validation");
+      // A ClusterRole: no admission plugin of either pass looks at it.
+      await send(page, "kubectl create clusterrole nothing-seen --verb=get --resource=pods", "clusterrole.rbac.authorization.k8s.io/nothing-seen created");
+      const st = await timelineState(page);
+      for (const name of ["mutating-admission", "validating-admission"]) {
+        const d = st.decisions[st.stages.indexOf(name)];
+        assert(d !== "allow", `${name} shown as ${d} although nothing was evaluated`);
+      }
+      await page.click('ol#timeline > li[data-stage="validating-admission"]');
+      const grey = await page.locator("section#stage-detail .badge").first().innerText();
+      eq(grey.toLowerCase(), "nothing evaluated", "the validating card's badge");
+      assert((await page.locator("#none-ran").count()) === 1, "no 'no plugin looked' note");
+      await shot(page, "m-nothing-evaluated");
+      await noErrors("(m)");
+    });
+
     await test("(k) the page refuses to run inside a frame", async () => {
       const framer = await context.newPage();
       await framer.setContent(`<iframe id="f" src="${origin}/" width="800" height="300"></iframe>`);

@@ -191,7 +191,7 @@ pub enum Outcome {
     /// It ran and admitted the request; what it checked.
     Admitted(String),
     /// It ran and changed the object: what it did, and the change as RFC 6902 operations.
-    Mutated(String, Vec<Value>),
+    Mutated(String, Vec<Value>, Vec<crate::sim::trace::Change>),
     /// It ran and found nothing to look at in this request; why.
     NotApplicable(String),
     /// It ran and refused the request.
@@ -325,12 +325,16 @@ impl Chain {
             };
             let before = attrs.object.clone();
             let verdict = run(ctx, attrs);
-            let patch = match (&before, &attrs.object) {
-                (Some(b), Some(a)) if b != a => diff(b, a),
-                _ => Vec::new(),
+            let (patch, changes) = match (&before, &attrs.object) {
+                (Some(b), Some(a)) if b != a => {
+                    let ops = diff(b, a);
+                    let changes = changes(b, &ops);
+                    (ops, changes)
+                }
+                _ => (Vec::new(), Vec::new()),
             };
             match verdict {
-                Verdict::Admit(why) if !patch.is_empty() => Outcome::Mutated(why, patch),
+                Verdict::Admit(why) if !patch.is_empty() => Outcome::Mutated(why, patch, changes),
                 other => from_verdict(other),
             }
         })
@@ -394,6 +398,31 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
         Ok(Value::Array(ops)) => ops,
         _ => Vec::new(),
     }
+}
+
+/// The object's fields a patch changed, each with its value before and after (the page's
+/// before/after view of one plugin's mutation).
+pub fn changes(before: &Value, ops: &[Value]) -> Vec<crate::sim::trace::Change> {
+    ops.iter()
+        .filter_map(|op| {
+            let path = op.get("path")?.as_str()?.to_string();
+            let kind = op.get("op")?.as_str()?;
+            let old = if path.ends_with("/-") {
+                None
+            } else {
+                before.pointer(&path).cloned()
+            };
+            let new = match kind {
+                "add" | "replace" => op.get("value").cloned(),
+                _ => None,
+            };
+            Some(crate::sim::trace::Change {
+                path,
+                before: old,
+                after: new,
+            })
+        })
+        .collect()
 }
 
 /// Helpers for the plugins' tests: a request's attributes from a method and a URL, and a
@@ -484,7 +513,7 @@ mod tests {
             .map(|(p, o)| {
                 let what = match o {
                     Outcome::Admitted(_) => "admitted".to_string(),
-                    Outcome::Mutated(_, patch) => format!("mutated {}", patch.len()),
+                    Outcome::Mutated(_, patch, _) => format!("mutated {}", patch.len()),
                     Outcome::NotApplicable(_) => "n/a".into(),
                     Outcome::Rejected(e) => format!("rejected {}", e.code),
                     Outcome::Disabled => "disabled".into(),
@@ -745,7 +774,7 @@ mod tests {
         let result = chain.admit(&mut ctx, &mut attrs);
         assert!(result.error.is_none());
         let patch = result.steps.iter().find_map(|(p, o)| match o {
-            Outcome::Mutated(_, patch) if *p == "Priority" => Some(patch.clone()),
+            Outcome::Mutated(_, patch, _) if *p == "Priority" => Some(patch.clone()),
             _ => None,
         });
         assert_eq!(

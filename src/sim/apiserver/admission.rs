@@ -75,12 +75,13 @@ impl Cluster {
                     ran.push(*plugin);
                     (Decision::Allow, why.clone())
                 }
-                Outcome::Mutated(why, patch) => {
+                Outcome::Mutated(why, patch, changes) => {
                     ran.push(*plugin);
                     changed.push(*plugin);
                     record.step(plugin, Decision::Allow, why.clone());
                     if let Some(last) = record.steps.last_mut() {
                         last.patch = patch.clone();
+                        last.changes = changes.clone();
                     }
                     continue;
                 }
