@@ -15,6 +15,55 @@ use super::response::ApiError;
 /// Where objects of one resource live.
 type Bucket = BTreeMap<(String, String), Value>;
 
+/// A pair of strings looked up without allocating: `(String, String)` keys are borrowed as
+/// this, and a `(&str, &str)` is one too (ordered the same way, by the first then the second).
+trait Pair {
+    fn pair(&self) -> (&str, &str);
+}
+
+impl Pair for (String, String) {
+    fn pair(&self) -> (&str, &str) {
+        (&self.0, &self.1)
+    }
+}
+
+impl Pair for (&str, &str) {
+    fn pair(&self) -> (&str, &str) {
+        (self.0, self.1)
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn Pair + 'a> for (String, String) {
+    fn borrow(&self) -> &(dyn Pair + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn Pair + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.pair() == other.pair()
+    }
+}
+
+impl Eq for dyn Pair + '_ {}
+
+impl PartialOrd for dyn Pair + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn Pair + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.pair().cmp(&other.pair())
+    }
+}
+
+/// The borrowed key of a pair.
+fn key<'k>(a: &'k str, b: &'k str) -> (&'k str, &'k str) {
+    (a, b)
+}
+
 /// The object store.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
@@ -174,8 +223,8 @@ impl Store {
     /// One object.
     pub fn get(&self, group: &str, resource: &str, namespace: &str, name: &str) -> Option<&Value> {
         self.buckets
-            .get(&(group.to_string(), resource.to_string()))?
-            .get(&(namespace.to_string(), name.to_string()))
+            .get(&key(group, resource) as &dyn Pair)?
+            .get(&key(namespace, name) as &dyn Pair)
     }
 
     /// Objects of a resource, sorted by namespace then name; `namespace` `None` lists all.
@@ -185,7 +234,7 @@ impl Store {
         resource: &str,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Value> + 'a {
-        let bucket = self.buckets.get(&(group.to_string(), resource.to_string()));
+        let bucket = self.buckets.get(&key(group, resource) as &dyn Pair);
         let all = bucket
             .filter(|_| namespace.is_none())
             .into_iter()

@@ -24,7 +24,7 @@ pub mod quota;
 pub mod scheduling;
 pub mod storage;
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::authn::UserInfo;
 use super::authz;
@@ -319,19 +319,42 @@ impl Chain {
     /// The mutating pass: each enabled plugin that handles the operation may change
     /// `attrs.object`; the first refusal ends the pass.
     pub fn admit(&self, ctx: &mut Context<'_>, attrs: &mut Attributes<'_>) -> PassResult {
+        // One copy of the object as the last plugin left it, and its fingerprint: a plugin
+        // whose run leaves the fingerprint alone changed nothing (no copy per plugin); one
+        // that changed it is diffed against the copy, which then moves on.
+        let mut snapshot = attrs.object.clone();
+        let mut print = attrs.object.as_ref().map(fingerprint);
         self.pass(attrs, |p| &p.mutating, &mut |p, attrs| {
             let Pass::Modelled(run) = p.mutating else {
                 return Outcome::NotModelled;
             };
-            let before = attrs.object.clone();
             let verdict = run(ctx, attrs);
-            let (patch, changes) = match (&before, &attrs.object) {
-                (Some(b), Some(a)) if b != a => {
-                    let ops = diff(b, a);
-                    let changes = changes(b, &ops);
-                    (ops, changes)
-                }
-                _ => (Vec::new(), Vec::new()),
+            // A plugin that found nothing to look at changed nothing (checked in debug builds,
+            // which every test runs).
+            if matches!(verdict, Verdict::Skip(_)) {
+                debug_assert_eq!(
+                    attrs.object.as_ref().map(fingerprint),
+                    print,
+                    "{} skipped the request but changed the object",
+                    p.name
+                );
+                return from_verdict(verdict);
+            }
+            let now = attrs.object.as_ref().map(fingerprint);
+            let (patch, changes) = if now == print {
+                (Vec::new(), Vec::new())
+            } else {
+                let found = match (&snapshot, &attrs.object) {
+                    (Some(b), Some(a)) => {
+                        let ops = diff(b, a);
+                        let changes = changes(b, &ops);
+                        (ops, changes)
+                    }
+                    _ => (Vec::new(), Vec::new()),
+                };
+                snapshot = attrs.object.clone();
+                print = now;
+                found
             };
             match verdict {
                 Verdict::Admit(why) if !patch.is_empty() => Outcome::Mutated(why, patch, changes),
@@ -391,13 +414,127 @@ fn from_verdict(v: Verdict) -> Outcome {
     }
 }
 
-/// The change from `before` to `after` as RFC 6902 operations (as JSON values).
-pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
-    let patch = json_patch::diff(before, after);
-    match serde_json::to_value(patch) {
-        Ok(Value::Array(ops)) => ops,
-        _ => Vec::new(),
+/// A 64-bit fingerprint of a JSON value (its structure, keys in order, and values):
+/// equal values print alike, and a change shows with all but certainty.
+pub fn fingerprint(v: &Value) -> u64 {
+    // Eight bytes at a time, rotate-xor-multiply (as rustc's FxHasher mixes words).
+    fn word(h: &mut u64, w: u64) {
+        *h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
+    fn bytes(h: &mut u64, b: &[u8]) {
+        word(h, b.len() as u64);
+        let mut chunks = b.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            word(h, u64::from_le_bytes(w));
+        }
+        let mut w = [0u8; 8];
+        let rest = chunks.remainder();
+        w[..rest.len()].copy_from_slice(rest);
+        word(h, u64::from_le_bytes(w));
+    }
+    fn walk(h: &mut u64, v: &Value) {
+        match v {
+            Value::Null => word(h, 1),
+            Value::Bool(b) => word(h, 2 + u64::from(*b)),
+            Value::Number(n) => {
+                word(h, 4);
+                if let Some(i) = n.as_i64() {
+                    word(h, u64::from_le_bytes(i.to_le_bytes()));
+                } else if let Some(u) = n.as_u64() {
+                    word(h, u);
+                } else if let Some(f) = n.as_f64() {
+                    word(h, f.to_bits());
+                }
+            }
+            Value::String(s) => {
+                word(h, 5);
+                bytes(h, s.as_bytes());
+            }
+            Value::Array(a) => {
+                word(h, 6);
+                word(h, a.len() as u64);
+                for x in a {
+                    walk(h, x);
+                }
+            }
+            Value::Object(m) => {
+                word(h, 7);
+                word(h, m.len() as u64);
+                for (k, x) in m {
+                    bytes(h, k.as_bytes());
+                    walk(h, x);
+                }
+            }
+        }
+    }
+    let mut h = 0;
+    walk(&mut h, v);
+    h
+}
+
+/// The change from `before` to `after` as RFC 6902 operations (as JSON values).
+/// Objects are compared key by key, arrays index by index (what one grows by is added at
+/// its end, what it shrinks by removed from the end), anything else replaced whole.
+pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
+    // Containers are walked, not compared whole first (that would compare each subtree
+    // once per level above it).
+    fn walk(b: &Value, a: &Value, path: &mut String, ops: &mut Vec<Value>) {
+        let containers = matches!(
+            (b, a),
+            (Value::Object(_), Value::Object(_)) | (Value::Array(_), Value::Array(_))
+        );
+        if !containers && b == a {
+            return;
+        }
+        let at = path.len();
+        match (b, a) {
+            (Value::Object(bm), Value::Object(am)) => {
+                for (k, bv) in bm {
+                    push_token(path, k);
+                    match am.get(k) {
+                        None => ops.push(json!({"op": "remove", "path": path.as_str()})),
+                        Some(av) => walk(bv, av, path, ops),
+                    }
+                    path.truncate(at);
+                }
+                for (k, av) in am {
+                    if !bm.contains_key(k) {
+                        push_token(path, k);
+                        ops.push(json!({"op": "add", "path": path.as_str(), "value": av}));
+                        path.truncate(at);
+                    }
+                }
+            }
+            (Value::Array(ba), Value::Array(aa)) => {
+                let common = ba.len().min(aa.len());
+                for i in 0..common {
+                    path.push_str(&format!("/{i}"));
+                    walk(&ba[i], &aa[i], path, ops);
+                    path.truncate(at);
+                }
+                for (i, av) in aa.iter().enumerate().skip(common) {
+                    path.push_str(&format!("/{i}"));
+                    ops.push(json!({"op": "add", "path": path.as_str(), "value": av}));
+                    path.truncate(at);
+                }
+                for i in (common..ba.len()).rev() {
+                    path.push_str(&format!("/{i}"));
+                    ops.push(json!({"op": "remove", "path": path.as_str()}));
+                    path.truncate(at);
+                }
+            }
+            _ => ops.push(json!({"op": "replace", "path": path.as_str(), "value": a})),
+        }
+    }
+    fn push_token(path: &mut String, key: &str) {
+        path.push('/');
+        path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+    }
+    let mut ops = Vec::new();
+    walk(before, after, &mut String::new(), &mut ops);
+    ops
 }
 
 /// The object's fields a patch changed, each with its value before and after (the page's
@@ -524,6 +661,33 @@ mod tests {
                 (*p, what)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_diff_applied_to_the_object_before_gives_the_object_after() {
+        let cases = [
+            (json!({"a": 1}), json!({"a": 2, "b/c~": [1]})),
+            (
+                json!({"spec": {"tolerations": [{"k": 1}]}}),
+                json!({"spec": {"tolerations": [{"k": 1}, {"k": 2}, {"k": 3}]}}),
+            ),
+            (json!({"l": [1, 2, 3, 4]}), json!({"l": [1, 5]})),
+            (
+                json!({"x": {"y": null}, "z": "s"}),
+                json!({"x": [], "w": {"v": true}}),
+            ),
+        ];
+        for (before, after) in cases {
+            let ops = diff(&before, &after);
+            let applied = crate::sim::patch::json_patch(&before, &Value::Array(ops.clone()));
+            assert_eq!(
+                applied.ok(),
+                Some(after.clone()),
+                "{before} -> {after}: {ops:?}"
+            );
+            assert!(diff(&after, &after).is_empty());
+            assert_eq!(fingerprint(&before) == fingerprint(&after), before == after);
+        }
     }
 
     #[test]
