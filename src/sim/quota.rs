@@ -397,23 +397,42 @@ fn scope_selectors(quota: &Value) -> Vec<(String, String, Vec<String>)> {
     out
 }
 
-/// Whether a pod falls under one scope selector (`podMatchesScopeFunc`).
-fn pod_in_scope(pod: &Value, scope: &str, op: &str, values: &[String]) -> bool {
-    let terminating = pod
-        .pointer("/spec/activeDeadlineSeconds")
-        .and_then(Value::as_i64)
-        .is_some_and(|s| s >= 0);
-    let best_effort = crate::sim::defaults::qos_class(&pod["spec"]) == "BestEffort";
-    match scope {
-        "Terminating" => terminating,
-        "NotTerminating" => !terminating,
-        "BestEffort" => best_effort,
-        "NotBestEffort" => !best_effort,
-        "PriorityClass" => {
-            let class = pod
+/// What a pod's scopes look at, read once per pod.
+pub struct PodFacts {
+    terminating: bool,
+    best_effort: bool,
+    class: String,
+    cross_namespace: bool,
+}
+
+impl PodFacts {
+    /// Reads them from a pod.
+    pub fn of(pod: &Value) -> PodFacts {
+        PodFacts {
+            terminating: pod
+                .pointer("/spec/activeDeadlineSeconds")
+                .and_then(Value::as_i64)
+                .is_some_and(|s| s >= 0),
+            best_effort: crate::sim::defaults::qos_class(&pod["spec"]) == "BestEffort",
+            class: pod
                 .pointer("/spec/priorityClassName")
                 .and_then(Value::as_str)
-                .unwrap_or("");
+                .unwrap_or("")
+                .to_string(),
+            cross_namespace: cross_namespace_affinity(pod),
+        }
+    }
+}
+
+/// Whether a pod falls under one scope selector (`podMatchesScopeFunc`).
+fn pod_in_scope(pod: &PodFacts, scope: &str, op: &str, values: &[String]) -> bool {
+    match scope {
+        "Terminating" => pod.terminating,
+        "NotTerminating" => !pod.terminating,
+        "BestEffort" => pod.best_effort,
+        "NotBestEffort" => !pod.best_effort,
+        "PriorityClass" => {
+            let class = pod.class.as_str();
             match op {
                 "Exists" => !class.is_empty(),
                 "DoesNotExist" => class.is_empty(),
@@ -422,7 +441,7 @@ fn pod_in_scope(pod: &Value, scope: &str, op: &str, values: &[String]) -> bool {
                 _ => false,
             }
         }
-        "CrossNamespacePodAffinity" => cross_namespace_affinity(pod),
+        "CrossNamespacePodAffinity" => pod.cross_namespace,
         _ => false,
     }
 }
@@ -485,11 +504,16 @@ impl Evaluator {
         if self.matching(&names).is_empty() {
             return false;
         }
-        scope_selectors(quota)
+        let selectors = scope_selectors(quota);
+        if selectors.is_empty() {
+            return true;
+        }
+        let facts = (self == Evaluator::Pods).then(|| PodFacts::of(obj));
+        selectors
             .iter()
-            .all(|(scope, op, values)| match self {
-                Evaluator::Pods => pod_in_scope(obj, scope, op, values),
-                Evaluator::Claims => claim_in_scope(obj, scope, op, values),
+            .all(|(scope, op, values)| match (&facts, self) {
+                (Some(f), _) => pod_in_scope(f, scope, op, values),
+                (None, Evaluator::Claims) => claim_in_scope(obj, scope, op, values),
                 _ => false,
             })
     }
@@ -503,32 +527,69 @@ pub fn sync_namespace(store: &mut Store, minor: u32, ns: &str, now: Instant) -> 
         .list("", "resourcequotas", Some(ns))
         .cloned()
         .collect();
+    let hards: Vec<ResourceList> = quotas
+        .iter()
+        .map(|q| resource_list(q.pointer("/spec/hard")))
+        .collect();
+    let scopes: Vec<Vec<(String, String, Vec<String>)>> =
+        quotas.iter().map(scope_selectors).collect();
+    let mut used: Vec<ResourceList> = hards
+        .iter()
+        .map(|h| h.keys().map(|k| (k.clone(), Quantity::zero())).collect())
+        .collect();
+    // Each object's cost is worked out once; quotas without scopes share one sum per
+    // resource, so the work grows with objects + quotas (scoped quotas look at each pod).
+    for res in crate::sim::discovery::resources(minor).filter(|r| r.namespaced) {
+        let Some(ev) = evaluator(res.group, res.name) else {
+            continue;
+        };
+        let interested: Vec<usize> = (0..quotas.len())
+            .filter(|i| {
+                !ev.matching(&hards[*i].keys().collect::<Vec<_>>())
+                    .is_empty()
+            })
+            .collect();
+        if interested.is_empty() || res.name.contains('/') {
+            continue;
+        }
+        let mut unscoped_total = ResourceList::new();
+        // Quotas with the same scopes see the same objects: one sum per distinct set.
+        let mut kinds: Vec<&Vec<(String, String, Vec<String>)>> = interested
+            .iter()
+            .map(|i| &scopes[*i])
+            .filter(|s| !s.is_empty())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        let mut scoped_totals: Vec<ResourceList> = vec![ResourceList::new(); kinds.len()];
+        for obj in store.list(res.group, res.name, Some(ns)) {
+            let cost = ev.usage(obj, now);
+            add_into(&mut unscoped_total, &cost);
+            let facts = (ev == Evaluator::Pods && !kinds.is_empty()).then(|| PodFacts::of(obj));
+            for (k, selectors) in kinds.iter().enumerate() {
+                let within = selectors
+                    .iter()
+                    .all(|(scope, op, values)| match (&facts, ev) {
+                        (Some(f), _) => pod_in_scope(f, scope, op, values),
+                        (None, Evaluator::Claims) => claim_in_scope(obj, scope, op, values),
+                        _ => false,
+                    });
+                if within {
+                    add_into(&mut scoped_totals[k], &cost);
+                }
+            }
+        }
+        for &i in interested.iter().filter(|i| !scopes[**i].is_empty()) {
+            if let Some(k) = kinds.iter().position(|s| **s == scopes[i]) {
+                add_tracked(&mut used[i], &scoped_totals[k]);
+            }
+        }
+        for &i in interested.iter().filter(|i| scopes[**i].is_empty()) {
+            add_tracked(&mut used[i], &unscoped_total);
+        }
+    }
     let mut notes = Vec::new();
-    for mut quota in quotas {
-        let hard = resource_list(quota.pointer("/spec/hard"));
-        let names: Vec<&String> = hard.keys().collect();
-        let mut used = ResourceList::new();
-        for name in &names {
-            used.insert((*name).clone(), Quantity::zero());
-        }
-        for res in crate::sim::discovery::resources(minor).filter(|r| r.namespaced) {
-            let Some(ev) = evaluator(res.group, res.name) else {
-                continue;
-            };
-            if ev.matching(&names).is_empty() || res.name.contains('/') {
-                continue;
-            }
-            for obj in store.list(res.group, res.name, Some(ns)) {
-                if !ev.matches(&quota, obj) {
-                    continue;
-                }
-                for (k, q) in ev.usage(obj, now) {
-                    if let Some(u) = used.get_mut(&k) {
-                        u.add(q);
-                    }
-                }
-            }
-        }
+    for ((mut quota, hard), used) in quotas.into_iter().zip(hards).zip(used) {
         let status = json!({"hard": to_json(&hard), "used": to_json(&used)});
         if quota.get("status") != Some(&status) {
             quota["status"] = status;
@@ -541,6 +602,25 @@ pub fn sync_namespace(store: &mut Store, minor: u32, ns: &str, now: Instant) -> 
         }
     }
     notes
+}
+
+/// Adds every name of `cost` into `total`.
+fn add_into(total: &mut ResourceList, cost: &ResourceList) {
+    for (k, q) in cost {
+        total
+            .entry(k.clone())
+            .and_modify(|v| v.add(*q))
+            .or_insert(*q);
+    }
+}
+
+/// Adds the names `used` tracks (the quota's hard names) from `cost`.
+fn add_tracked(used: &mut ResourceList, cost: &ResourceList) {
+    for (k, u) in used.iter_mut() {
+        if let Some(q) = cost.get(k) {
+            u.add(*q);
+        }
+    }
 }
 
 #[cfg(test)]
