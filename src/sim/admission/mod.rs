@@ -510,17 +510,17 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
             (Value::Array(ba), Value::Array(aa)) => {
                 let common = ba.len().min(aa.len());
                 for i in 0..common {
-                    path.push_str(&format!("/{i}"));
+                    push_index(path, i);
                     walk(&ba[i], &aa[i], path, ops);
                     path.truncate(at);
                 }
                 for (i, av) in aa.iter().enumerate().skip(common) {
-                    path.push_str(&format!("/{i}"));
+                    push_index(path, i);
                     ops.push(json!({"op": "add", "path": path.as_str(), "value": av}));
                     path.truncate(at);
                 }
                 for i in (common..ba.len()).rev() {
-                    path.push_str(&format!("/{i}"));
+                    push_index(path, i);
                     ops.push(json!({"op": "remove", "path": path.as_str()}));
                     path.truncate(at);
                 }
@@ -530,7 +530,17 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
     }
     fn push_token(path: &mut String, key: &str) {
         path.push('/');
-        path.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        for c in key.chars() {
+            match c {
+                '~' => path.push_str("~0"),
+                '/' => path.push_str("~1"),
+                c => path.push(c),
+            }
+        }
+    }
+    fn push_index(path: &mut String, i: usize) {
+        use std::fmt::Write;
+        let _ = write!(path, "/{i}");
     }
     let mut ops = Vec::new();
     walk(before, after, &mut String::new(), &mut ops);
