@@ -338,26 +338,92 @@ fn node_selector_conflict(a: &Attributes<'_>, ns: &[(String, String)]) -> Option
     })
 }
 
+/// PodNodeSelector's settings from `--admission-control-config-file`
+/// (`podNodeSelectorPluginConfig`): `clusterDefaultNodeSelector`, and per namespace the
+/// whitelist of node labels its pods may ask for.
+fn node_selector_config<'s>(ctx: &'s Context<'_>, key: &str) -> &'s str {
+    ctx.state
+        .configs
+        .plugins
+        .get("PodNodeSelector")
+        .and_then(|c| c.value.pointer("/podNodeSelectorPluginConfig"))
+        .and_then(|m| m.get(key))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+/// `getNamespaceNodeSelectorMap`: the namespace's annotation, or the cluster default when it
+/// has none.
+fn namespace_selector(
+    ctx: &Context<'_>,
+    ns: &str,
+) -> Result<(Vec<(String, String)>, String), Verdict> {
+    if ctx.store.get("", "namespaces", "", ns).is_none() {
+        return Err(Verdict::Reject(ApiError::internal(&format!(
+            "namespace {ns} does not exist"
+        ))));
+    }
+    let (text, source) = match namespace_annotation(ctx, ns, NODE_SELECTOR_ANNOTATION) {
+        Some(t) => (t, format!("namespace {ns}'s annotation")),
+        None => (
+            node_selector_config(ctx, "clusterDefaultNodeSelector"),
+            "the cluster default (clusterDefaultNodeSelector)".to_string(),
+        ),
+    };
+    let selector = selector_map(text).map_err(|e| Verdict::Reject(ApiError::unknown(e)))?;
+    Ok((selector, source))
+}
+
+/// The checks both passes make: no conflict with the namespace's selector, and (from the
+/// configuration file) only whitelisted labels.
+fn node_selector_checks(
+    ctx: &Context<'_>,
+    a: &Attributes<'_>,
+    ns_selector: &[(String, String)],
+) -> Option<Verdict> {
+    if let Some(conflict) = node_selector_conflict(a, ns_selector) {
+        return Some(conflict);
+    }
+    let whitelist = match selector_map(node_selector_config(ctx, &a.namespace)) {
+        Ok(w) => w,
+        Err(e) => return Some(Verdict::Reject(ApiError::unknown(e))),
+    };
+    if whitelist.is_empty() {
+        return None;
+    }
+    let pod = a.object.as_ref()?;
+    let outside = pod
+        .pointer("/spec/nodeSelector")
+        .and_then(Value::as_object)
+        .is_some_and(|m| {
+            m.iter().any(|(k, v)| {
+                !whitelist
+                    .iter()
+                    .any(|(wk, wv)| wk == k && v.as_str() == Some(wv.as_str()))
+            })
+        });
+    outside.then(|| {
+        let name = pod
+            .pointer("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        Verdict::Reject(ApiError::forbidden(
+            "",
+            "pods",
+            name,
+            "pod node label selector labels conflict with its namespace whitelist",
+        ))
+    })
+}
+
 /// PodNodeSelector's `Admit` (which also validates).
 pub fn pod_node_selector_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     if !a.is_core("pods") || a.object.is_none() {
         return Verdict::Skip("only looks at pods".into());
     }
-    let Some(text) = namespace_annotation(ctx, &a.namespace, NODE_SELECTOR_ANNOTATION) else {
-        if ctx.store.get("", "namespaces", "", &a.namespace).is_none() {
-            return Verdict::Reject(ApiError::internal(&format!(
-                "namespace {} does not exist",
-                a.namespace
-            )));
-        }
-        return Verdict::Admit(format!(
-            "namespace {} has no {NODE_SELECTOR_ANNOTATION} annotation",
-            a.namespace
-        ));
-    };
-    let selector = match selector_map(text) {
+    let (selector, source) = match namespace_selector(ctx, &a.namespace) {
         Ok(s) => s,
-        Err(e) => return Verdict::Reject(ApiError::unknown(e)),
+        Err(v) => return v,
     };
     if let Some(conflict) = node_selector_conflict(a, &selector) {
         return conflict;
@@ -377,7 +443,14 @@ pub fn pod_node_selector_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) ->
     if !merged.is_empty() {
         pod["spec"]["nodeSelector"] = Value::Object(merged);
     }
-    Verdict::Admit(format!("merged the namespace's node selector {text:?}"))
+    if let Some(refused) = node_selector_checks(ctx, a, &selector) {
+        return refused;
+    }
+    if selector.is_empty() {
+        Verdict::Admit(format!("no node selector from {source}"))
+    } else {
+        Verdict::Admit(format!("merged the node selector of {source}"))
+    }
 }
 
 /// PodNodeSelector's `Validate`.
@@ -385,15 +458,14 @@ pub fn pod_node_selector_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> 
     if !a.is_core("pods") || a.object.is_none() {
         return Verdict::Skip("only looks at pods".into());
     }
-    let text = namespace_annotation(ctx, &a.namespace, NODE_SELECTOR_ANNOTATION).unwrap_or("");
-    let selector = match selector_map(text) {
+    let (selector, _) = match namespace_selector(ctx, &a.namespace) {
         Ok(s) => s,
-        Err(e) => return Verdict::Reject(ApiError::unknown(e)),
+        Err(v) => return v,
     };
-    if let Some(conflict) = node_selector_conflict(a, &selector) {
-        return conflict;
+    if let Some(refused) = node_selector_checks(ctx, a, &selector) {
+        return refused;
     }
-    Verdict::Admit("the pod's node selector agrees with its namespace's".into())
+    Verdict::Admit("the pod's node selector agrees with its namespace's (and its whitelist)".into())
 }
 
 const DEFAULT_TOLERATIONS: &str = "scheduler.alpha.kubernetes.io/defaultTolerations";
@@ -440,7 +512,13 @@ pub fn toleration_restriction_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_
                 }
                 extra = ts;
             }
-            Ok(None) => {}
+            Ok(None) => {
+                // No annotation: the cluster's default from the configuration file.
+                extra = configured_tolerations(ctx, "default");
+                if !extra.is_empty() {
+                    why.push("the cluster's default tolerations (configuration file)".into());
+                }
+            }
             Err(e) => return Verdict::Reject(e),
         }
     }
@@ -486,15 +564,33 @@ pub fn toleration_restriction_validate(ctx: &mut Context<'_>, a: &Attributes<'_>
         Ok(w) => w,
         Err(e) => return Verdict::Reject(e),
     };
-    let Some(whitelist) = whitelist.filter(|w| !w.is_empty()) else {
-        return Verdict::Admit("no toleration whitelist applies".into());
+    // No annotation: the cluster's whitelist from the configuration file.
+    let (whitelist, scope) = match whitelist {
+        Some(w) => (w, "namespace"),
+        None => (configured_tolerations(ctx, "whitelist"), "cluster"),
     };
-    if fits(&tolerations, &whitelist) {
-        return Verdict::Admit("every toleration is within the namespace's whitelist".into());
+    if whitelist.is_empty() {
+        return Verdict::Admit("no toleration whitelist applies".into());
     }
-    Verdict::Reject(ApiError::unknown(
-        "pod tolerations (possibly merged with namespace default tolerations) conflict with its namespace whitelist",
-    ))
+    if fits(&tolerations, &whitelist) {
+        return Verdict::Admit(format!("every toleration is within the {scope} whitelist"));
+    }
+    Verdict::Reject(ApiError::unknown(format!(
+        "pod tolerations (possibly merged with namespace default tolerations) conflict with its {scope} whitelist"
+    )))
+}
+
+/// PodTolerationRestriction's `default` or `whitelist` from `--admission-control-config-file`
+/// (kind Configuration, podtolerationrestriction.admission.k8s.io/v1alpha1).
+fn configured_tolerations(ctx: &Context<'_>, key: &str) -> Vec<Toleration> {
+    ctx.state
+        .configs
+        .plugins
+        .get("PodTolerationRestriction")
+        .and_then(|c| c.value.get(key))
+        .and_then(Value::as_array)
+        .map(|ts| ts.iter().map(Toleration::from_json).collect())
+        .unwrap_or_default()
 }
 
 fn runtime_class<'s>(
