@@ -491,7 +491,19 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
         let at = path.len();
         match (b, a) {
             (Value::Object(bm), Value::Object(am)) => {
-                for (k, bv) in bm {
+                // Plugins keep the order of the keys they find and add new ones at the end:
+                // walk both in step while the keys agree, and look keys up only after that.
+                let mut aligned = 0;
+                for ((bk, bv), (ak, av)) in bm.iter().zip(am.iter()) {
+                    if bk != ak {
+                        break;
+                    }
+                    push_token(path, bk);
+                    walk(bv, av, path, ops);
+                    path.truncate(at);
+                    aligned += 1;
+                }
+                for (k, bv) in bm.iter().skip(aligned) {
                     push_token(path, k);
                     match am.get(k) {
                         None => ops.push(json!({"op": "remove", "path": path.as_str()})),
@@ -499,7 +511,7 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
                     }
                     path.truncate(at);
                 }
-                for (k, av) in am {
+                for (k, av) in am.iter().skip(aligned) {
                     if !bm.contains_key(k) {
                         push_token(path, k);
                         ops.push(json!({"op": "add", "path": path.as_str(), "value": av}));
