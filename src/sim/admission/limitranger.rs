@@ -13,21 +13,12 @@ use serde_json::{json, Map, Value};
 
 use super::{Attributes, Context, Operation, Verdict};
 use crate::sim::quantity::Quantity;
+use crate::sim::quota::resource_list as resources;
 
 /// The annotation LimitRanger writes on a pod it gave defaults to.
 pub const ANNOTATION: &str = "kubernetes.io/limit-ranger";
 
 type Resources = BTreeMap<String, Quantity>;
-
-fn resources(v: Option<&Value>) -> Resources {
-    v.and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, q)| Quantity::from_json(q).map(|q| (k.clone(), q)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// `SupportsAttributes`: new pods, and claims created or updated; no subresource (a pod's
 /// containers cannot change after creation, so pod updates are left alone).

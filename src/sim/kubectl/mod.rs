@@ -1312,14 +1312,10 @@ impl Kubectl<'_, '_> {
             }
             return;
         }
-        let dry_run = match c.p.get("dry-run") {
-            None | Some("none") => "",
-            Some("client") => "client",
-            Some("server") => "server",
-            Some("unset") => {
-                return self.err("error: --dry-run flag without a value was specified. A value must be set: \"none\", \"server\", or \"client\".");
-            }
-            Some(other) => return self.err(&format!("error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".")),
+        let dry_run = match dry_run_strategy(&c) {
+            Ok("none") => "",
+            Ok(d) => d,
+            Err(e) => return self.err(&e),
         };
         let suffix = match dry_run {
             "client" => " (dry run)",
@@ -1616,18 +1612,9 @@ impl Kubectl<'_, '_> {
                 targets.push((res, ns_of(res, &c.cfg), n));
             }
         }
-        let dry = match c.p.get("dry-run") {
-            None | Some("none") => "none",
-            Some("client") => "client",
-            Some("server") => "server",
-            Some("unset") => {
-                return self.err("error: --dry-run flag without a value was specified. A value must be set: \"none\", \"server\", or \"client\".");
-            }
-            Some(other) => {
-                return self.err(&format!(
-                    "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-                ))
-            }
+        let dry = match dry_run_strategy(&c) {
+            Ok(d) => d,
+            Err(e) => return self.err(&e),
         };
         let mut options =
             json!({"kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"});
@@ -1719,18 +1706,9 @@ impl Kubectl<'_, '_> {
             "metadata": {"labels": labels, "name": name},
             "spec": {"containers": [container], "dnsPolicy": "ClusterFirst", "restartPolicy": restart},
             "status": {}});
-        let dry = match c.p.get("dry-run") {
-            None | Some("none") => "none",
-            Some("client") => "client",
-            Some("server") => "server",
-            Some("unset") => {
-                return self.err("error: --dry-run flag without a value was specified. A value must be set: \"none\", \"server\", or \"client\".");
-            }
-            Some(other) => {
-                return self.err(&format!(
-                    "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-                ))
-            }
+        let dry = match dry_run_strategy(&c) {
+            Ok(d) => d,
+            Err(e) => return self.err(&e),
         };
         if let Some(overrides) = c.p.get("overrides").filter(|o| !o.is_empty()) {
             match apply_overrides(&pod, overrides, c.p.get("override-type").unwrap_or("merge")) {
@@ -2336,6 +2314,19 @@ fn selector_query(selector: &str) -> String {
         "?labelSelector={}",
         percent_encoding::utf8_percent_encode(selector, percent_encoding::NON_ALPHANUMERIC)
     )
+}
+
+/// `cmdutil.GetDryRunStrategy`: `none`, `client` or `server`, or kubectl's error.
+fn dry_run_strategy(c: &Cmd) -> Result<&'static str, String> {
+    match c.p.get("dry-run") {
+        None | Some("none") => Ok("none"),
+        Some("client") => Ok("client"),
+        Some("server") => Ok("server"),
+        Some("unset") => Err("error: --dry-run flag without a value was specified. A value must be set: \"none\", \"server\", or \"client\".".into()),
+        Some(other) => Err(format!(
+            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
 }
 
 /// kubectl's `Overrider`: the `--overrides` JSON applied to the object kubectl built, as a
