@@ -416,3 +416,137 @@ pub fn service(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
     super::labels(errs, spec.get("selector"), "spec.selector");
     checks.push("ports (names, numbers, protocols), type, selector");
 }
+
+const UPDATABLE_POD_SPEC_FIELDS: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+fn forbidden(field: &str, detail: String) -> FieldError {
+    FieldError {
+        kind: FieldErrorKind::Forbidden,
+        field: field.into(),
+        value: None,
+        detail,
+    }
+}
+
+/// `ValidatePodUpdate`: a pod's spec is immutable but for its images, activeDeadlineSeconds
+/// (set, or lowered), tolerations (added) and a negative terminationGracePeriodSeconds set
+/// to 1. The refusal lists what may change and then the difference; upstream prints the
+/// difference with go-cmp (whose layout is deliberately unstable), kubegate names each
+/// changed field of the spec with its value before (`-`) and after (`+`).
+pub fn pod_update(errs: &mut Errs, new: &Value, old: &Value) {
+    let (ns, os) = (
+        new.get("spec").cloned().unwrap_or(Value::Null),
+        old.get("spec").cloned().unwrap_or(Value::Null),
+    );
+    for list in ["containers", "initContainers"] {
+        if arr(&ns, &format!("/{list}")).len() != arr(&os, &format!("/{list}")).len() {
+            errs.push(forbidden(
+                &format!("spec.{list}"),
+                "pod updates may not add or remove containers".into(),
+            ));
+            return;
+        }
+        for (i, c) in arr(&ns, &format!("/{list}")).iter().enumerate() {
+            if s(c, "image").is_empty() {
+                errs.push(required(&format!("spec.{list}[{i}].image"), ""));
+            }
+        }
+    }
+    let deadline = |v: &Value| v.get("activeDeadlineSeconds").and_then(Value::as_i64);
+    match (deadline(&ns), deadline(&os)) {
+        (Some(n), _) if !(0..=i64::from(i32::MAX)).contains(&n) => {
+            errs.push(invalid_int(
+                "spec.activeDeadlineSeconds",
+                n,
+                "must be between 0 and 2147483647, inclusive",
+            ));
+            return;
+        }
+        (Some(n), Some(o)) if o < n => {
+            errs.push(invalid_int(
+                "spec.activeDeadlineSeconds",
+                n,
+                "must be less than or equal to previous value",
+            ));
+            return;
+        }
+        (None, Some(_)) => errs.push(FieldError {
+            kind: FieldErrorKind::Invalid,
+            field: "spec.activeDeadlineSeconds".into(),
+            value: Some("null".into()),
+            detail: "must not update from a positive integer to nil value".into(),
+        }),
+        _ => {}
+    }
+    if ns == os {
+        return;
+    }
+    // The spec with what may change put back as it was.
+    let mut munged = ns.clone();
+    for list in ["containers", "initContainers"] {
+        let olds = arr(&os, &format!("/{list}")).to_vec();
+        if let Some(cs) = munged.get_mut(list).and_then(Value::as_array_mut) {
+            for (c, o) in cs.iter_mut().zip(&olds) {
+                c["image"] = o.get("image").cloned().unwrap_or(Value::Null);
+            }
+        }
+    }
+    for field in ["activeDeadlineSeconds", "tolerations", "schedulingGates"] {
+        match (os.get(field), munged.as_object_mut()) {
+            (Some(v), Some(m)) => {
+                m.insert(field.into(), v.clone());
+            }
+            (None, Some(m)) => {
+                m.remove(field);
+            }
+            _ => {}
+        }
+    }
+    let grace = |v: &Value| {
+        v.get("terminationGracePeriodSeconds")
+            .and_then(Value::as_i64)
+    };
+    if grace(&os).is_some_and(|g| g < 0) && grace(&munged) == Some(1) {
+        munged["terminationGracePeriodSeconds"] = os["terminationGracePeriodSeconds"].clone();
+    }
+    if munged == os {
+        return;
+    }
+    let mut diff = String::from("  core.PodSpec{\n");
+    let empty = serde_json::Map::new();
+    let (om, mm) = (
+        os.as_object().unwrap_or(&empty),
+        munged.as_object().unwrap_or(&empty),
+    );
+    let mut keys: Vec<&String> = om.keys().chain(mm.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let go_name = |k: &str| {
+        let mut c = k.chars();
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
+    };
+    let mut same = 0;
+    for k in keys {
+        let (o, m) = (om.get(k), mm.get(k));
+        if o == m {
+            same += 1;
+            continue;
+        }
+        if let Some(o) = o {
+            diff.push_str(&format!("- \t{}: {},\n", go_name(k), o));
+        }
+        if let Some(m) = m {
+            diff.push_str(&format!("+ \t{}: {},\n", go_name(k), m));
+        }
+    }
+    if same > 0 {
+        diff.push_str(&format!("  \t... // {same} identical fields\n"));
+    }
+    diff.push_str("  }\n");
+    errs.push(forbidden(
+        "spec",
+        format!("pod updates may not change fields other than {UPDATABLE_POD_SPEC_FIELDS}\n{diff}"),
+    ));
+}

@@ -113,6 +113,12 @@ pub(crate) fn labels(errs: &mut Errs, map: Option<&Value>, path: &str) {
 
 /// Validates an object about to be stored, saying what it checked.
 pub fn validate_and_report(obj: &Value, res: &ApiResource) -> (Errs, Checks) {
+    validate_write(obj, None, res)
+}
+
+/// Validates a create (`old` is `None`) or an update (`old` is the stored object), saying
+/// what it checked.
+pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (Errs, Checks) {
     let mut checks: Checks = vec!["metadata (name, labels)"];
     let mut errs = validate(obj, res);
     labels(
@@ -139,6 +145,10 @@ pub fn validate_and_report(obj: &Value, res: &ApiResource) -> (Errs, Checks) {
             checks.push("roleRef (name, kind)");
         }
         _ => checks.push("(no other field rules of this kind are modelled)"),
+    }
+    if let (Some(old), ("", "pods")) = (old, (res.group, res.name)) {
+        core::pod_update(&mut errs, obj, old);
+        checks.push("the update changes only what a pod may change (images, activeDeadlineSeconds, tolerations, terminationGracePeriodSeconds)");
     }
     // field.ErrorList.ToAggregate drops repeated messages.
     let mut seen = std::collections::BTreeSet::new();

@@ -50,7 +50,7 @@ impl Cluster {
                 }
             }
         }
-        let (errors, checks) = validation::validate_and_report(&obj, res);
+        let (errors, checks) = validation::validate_write(&obj, attrs.old_object.as_ref(), res);
         record.detail("checked", checks.join("; "));
         if !errors.is_empty() {
             let err = ApiError::invalid(res.group, res.kind, name_of(&obj), &errors);
