@@ -344,15 +344,23 @@ impl Chain {
             let (patch, changes) = if now == print {
                 (Vec::new(), Vec::new())
             } else {
-                let found = match (&snapshot, &attrs.object) {
+                let found = match (&mut snapshot, &attrs.object) {
                     (Some(b), Some(a)) => {
                         let ops = diff(b, a);
                         let changes = changes(b, &ops);
+                        // The copy follows the object by the same operations (only what
+                        // changed is copied again).
+                        if !apply_in_place(b, &ops) {
+                            *b = a.clone();
+                        }
+                        debug_assert_eq!(Some(&*b), attrs.object.as_ref());
                         (ops, changes)
                     }
-                    _ => (Vec::new(), Vec::new()),
+                    _ => {
+                        snapshot = attrs.object.clone();
+                        (Vec::new(), Vec::new())
+                    }
                 };
-                snapshot = attrs.object.clone();
                 print = now;
                 found
             };
@@ -557,6 +565,57 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
     let mut ops = Vec::new();
     walk(before, after, &mut String::new(), &mut ops);
     ops
+}
+
+/// Applies operations made by [`diff`] to `target` in place; false when one does not apply
+/// (the caller then copies the object whole).
+fn apply_in_place(target: &mut Value, ops: &[Value]) -> bool {
+    fn unescape(t: &str) -> String {
+        t.replace("~1", "/").replace("~0", "~")
+    }
+    for op in ops {
+        let (Some(kind), Some(path)) = (
+            op.get("op").and_then(Value::as_str),
+            op.get("path").and_then(Value::as_str),
+        ) else {
+            return false;
+        };
+        let Some((parent, last)) = path.rsplit_once('/') else {
+            return false;
+        };
+        let last = unescape(last);
+        let Some(p) = target.pointer_mut(parent) else {
+            return false;
+        };
+        let value = op.get("value").cloned();
+        let done = match (p, kind) {
+            (Value::Object(m), "add" | "replace") => {
+                m.insert(last, value.unwrap_or(Value::Null));
+                true
+            }
+            (Value::Object(m), "remove") => m.shift_remove(&last).is_some(),
+            (Value::Array(a), k) => match last.parse::<usize>() {
+                Ok(i) if k == "add" && i == a.len() => {
+                    a.push(value.unwrap_or(Value::Null));
+                    true
+                }
+                Ok(i) if k == "replace" && i < a.len() => {
+                    a[i] = value.unwrap_or(Value::Null);
+                    true
+                }
+                Ok(i) if k == "remove" && i < a.len() => {
+                    a.remove(i);
+                    true
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if !done {
+            return false;
+        }
+    }
+    true
 }
 
 /// The object's fields a patch changed, each with its value before and after (the page's

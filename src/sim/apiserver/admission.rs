@@ -69,23 +69,29 @@ impl Cluster {
         );
         let mut ran = Vec::new();
         let mut changed = Vec::new();
-        for (plugin, outcome) in &result.steps {
+        let refused_by = result
+            .steps
+            .iter()
+            .find(|(_, o)| matches!(o, Outcome::Rejected(_)))
+            .map_or("", |(p, _)| *p);
+        record.steps.reserve(result.steps.len());
+        for (plugin, outcome) in result.steps {
             let (decision, reason) = match outcome {
                 Outcome::Admitted(why) => {
-                    ran.push(*plugin);
-                    (Decision::Allow, why.clone())
+                    ran.push(plugin);
+                    (Decision::Allow, why)
                 }
                 Outcome::Mutated(why, patch, changes) => {
-                    ran.push(*plugin);
-                    changed.push(*plugin);
-                    record.step(plugin, Decision::Allow, why.clone());
+                    ran.push(plugin);
+                    changed.push(plugin);
+                    record.step(plugin, Decision::Allow, why);
                     if let Some(last) = record.steps.last_mut() {
-                        last.patch = patch.clone();
-                        last.changes = changes.clone();
+                        last.patch = patch;
+                        last.changes = changes;
                     }
                     continue;
                 }
-                Outcome::NotApplicable(why) => (Decision::Skip, why.clone()),
+                Outcome::NotApplicable(why) => (Decision::Skip, why),
                 Outcome::Rejected(e) => (Decision::Deny, e.message.clone()),
                 Outcome::Disabled => (
                     Decision::Skip,
@@ -118,12 +124,7 @@ impl Cluster {
             "validating"
         };
         if let Some(err) = result.error {
-            let plugin = result
-                .steps
-                .iter()
-                .find(|(_, o)| matches!(o, Outcome::Rejected(_)))
-                .map_or("", |(p, _)| *p);
-            record.decide(plugin, Decision::Deny, err.message.clone());
+            record.decide(refused_by, Decision::Deny, err.message.clone());
             rec.push(record);
             return Err(err);
         }
