@@ -3,6 +3,7 @@
 //! the authenticators, authorizers and admission plugins from kube-apiserver's flags.
 //! See <https://kubernetes.io/docs/reference/setup-tools/kubeadm/implementation-details/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::authn::serviceaccount::ServiceAccounts;
@@ -213,12 +214,12 @@ impl Cluster {
         for obj in ws.objects {
             let ns = obj
                 .value
-                .pointer("/metadata/namespace")
+                .ptr("/metadata/namespace")
                 .and_then(Value::as_str)
                 .unwrap_or("");
             let name = obj
                 .value
-                .pointer("/metadata/name")
+                .ptr("/metadata/name")
                 .and_then(Value::as_str)
                 .unwrap_or("");
             if obj.namespaced && store.get("", "namespaces", "", ns).is_none() {

@@ -7,6 +7,7 @@
 //! the upstream conditions saying what remains; once nothing is left it removes its
 //! `kubernetes` finalizer (the `finalize` subresource) and the namespace goes.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -24,7 +25,7 @@ pub const NAMESPACE_FINALIZER: &str = "kubernetes";
 pub fn namespace_controller(store: &mut Store, minor: u32, now: Instant) -> Vec<String> {
     let terminating: Vec<String> = store
         .list("", "namespaces", None)
-        .filter(|ns| ns.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating"))
+        .filter(|ns| ns.ptr("/status/phase").and_then(Value::as_str) == Some("Terminating"))
         .map(|ns| name_of(ns).to_string())
         .collect();
     terminating
@@ -75,7 +76,7 @@ fn finalize_namespace(store: &mut Store, minor: u32, now: Instant, ns: &str) -> 
             list.retain(|f| f != NAMESPACE_FINALIZER);
         }
         let spec_done = namespace
-            .pointer("/spec/finalizers")
+            .ptr("/spec/finalizers")
             .and_then(Value::as_array)
             .is_none_or(Vec::is_empty);
         if spec_done && finalizers(&namespace).is_empty() {
@@ -143,7 +144,7 @@ fn finalize_namespace(store: &mut Store, minor: u32, now: Instant, ns: &str) -> 
             ),
         ));
     }
-    let unchanged = namespace.pointer("/status/conditions").is_some_and(|old| {
+    let unchanged = namespace.ptr("/status/conditions").is_some_and(|old| {
         // Only the transition times would differ: keep the stored object as it is.
         let strip = |v: &Value| {
             let mut v = v.clone();
@@ -182,7 +183,7 @@ pub fn csr_signer(store: &mut Store, cp: &ControlPlane, now: Instant) -> Vec<Str
         .list(group, "certificatesigningrequests", None)
         .filter(|c| {
             let has = |t: &str| {
-                c.pointer("/status/conditions")
+                c.ptr("/status/conditions")
                     .and_then(Value::as_array)
                     .is_some_and(|cs| {
                         cs.iter()
@@ -192,8 +193,8 @@ pub fn csr_signer(store: &mut Store, cp: &ControlPlane, now: Instant) -> Vec<Str
             has("Approved")
                 && !has("Denied")
                 && !has("Failed")
-                && c.pointer("/status/certificate").is_none()
-                && c.pointer("/spec/signerName").and_then(Value::as_str) == Some(CLIENT_SIGNER)
+                && c.ptr("/status/certificate").is_none()
+                && c.ptr("/spec/signerName").and_then(Value::as_str) == Some(CLIENT_SIGNER)
         })
         .cloned()
         .collect();
@@ -206,7 +207,7 @@ pub fn csr_signer(store: &mut Store, cp: &ControlPlane, now: Instant) -> Vec<Str
     for csr in pending {
         let name = name_of(&csr).to_string();
         let pem = csr
-            .pointer("/spec/request")
+            .ptr("/spec/request")
             .and_then(Value::as_str)
             .and_then(|b| STANDARD.decode(b).ok())
             .and_then(|b| String::from_utf8(b).ok())
@@ -215,7 +216,7 @@ pub fn csr_signer(store: &mut Store, cp: &ControlPlane, now: Instant) -> Vec<Str
             continue;
         };
         let seconds = csr
-            .pointer("/spec/expirationSeconds")
+            .ptr("/spec/expirationSeconds")
             .and_then(Value::as_i64)
             .unwrap_or(SIGNING_DURATION)
             .min(SIGNING_DURATION);
@@ -271,7 +272,7 @@ pub fn token_controller(
                 continue;
             }
             let (ns, name) = (
-                sa.pointer("/metadata/namespace")
+                sa.ptr("/metadata/namespace")
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string(),
@@ -298,13 +299,13 @@ pub fn token_controller(
         .collect();
     for secret in secrets {
         let ns = secret
-            .pointer("/metadata/namespace")
+            .ptr("/metadata/namespace")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
         let secret_name = name_of(&secret).to_string();
         let sa_name = secret
-            .pointer("/metadata/annotations")
+            .ptr("/metadata/annotations")
             .and_then(|a| a.get(SA_NAME_ANNOTATION))
             .and_then(Value::as_str)
             .unwrap_or("")
@@ -317,12 +318,12 @@ pub fn token_controller(
             continue;
         };
         let sa_uid = sa
-            .pointer("/metadata/uid")
+            .ptr("/metadata/uid")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
         let recorded_uid = secret
-            .pointer("/metadata/annotations")
+            .ptr("/metadata/annotations")
             .and_then(|a| a.get(SA_UID_ANNOTATION))
             .and_then(Value::as_str);
         if recorded_uid.is_some_and(|u| u != sa_uid) {
@@ -332,7 +333,7 @@ pub fn token_controller(
             ));
             continue;
         }
-        if secret.pointer("/data/token").is_some() {
+        if secret.ptr("/data/token").is_some() {
             continue;
         }
         let claims = ServiceAccounts::legacy_claims(&ns, &secret_name, &sa_name, &sa_uid);

@@ -3,6 +3,7 @@
 //! for. Nothing is sent anywhere; nothing is verified here (the authentication stage does that).
 
 use crate::sim::b64::STANDARD;
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::authn::{bootstrap, serviceaccount, x509};
@@ -109,7 +110,7 @@ fn jwt(d: &serviceaccount::Decoded, now: Instant) -> String {
         ));
     } else if sub.starts_with("system:serviceaccount:") {
         let bound = c
-            .pointer("/kubernetes.io/pod/name")
+            .ptr("/kubernetes.io/pod/name")
             .and_then(Value::as_str)
             .map(|p| format!(", bound to pod {p}"))
             .unwrap_or_default();

@@ -2,6 +2,7 @@
 //! (upstream's `SetDefaults_*` functions for the modelled kinds).
 //! See <https://kubernetes.io/docs/reference/using-api/api-concepts/#defaulting>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::discovery::ApiResource;
@@ -177,7 +178,7 @@ fn service(obj: &mut Value) {
 /// Active until deleted (defaulting plus the namespace strategy's PrepareForCreate).
 fn namespace(obj: &mut Value) {
     let name = obj
-        .pointer("/metadata/name")
+        .ptr("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
@@ -187,10 +188,10 @@ fn namespace(obj: &mut Value) {
             l.insert("kubernetes.io/metadata.name".into(), json!(name));
         }
     }
-    if obj.pointer("/spec/finalizers").is_none() {
+    if obj.ptr("/spec/finalizers").is_none() {
         obj["spec"] = json!({"finalizers": ["kubernetes"]});
     }
-    if obj.pointer("/status/phase").is_none() {
+    if obj.ptr("/status/phase").is_none() {
         obj["status"] = json!({"phase": "Active"});
     }
 }
@@ -275,7 +276,7 @@ fn pod_spec(spec: &mut Value) {
                     }
                 }
                 // Limits without requests: the requests default to the limits.
-                let limits = c.pointer("/resources/limits").cloned();
+                let limits = c.ptr("/resources/limits").cloned();
                 if let Some(Value::Object(limits)) = limits {
                     let resources = &mut c["resources"];
                     if !resources.get("requests").is_some_and(Value::is_object) {
@@ -306,8 +307,8 @@ pub fn qos_class(spec: &Value) -> &'static str {
     let mut any = false;
     let mut guaranteed = !containers.is_empty();
     for c in &containers {
-        let requests = c.pointer("/resources/requests").and_then(Value::as_object);
-        let limits = c.pointer("/resources/limits").and_then(Value::as_object);
+        let requests = c.ptr("/resources/requests").and_then(Value::as_object);
+        let limits = c.ptr("/resources/limits").and_then(Value::as_object);
         let set = |m: Option<&serde_json::Map<String, Value>>| {
             m.is_some_and(|m| m.keys().any(|k| k == "cpu" || k == "memory"))
         };

@@ -2,6 +2,7 @@
 //! fields each resource supports (upstream's field label conversion functions) and matching.
 //! An unsupported field is the server's 400 `field label not supported: …`.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::discovery::ApiResource;
@@ -173,7 +174,7 @@ fn field_value(obj: &Value, field: &str) -> String {
         "source" => "/source/component".to_string(),
         f => format!("/{}", f.replace('.', "/")),
     };
-    match obj.pointer(&path) {
+    match obj.ptr(&path) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Bool(b)) => b.to_string(),
         Some(Value::Number(n)) => n.to_string(),

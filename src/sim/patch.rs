@@ -2,6 +2,7 @@
 //! Kubernetes' strategic merge patch (lists of containers, ports, env, volumes merged by key).
 //! See <https://kubernetes.io/docs/tasks/manage-kubernetes-objects/update-api-object-kubectl-patch/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{Map, Value};
 
 /// The patch types the API server accepts, by `Content-Type`.
@@ -373,7 +374,7 @@ pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, JsonPatchError> 
             }
             "copy" => {
                 let from = op.get("from").and_then(Value::as_str).unwrap_or("");
-                let source = doc.pointer(from).ok_or_else(|| {
+                let source = doc.ptr(from).ok_or_else(|| {
                     apply(format!(
                         "copy operation does not apply: doc is missing from path: {from}"
                     ))
@@ -388,7 +389,7 @@ pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, JsonPatchError> 
             }
             "test" => {
                 let want = op.get("value").cloned().unwrap_or(Value::Null);
-                if doc.pointer(path) != Some(&want) {
+                if doc.ptr(path) != Some(&want) {
                     return Err(apply(format!("testing value {path} failed: test failed")));
                 }
             }

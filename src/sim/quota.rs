@@ -4,6 +4,7 @@
 //! The ResourceQuota admission plugin (`admission::quota`) charges requests with it.
 //! See <https://kubernetes.io/docs/concepts/policy/resource-quotas/>.
 
+use crate::sim::ptr::Ptr as _;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -177,7 +178,7 @@ impl Evaluator {
                 }
                 let mut requests = pod_total(obj, "requests");
                 let mut limits = pod_total(obj, "limits");
-                for (k, q) in resource_list(obj.pointer("/spec/overhead")) {
+                for (k, q) in resource_list(obj.ptr("/spec/overhead")) {
                     requests
                         .entry(k.clone())
                         .and_modify(|v| v.add(q))
@@ -192,16 +193,16 @@ impl Evaluator {
                 u.insert("count/services".into(), one());
                 u.insert("services".into(), one());
                 let ports = obj
-                    .pointer("/spec/ports")
+                    .ptr("/spec/ports")
                     .and_then(Value::as_array)
                     .map_or(&[][..], Vec::as_slice);
                 let (mut lbs, mut node_ports) = (0, 0);
-                match obj.pointer("/spec/type").and_then(Value::as_str) {
+                match obj.ptr("/spec/type").and_then(Value::as_str) {
                     Some("NodePort") => node_ports = ports.len(),
                     Some("LoadBalancer") => {
                         lbs = 1;
                         let allocate = obj
-                            .pointer("/spec/allocateLoadBalancerNodePorts")
+                            .ptr("/spec/allocateLoadBalancerNodePorts")
                             .and_then(Value::as_bool)
                             != Some(false);
                         node_ports = if allocate {
@@ -219,7 +220,7 @@ impl Evaluator {
                 u.insert("count/persistentvolumeclaims".into(), one());
                 u.insert("persistentvolumeclaims".into(), one());
                 let class = obj
-                    .pointer("/spec/storageClassName")
+                    .ptr("/spec/storageClassName")
                     .and_then(Value::as_str)
                     .filter(|c| !c.is_empty());
                 if let Some(c) = class {
@@ -228,8 +229,8 @@ impl Evaluator {
                         one(),
                     );
                 }
-                let mut storage = Quantity::of(obj.pointer("/spec/resources/requests/storage"));
-                let allocated = Quantity::of(obj.pointer("/status/allocatedResources/storage"));
+                let mut storage = Quantity::of(obj.ptr("/spec/resources/requests/storage"));
+                let allocated = Quantity::of(obj.ptr("/status/allocatedResources/storage"));
                 if allocated > storage {
                     storage = allocated;
                 }
@@ -294,18 +295,18 @@ fn pod_usage(requests: &ResourceList, limits: &ResourceList) -> ResourceList {
 /// `QuotaV1Pod`: a pod that has finished, or whose deletion grace ran out, costs only its
 /// object count.
 fn counts_as_live(pod: &Value, now: Instant) -> bool {
-    let phase = pod.pointer("/status/phase").and_then(Value::as_str);
+    let phase = pod.ptr("/status/phase").and_then(Value::as_str);
     if matches!(phase, Some("Failed" | "Succeeded")) {
         return false;
     }
     let deleted = pod
-        .pointer("/metadata/deletionTimestamp")
+        .ptr("/metadata/deletionTimestamp")
         .and_then(Value::as_str)
         .and_then(crate::sim::clock::parse_rfc3339);
     match deleted {
         Some(at) => {
             let grace = pod
-                .pointer("/metadata/deletionGracePeriodSeconds")
+                .ptr("/metadata/deletionGracePeriodSeconds")
                 .and_then(Value::as_i64)
                 .unwrap_or(0);
             now <= at + grace
@@ -333,14 +334,14 @@ pub fn pod_constraints(pod: &Value, restricted: &[String]) -> Result<(), String>
     let mut missing: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
     for list in ["containers", "initContainers"] {
         for c in pod
-            .pointer(&format!("/spec/{list}"))
+            .ptr(&format!("/spec/{list}"))
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
         {
             let have = pod_usage(
-                &resource_list(c.pointer("/resources/requests")),
-                &resource_list(c.pointer("/resources/limits")),
+                &resource_list(c.ptr("/resources/requests")),
+                &resource_list(c.ptr("/resources/limits")),
             );
             let name = c.get("name").and_then(Value::as_str).unwrap_or("");
             for r in &required {
@@ -368,7 +369,7 @@ pub fn pod_constraints(pod: &Value, restricted: &[String]) -> Result<(), String>
 /// A quota's scope selectors: `spec.scopes` (each as Exists) and `spec.scopeSelector`.
 fn scope_selectors(quota: &Value) -> Vec<(String, String, Vec<String>)> {
     let mut out: Vec<(String, String, Vec<String>)> = quota
-        .pointer("/spec/scopes")
+        .ptr("/spec/scopes")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -376,7 +377,7 @@ fn scope_selectors(quota: &Value) -> Vec<(String, String, Vec<String>)> {
         .map(|s| (s.to_string(), "Exists".to_string(), Vec::new()))
         .collect();
     for e in quota
-        .pointer("/spec/scopeSelector/matchExpressions")
+        .ptr("/spec/scopeSelector/matchExpressions")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -410,12 +411,12 @@ impl PodFacts {
     pub fn of(pod: &Value) -> PodFacts {
         PodFacts {
             terminating: pod
-                .pointer("/spec/activeDeadlineSeconds")
+                .ptr("/spec/activeDeadlineSeconds")
                 .and_then(Value::as_i64)
                 .is_some_and(|s| s >= 0),
             best_effort: crate::sim::defaults::qos_class(&pod["spec"]) == "BestEffort",
             class: pod
-                .pointer("/spec/priorityClassName")
+                .ptr("/spec/priorityClassName")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string(),
@@ -448,7 +449,7 @@ fn pod_in_scope(pod: &PodFacts, scope: &str, op: &str, values: &[String]) -> boo
 
 fn cross_namespace_affinity(pod: &Value) -> bool {
     ["podAffinity", "podAntiAffinity"].iter().any(|kind| {
-        let Some(a) = pod.pointer(&format!("/spec/affinity/{kind}")) else {
+        let Some(a) = pod.ptr(&format!("/spec/affinity/{kind}")) else {
             return false;
         };
         let crosses = |t: &Value| {
@@ -483,7 +484,7 @@ fn claim_in_scope(claim: &Value, scope: &str, op: &str, values: &[String]) -> bo
         "/status/modifyVolumeStatus/targetVolumeAttributesClassName",
     ]
     .iter()
-    .filter_map(|p| claim.pointer(p).and_then(Value::as_str))
+    .filter_map(|p| claim.ptr(p).and_then(Value::as_str))
     .filter(|c| !c.is_empty())
     .collect();
     match op {
@@ -499,7 +500,7 @@ impl Evaluator {
     /// `Matches`: the quota's status.hard names something this evaluator counts, and the
     /// object is within every one of the quota's scopes (objects without scopes are in none).
     pub fn matches(self, quota: &Value, obj: &Value) -> bool {
-        let hard = resource_list(quota.pointer("/status/hard"));
+        let hard = resource_list(quota.ptr("/status/hard"));
         let names: Vec<&String> = hard.keys().collect();
         if self.matching(&names).is_empty() {
             return false;
@@ -529,7 +530,7 @@ pub fn sync_namespace(store: &mut Store, minor: u32, ns: &str, now: Instant) -> 
         .collect();
     let hards: Vec<ResourceList> = quotas
         .iter()
-        .map(|q| resource_list(q.pointer("/spec/hard")))
+        .map(|q| resource_list(q.ptr("/spec/hard")))
         .collect();
     let scopes: Vec<Vec<(String, String, Vec<String>)>> =
         quotas.iter().map(scope_selectors).collect();

@@ -2,6 +2,7 @@
 //! name, with resourceVersions, UIDs and creation timestamps.
 //! See <https://kubernetes.io/docs/concepts/overview/working-with-objects/>.
 
+use crate::sim::ptr::Ptr as _;
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -350,10 +351,7 @@ impl Store {
             return Err(ApiError::not_found(group, resource, &name));
         };
         let old_meta = old.get("metadata").cloned().unwrap_or(json!({}));
-        if let Some(rv) = obj
-            .pointer("/metadata/resourceVersion")
-            .and_then(Value::as_str)
-        {
+        if let Some(rv) = obj.ptr("/metadata/resourceVersion").and_then(Value::as_str) {
             if Some(rv) != old_meta.get("resourceVersion").and_then(Value::as_str) {
                 return Err(ApiError::conflict(
                     group,
@@ -392,7 +390,7 @@ impl Store {
         let spec_finalizers = group.is_empty()
             && resource == "namespaces"
             && obj
-                .pointer("/spec/finalizers")
+                .ptr("/spec/finalizers")
                 .and_then(Value::as_array)
                 .is_some_and(|f| !f.is_empty());
         let finished = is_deleting(&obj) && finalizers(&obj).is_empty() && !spec_finalizers;
@@ -491,7 +489,7 @@ pub fn name_suffix(seed: &str) -> String {
 
 /// `metadata.finalizers` of an object.
 pub fn finalizers(obj: &Value) -> Vec<&str> {
-    obj.pointer("/metadata/finalizers")
+    obj.ptr("/metadata/finalizers")
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default()
@@ -499,7 +497,7 @@ pub fn finalizers(obj: &Value) -> Vec<&str> {
 
 /// Whether an object has been asked to go (it has a deletionTimestamp).
 pub fn is_deleting(obj: &Value) -> bool {
-    obj.pointer("/metadata/deletionTimestamp")
+    obj.ptr("/metadata/deletionTimestamp")
         .is_some_and(|t| !t.is_null())
 }
 

@@ -4,6 +4,7 @@
 //! (pkg/printers/internalversion/printers.go); resources without a printer get the default
 //! `Name` / `Created At` columns, as the generic registry's default table convertor does.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Map, Value};
 
 use super::clock::{human_duration, parse_rfc3339, Instant};
@@ -24,17 +25,17 @@ pub fn wants_table(accept: &str) -> bool {
 }
 
 fn s<'a>(obj: &'a Value, ptr: &str) -> &'a str {
-    obj.pointer(ptr).and_then(Value::as_str).unwrap_or("")
+    obj.ptr(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
 fn arr<'a>(obj: &'a Value, ptr: &str) -> &'a [Value] {
-    obj.pointer(ptr)
+    obj.ptr(ptr)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
 }
 
 fn int(obj: &Value, ptr: &str) -> i64 {
-    obj.pointer(ptr).and_then(Value::as_i64).unwrap_or(0)
+    obj.ptr(ptr).and_then(Value::as_i64).unwrap_or(0)
 }
 
 fn or_none(v: String) -> Value {
@@ -54,7 +55,7 @@ fn age(obj: &Value, now: Instant) -> Value {
 
 /// `k=v,k2=v2` of a string map (sorted), `<none>` when empty.
 fn map_text(obj: &Value, ptr: &str) -> String {
-    match obj.pointer(ptr).and_then(Value::as_object) {
+    match obj.ptr(ptr).and_then(Value::as_object) {
         Some(m) if !m.is_empty() => {
             let mut pairs: Vec<String> = m
                 .iter()
@@ -116,16 +117,13 @@ fn pod_status(o: &Value) -> String {
         reason = "Pending".into();
     }
     for c in arr(o, "/status/containerStatuses") {
-        if let Some(r) = c.pointer("/state/waiting/reason").and_then(Value::as_str) {
+        if let Some(r) = c.ptr("/state/waiting/reason").and_then(Value::as_str) {
             reason = r.to_string();
-        } else if let Some(r) = c
-            .pointer("/state/terminated/reason")
-            .and_then(Value::as_str)
-        {
+        } else if let Some(r) = c.ptr("/state/terminated/reason").and_then(Value::as_str) {
             reason = r.to_string();
         }
     }
-    if o.pointer("/metadata/deletionTimestamp")
+    if o.ptr("/metadata/deletionTimestamp")
         .is_some_and(|t| !t.is_null())
     {
         reason = "Terminating".into();
@@ -194,7 +192,7 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
             ],
             Box::new(move |o| {
                 let mut roles: Vec<String> = o
-                    .pointer("/metadata/labels")
+                    .ptr("/metadata/labels")
                     .and_then(Value::as_object)
                     .map(|m| {
                         m.keys()
@@ -216,7 +214,7 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
                     })
                     .unwrap_or("Unknown");
                 let mut status = ready.to_string();
-                if o.pointer("/spec/unschedulable") == Some(&Value::Bool(true)) {
+                if o.ptr("/spec/unschedulable") == Some(&Value::Bool(true)) {
                     status.push_str(",SchedulingDisabled");
                 }
                 let address = |kind: &str| {
@@ -329,13 +327,13 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
             Box::new(move |o| {
                 // Each tracked name as used/hard; limits.* names in their own column.
                 let (mut request, mut limit) = (Vec::new(), Vec::new());
-                let hard = o.pointer("/status/hard").and_then(Value::as_object);
+                let hard = o.ptr("/status/hard").and_then(Value::as_object);
                 let mut names: Vec<&String> = hard.map(|h| h.keys().collect()).unwrap_or_default();
                 names.sort();
                 for name in names {
                     let q = |field: &str| {
                         crate::sim::quantity::Quantity::of(
-                            o.pointer(&format!("/status/{field}"))
+                            o.ptr(&format!("/status/{field}"))
                                 .and_then(|m| m.get(name.as_str())),
                         )
                         .to_string()
@@ -420,9 +418,7 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
                     json!(format!(
                         "{}/{}",
                         int(o, "/status/readyReplicas"),
-                        o.pointer("/spec/replicas")
-                            .and_then(Value::as_i64)
-                            .unwrap_or(1)
+                        o.ptr("/spec/replicas").and_then(Value::as_i64).unwrap_or(1)
                     )),
                     json!(int(o, "/status/updatedReplicas")),
                     json!(int(o, "/status/availableReplicas")),
@@ -447,10 +443,7 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
             Box::new(move |o| {
                 let (names, images) = containers_images(&o["spec"]["template"]["spec"]);
                 vec![
-                    json!(o
-                        .pointer("/spec/replicas")
-                        .and_then(Value::as_i64)
-                        .unwrap_or(1)),
+                    json!(o.ptr("/spec/replicas").and_then(Value::as_i64).unwrap_or(1)),
                     json!(int(o, "/status/replicas")),
                     json!(int(o, "/status/readyReplicas")),
                     age(o, now),
@@ -504,9 +497,7 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
                     json!(format!(
                         "{}/{}",
                         int(o, "/status/readyReplicas"),
-                        o.pointer("/spec/replicas")
-                            .and_then(Value::as_i64)
-                            .unwrap_or(1)
+                        o.ptr("/spec/replicas").and_then(Value::as_i64).unwrap_or(1)
                     )),
                     age(o, now),
                     names,
@@ -538,7 +529,7 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
                     json!(s(o, "/spec/schedule")),
                     or_none(s(o, "/spec/timeZone").to_string()),
                     json!(o
-                        .pointer("/spec/suspend")
+                        .ptr("/spec/suspend")
                         .and_then(Value::as_bool)
                         .unwrap_or(false)),
                     json!(arr(o, "/status/active").len()),
@@ -624,7 +615,7 @@ fn printer(res: &ApiResource, now: Instant) -> (Vec<Col>, Cells) {
                 if !s(o, "/status/certificate").is_empty() {
                     status.push_str(",Issued");
                 }
-                let duration = match o.pointer("/spec/expirationSeconds").and_then(Value::as_i64) {
+                let duration = match o.ptr("/spec/expirationSeconds").and_then(Value::as_i64) {
                     Some(secs) => human_duration(secs),
                     None => "<none>".into(),
                 };

@@ -2,6 +2,7 @@
 //! and Kubernetes objects. Every error and warning points at its line and column.
 //! See <https://kubernetes.io/docs/concepts/overview/working-with-objects/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::controlplane::{self, ControlPlane};
@@ -339,7 +340,7 @@ pub fn parse(text: &str) -> Parsed {
         let kind = kind.to_string();
         let mut value = owned.into_json();
         let name = value
-            .pointer("/metadata/name")
+            .ptr("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("");
         if name.is_empty() {

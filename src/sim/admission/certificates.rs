@@ -7,6 +7,7 @@
 //!
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/#authorization>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::{Attributes, Context, Verdict};
@@ -17,7 +18,7 @@ const GROUP: &str = "certificates.k8s.io";
 const RESOURCE: &str = "certificatesigningrequests";
 
 fn signer(obj: Option<&Value>) -> &str {
-    obj.and_then(|o| o.pointer("/spec/signerName"))
+    obj.and_then(|o| o.ptr("/spec/signerName"))
         .and_then(Value::as_str)
         .unwrap_or("")
 }
@@ -68,7 +69,7 @@ pub fn signing(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     if !is_csr(a, "status") {
         return Verdict::Skip("only checks certificatesigningrequests/status".into());
     }
-    let certificate = |o: Option<&Value>| o.and_then(|o| o.pointer("/status/certificate")).cloned();
+    let certificate = |o: Option<&Value>| o.and_then(|o| o.ptr("/status/certificate")).cloned();
     if certificate(a.object.as_ref()) == certificate(a.old_object.as_ref()) {
         return Verdict::Skip("status.certificate does not change".into());
     }
@@ -99,7 +100,7 @@ pub fn subject_restriction(_: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     let request = a
         .object
         .as_ref()
-        .and_then(|o| o.pointer("/spec/request"))
+        .and_then(|o| o.ptr("/spec/request"))
         .and_then(Value::as_str)
         .and_then(|b| crate::sim::b64::STANDARD.decode(b).ok())
         .and_then(|b| String::from_utf8(b).ok())

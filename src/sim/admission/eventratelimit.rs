@@ -4,6 +4,7 @@
 //! `burst` events through at once, then refills at `qps` per second of the simulated clock.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#eventratelimit>.
 
+use crate::sim::ptr::Ptr as _;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -262,7 +263,7 @@ fn key(kind: LimitType, a: &Attributes<'_>) -> String {
             let Some(e) = a.object.as_ref() else {
                 return String::new();
             };
-            let s = |p: &str| e.pointer(p).and_then(Value::as_str).unwrap_or("");
+            let s = |p: &str| e.ptr(p).and_then(Value::as_str).unwrap_or("");
             [
                 "/source/component",
                 "/source/host",

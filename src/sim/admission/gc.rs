@@ -3,6 +3,7 @@
 //! block its owner's deletion needs the right to update the owner's finalizers.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#ownerreferencespermissionenforcement>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::{Attributes, Context, Operation, Verdict};
@@ -10,7 +11,7 @@ use crate::sim::authz::{self, Attributes as AuthzAttributes};
 use crate::sim::trace::Decision;
 
 fn owner_refs(obj: Option<&Value>) -> Vec<Value> {
-    obj.and_then(|o| o.pointer("/metadata/ownerReferences"))
+    obj.and_then(|o| o.ptr("/metadata/ownerReferences"))
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default()

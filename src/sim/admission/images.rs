@@ -3,6 +3,7 @@
 //! use an image already on the node that it could not pull itself. Off by default.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#alwayspullimages>.
 
+use crate::sim::ptr::Ptr as _;
 use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
@@ -19,7 +20,7 @@ fn images(pod: Option<&Value>) -> BTreeSet<String> {
     };
     LISTS
         .iter()
-        .filter_map(|l| pod.pointer(&format!("/spec/{l}")).and_then(Value::as_array))
+        .filter_map(|l| pod.ptr(&format!("/spec/{l}")).and_then(Value::as_array))
         .flatten()
         .filter_map(|c| c.get("image").and_then(Value::as_str).map(str::to_string))
         .collect()
@@ -88,7 +89,7 @@ pub fn validate(_: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     };
     for list in LISTS {
         for (i, c) in pod
-            .pointer(&format!("/spec/{list}"))
+            .ptr(&format!("/spec/{list}"))
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -107,7 +108,7 @@ pub fn validate(_: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         }
     }
     for (i, v) in pod
-        .pointer("/spec/volumes")
+        .ptr("/spec/volumes")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()

@@ -2,6 +2,7 @@
 //! is being deleted, and the immortal namespaces cannot be deleted.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#namespacelifecycle>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::{Attributes, Context, Operation, Verdict};
@@ -36,8 +37,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     let Some(namespace) = ctx.store.get("", "namespaces", "", ns) else {
         return Verdict::Reject(ApiError::not_found("", "namespaces", ns));
     };
-    let terminating =
-        namespace.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating");
+    let terminating = namespace.ptr("/status/phase").and_then(Value::as_str) == Some("Terminating");
     if terminating && a.operation == Operation::Create {
         let mut err = a.forbidden(&format!(
             "unable to create new content in namespace {ns} because it is being terminated"

@@ -7,6 +7,7 @@
 //! refusal with several causes lists them in a stable order.
 //! See <https://kubernetes.io/docs/concepts/policy/limit-range/>.
 
+use crate::sim::ptr::Ptr as _;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -36,7 +37,7 @@ fn not_for(a: &Attributes<'_>) -> Option<Verdict> {
             let deleting = a
                 .old_object
                 .as_ref()
-                .and_then(|o| o.pointer("/metadata/deletionTimestamp"))
+                .and_then(|o| o.ptr("/metadata/deletionTimestamp"))
                 .is_some_and(|t| !t.is_null());
             deleting.then(|| Verdict::Skip("the object is being deleted".into()))
         }
@@ -52,7 +53,7 @@ fn limit_ranges<'s>(ctx: &'s Context<'_>, ns: &'s str) -> Vec<&'s Value> {
 }
 
 fn items(lr: &Value) -> impl Iterator<Item = &Value> {
-    lr.pointer("/spec/limits")
+    lr.ptr("/spec/limits")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -167,7 +168,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         }
         let text = format!("LimitRanger plugin set: {}", pieces.join("; "));
         if !pod
-            .pointer("/metadata/annotations")
+            .ptr("/metadata/annotations")
             .is_some_and(Value::is_object)
         {
             pod["metadata"]["annotations"] = Value::Object(Map::new());
@@ -297,8 +298,8 @@ fn check_item(
 
 fn container_resources(c: &Value) -> (Resources, Resources) {
     (
-        resources(c.pointer("/resources/requests")),
-        resources(c.pointer("/resources/limits")),
+        resources(c.ptr("/resources/requests")),
+        resources(c.ptr("/resources/limits")),
     )
 }
 
@@ -321,9 +322,9 @@ fn max_all(into: &mut Resources, from: &Resources) {
 /// The pod's requests or limits (`field`): the sum over its containers, against the largest
 /// init container, sidecars (restartPolicy Always) counted with both.
 pub fn pod_total(pod: &Value, field: &str) -> Resources {
-    let of = |c: &Value| resources(c.pointer(&format!("/resources/{field}")));
+    let of = |c: &Value| resources(c.ptr(&format!("/resources/{field}")));
     let list = |k: &str| {
-        pod.pointer(&format!("/spec/{k}"))
+        pod.ptr(&format!("/spec/{k}"))
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default()
@@ -371,7 +372,7 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
                 ("pods", "Container") => {
                     for list in ["containers", "initContainers"] {
                         for c in obj
-                            .pointer(&format!("/spec/{list}"))
+                            .ptr(&format!("/spec/{list}"))
                             .and_then(Value::as_array)
                             .into_iter()
                             .flatten()
@@ -386,7 +387,7 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
                     check_item(item, kind, &req, &lim, &mut errs);
                 }
                 ("persistentvolumeclaims", "PersistentVolumeClaim") => {
-                    let req = resources(obj.pointer("/spec/resources/requests"));
+                    let req = resources(obj.ptr("/spec/resources/requests"));
                     for (res, q) in resources(item.get("min")) {
                         errs.extend(min_constraint(kind, &res, &q, &req, &Resources::new()));
                     }

@@ -24,6 +24,7 @@ pub mod quota;
 pub mod scheduling;
 pub mod storage;
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::authn::UserInfo;
@@ -628,7 +629,7 @@ pub fn changes(before: &Value, ops: &[Value]) -> Vec<crate::sim::trace::Change> 
             let old = if path.ends_with("/-") {
                 None
             } else {
-                before.pointer(&path).cloned()
+                before.ptr(&path).cloned()
             };
             let new = match kind {
                 "add" | "replace" => op.get("value").cloned(),
@@ -663,7 +664,7 @@ pub(crate) mod testing {
         if a.name.is_empty() {
             if let Some(n) = object
                 .as_ref()
-                .and_then(|o| o.pointer("/metadata/name"))
+                .and_then(|o| o.ptr("/metadata/name"))
                 .and_then(Value::as_str)
             {
                 a.name = n.to_string();
@@ -1037,10 +1038,7 @@ mod tests {
             .map(|(_, o)| o.clone());
         assert!(matches!(tolerations, Some(Outcome::Admitted(_))));
         assert_eq!(
-            attrs
-                .object
-                .as_ref()
-                .and_then(|o| o.pointer("/spec/priority")),
+            attrs.object.as_ref().and_then(|o| o.ptr("/spec/priority")),
             Some(&json!(0))
         );
     }

@@ -5,6 +5,7 @@
 //!
 //! See <https://kubernetes.io/docs/concepts/services-networking/ingress/#default-ingress-class>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::{Attributes, Context, Operation, Verdict};
@@ -25,10 +26,10 @@ pub fn default_ingress_class(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> V
         return Verdict::Skip("no Ingress".into());
     };
     let named = ingress
-        .pointer("/spec/ingressClassName")
+        .ptr("/spec/ingressClassName")
         .is_some_and(|c| !c.is_null())
         || ingress
-            .pointer("/metadata/annotations/kubernetes.io~1ingress.class")
+            .ptr("/metadata/annotations/kubernetes.io~1ingress.class")
             .is_some();
     if named {
         return Verdict::Admit("the Ingress names its class".into());
@@ -55,7 +56,7 @@ pub fn deny_external_ips(_: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         return Verdict::Skip("only looks at Services".into());
     }
     let ips = |o: Option<&Value>| -> Vec<String> {
-        o.and_then(|s| s.pointer("/spec/externalIPs"))
+        o.and_then(|s| s.ptr("/spec/externalIPs"))
             .and_then(Value::as_array)
             .map(|a| {
                 a.iter()

@@ -4,6 +4,7 @@
 //! lease and CSINode.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/#noderestriction>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{Map, Value};
 
 use super::{Attributes, Context, Operation, Verdict};
@@ -15,7 +16,7 @@ fn forbidden(a: &Attributes<'_>, message: String) -> Verdict {
 }
 
 fn labels(v: Option<&Value>) -> Map<String, Value> {
-    v.and_then(|o| o.pointer("/metadata/labels"))
+    v.and_then(|o| o.ptr("/metadata/labels"))
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default()
@@ -76,19 +77,14 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         return forbidden(a, m);
     }
     let obj = a.object.clone();
-    let s = |v: &Value, p: &str| {
-        v.pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
+    let s = |v: &Value, p: &str| v.ptr(p).and_then(Value::as_str).unwrap_or("").to_string();
     match (a.group.as_str(), a.resource.as_str()) {
         ("", "serviceaccounts") if a.subresource == "token" => token_request(ctx, a, &node),
         ("", "pods") if a.subresource.is_empty() => match a.operation {
             Operation::Create => {
                 let pod = obj.unwrap_or(Value::Null);
                 if pod
-                    .pointer("/metadata/annotations/kubernetes.io~1config.mirror")
+                    .ptr("/metadata/annotations/kubernetes.io~1config.mirror")
                     .is_none()
                 {
                     return forbidden(a, format!("pod does not have \"kubernetes.io/config.mirror\" annotation, node {node:?} can only create mirror pods"));
@@ -97,7 +93,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
                     return forbidden(a, format!("node {node:?} can only create pods with spec.nodeName set to itself"));
                 }
                 let owners = pod
-                    .pointer("/metadata/ownerReferences")
+                    .ptr("/metadata/ownerReferences")
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default();
@@ -134,7 +130,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
                     return forbidden(a, format!("node {node:?} can not create pods that reference configmaps"));
                 }
                 let claims = pod
-                    .pointer("/spec/volumes")
+                    .ptr("/spec/volumes")
                     .and_then(Value::as_array)
                     .is_some_and(|vs| vs.iter().any(|v| v.get("persistentVolumeClaim").is_some()));
                 if claims {
@@ -167,7 +163,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
                     }
                 }
                 Operation::Update => {
-                    let taints = |v: Option<&Value>| v.and_then(|o| o.pointer("/spec/taints")).cloned().filter(|t| t.as_array().is_some_and(|a| !a.is_empty()));
+                    let taints = |v: Option<&Value>| v.and_then(|o| o.ptr("/spec/taints")).cloned().filter(|t| t.as_array().is_some_and(|a| !a.is_empty()));
                     if taints(obj.as_ref()) != taints(old) {
                         return forbidden(a, format!("node {node:?} is not allowed to modify taints"));
                     }
@@ -215,11 +211,11 @@ fn token_request(ctx: &Context<'_>, a: &Attributes<'_>, node: &str) -> Verdict {
     let review = a.object.as_ref().unwrap_or(&empty);
     let r = |k: &str| {
         review
-            .pointer(&format!("/spec/boundObjectRef/{k}"))
+            .ptr(&format!("/spec/boundObjectRef/{k}"))
             .and_then(Value::as_str)
             .unwrap_or("")
     };
-    if review.pointer("/spec/boundObjectRef").is_none()
+    if review.ptr("/spec/boundObjectRef").is_none()
         || r("apiVersion") != "v1"
         || r("kind") != "Pod"
         || r("name").is_empty()
@@ -235,10 +231,10 @@ fn token_request(ctx: &Context<'_>, a: &Attributes<'_>, node: &str) -> Verdict {
     let Some(pod) = ctx.store.get("", "pods", &a.namespace, r("name")) else {
         return Verdict::Reject(ApiError::not_found("", "pods", r("name")));
     };
-    if pod.pointer("/metadata/uid").and_then(Value::as_str) != Some(r("uid")) {
+    if pod.ptr("/metadata/uid").and_then(Value::as_str) != Some(r("uid")) {
         return forbidden(a, format!("the UID in the bound object reference ({}) does not match the UID in record. The object might have been deleted and then recreated", r("uid")));
     }
-    if pod.pointer("/spec/nodeName").and_then(Value::as_str) != Some(node) {
+    if pod.ptr("/spec/nodeName").and_then(Value::as_str) != Some(node) {
         return forbidden(
             a,
             "node requested token bound to a pod scheduled on a different node".into(),

@@ -9,6 +9,7 @@
 //! Upstream: plugin/pkg/admission/serviceaccount, priority, defaulttolerationseconds.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::{Attributes, Context, Operation, Verdict};
@@ -51,14 +52,11 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         };
     }
     let pod_name = pod
-        .pointer("/metadata/name")
+        .ptr("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let account = match pod
-        .pointer("/spec/serviceAccountName")
-        .and_then(Value::as_str)
-    {
+    let account = match pod.ptr("/spec/serviceAccountName").and_then(Value::as_str) {
         Some(a) if !a.is_empty() => a.to_string(),
         _ => "default".to_string(),
     };
@@ -77,7 +75,7 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
     pod["spec"]["serviceAccount"] = json!(account);
     let mut changes = vec![format!("runs as service account {account}")];
     if pod
-        .pointer("/spec/imagePullSecrets")
+        .ptr("/spec/imagePullSecrets")
         .and_then(Value::as_array)
         .is_none_or(Vec::is_empty)
     {
@@ -90,7 +88,7 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         }
     }
     let automount = pod
-        .pointer("/spec/automountServiceAccountToken")
+        .ptr("/spec/automountServiceAccountToken")
         .and_then(Value::as_bool)
         .or_else(|| {
             sa.get("automountServiceAccountToken")
@@ -160,7 +158,7 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
 }
 
 fn is_mirror(pod: &Value) -> bool {
-    pod.pointer("/metadata/annotations/kubernetes.io~1config.mirror")
+    pod.ptr("/metadata/annotations/kubernetes.io~1config.mirror")
         .is_some()
 }
 
@@ -174,7 +172,7 @@ fn secret_names(pod: &Value) -> Vec<String> {
         }
     };
     for s in pod
-        .pointer("/spec/imagePullSecrets")
+        .ptr("/spec/imagePullSecrets")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -183,7 +181,7 @@ fn secret_names(pod: &Value) -> Vec<String> {
     }
     for list in ["initContainers", "containers", "ephemeralContainers"] {
         for c in pod
-            .pointer(&format!("/spec/{list}"))
+            .ptr(&format!("/spec/{list}"))
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -194,27 +192,27 @@ fn secret_names(pod: &Value) -> Vec<String> {
                 .into_iter()
                 .flatten()
             {
-                push(e.pointer("/secretRef/name"));
+                push(e.ptr("/secretRef/name"));
             }
             for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
-                push(e.pointer("/valueFrom/secretKeyRef/name"));
+                push(e.ptr("/valueFrom/secretKeyRef/name"));
             }
         }
     }
     for v in pod
-        .pointer("/spec/volumes")
+        .ptr("/spec/volumes")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {
-        push(v.pointer("/secret/secretName"));
+        push(v.ptr("/secret/secretName"));
         for src in v
-            .pointer("/projected/sources")
+            .ptr("/projected/sources")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
         {
-            push(src.pointer("/secret/name"));
+            push(src.ptr("/secret/name"));
         }
         for key in [
             "azureFile",
@@ -228,8 +226,8 @@ fn secret_names(pod: &Value) -> Vec<String> {
             "csi",
         ] {
             push(
-                v.pointer(&format!("/{key}/secretRef/name"))
-                    .or_else(|| v.pointer(&format!("/{key}/secretName"))),
+                v.ptr(&format!("/{key}/secretRef/name"))
+                    .or_else(|| v.ptr(&format!("/{key}/secretName"))),
             );
         }
     }
@@ -250,12 +248,7 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
     let Some(pod) = a.object.as_ref() else {
         return Verdict::Skip("no pod".into());
     };
-    let s = |p: &str| {
-        pod.pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
+    let s = |p: &str| pod.ptr(p).and_then(Value::as_str).unwrap_or("").to_string();
     if is_mirror(pod) {
         if !s("/spec/serviceAccountName").is_empty() {
             return Verdict::Reject(a.forbidden("a mirror pod may not reference service accounts"));
@@ -264,11 +257,11 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
             return Verdict::Reject(a.forbidden("a mirror pod may not reference secrets"));
         }
         let projects_token = pod
-            .pointer("/spec/volumes")
+            .ptr("/spec/volumes")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|v| v.pointer("/projected/sources").and_then(Value::as_array))
+            .filter_map(|v| v.ptr("/projected/sources").and_then(Value::as_array))
             .flatten()
             .any(|src| src.get("serviceAccountToken").is_some());
         if projects_token {
@@ -293,7 +286,7 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
         )));
     };
     let enforced = sa
-        .pointer("/metadata/annotations/kubernetes.io~1enforce-mountable-secrets")
+        .ptr("/metadata/annotations/kubernetes.io~1enforce-mountable-secrets")
         .and_then(Value::as_str)
         == Some("true");
     if !enforced {
@@ -310,12 +303,12 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
     let (mountable, pullable) = (listed("secrets"), listed("imagePullSecrets"));
     let refuse = |m: String| Verdict::Reject(a.forbidden(&m));
     for v in pod
-        .pointer("/spec/volumes")
+        .ptr("/spec/volumes")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
     {
-        if let Some(name) = v.pointer("/secret/secretName").and_then(Value::as_str) {
+        if let Some(name) = v.ptr("/secret/secretName").and_then(Value::as_str) {
             if !mountable.iter().any(|m| m == name) {
                 return refuse(format!("volume with secret.secretName=\"{name}\" is not allowed because service account {account} does not reference that secret"));
             }
@@ -326,14 +319,14 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
         ("containers", "container"),
     ] {
         for c in pod
-            .pointer(&format!("/spec/{list}"))
+            .ptr(&format!("/spec/{list}"))
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
         {
             for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
                 if let Some(name) = e
-                    .pointer("/valueFrom/secretKeyRef/name")
+                    .ptr("/valueFrom/secretKeyRef/name")
                     .and_then(Value::as_str)
                 {
                     if !mountable.iter().any(|m| m == name) {
@@ -346,7 +339,7 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
         }
     }
     for (i, r) in pod
-        .pointer("/spec/imagePullSecrets")
+        .ptr("/spec/imagePullSecrets")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
@@ -384,7 +377,7 @@ pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         let mut kept = Vec::new();
         for field in ["priority", "preemptionPolicy"] {
             if pod["spec"].get(field).is_none_or(Value::is_null) {
-                if let Some(v) = old.pointer(&format!("/spec/{field}")) {
+                if let Some(v) = old.ptr(&format!("/spec/{field}")) {
                     pod["spec"][field] = v.clone();
                     kept.push(field);
                 }
@@ -403,7 +396,7 @@ pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         return Verdict::Skip("no pod".into());
     };
     let class_name = pod
-        .pointer("/spec/priorityClassName")
+        .ptr("/spec/priorityClassName")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
@@ -447,14 +440,13 @@ pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
             }
         }
     };
-    if let Some(given) = pod.pointer("/spec/priority").and_then(Value::as_i64) {
+    if let Some(given) = pod.ptr("/spec/priority").and_then(Value::as_i64) {
         if given != value {
             return Verdict::Reject(a.forbidden(&format!("the integer value of priority ({given}) must not be provided in pod spec; priority admission controller computed {value} from the given PriorityClass name")));
         }
     }
     if let (Some(given), Some(want)) = (
-        pod.pointer("/spec/preemptionPolicy")
-            .and_then(Value::as_str),
+        pod.ptr("/spec/preemptionPolicy").and_then(Value::as_str),
         policy.as_deref(),
     ) {
         if given != want {
@@ -529,7 +521,7 @@ pub fn default_tolerations(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
     let mut added = Vec::new();
     for (key, secs) in wanted {
         let tolerated = pod
-            .pointer("/spec/tolerations")
+            .ptr("/spec/tolerations")
             .and_then(Value::as_array)
             .is_some_and(|ts| {
                 ts.iter().any(|t| {

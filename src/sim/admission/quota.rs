@@ -4,6 +4,7 @@
 //! except in a dry run. The costs and scopes are `sim::quota`'s.
 //! See <https://kubernetes.io/docs/concepts/policy/resource-quotas/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::{Attributes, Context, Operation, Verdict};
@@ -55,14 +56,14 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         if !ev.matches(q, obj) {
             continue;
         }
-        let hard = resource_list(q.pointer("/status/hard"));
+        let hard = resource_list(q.ptr("/status/hard"));
         let restricted = ev.matching(&hard.keys().collect::<Vec<_>>());
         if ev == Evaluator::Pods {
             if let Err(e) = quota::pod_constraints(obj, &restricted) {
                 return Verdict::Reject(a.forbidden(&format!("failed quota: {}: {e}", name_of(q))));
             }
         }
-        let used = resource_list(q.pointer("/status/used"));
+        let used = resource_list(q.ptr("/status/used"));
         if restricted.iter().any(|r| !used.contains_key(r)) {
             let mut names = restricted.clone();
             names.sort();
@@ -117,8 +118,8 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     let mut updates = Vec::new();
     for (i, _) in &interesting {
         let q = &quotas[*i];
-        let hard = resource_list(q.pointer("/status/hard"));
-        let used = resource_list(q.pointer("/status/used"));
+        let hard = resource_list(q.ptr("/status/hard"));
+        let used = resource_list(q.ptr("/status/used"));
         let requested: ResourceList = delta
             .iter()
             .filter(|(k, _)| hard.contains_key(*k))
@@ -175,7 +176,7 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     }
     for (i, new_used) in updates {
         let mut q = quotas[i].clone();
-        let mut used = resource_list(q.pointer("/status/used"));
+        let mut used = resource_list(q.ptr("/status/used"));
         used.extend(new_used);
         q["status"]["used"] = Value::Object(
             used.iter()

@@ -13,6 +13,7 @@
 //! The toleration helpers are upstream's `pkg/util/tolerations`.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Map, Value};
 
 use super::{Attributes, Context, Operation, Verdict};
@@ -100,7 +101,7 @@ impl Toleration {
 
 /// The pod's tolerations.
 pub fn tolerations_of(pod: &Value) -> Vec<Toleration> {
-    pod.pointer("/spec/tolerations")
+    pod.ptr("/spec/tolerations")
         .and_then(Value::as_array)
         .map(|ts| ts.iter().map(Toleration::from_json).collect())
         .unwrap_or_default()
@@ -160,7 +161,7 @@ pub fn taint_new_nodes(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     };
     const KEY: &str = "node.kubernetes.io/not-ready";
     let tainted = node
-        .pointer("/spec/taints")
+        .ptr("/spec/taints")
         .and_then(Value::as_array)
         .is_some_and(|ts| {
             ts.iter().any(|t| {
@@ -202,9 +203,9 @@ pub fn extended_resource_toleration(_: &mut Context<'_>, a: &mut Attributes<'_>)
     };
     let mut names: Vec<String> = ["containers", "initContainers"]
         .iter()
-        .filter_map(|l| pod.pointer(&format!("/spec/{l}")).and_then(Value::as_array))
+        .filter_map(|l| pod.ptr(&format!("/spec/{l}")).and_then(Value::as_array))
         .flatten()
-        .filter_map(|c| c.pointer("/resources/requests").and_then(Value::as_object))
+        .filter_map(|c| c.ptr("/resources/requests").and_then(Value::as_object))
         .flat_map(|r| r.keys().cloned())
         .filter(|n| is_extended_resource(n))
         .collect();
@@ -245,7 +246,7 @@ pub fn hard_anti_affinity_topology(_: &mut Context<'_>, a: &Attributes<'_>) -> V
         return Verdict::Skip("no pod in the request".into());
     };
     let terms = pod
-        .pointer("/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution")
+        .ptr("/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution")
         .and_then(Value::as_array);
     for term in terms.into_iter().flatten() {
         let key = term
@@ -255,7 +256,7 @@ pub fn hard_anti_affinity_topology(_: &mut Context<'_>, a: &Attributes<'_>) -> V
         if key != "kubernetes.io/hostname" {
             // Upstream names the pod by its own name, even an empty one.
             let name = pod
-                .pointer("/metadata/name")
+                .ptr("/metadata/name")
                 .and_then(Value::as_str)
                 .unwrap_or("");
             return Verdict::Reject(ApiError::forbidden(
@@ -311,7 +312,7 @@ fn selector_map(text: &str) -> Result<Vec<(String, String)>, String> {
 fn namespace_annotation<'s>(ctx: &'s Context<'_>, ns: &str, key: &str) -> Option<&'s str> {
     ctx.store
         .get("", "namespaces", "", ns)
-        .and_then(|n| n.pointer("/metadata/annotations"))
+        .and_then(|n| n.ptr("/metadata/annotations"))
         .and_then(|m| m.get(key))
         .and_then(Value::as_str)
 }
@@ -319,14 +320,14 @@ fn namespace_annotation<'s>(ctx: &'s Context<'_>, ns: &str, key: &str) -> Option
 fn node_selector_conflict(a: &Attributes<'_>, ns: &[(String, String)]) -> Option<Verdict> {
     let pod = a.object.as_ref()?;
     let conflicts = ns.iter().any(|(k, v)| {
-        pod.pointer("/spec/nodeSelector")
+        pod.ptr("/spec/nodeSelector")
             .and_then(|m| m.get(k))
             .and_then(Value::as_str)
             .is_some_and(|pv| pv != v)
     });
     conflicts.then(|| {
         let name = pod
-            .pointer("/metadata/name")
+            .ptr("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("");
         Verdict::Reject(ApiError::forbidden(
@@ -346,7 +347,7 @@ fn node_selector_config<'s>(ctx: &'s Context<'_>, key: &str) -> &'s str {
         .configs
         .plugins
         .get("PodNodeSelector")
-        .and_then(|c| c.value.pointer("/podNodeSelectorPluginConfig"))
+        .and_then(|c| c.value.ptr("/podNodeSelectorPluginConfig"))
         .and_then(|m| m.get(key))
         .and_then(Value::as_str)
         .unwrap_or("")
@@ -393,7 +394,7 @@ fn node_selector_checks(
     }
     let pod = a.object.as_ref()?;
     let outside = pod
-        .pointer("/spec/nodeSelector")
+        .ptr("/spec/nodeSelector")
         .and_then(Value::as_object)
         .is_some_and(|m| {
             m.iter().any(|(k, v)| {
@@ -404,7 +405,7 @@ fn node_selector_checks(
         });
     outside.then(|| {
         let name = pod
-            .pointer("/metadata/name")
+            .ptr("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("");
         Verdict::Reject(ApiError::forbidden(
@@ -435,7 +436,7 @@ pub fn pod_node_selector_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) ->
     for (k, v) in &selector {
         merged.insert(k.clone(), json!(v));
     }
-    if let Some(own) = pod.pointer("/spec/nodeSelector").and_then(Value::as_object) {
+    if let Some(own) = pod.ptr("/spec/nodeSelector").and_then(Value::as_object) {
         for (k, v) in own {
             merged.insert(k.clone(), v.clone());
         }
@@ -600,7 +601,7 @@ fn runtime_class<'s>(
     let Some(name) = a
         .object
         .as_ref()
-        .and_then(|p| p.pointer("/spec/runtimeClassName"))
+        .and_then(|p| p.ptr("/spec/runtimeClassName"))
         .and_then(Value::as_str)
     else {
         return Ok(None);
@@ -628,11 +629,11 @@ pub fn runtime_class_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
         return Verdict::Skip("no pod".into());
     };
     let mut changes = Vec::new();
-    if let Some(fixed) = rc.pointer("/overhead/podFixed") {
-        match pod.pointer("/spec/overhead") {
+    if let Some(fixed) = rc.ptr("/overhead/podFixed") {
+        match pod.ptr("/spec/overhead") {
             Some(own) if own != fixed => {
                 let name = pod
-                    .pointer("/metadata/name")
+                    .ptr("/metadata/name")
                     .and_then(Value::as_str)
                     .unwrap_or("Unknown")
                     .to_string();
@@ -653,13 +654,13 @@ pub fn runtime_class_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
         if let Some(selector) = sched.get("nodeSelector").and_then(Value::as_object) {
             for (k, v) in selector {
                 let mine = pod
-                    .pointer("/spec/nodeSelector")
+                    .ptr("/spec/nodeSelector")
                     .and_then(|m| m.get(k))
                     .cloned();
                 if let Some(mine) = mine.filter(|m| m != v) {
                     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
                     let name = pod
-                        .pointer("/metadata/name")
+                        .ptr("/metadata/name")
                         .and_then(Value::as_str)
                         .unwrap_or("Unknown")
                         .to_string();
@@ -709,8 +710,8 @@ pub fn runtime_class_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verd
         Ok(rc) => rc,
         Err(v) => return v,
     };
-    let own = a.object.as_ref().and_then(|p| p.pointer("/spec/overhead"));
-    let theirs = rc.and_then(|rc| rc.pointer("/overhead/podFixed"));
+    let own = a.object.as_ref().and_then(|p| p.ptr("/spec/overhead"));
+    let theirs = rc.and_then(|rc| rc.ptr("/overhead/podFixed"));
     match (own, theirs) {
         (Some(o), Some(t)) if o != t => Verdict::Reject(a.forbidden(
             "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead",

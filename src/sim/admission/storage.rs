@@ -7,6 +7,7 @@
 //!
 //! See <https://kubernetes.io/docs/concepts/storage/persistent-volumes/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::{Attributes, Context, Verdict};
@@ -24,7 +25,7 @@ pub fn newest_default<'v>(
 ) -> Option<&'v Value> {
     let marked = |o: &&Value| {
         annotations.iter().any(|k| {
-            o.pointer("/metadata/annotations")
+            o.ptr("/metadata/annotations")
                 .and_then(|m| m.get(*k))
                 .and_then(Value::as_str)
                 == Some("true")
@@ -32,7 +33,7 @@ pub fn newest_default<'v>(
     };
     let key = |o: &Value| {
         let created = o
-            .pointer("/metadata/creationTimestamp")
+            .ptr("/metadata/creationTimestamp")
             .and_then(Value::as_str)
             .and_then(crate::sim::clock::parse_rfc3339)
             .unwrap_or(0);
@@ -51,10 +52,10 @@ pub fn default_storage_class(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> V
         return Verdict::Skip("no claim".into());
     };
     let has_class = claim
-        .pointer("/spec/storageClassName")
+        .ptr("/spec/storageClassName")
         .is_some_and(|c| !c.is_null())
         || claim
-            .pointer("/metadata/annotations/volume.beta.kubernetes.io~1storage-class")
+            .ptr("/metadata/annotations/volume.beta.kubernetes.io~1storage-class")
             .is_some();
     if has_class {
         return Verdict::Admit("the claim names its class (an empty name counts)".into());
@@ -96,7 +97,7 @@ pub fn in_use_protection(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         return Verdict::Skip("no object".into());
     };
     let has = obj
-        .pointer("/metadata/finalizers")
+        .ptr("/metadata/finalizers")
         .and_then(Value::as_array)
         .is_some_and(|f| f.iter().any(|x| x == finalizer));
     if has {
@@ -116,7 +117,7 @@ pub fn in_use_protection(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
 
 fn storage_request(claim: Option<&Value>) -> Option<crate::sim::quantity::Quantity> {
     claim
-        .and_then(|c| c.pointer("/spec/resources/requests/storage"))
+        .and_then(|c| c.ptr("/spec/resources/requests/storage"))
         .and_then(crate::sim::quantity::Quantity::from_json)
 }
 
@@ -136,13 +137,13 @@ pub fn claim_resize(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     let phase = a
         .old_object
         .as_ref()
-        .and_then(|o| o.pointer("/status/phase"))
+        .and_then(|o| o.ptr("/status/phase"))
         .and_then(Value::as_str);
     if phase != Some("Bound") {
         return Verdict::Reject(a.forbidden("Only bound persistent volume claims can be expanded"));
     }
     let class = |o: Option<&Value>| {
-        o.and_then(|c| c.pointer("/spec/storageClassName"))
+        o.and_then(|c| c.ptr("/spec/storageClassName"))
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string()
@@ -194,7 +195,7 @@ mod tests {
             .object
             .as_ref()
             .unwrap()
-            .pointer("/spec/storageClassName")
+            .ptr("/spec/storageClassName")
             .is_none());
         class(&mut store, "old", true, 100);
         class(&mut store, "b-new", true, 200);

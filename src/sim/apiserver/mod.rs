@@ -10,6 +10,7 @@ mod endpoints;
 mod filters;
 mod registry;
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Map, Value};
 
 use super::authn::UserInfo;
@@ -139,7 +140,7 @@ impl Cluster {
             let terminating = self
                 .store
                 .get("", "namespaces", "", &info.namespace)
-                .and_then(|ns| ns.pointer("/status/phase"))
+                .and_then(|ns| ns.ptr("/status/phase"))
                 .is_some_and(|p| p == "Terminating");
             let mut notes = Vec::new();
             if resource == "namespaces" || terminating {

@@ -5,6 +5,7 @@
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/bootstrap-tokens/>.
 
 use crate::sim::b64::STANDARD;
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::UserInfo;
@@ -46,12 +47,12 @@ pub fn authenticate(token: &str, now: Instant, store: &Store) -> Result<UserInfo
         ));
     }
     let data = |k: &str| -> String {
-        obj.pointer(&format!("/data/{k}"))
+        obj.ptr(&format!("/data/{k}"))
             .and_then(Value::as_str)
             .and_then(|b| STANDARD.decode(b).ok())
             .and_then(|b| String::from_utf8(b).ok())
             .or_else(|| {
-                obj.pointer(&format!("/stringData/{k}"))
+                obj.ptr(&format!("/stringData/{k}"))
                     .and_then(Value::as_str)
                     .map(str::to_string)
             })

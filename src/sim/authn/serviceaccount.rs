@@ -9,6 +9,7 @@
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/>.
 
 use crate::sim::b64::{STANDARD, URL_SAFE_NO_PAD};
+use crate::sim::ptr::Ptr as _;
 use rsa::pkcs1v15::{Signature, SigningKey, VerifyingKey};
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePublicKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
@@ -320,12 +321,7 @@ impl ServiceAccounts {
             true,
         ));
         let k8s = claims.get("kubernetes.io").cloned().unwrap_or_default();
-        let ks = |p: &str| {
-            k8s.pointer(p)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string()
-        };
+        let ks = |p: &str| k8s.ptr(p).and_then(Value::as_str).unwrap_or("").to_string();
         let (ns, name, uid) = (
             ks("/namespace"),
             ks("/serviceaccount/name"),
@@ -338,7 +334,7 @@ impl ServiceAccounts {
             return invalid(format!("service account {ns}/{name} has been deleted"));
         };
         let sa_uid = sa
-            .pointer("/metadata/uid")
+            .ptr("/metadata/uid")
             .and_then(Value::as_str)
             .unwrap_or("");
         if sa_uid != uid {
@@ -361,7 +357,7 @@ impl ServiceAccounts {
                 return invalid("service account token has been invalidated".into());
             };
             let obj_uid = obj
-                .pointer("/metadata/uid")
+                .ptr("/metadata/uid")
                 .and_then(Value::as_str)
                 .unwrap_or("");
             if obj_uid != b("uid") {
@@ -415,7 +411,7 @@ impl ServiceAccounts {
             return invalid("Token has been invalidated");
         };
         let stored = sec
-            .pointer("/data/token")
+            .ptr("/data/token")
             .and_then(Value::as_str)
             .and_then(|b| STANDARD.decode(b).ok())
             .and_then(|b| String::from_utf8(b).ok())
@@ -427,7 +423,7 @@ impl ServiceAccounts {
             return Check::Invalid(format!("ServiceAccount {name} has been deleted"));
         };
         let sa_uid = sa
-            .pointer("/metadata/uid")
+            .ptr("/metadata/uid")
             .and_then(Value::as_str)
             .unwrap_or("");
         if sa_uid != uid {

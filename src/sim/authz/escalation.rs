@@ -4,6 +4,7 @@
 //! the referenced role, for bindings), or is in system:masters.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use crate::sim::authn::UserInfo;
@@ -183,7 +184,7 @@ pub fn only_gc_fields_differ(old: &Value, new: &Value) -> bool {
         return false;
     };
     for key in ["ownerReferences", "finalizers"] {
-        match old.pointer(&format!("/metadata/{key}")) {
+        match old.ptr(&format!("/metadata/{key}")) {
             Some(v) => {
                 meta.insert(key.into(), v.clone());
             }

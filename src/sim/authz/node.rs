@@ -4,6 +4,7 @@
 //! everything else the fixed node rules apply. NoOpinion for everyone who is not a node.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/node/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::Attributes;
@@ -33,11 +34,11 @@ enum Vertex {
 }
 
 fn s<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
+    v.ptr(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
 fn arr<'a>(v: &'a Value, ptr: &str) -> &'a [Value] {
-    v.pointer(ptr)
+    v.ptr(ptr)
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[])
@@ -149,7 +150,7 @@ fn path_from(store: &Store, node: &str, start: Vertex, ns: &str, name: &str) -> 
                     let uses = ["csi/nodePublishSecretRef", "csi/nodeStageSecretRef", "csi/controllerPublishSecretRef", "cephfs/secretRef", "rbd/secretRef", "iscsi/secretRef", "flexVolume/secretRef", "scaleIO/secretRef", "storageos/secretRef", "azureFile/secretName"]
                         .iter()
                         .any(|p| {
-                            let reference = pv.pointer(&format!("/spec/{p}"));
+                            let reference = pv.ptr(&format!("/spec/{p}"));
                             let (n, sns) = match reference {
                                 Some(Value::String(n)) => (n.as_str(), s(pv, "/spec/azureFile/secretNamespace")),
                                 Some(r) => (s(r, "/name"), s(r, "/namespace")),

@@ -2,6 +2,7 @@
 //! each rule of each bound role tested until one allows. RBAC never denies.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/rbac/>.
 
+use crate::sim::ptr::Ptr as _;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -635,7 +636,7 @@ pub fn aggregate(store: &mut Store) -> Vec<String> {
         let mut picked = Vec::new();
         for sel in &sels {
             for (j, other) in roles.iter().enumerate() {
-                if j != i && sel.matches(other.pointer("/metadata/labels")) {
+                if j != i && sel.matches(other.ptr("/metadata/labels")) {
                     picked.push(j);
                 }
             }

@@ -5,6 +5,7 @@
 //! authorizer allows).
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/webhook/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::Attributes;
@@ -94,9 +95,9 @@ impl Webhook {
             State::Up => {}
         }
         let (response, rule) = webhooks::answer(server, &request, a);
-        let flag = |k: &str| response.pointer(&format!("/status/{k}")) == Some(&Value::Bool(true));
+        let flag = |k: &str| response.ptr(&format!("/status/{k}")) == Some(&Value::Bool(true));
         let reason = response
-            .pointer("/status/reason")
+            .ptr("/status/reason")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();

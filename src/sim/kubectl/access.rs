@@ -3,6 +3,7 @@
 //! RBAC; here every mode answers) and `kubectl access-matrix` (after rakkess: what one subject
 //! may do to every resource).
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::args::{flag, Arity, Flag};
@@ -145,7 +146,7 @@ impl Kubectl<'_, '_> {
         ) {
             Ok((201 | 200, review)) => {
                 let info = review
-                    .pointer("/status/userInfo")
+                    .ptr("/status/userInfo")
                     .cloned()
                     .unwrap_or(Value::Null);
                 let strings = |k: &str| crate::sim::store::string_list(&info, k);

@@ -2,6 +2,7 @@
 //! bindings, service accounts, namespaces, config maps, secrets), as kubectl v1.37 builds them.
 //! See <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_create/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Map, Value};
 
 use super::args::{flag, Arity, Flag};
@@ -264,7 +265,7 @@ impl Kubectl<'_, '_> {
                 let output = c.p.get("output").unwrap_or("");
                 if !self.print_object(output, &review) {
                     let token = review
-                        .pointer("/status/token")
+                        .ptr("/status/token")
                         .and_then(Value::as_str)
                         .unwrap_or("")
                         .to_string();
@@ -288,7 +289,7 @@ impl Kubectl<'_, '_> {
 
     fn submit_with_verb(&mut self, c: &Cmd, res: &'static ApiResource, obj: Value, verb: &str) {
         let name = obj
-            .pointer("/metadata/name")
+            .ptr("/metadata/name")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();

@@ -7,6 +7,7 @@
 //! pods on a node, …). Descriptions are built as tab-separated text and aligned by a port of
 //! Go's `text/tabwriter` (padding 2), so the output matches kubectl byte for byte.
 
+use crate::sim::ptr::Ptr as _;
 use crate::sim::yamlout::go_quote;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
@@ -524,7 +525,7 @@ impl Kubectl<'_, '_> {
             }
             ("apps", "Deployment") => {
                 let events = self.events_for(cfg, &obj, "Deployment", settings);
-                let selector = selector_string(obj.pointer("/spec/selector"));
+                let selector = selector_string(obj.ptr("/spec/selector"));
                 let mut url = format!("/apis/apps/v1/namespaces/{ns}/replicasets");
                 let mut query = Vec::new();
                 if !selector.is_empty() {
@@ -543,7 +544,7 @@ impl Kubectl<'_, '_> {
                 describe_deployment(&obj, sets.as_deref(), events.as_deref(), now)
             }
             ("apps", "ReplicaSet" | "DaemonSet" | "StatefulSet") => {
-                let selector = selector_string(obj.pointer("/spec/selector"));
+                let selector = selector_string(obj.ptr("/spec/selector"));
                 let pods = self.controller_pods(cfg, &ns, &selector, settings);
                 let pods = match (res.kind, pods) {
                     ("ReplicaSet", p) => p,
@@ -602,10 +603,7 @@ impl Kubectl<'_, '_> {
             ("networking.k8s.io", "Ingress") => {
                 let events = self.events_for(cfg, &obj, "Ingress", settings);
                 let mut backends = Vec::new();
-                if let Some(b) = obj
-                    .pointer("/spec/defaultBackend")
-                    .filter(|b| b.is_object())
-                {
+                if let Some(b) = obj.ptr("/spec/defaultBackend").filter(|b| b.is_object()) {
                     backends.push(self.ingress_backend(cfg, &ns, b));
                 }
                 for rule in arr(&obj, "/spec/rules") {
@@ -1023,7 +1021,7 @@ fn write_lines(lines: &[Vec<&str>], widths: &[usize], from: usize, to: usize, ou
 
 /// The string at a JSON pointer (`""` when absent or not a string).
 fn text<'a>(v: &'a Value, ptr: &str) -> &'a str {
-    v.pointer(ptr).and_then(Value::as_str).unwrap_or("")
+    v.ptr(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
 /// A scalar as Go's `%v` prints it (`""` for absent; numbers, bools as JSON has them).
@@ -1039,17 +1037,17 @@ fn scalar(v: Option<&Value>) -> String {
 
 /// An integer field (0 when absent), as the typed struct's zero value.
 fn int(v: &Value, ptr: &str) -> i64 {
-    v.pointer(ptr).and_then(Value::as_i64).unwrap_or(0)
+    v.ptr(ptr).and_then(Value::as_i64).unwrap_or(0)
 }
 
 /// A bool field (false when absent).
 fn boolean(v: &Value, ptr: &str) -> bool {
-    v.pointer(ptr).and_then(Value::as_bool).unwrap_or(false)
+    v.ptr(ptr).and_then(Value::as_bool).unwrap_or(false)
 }
 
 /// The array at a pointer (empty when absent).
 fn arr<'a>(v: &'a Value, ptr: &str) -> &'a [Value] {
-    v.pointer(ptr)
+    v.ptr(ptr)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
 }
@@ -1062,7 +1060,7 @@ fn strings(v: &Value, ptr: &str) -> Vec<String> {
 /// A `map[string]string`, sorted by key.
 fn string_map(v: &Value, ptr: &str) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = v
-        .pointer(ptr)
+        .ptr(ptr)
         .and_then(Value::as_object)
         .map(|m| {
             m.iter()
@@ -1176,7 +1174,7 @@ fn since(t: &str, now: Instant) -> String {
 /// A `ResourceList` as (name, quantity) pairs sorted by name.
 fn resource_list(v: &Value, ptr: &str) -> Vec<(String, Quantity)> {
     let mut pairs: Vec<(String, Quantity)> = v
-        .pointer(ptr)
+        .ptr(ptr)
         .and_then(Value::as_object)
         .map(|m| {
             m.iter()
@@ -1729,7 +1727,7 @@ fn describe_pod(pod: &Value, events: Option<&[Value]>, now: Instant) -> String {
         0,
         &format!("Namespace:\t{}\n", text(pod, "/metadata/namespace")),
     );
-    if let Some(p) = pod.pointer("/spec/priority").filter(|p| !p.is_null()) {
+    if let Some(p) = pod.ptr("/spec/priority").filter(|p| !p.is_null()) {
         w.w(0, &format!("Priority:\t{}\n", scalar(Some(p))));
     }
     let class = text(pod, "/spec/priorityClassName");
@@ -1782,7 +1780,7 @@ fn describe_pod(pod: &Value, events: Option<&[Value]>, now: Instant) -> String {
         }
     }
     if let Some(profile) = pod
-        .pointer("/spec/securityContext/seccompProfile")
+        .ptr("/spec/securityContext/seccompProfile")
         .filter(|p| p.is_object())
     {
         seccomp(&mut w, 0, profile);
@@ -1804,7 +1802,7 @@ fn describe_pod(pod: &Value, events: Option<&[Value]>, now: Instant) -> String {
     if !nominated.is_empty() {
         w.w(0, &format!("NominatedNodeName:\t{nominated}\n"));
     }
-    if let Some(res) = pod.pointer("/spec/resources").filter(|r| r.is_object()) {
+    if let Some(res) = pod.ptr("/spec/resources").filter(|r| r.is_object()) {
         w.w(0, "Resources:\n");
         describe_resources(&mut w, res, 1);
     }
@@ -1874,10 +1872,7 @@ fn describe_pod(pod: &Value, events: Option<&[Value]>, now: Instant) -> String {
     );
     tolerations_block(&mut w, "", "Tolerations", arr(pod, "/spec/tolerations"));
     topology_spread(&mut w, arr(pod, "/spec/topologySpreadConstraints"), "");
-    if let Some(group) = pod
-        .pointer("/spec/schedulingGroup")
-        .filter(|g| g.is_object())
-    {
+    if let Some(group) = pod.ptr("/spec/schedulingGroup").filter(|g| g.is_object()) {
         w.w(0, "SchedulingGroup:\n");
         w.w(
             1,
@@ -1978,7 +1973,7 @@ fn describe_containers(
             w.w(2, &format!("Host Port:\t{}\n", or_none(&hosts)));
         }
         if let Some(profile) = c
-            .pointer("/securityContext/seccompProfile")
+            .ptr("/securityContext/seccompProfile")
             .filter(|p| p.is_object())
         {
             seccomp(w, 2, profile);
@@ -1996,9 +1991,7 @@ fn describe_containers(
         }
         if let Some(s) = status {
             container_state(w, "State", s.get("state"));
-            if s.pointer("/lastState/terminated")
-                .is_some_and(Value::is_object)
-            {
+            if s.ptr("/lastState/terminated").is_some_and(Value::is_object) {
                 container_state(w, "Last State", s.get("lastState"));
             }
             let ready = if boolean(s, "/ready") {
@@ -2273,7 +2266,7 @@ fn resource_field_value(c: &Value, r: &Value) -> String {
     if !matches!(name, "cpu" | "memory" | "ephemeral-storage") && !name.starts_with("hugepages-") {
         return String::new();
     }
-    let q = Quantity::of(c.pointer(&format!("{list}/{name}")));
+    let q = Quantity::of(c.ptr(&format!("{list}/{name}")));
     let (num, den) = if name == "cpu" {
         (q.milli_value(), divisor.milli_value())
     } else {
@@ -2640,10 +2633,10 @@ fn claim_template(w: &mut W, t: &Value) {
     annotations_block(w, "Annotations", &string_map(t, "/metadata/annotations"));
     w.w(0, "Capacity:\t\n");
     w.w(0, "Access Modes:\t\n");
-    if let Some(mode) = t.pointer("/spec/volumeMode").filter(|m| !m.is_null()) {
+    if let Some(mode) = t.ptr("/spec/volumeMode").filter(|m| !m.is_null()) {
         w.w(0, &format!("VolumeMode:\t{}\n", scalar(Some(mode))));
     }
-    if let Some(ds) = t.pointer("/spec/dataSource").filter(|d| d.is_object()) {
+    if let Some(ds) = t.ptr("/spec/dataSource").filter(|d| d.is_object()) {
         w.w(0, "DataSource:\n");
         if let Some(g) = ds.get("apiGroup").filter(|g| !g.is_null()) {
             w.w(1, &format!("APIGroup:\t{}\n", scalar(Some(g))));
@@ -2678,7 +2671,7 @@ fn describe_service(
         ),
     );
     w.w(0, &format!("Type:\t{}\n", text(svc, "/spec/type")));
-    if let Some(p) = svc.pointer("/spec/ipFamilyPolicy").filter(|p| !p.is_null()) {
+    if let Some(p) = svc.ptr("/spec/ipFamilyPolicy").filter(|p| !p.is_null()) {
         w.w(0, &format!("IP Family Policy:\t{}\n", scalar(Some(p))));
     }
     let families = strings(svc, "/spec/ipFamilies");
@@ -2761,7 +2754,7 @@ fn describe_service(
         w.w(0, &format!("External Traffic Policy:\t{etp}\n"));
     }
     if let Some(itp) = svc
-        .pointer("/spec/internalTrafficPolicy")
+        .ptr("/spec/internalTrafficPolicy")
         .filter(|p| !p.is_null())
     {
         w.w(
@@ -2781,7 +2774,7 @@ fn describe_service(
         );
     }
     if let Some(td) = svc
-        .pointer("/spec/trafficDistribution")
+        .ptr("/spec/trafficDistribution")
         .filter(|t| !t.is_null())
     {
         w.w(0, &format!("Traffic Distribution:\t{}\n", scalar(Some(td))));
@@ -2801,7 +2794,7 @@ fn format_endpoint_slices(slices: &[Value], port_name: &str) -> String {
     let mut list: Vec<String> = Vec::new();
     let mut more = false;
     let mut count = 0;
-    let ready = |e: &Value| e.pointer("/conditions/ready").and_then(Value::as_bool) != Some(false);
+    let ready = |e: &Value| e.ptr("/conditions/ready").and_then(Value::as_bool) != Some(false);
     for slice in slices {
         let ports = arr(slice, "/ports");
         let endpoints = arr(slice, "/endpoints");
@@ -2875,10 +2868,7 @@ fn describe_deployment(
     meta_labels(&mut w, d);
     w.w(
         0,
-        &format!(
-            "Selector:\t{}\n",
-            selector_string(d.pointer("/spec/selector"))
-        ),
+        &format!("Selector:\t{}\n", selector_string(d.ptr("/spec/selector"))),
     );
     w.w(
         0,
@@ -2900,7 +2890,7 @@ fn describe_deployment(
         &format!("MinReadySeconds:\t{}\n", int(d, "/spec/minReadySeconds")),
     );
     if let Some(ru) = d
-        .pointer("/spec/strategy/rollingUpdate")
+        .ptr("/spec/strategy/rollingUpdate")
         .filter(|r| r.is_object())
     {
         let part = |v: Option<&Value>| match v {
@@ -2916,7 +2906,7 @@ fn describe_deployment(
             ),
         );
     }
-    describe_pod_template(&mut w, d.pointer("/spec/template"));
+    describe_pod_template(&mut w, d.ptr("/spec/template"));
     let conditions = arr(d, "/status/conditions");
     if !conditions.is_empty() {
         w.w(0, "Conditions:\n  Type\tStatus\tReason\n");
@@ -2954,11 +2944,11 @@ fn describe_deployment(
             }
             t
         };
-        let template = strip_hash(d.pointer("/spec/template"));
+        let template = strip_hash(d.ptr("/spec/template"));
         let mut newest: Vec<&Value> = Vec::new();
         let mut old: Vec<&Value> = Vec::new();
         for rs in owned {
-            if newest.is_empty() && strip_hash(rs.pointer("/spec/template")) == template {
+            if newest.is_empty() && strip_hash(rs.ptr("/spec/template")) == template {
                 newest.push(rs);
             } else {
                 old.push(rs);
@@ -3023,7 +3013,7 @@ fn describe_pod_template(w: &mut W, template: Option<&Value>) {
         &string_map(t, "/spec/nodeSelector"),
     );
     tolerations_block(w, "", "  Tolerations", arr(t, "/spec/tolerations"));
-    if let Some(group) = t.pointer("/spec/schedulingGroup").filter(|g| g.is_object()) {
+    if let Some(group) = t.ptr("/spec/schedulingGroup").filter(|g| g.is_object()) {
         w.w(0, "  SchedulingGroup:\n");
         w.w(
             1,
@@ -3112,7 +3102,7 @@ fn describe_replica_set(
         0,
         &format!(
             "Selector:\t{}\n",
-            format_label_selector(rs.pointer("/spec/selector"))
+            format_label_selector(rs.ptr("/spec/selector"))
         ),
     );
     meta_labels(&mut w, rs);
@@ -3132,7 +3122,7 @@ fn describe_replica_set(
         Ok(c) => w.w(0, &format!("{c}\n")),
         Err(e) => w.w(0, &format!("error in fetching pods: {e}\n")),
     }
-    describe_pod_template(&mut w, rs.pointer("/spec/template"));
+    describe_pod_template(&mut w, rs.ptr("/spec/template"));
     workload_conditions(&mut w, rs);
     if let Some(ev) = events {
         events_block(&mut w, ev, now);
@@ -3155,10 +3145,7 @@ fn describe_daemon_set(
     );
     w.w(
         0,
-        &format!(
-            "Selector:\t{}\n",
-            selector_string(ds.pointer("/spec/selector"))
-        ),
+        &format!("Selector:\t{}\n", selector_string(ds.ptr("/spec/selector"))),
     );
     w.w(
         0,
@@ -3193,7 +3180,7 @@ fn describe_daemon_set(
         );
     }
     w.w(0, &format!("Pods Status:\t{counts}\n"));
-    describe_pod_template(&mut w, ds.pointer("/spec/template"));
+    describe_pod_template(&mut w, ds.ptr("/spec/template"));
     if let Some(ev) = events {
         events_block(&mut w, ev, now);
     }
@@ -3224,7 +3211,7 @@ fn describe_stateful_set(
         0,
         &format!(
             "Selector:\t{}\n",
-            selector_string(sts.pointer("/spec/selector"))
+            selector_string(sts.ptr("/spec/selector"))
         ),
     );
     meta_labels(&mut w, sts);
@@ -3248,7 +3235,7 @@ fn describe_stateful_set(
         ),
     );
     if let Some(ru) = sts
-        .pointer("/spec/updateStrategy/rollingUpdate")
+        .ptr("/spec/updateStrategy/rollingUpdate")
         .filter(|r| r.is_object())
     {
         if let Some(p) = ru.get("partition").filter(|p| !p.is_null()) {
@@ -3259,7 +3246,7 @@ fn describe_stateful_set(
         }
     }
     w.w(0, &format!("Pods Status:\t{counts}\n"));
-    describe_pod_template(&mut w, sts.pointer("/spec/template"));
+    describe_pod_template(&mut w, sts.ptr("/spec/template"));
     let templates = arr(sts, "/spec/volumeClaimTemplates");
     if templates.is_empty() {
         w.w(0, "Volume Claims:\t<none>\n");
@@ -3275,7 +3262,7 @@ fn describe_stateful_set(
                 "Annotations",
                 &string_map(t, "/metadata/annotations"),
             );
-            let capacity = match t.pointer("/spec/resources/requests/storage") {
+            let capacity = match t.ptr("/spec/resources/requests/storage") {
                 Some(q) => Quantity::of(Some(q)).to_string(),
                 None => "<default>".into(),
             };
@@ -3307,14 +3294,14 @@ fn describe_job(job: &Value, events: Option<&[Value]>, now: Instant) -> String {
         0,
         &format!(
             "Selector:\t{}\n",
-            selector_string(job.pointer("/spec/selector"))
+            selector_string(job.ptr("/spec/selector"))
         ),
     );
     meta_labels(&mut w, job);
     if let Some(owner) = controller_of(job) {
         w.w(0, &format!("Controlled By:\t{owner}\n"));
     }
-    let set = |field: &str| job.pointer(field).filter(|v| !v.is_null());
+    let set = |field: &str| job.ptr(field).filter(|v| !v.is_null());
     if let Some(p) = set("/spec/parallelism") {
         w.w(0, &format!("Parallelism:\t{}\n", scalar(Some(p))));
     }
@@ -3383,7 +3370,7 @@ fn describe_job(job: &Value, events: Option<&[Value]>, now: Instant) -> String {
             ),
         );
     }
-    describe_pod_template(&mut w, job.pointer("/spec/template"));
+    describe_pod_template(&mut w, job.ptr("/spec/template"));
     if let Some(ev) = events {
         events_block(&mut w, ev, now);
     }
@@ -3421,13 +3408,13 @@ fn describe_cron_job(cj: &Value, events: Option<&[Value]>, now: Instant) -> Stri
             text(cj, "/spec/concurrencyPolicy")
         ),
     );
-    let suspend = match cj.pointer("/spec/suspend").and_then(Value::as_bool) {
+    let suspend = match cj.ptr("/spec/suspend").and_then(Value::as_bool) {
         Some(true) => "True",
         Some(false) => "False",
         None => "<unset>",
     };
     w.w(0, &format!("Suspend:\t{suspend}\n"));
-    let or_unset = |ptr: &str, suffix: &str| match cj.pointer(ptr).filter(|v| !v.is_null()) {
+    let or_unset = |ptr: &str, suffix: &str| match cj.ptr(ptr).filter(|v| !v.is_null()) {
         Some(v) => format!("{}{suffix}", scalar(Some(v))),
         None => "<unset>".into(),
     };
@@ -3456,7 +3443,7 @@ fn describe_cron_job(cj: &Value, events: Option<&[Value]>, now: Instant) -> Stri
             or_unset("/spec/startingDeadlineSeconds", "s")
         ),
     );
-    let selector = match cj.pointer("/spec/jobTemplate/spec/selector") {
+    let selector = match cj.ptr("/spec/jobTemplate/spec/selector") {
         Some(s) if !s.is_null() => selector_string(Some(s)),
         _ => "<unset>".into(),
     };
@@ -3476,7 +3463,7 @@ fn describe_cron_job(cj: &Value, events: Option<&[Value]>, now: Instant) -> Stri
         ),
     );
     if let Some(a) = cj
-        .pointer("/spec/jobTemplate/spec/activeDeadlineSeconds")
+        .ptr("/spec/jobTemplate/spec/activeDeadlineSeconds")
         .filter(|v| !v.is_null())
     {
         w.w(
@@ -3484,7 +3471,7 @@ fn describe_cron_job(cj: &Value, events: Option<&[Value]>, now: Instant) -> Stri
             &format!("Active Deadline Seconds:\t{}s\n", scalar(Some(a))),
         );
     }
-    describe_pod_template(&mut w, cj.pointer("/spec/jobTemplate/spec/template"));
+    describe_pod_template(&mut w, cj.ptr("/spec/jobTemplate/spec/template"));
     match parse_rfc3339(text(cj, "/status/lastScheduleTime")) {
         Some(t) => w.w(0, &format!("Last Schedule Time:\t{}\n", rfc1123z(Some(t)))),
         None => w.w(0, "Last Schedule Time:\t<unset>\n"),
@@ -3513,7 +3500,7 @@ fn describe_cron_job(cj: &Value, events: Option<&[Value]>, now: Instant) -> Stri
 
 /// The storage class of a PV or PVC: the beta annotation first, then the field.
 fn claim_class(obj: &Value) -> &str {
-    match obj.pointer("/metadata/annotations/volume.beta.kubernetes.io~1storage-class") {
+    match obj.ptr("/metadata/annotations/volume.beta.kubernetes.io~1storage-class") {
         Some(Value::String(c)) => c,
         _ => text(obj, "/spec/storageClassName"),
     }
@@ -3559,7 +3546,7 @@ fn describe_persistent_volume(pv: &Value, events: Option<&[Value]>, now: Instant
             ),
         );
     }
-    let claim = match pv.pointer("/spec/claimRef").filter(|c| c.is_object()) {
+    let claim = match pv.ptr("/spec/claimRef").filter(|c| c.is_object()) {
         Some(c) => format!("{}/{}", text(c, "/namespace"), text(c, "/name")),
         None => String::new(),
     };
@@ -3575,19 +3562,19 @@ fn describe_persistent_volume(pv: &Value, events: Option<&[Value]>, now: Instant
         0,
         &format!("Access Modes:\t{}\n", access_modes(pv, "/spec/accessModes")),
     );
-    if let Some(m) = pv.pointer("/spec/volumeMode").filter(|m| !m.is_null()) {
+    if let Some(m) = pv.ptr("/spec/volumeMode").filter(|m| !m.is_null()) {
         w.w(0, &format!("VolumeMode:\t{}\n", scalar(Some(m))));
     }
     w.w(
         0,
         &format!(
             "Capacity:\t{}\n",
-            Quantity::of(pv.pointer("/spec/capacity/storage"))
+            Quantity::of(pv.ptr("/spec/capacity/storage"))
         ),
     );
     w.w(0, "Node Affinity:\t");
     match pv
-        .pointer("/spec/nodeAffinity/required")
+        .ptr("/spec/nodeAffinity/required")
         .filter(|r| r.is_object())
     {
         None => w.line("<none>"),
@@ -3691,16 +3678,16 @@ fn describe_claim(pvc: &Value, pods: &[Value], events: Option<&[Value]>, now: In
         (String::new(), String::new())
     } else {
         (
-            Quantity::of(pvc.pointer("/status/capacity/storage")).to_string(),
+            Quantity::of(pvc.ptr("/status/capacity/storage")).to_string(),
             access_modes(pvc, "/status/accessModes"),
         )
     };
     w.w(0, &format!("Capacity:\t{capacity}\n"));
     w.w(0, &format!("Access Modes:\t{modes}\n"));
-    if let Some(m) = pvc.pointer("/spec/volumeMode").filter(|m| !m.is_null()) {
+    if let Some(m) = pvc.ptr("/spec/volumeMode").filter(|m| !m.is_null()) {
         w.w(0, &format!("VolumeMode:\t{}\n", scalar(Some(m))));
     }
-    if let Some(ds) = pvc.pointer("/spec/dataSource").filter(|d| d.is_object()) {
+    if let Some(ds) = pvc.ptr("/spec/dataSource").filter(|d| d.is_object()) {
         w.w(0, "DataSource:\n");
         if let Some(g) = ds.get("apiGroup").filter(|g| !g.is_null()) {
             w.w(1, &format!("APIGroup:\t{}\n", scalar(Some(g))));
@@ -3892,7 +3879,7 @@ fn describe_network_policy(np: &Value) -> String {
     meta_labels(&mut w, np);
     w.w(0, "Spec:\n");
     w.w(1, "PodSelector: ");
-    let selector = np.pointer("/spec/podSelector");
+    let selector = np.ptr("/spec/podSelector");
     let empty = selector.is_none_or(|s| {
         string_map(s, "/matchLabels").is_empty() && arr(s, "/matchExpressions").is_empty()
     });
@@ -4058,13 +4045,13 @@ fn describe_ingress(
     crate::sim::sort::natural(&mut addresses);
     addresses.dedup();
     w.w(0, &format!("Address:\t{}\n", addresses.join(",")));
-    let class = match ing.pointer("/spec/ingressClassName") {
+    let class = match ing.ptr("/spec/ingressClassName") {
         Some(Value::String(c)) => c.clone(),
         _ => "<none>".into(),
     };
     w.w(0, &format!("Ingress Class:\t{class}\n"));
     let default = if ing
-        .pointer("/spec/defaultBackend")
+        .ptr("/spec/defaultBackend")
         .is_some_and(Value::is_object)
     {
         backends.next().cloned().unwrap_or_default()
@@ -4162,7 +4149,7 @@ fn describe_endpoint_slice(eps: &Value, events: Option<&[Value]>, now: Instant) 
             w.w(2, "Conditions:\n");
             w.w(
                 3,
-                &format!("Ready:\t{}\n", or_unset(e.pointer("/conditions/ready"))),
+                &format!("Ready:\t{}\n", or_unset(e.ptr("/conditions/ready"))),
             );
             w.w(2, &format!("Hostname:\t{}\n", or_unset(e.get("hostname"))));
             if let Some(t) = e.get("targetRef").filter(|t| t.is_object()) {
@@ -4231,12 +4218,12 @@ fn describe_disruption_budget(pdb: &Value, events: Option<&[Value]>, now: Instan
         0,
         &format!("Namespace:\t{}\n", text(pdb, "/metadata/namespace")),
     );
-    if let Some(m) = pdb.pointer("/spec/minAvailable").filter(|m| !m.is_null()) {
+    if let Some(m) = pdb.ptr("/spec/minAvailable").filter(|m| !m.is_null()) {
         w.w(0, &format!("Min available:\t{}\n", scalar(Some(m))));
-    } else if let Some(m) = pdb.pointer("/spec/maxUnavailable").filter(|m| !m.is_null()) {
+    } else if let Some(m) = pdb.ptr("/spec/maxUnavailable").filter(|m| !m.is_null()) {
         w.w(0, &format!("Max unavailable:\t{}\n", scalar(Some(m))));
     }
-    match pdb.pointer("/spec/selector").filter(|s| !s.is_null()) {
+    match pdb.ptr("/spec/selector").filter(|s| !s.is_null()) {
         Some(sel) => w.w(
             0,
             &format!("Selector:\t{}\n", format_label_selector(Some(sel))),
@@ -4270,7 +4257,7 @@ fn describe_ingress_class(ic: &Value, events: Option<&[Value]>, now: Instant) ->
         0,
         &format!("Controller:\t{}\n", text(ic, "/spec/controller")),
     );
-    if let Some(p) = ic.pointer("/spec/parameters").filter(|p| p.is_object()) {
+    if let Some(p) = ic.ptr("/spec/parameters").filter(|p| p.is_object()) {
         w.w(0, "Parameters:\n");
         if let Some(g) = p.get("apiGroup").filter(|g| !g.is_null()) {
             w.w(1, &format!("APIGroup:\t{}\n", scalar(Some(g))));
@@ -4322,11 +4309,11 @@ fn describe_autoscaler(hpa: &Value, events: Option<&[Value]>, now: Instant) -> S
             "External" => {
                 let name = go_quote(text(metric, "/external/metric/name"));
                 if let Some(target) = metric
-                    .pointer("/external/target/averageValue")
+                    .ptr("/external/target/averageValue")
                     .filter(|v| !v.is_null())
                 {
                     let cur = current("external")
-                        .and_then(|c| c.pointer("/current/averageValue"))
+                        .and_then(|c| c.ptr("/current/averageValue"))
                         .filter(|v| !v.is_null())
                         .map_or_else(|| "<unknown>".to_string(), |v| q(Some(v)));
                     w.w(
@@ -4337,15 +4324,13 @@ fn describe_autoscaler(hpa: &Value, events: Option<&[Value]>, now: Instant) -> S
                         ),
                     );
                 } else {
-                    let cur = current("external").map_or_else(
-                        || "<unknown>".to_string(),
-                        |c| q(c.pointer("/current/value")),
-                    );
+                    let cur = current("external")
+                        .map_or_else(|| "<unknown>".to_string(), |c| q(c.ptr("/current/value")));
                     w.w(
                         1,
                         &format!(
                             "{name} (target value):\t{cur} / {}\n",
-                            q(metric.pointer("/external/target/value"))
+                            q(metric.ptr("/external/target/value"))
                         ),
                     );
                 }
@@ -4353,14 +4338,14 @@ fn describe_autoscaler(hpa: &Value, events: Option<&[Value]>, now: Instant) -> S
             "Pods" => {
                 let cur = current("pods").map_or_else(
                     || "<unknown>".to_string(),
-                    |c| q(c.pointer("/current/averageValue")),
+                    |c| q(c.ptr("/current/averageValue")),
                 );
                 w.w(
                     1,
                     &format!(
                         "{} on pods:\t{cur} / {}\n",
                         go_quote(text(metric, "/pods/metric/name")),
-                        q(metric.pointer("/pods/target/averageValue"))
+                        q(metric.ptr("/pods/target/averageValue"))
                     ),
                 );
             }
@@ -4377,25 +4362,23 @@ fn describe_autoscaler(hpa: &Value, events: Option<&[Value]>, now: Instant) -> S
                 if text(metric, "/object/target/type") == "AverageValue" {
                     let cur = current("object").map_or_else(
                         || "<unknown>".to_string(),
-                        |c| q(c.pointer("/current/averageValue")),
+                        |c| q(c.ptr("/current/averageValue")),
                     );
                     w.w(
                         0,
                         &format!(
                             "(target average value):\t{cur} / {}\n",
-                            q(metric.pointer("/object/target/averageValue"))
+                            q(metric.ptr("/object/target/averageValue"))
                         ),
                     );
                 } else {
-                    let cur = current("object").map_or_else(
-                        || "<unknown>".to_string(),
-                        |c| q(c.pointer("/current/value")),
-                    );
+                    let cur = current("object")
+                        .map_or_else(|| "<unknown>".to_string(), |c| q(c.ptr("/current/value")));
                     w.w(
                         0,
                         &format!(
                             "(target value):\t{cur} / {}\n",
-                            q(metric.pointer("/object/target/value"))
+                            q(metric.ptr("/object/target/value"))
                         ),
                     );
                 }
@@ -4419,26 +4402,24 @@ fn describe_autoscaler(hpa: &Value, events: Option<&[Value]>, now: Instant) -> S
                     );
                 }
                 if let Some(target) = metric
-                    .pointer(&format!("/{field}/target/averageValue"))
+                    .ptr(&format!("/{field}/target/averageValue"))
                     .filter(|v| !v.is_null())
                 {
                     let cur = current(field).map_or_else(
                         || "<unknown>".to_string(),
-                        |c| q(c.pointer("/current/averageValue")),
+                        |c| q(c.ptr("/current/averageValue")),
                     );
                     w.w(0, &format!(":\t{cur} / {}\n", q(Some(target))));
                 } else {
                     let cur = current(field)
                         .and_then(|c| {
-                            c.pointer("/current/averageUtilization")
+                            c.ptr("/current/averageUtilization")
                                 .and_then(Value::as_i64)
-                                .map(|u| {
-                                    format!("{u}% ({})", q(c.pointer("/current/averageValue")))
-                                })
+                                .map(|u| format!("{u}% ({})", q(c.ptr("/current/averageValue"))))
                         })
                         .unwrap_or_else(|| "<unknown>".into());
                     let target = metric
-                        .pointer(&format!("/{field}/target/averageUtilization"))
+                        .ptr(&format!("/{field}/target/averageUtilization"))
                         .and_then(Value::as_i64)
                         .map_or_else(|| "<auto>".to_string(), |u| format!("{u}%"));
                     w.w(
@@ -4451,7 +4432,7 @@ fn describe_autoscaler(hpa: &Value, events: Option<&[Value]>, now: Instant) -> S
         }
     }
     let min = hpa
-        .pointer("/spec/minReplicas")
+        .ptr("/spec/minReplicas")
         .and_then(Value::as_i64)
         .map_or_else(|| "<unset>".to_string(), |m| m.to_string());
     w.w(0, &format!("Min replicas:\t{min}\n"));
@@ -4459,7 +4440,7 @@ fn describe_autoscaler(hpa: &Value, events: Option<&[Value]>, now: Instant) -> S
         0,
         &format!("Max replicas:\t{}\n", int(hpa, "/spec/maxReplicas")),
     );
-    if let Some(b) = hpa.pointer("/spec/behavior").filter(|b| b.is_object()) {
+    if let Some(b) = hpa.ptr("/spec/behavior").filter(|b| b.is_object()) {
         w.w(0, "Behavior:\n");
         for (field, title) in [("scaleUp", "Scale Up"), ("scaleDown", "Scale Down")] {
             let Some(rules) = b.get(field).filter(|r| r.is_object()) else {
@@ -4557,7 +4538,7 @@ fn describe_replication_controller(
         ),
     );
     w.w(0, &format!("Pods Status:\t{counts}\n"));
-    describe_pod_template(&mut w, rc.pointer("/spec/template"));
+    describe_pod_template(&mut w, rc.ptr("/spec/template"));
     workload_conditions(&mut w, rc);
     if let Some(ev) = events {
         events_block(&mut w, ev, now);
@@ -4603,12 +4584,12 @@ fn describe_csi_node(csi: &Value, events: Option<&[Value]>, now: Instant) -> Str
         ),
     );
     w.w(0, "Spec:\n");
-    if let Some(drivers) = csi.pointer("/spec/drivers").and_then(Value::as_array) {
+    if let Some(drivers) = csi.ptr("/spec/drivers").and_then(Value::as_array) {
         w.w(1, "Drivers:\n");
         for d in drivers {
             w.w(2, &format!("{}:\n", text(d, "/name")));
             w.w(3, &format!("Node ID:\t{}\n", text(d, "/nodeID")));
-            if let Some(count) = d.pointer("/allocatable/count").and_then(Value::as_i64) {
+            if let Some(count) = d.ptr("/allocatable/count").and_then(Value::as_i64) {
                 w.w(3, "Allocatables:\n");
                 w.w(4, &format!("Count:\t{count}\n"));
             }
@@ -4669,7 +4650,7 @@ fn describe_ip_address(ip: &Value, events: Option<&[Value]>, now: Instant) -> St
     let mut w = W::new();
     w.w(0, &format!("Name:\t{}\n", text(ip, "/metadata/name")));
     meta_labels(&mut w, ip);
-    if let Some(p) = ip.pointer("/spec/parentRef").filter(|p| p.is_object()) {
+    if let Some(p) = ip.ptr("/spec/parentRef").filter(|p| p.is_object()) {
         w.w(0, "Parent Reference:\n");
         for (field, label) in [
             ("group", "Group"),
@@ -4840,7 +4821,7 @@ fn describe_node(
     match lease {
         Ok(l) => {
             w.w(0, "Lease:\n");
-            let holder = match l.pointer("/spec/holderIdentity") {
+            let holder = match l.ptr("/spec/holderIdentity") {
                 Some(Value::String(h)) => h.clone(),
                 _ => "<unset>".into(),
             };

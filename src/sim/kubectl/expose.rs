@@ -2,6 +2,7 @@
 //! its selector and ports, and create a Service for it — as kubectl v1.37's service generator
 //! does. See <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_expose/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Map, Value};
 
 use super::args::{flag, Arity, Flag};
@@ -59,19 +60,19 @@ impl Kubectl<'_, '_> {
             Some(s) => pairs(s),
             None => {
                 let found = match (res.group, res.name) {
-                    ("", "pods") => obj.pointer("/metadata/labels").cloned(),
+                    ("", "pods") => obj.ptr("/metadata/labels").cloned(),
                     ("", "services" | "replicationcontrollers") => {
-                        obj.pointer("/spec/selector").cloned()
+                        obj.ptr("/spec/selector").cloned()
                     }
                     _ => {
                         if obj
-                            .pointer("/spec/selector/matchExpressions")
+                            .ptr("/spec/selector/matchExpressions")
                             .and_then(Value::as_array)
                             .is_some_and(|e| !e.is_empty())
                         {
                             return self.err("error: couldn't retrieve selectors via --selector flag or introspection: the selector has matchExpressions, which expose cannot use");
                         }
-                        obj.pointer("/spec/selector/matchLabels").cloned()
+                        obj.ptr("/spec/selector/matchLabels").cloned()
                     }
                 };
                 match found.and_then(|v| v.as_object().cloned()) {
@@ -101,8 +102,8 @@ impl Kubectl<'_, '_> {
             ports.push((n, protocol.unwrap_or("TCP").to_string()));
         } else {
             let containers = match res.name {
-                "pods" => obj.pointer("/spec/containers"),
-                _ => obj.pointer("/spec/template/spec/containers"),
+                "pods" => obj.ptr("/spec/containers"),
+                _ => obj.ptr("/spec/template/spec/containers"),
             };
             for ctr in containers.and_then(Value::as_array).into_iter().flatten() {
                 for p in ctr
@@ -119,7 +120,7 @@ impl Kubectl<'_, '_> {
             }
             if res.name == "services" {
                 for p in obj
-                    .pointer("/spec/ports")
+                    .ptr("/spec/ports")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
@@ -162,13 +163,13 @@ impl Kubectl<'_, '_> {
         let labels = match c.p.get("labels").filter(|l| !l.is_empty()) {
             Some(l) => Some(pairs(l)),
             None => obj
-                .pointer("/metadata/labels")
+                .ptr("/metadata/labels")
                 .and_then(Value::as_object)
                 .cloned(),
         };
         let mut meta = Map::new();
         meta.insert("name".into(), json!(svc_name));
-        if let Some(n) = obj.pointer("/metadata/namespace") {
+        if let Some(n) = obj.ptr("/metadata/namespace") {
             meta.insert("namespace".into(), n.clone());
         }
         if let Some(l) = labels.filter(|l| !l.is_empty()) {

@@ -2,6 +2,7 @@
 //! and send the difference as a JSON merge patch, as kubectl v1.37 does.
 //! See <https://kubernetes.io/docs/reference/kubectl/generated/kubectl_label/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Map, Value};
 
 use super::args::{flag, Arity, Flag};
@@ -118,7 +119,7 @@ impl Kubectl<'_, '_> {
                         .map(|items| {
                             items
                                 .iter()
-                                .filter_map(|o| o.pointer("/metadata/name").and_then(Value::as_str))
+                                .filter_map(|o| o.ptr("/metadata/name").and_then(Value::as_str))
                                 .map(str::to_string)
                                 .collect()
                         })
@@ -149,7 +150,7 @@ impl Kubectl<'_, '_> {
                 Err(e) => return self.err(&e),
             };
             let existing: Map<String, Value> = current
-                .pointer(&format!("/metadata/{field}"))
+                .ptr(&format!("/metadata/{field}"))
                 .and_then(Value::as_object)
                 .cloned()
                 .unwrap_or_default();

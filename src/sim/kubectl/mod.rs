@@ -17,6 +17,7 @@ mod patchcmd;
 pub mod printers;
 mod rules;
 
+use crate::sim::ptr::Ptr as _;
 use std::collections::BTreeMap;
 
 use super::yamlout::go_quote;
@@ -1169,7 +1170,7 @@ impl Kubectl<'_, '_> {
         match output {
             "name" => {
                 for o in items {
-                    let name = o.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+                    let name = o.ptr("/metadata/name").and_then(Value::as_str).unwrap_or("");
                     let kind = o.get("kind").and_then(Value::as_str).unwrap_or("");
                     let group = o
                         .get("apiVersion")
@@ -1343,18 +1344,18 @@ impl Kubectl<'_, '_> {
                     self.err(&format!("error: error validating \"{source}\": error validating data: kind not set; if you choose to ignore these errors, turn validation off with --validate=false"));
                 } else {
                     self.err(&format!("error: resource mapping not found for name: \"{}\" namespace: \"{}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first",
-                        obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or(""),
-                        obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("")));
+                        obj.ptr("/metadata/name").and_then(Value::as_str).unwrap_or(""),
+                        obj.ptr("/metadata/namespace").and_then(Value::as_str).unwrap_or("")));
                 }
                 continue;
             };
             let name = obj
-                .pointer("/metadata/name")
+                .ptr("/metadata/name")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
             let obj_ns = obj
-                .pointer("/metadata/namespace")
+                .ptr("/metadata/namespace")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
@@ -1397,7 +1398,7 @@ impl Kubectl<'_, '_> {
                     Ok((200, current)) => {
                         let annotation = format!("{last_applied}\n");
                         let original: Option<Value> = current
-                            .pointer("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")
+                            .ptr("/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration")
                             .and_then(Value::as_str)
                             .and_then(|t| serde_json::from_str(t).ok());
                         let mut modified = obj.clone();
@@ -1483,7 +1484,7 @@ impl Kubectl<'_, '_> {
                 Ok((200 | 201, stored)) => {
                     // The server names an object created from a generateName.
                     let stored_name = stored
-                        .pointer("/metadata/name")
+                        .ptr("/metadata/name")
                         .and_then(Value::as_str)
                         .unwrap_or(&name);
                     let shown = format!("{}/{stored_name}", printers::kind_group(res));
@@ -1534,12 +1535,12 @@ impl Kubectl<'_, '_> {
                     continue;
                 };
                 let name = obj
-                    .pointer("/metadata/name")
+                    .ptr("/metadata/name")
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string();
                 let ns = obj
-                    .pointer("/metadata/namespace")
+                    .ptr("/metadata/namespace")
                     .and_then(Value::as_str)
                     .map(str::to_string)
                     .filter(|n| !n.is_empty() && res.namespaced)
@@ -1584,11 +1585,11 @@ impl Kubectl<'_, '_> {
                             .flatten()
                         {
                             let n = o
-                                .pointer("/metadata/name")
+                                .ptr("/metadata/name")
                                 .and_then(Value::as_str)
                                 .unwrap_or("");
                             let ons = o
-                                .pointer("/metadata/namespace")
+                                .ptr("/metadata/namespace")
                                 .and_then(Value::as_str)
                                 .unwrap_or("");
                             targets.push((res, ons.to_string(), n.to_string()));
@@ -1830,7 +1831,7 @@ impl Kubectl<'_, '_> {
             Some(&body),
         ) {
             Ok((201 | 200, review)) => {
-                let allowed = review.pointer("/status/allowed") == Some(&Value::Bool(true));
+                let allowed = review.ptr("/status/allowed") == Some(&Value::Bool(true));
                 let quiet = c.p.is("quiet");
                 if allowed {
                     if !quiet {
@@ -1840,7 +1841,7 @@ impl Kubectl<'_, '_> {
                     let mut line = "no".to_string();
                     for k in ["reason", "evaluationError"] {
                         if let Some(r) = review
-                            .pointer(&format!("/status/{k}"))
+                            .ptr(&format!("/status/{k}"))
                             .and_then(Value::as_str)
                             .filter(|r| !r.is_empty())
                         {
@@ -1928,7 +1929,7 @@ impl Kubectl<'_, '_> {
                 }
                 _ => {
                     let info = review
-                        .pointer("/status/userInfo")
+                        .ptr("/status/userInfo")
                         .cloned()
                         .unwrap_or(json!({}));
                     let mut rows = vec![vec!["ATTRIBUTE".to_string(), "VALUE".to_string()]];
@@ -2182,7 +2183,7 @@ impl Kubectl<'_, '_> {
                 Err(e) => return self.err(&e),
             };
             let has = csr
-                .pointer("/status/conditions")
+                .ptr("/status/conditions")
                 .and_then(Value::as_array)
                 .is_some_and(|cs| {
                     cs.iter()

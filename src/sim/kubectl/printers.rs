@@ -2,6 +2,7 @@
 //! `pod/web`, and error text exactly as kubectl renders a `Status`.
 //! See <https://kubernetes.io/docs/reference/kubectl/#output-options>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use crate::sim::discovery::ApiResource;
@@ -42,7 +43,7 @@ pub fn kind_group(res: &ApiResource) -> String {
 }
 
 fn s<'a>(obj: &'a Value, ptr: &str) -> &'a str {
-    obj.pointer(ptr).and_then(Value::as_str).unwrap_or("")
+    obj.ptr(ptr).and_then(Value::as_str).unwrap_or("")
 }
 
 /// How `kubectl get` decorates the server's Table (its `HumanReadablePrinter`).
@@ -110,7 +111,7 @@ pub fn table_rows(table: &Value, style: &TableStyle<'_>) -> Vec<Vec<String>> {
         .into_iter()
         .flatten()
     {
-        let meta = row.pointer("/object/metadata").cloned().unwrap_or_default();
+        let meta = row.ptr("/object/metadata").cloned().unwrap_or_default();
         let mut r: Vec<String> = Vec::new();
         if style.namespace {
             r.push(s(&meta, "/namespace").to_string());
@@ -184,7 +185,7 @@ pub fn error_text(status: &Value) -> String {
             "The request is invalid".to_string()
         };
         let causes: Vec<String> = status
-            .pointer("/details/causes")
+            .ptr("/details/causes")
             .and_then(Value::as_array)
             .map(|cs| {
                 cs.iter()

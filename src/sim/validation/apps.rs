@@ -2,6 +2,7 @@
 //! selector and its match with the template's labels, and the template's pod spec (whose
 //! restart policy must be Always).
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::{invalid_int, invalid_json, not_supported, required, Checks, Errs};
@@ -9,7 +10,7 @@ use super::{invalid_int, invalid_json, not_supported, required, Checks, Errs};
 /// A Deployment, ReplicaSet, StatefulSet or DaemonSet.
 pub fn workload(errs: &mut Errs, checks: &mut Checks, obj: &Value, resource: &str) {
     if resource != "daemonsets" {
-        if let Some(r) = obj.pointer("/spec/replicas").and_then(Value::as_i64) {
+        if let Some(r) = obj.ptr("/spec/replicas").and_then(Value::as_i64) {
             if r < 0 {
                 errs.push(invalid_int(
                     "spec.replicas",
@@ -19,8 +20,8 @@ pub fn workload(errs: &mut Errs, checks: &mut Checks, obj: &Value, resource: &st
             }
         }
     }
-    let selector = obj.pointer("/spec/selector");
-    let labels = obj.pointer("/spec/template/metadata/labels");
+    let selector = obj.ptr("/spec/selector");
+    let labels = obj.ptr("/spec/template/metadata/labels");
     match selector {
         None | Some(Value::Null) => errs.push(required("spec.selector", "")),
         Some(sel) => {
@@ -53,7 +54,7 @@ pub fn workload(errs: &mut Errs, checks: &mut Checks, obj: &Value, resource: &st
     }
     checks.push("replicas, selector and the template's labels");
     super::labels(errs, labels, "spec.template.metadata.labels");
-    let spec = obj.pointer("/spec/template/spec").unwrap_or(&Value::Null);
+    let spec = obj.ptr("/spec/template/spec").unwrap_or(&Value::Null);
     super::core::pod_spec(errs, checks, spec, "spec.template.spec");
     let restart = spec
         .get("restartPolicy")

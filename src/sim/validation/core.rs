@@ -4,6 +4,7 @@
 //! fields; a Service's ports and selector. Go walks resource maps in random order; kubegate
 //! walks them by name.
 
+use crate::sim::ptr::Ptr as _;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
@@ -16,7 +17,7 @@ const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lowe
 const PORT_RANGE_MSG: &str = "must be between 1 and 65535, inclusive";
 
 fn arr<'v>(v: &'v Value, path: &str) -> &'v [Value] {
-    v.pointer(path)
+    v.ptr(path)
         .and_then(Value::as_array)
         .map_or(&[][..], Vec::as_slice)
 }
@@ -132,7 +133,7 @@ fn overcommit_allowed(name: &str) -> bool {
 
 fn resources(errs: &mut Errs, c: &Value, path: &str) {
     let list = |k: &str| -> Vec<(String, Quantity)> {
-        c.pointer(&format!("/resources/{k}"))
+        c.ptr(&format!("/resources/{k}"))
             .and_then(Value::as_object)
             .map(|m| {
                 m.iter()

@@ -2,6 +2,7 @@
 //! modelled kinds, reported as upstream's `field.ErrorList`.
 //! See <https://kubernetes.io/docs/concepts/overview/working-with-objects/names/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::discovery::ApiResource;
@@ -121,11 +122,7 @@ pub fn validate_and_report(obj: &Value, res: &ApiResource) -> (Errs, Checks) {
 pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (Errs, Checks) {
     let mut checks: Checks = vec!["metadata (name, labels)"];
     let mut errs = validate(obj, res);
-    labels(
-        &mut errs,
-        obj.pointer("/metadata/labels"),
-        "metadata.labels",
-    );
+    labels(&mut errs, obj.ptr("/metadata/labels"), "metadata.labels");
     match (res.group, res.name) {
         ("", "pods") => core::pod_spec(
             &mut errs,
@@ -160,7 +157,7 @@ pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (E
 fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let name = obj
-        .pointer("/metadata/name")
+        .ptr("/metadata/name")
         .and_then(Value::as_str)
         .unwrap_or("");
     if name.is_empty() {
@@ -232,7 +229,7 @@ fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
     {
         // A service-account token Secret must say whose token it holds.
         let sa = obj
-            .pointer("/metadata/annotations")
+            .ptr("/metadata/annotations")
             .and_then(|a| a.get("kubernetes.io/service-account.name"))
             .and_then(Value::as_str)
             .unwrap_or("");
@@ -245,7 +242,7 @@ fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
     }
     if res.group == "certificates.k8s.io" && res.name == "certificatesigningrequests" {
         let bytes = obj
-            .pointer("/spec/request")
+            .ptr("/spec/request")
             .and_then(Value::as_str)
             .and_then(|b| crate::sim::b64::STANDARD.decode(b).ok())
             .unwrap_or_default();
@@ -261,7 +258,7 @@ fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
             });
         }
         if obj
-            .pointer("/spec/signerName")
+            .ptr("/spec/signerName")
             .and_then(Value::as_str)
             .unwrap_or("")
             .is_empty()
@@ -269,7 +266,7 @@ fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
             errs.push(required("spec.signerName", ""));
         }
         if obj
-            .pointer("/spec/usages")
+            .ptr("/spec/usages")
             .and_then(Value::as_array)
             .is_none_or(Vec::is_empty)
         {
@@ -278,14 +275,14 @@ fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
     }
     if res.group == "rbac.authorization.k8s.io" && res.name.ends_with("bindings") {
         let role_name = obj
-            .pointer("/roleRef/name")
+            .ptr("/roleRef/name")
             .and_then(Value::as_str)
             .unwrap_or("");
         if role_name.is_empty() {
             errs.push(required("roleRef.name", ""));
         }
         let kind = obj
-            .pointer("/roleRef/kind")
+            .ptr("/roleRef/kind")
             .and_then(Value::as_str)
             .unwrap_or("");
         let allowed: &[&str] = if res.name == "rolebindings" {

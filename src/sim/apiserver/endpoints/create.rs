@@ -1,6 +1,7 @@
 //! POST of a new object (`k8s.io/apiserver/pkg/endpoints/handlers/create.go`).
 //! See <https://kubernetes.io/docs/reference/using-api/api-concepts/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::super::{Answer, Recorder};
@@ -24,7 +25,7 @@ impl Cluster {
         let mut obj = self.decode(req, info, res, rec)?;
         if name_of(&obj).is_empty() {
             if let Some(prefix) = obj
-                .pointer("/metadata/generateName")
+                .ptr("/metadata/generateName")
                 .and_then(Value::as_str)
                 .map(str::to_string)
             {

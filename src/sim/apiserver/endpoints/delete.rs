@@ -2,6 +2,7 @@
 //! admission, then removal, or only a deletionTimestamp while finalizers remain.
 //! See <https://kubernetes.io/docs/concepts/overview/working-with-objects/finalizers/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Map, Value};
 
 use super::super::{key, query_value, with_type_meta, Answer, Recorder};
@@ -109,7 +110,7 @@ impl Cluster {
                 if !removed || res.group.is_empty() && matches!(res.name, "pods" | "namespaces") {
                     Ok((200, with_type_meta(obj, res)))
                 } else {
-                    let uid = obj.pointer("/metadata/uid").cloned().unwrap_or(Value::Null);
+                    let uid = obj.ptr("/metadata/uid").cloned().unwrap_or(Value::Null);
                     let mut details = Map::new();
                     details.insert("name".into(), json!(info.name));
                     if !res.group.is_empty() {
@@ -156,7 +157,7 @@ impl Cluster {
         let doomed: Vec<Value> = self
             .store
             .list(res.group, res.name, ns)
-            .filter(|o| selector.matches(o.pointer("/metadata/labels")))
+            .filter(|o| selector.matches(o.ptr("/metadata/labels")))
             .cloned()
             .collect();
         // The mutating pass sees the collection; the validating pass each object in it.

@@ -2,6 +2,7 @@
 //! with label and field selectors, as JSON or as the Table kubectl prints.
 //! See <https://kubernetes.io/docs/reference/using-api/api-concepts/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::super::{key, query_value, wants_table, with_type_meta, Answer, Recorder};
@@ -39,7 +40,7 @@ impl Cluster {
                 rec.push(record);
                 if wants_table(req) {
                     let rv = obj
-                        .pointer("/metadata/resourceVersion")
+                        .ptr("/metadata/resourceVersion")
                         .and_then(Value::as_str)
                         .unwrap_or("")
                         .to_string();
@@ -96,7 +97,7 @@ impl Cluster {
             .store
             .list(res.group, res.name, ns)
             .filter(|o| info.name.is_empty() || name_of(o) == info.name)
-            .filter(|o| selector.matches(o.pointer("/metadata/labels")))
+            .filter(|o| selector.matches(o.ptr("/metadata/labels")))
             .filter(|o| fieldsel::matches(&fields, o))
             .cloned()
             .map(|o| with_type_meta(o, res))

@@ -10,6 +10,7 @@ mod nonresource;
 mod patch;
 mod update;
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::{query_value, Answer, Recorder};
@@ -219,7 +220,7 @@ impl Cluster {
         res: &ApiResource,
     ) -> Result<(), ApiError> {
         let obj_ns = obj
-            .pointer("/metadata/namespace")
+            .ptr("/metadata/namespace")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();

@@ -3,6 +3,7 @@
 //! the authorizer chain; nothing is stored.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/authorization/#checking-api-access>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Map, Value};
 
 use super::super::{json_body, Answer, Recorder};
@@ -113,7 +114,7 @@ impl Cluster {
         admitted.object = Some(body.clone());
         self.admit(&mut admitted, rec)?;
         let namespace = body
-            .pointer("/spec/namespace")
+            .ptr("/spec/namespace")
             .and_then(Value::as_str)
             .unwrap_or("");
         if namespace.is_empty() {

@@ -2,6 +2,7 @@
 //! subresource, which only changes the Approved/Denied conditions.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/certificate-signing-requests/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::super::{json_body, with_type_meta, Answer, Recorder};
@@ -48,7 +49,7 @@ impl Cluster {
         let conditions = attrs
             .object
             .as_ref()
-            .and_then(|b| b.pointer("/status/conditions"))
+            .and_then(|b| b.ptr("/status/conditions"))
             .cloned()
             .unwrap_or(json!([]));
         let types: Vec<&str> = conditions

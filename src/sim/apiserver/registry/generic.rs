@@ -3,6 +3,7 @@
 //! admission, then storage, or only a preview of it for a dry run.
 //! See <https://kubernetes.io/docs/reference/using-api/api-concepts/#dry-run>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use super::super::{key, with_type_meta, Answer, Recorder};
@@ -105,7 +106,7 @@ impl Cluster {
         // etcd3's store refuses a create that carries a resourceVersion (one copied from a
         // `kubectl get -o yaml` dump, say): a plain error, so a 500 without a reason.
         let rv = obj
-            .pointer("/metadata/resourceVersion")
+            .ptr("/metadata/resourceVersion")
             .and_then(Value::as_str)
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0);

@@ -3,6 +3,7 @@
 //! `escalate` or `bind`.
 //! See <https://kubernetes.io/docs/reference/access-authn-authz/rbac/#privilege-escalation-prevention-and-bootstrapping>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::Value;
 
 use crate::sim::admission::Operation;
@@ -28,7 +29,7 @@ impl Cluster {
         let group = crate::sim::authz::rbac::GROUP;
         let name = name_of(obj).to_string();
         let namespace = obj
-            .pointer("/metadata/namespace")
+            .ptr("/metadata/namespace")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
@@ -105,11 +106,11 @@ impl Cluster {
             }
             _ => {
                 let kind = obj
-                    .pointer("/roleRef/kind")
+                    .ptr("/roleRef/kind")
                     .and_then(Value::as_str)
                     .unwrap_or("");
                 let role = obj
-                    .pointer("/roleRef/name")
+                    .ptr("/roleRef/name")
                     .and_then(Value::as_str)
                     .unwrap_or("");
                 let role_resource = if kind == "Role" {

@@ -1,6 +1,7 @@
 //! The Service registry's allocations (`pkg/registry/core/service`): cluster IPs and node ports.
 //! See <https://kubernetes.io/docs/concepts/services-networking/service/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use crate::sim::store::name_of;
@@ -13,7 +14,7 @@ pub(crate) fn allocate_service(store: &crate::sim::store::Store, obj: &mut Value
     let mut notes = Vec::new();
     let key = format!(
         "{}/{}",
-        obj.pointer("/metadata/namespace")
+        obj.ptr("/metadata/namespace")
             .and_then(Value::as_str)
             .unwrap_or(""),
         name_of(obj)
@@ -23,18 +24,18 @@ pub(crate) fn allocate_service(store: &crate::sim::store::Store, obj: &mut Value
     });
     let services: Vec<Value> = store.list("", "services", None).cloned().collect();
     let kind = obj
-        .pointer("/spec/type")
+        .ptr("/spec/type")
         .and_then(Value::as_str)
         .unwrap_or("ClusterIP")
         .to_string();
     let ip_set = obj
-        .pointer("/spec/clusterIP")
+        .ptr("/spec/clusterIP")
         .and_then(Value::as_str)
         .is_some_and(|ip| !ip.is_empty());
     if kind != "ExternalName" && !ip_set {
         let used: std::collections::HashSet<&str> = services
             .iter()
-            .filter_map(|s| s.pointer("/spec/clusterIP").and_then(Value::as_str))
+            .filter_map(|s| s.ptr("/spec/clusterIP").and_then(Value::as_str))
             .collect();
         // 10.96.0.0/12: 2^20 addresses; skip the network address, .1 (kubernetes) and .10 (DNS).
         let size = 1u32 << 20;
@@ -56,8 +57,8 @@ pub(crate) fn allocate_service(store: &crate::sim::store::Store, obj: &mut Value
         obj["spec"]["clusterIP"] = json!(ip);
         obj["spec"]["clusterIPs"] = json!([ip]);
         notes.push(format!("cluster IP {ip}"));
-    } else if let Some(ip) = obj.pointer("/spec/clusterIP").cloned() {
-        if obj.pointer("/spec/clusterIPs").is_none() && kind != "ExternalName" {
+    } else if let Some(ip) = obj.ptr("/spec/clusterIP").cloned() {
+        if obj.ptr("/spec/clusterIPs").is_none() && kind != "ExternalName" {
             obj["spec"]["clusterIPs"] = json!([ip]);
         }
     }
@@ -65,7 +66,7 @@ pub(crate) fn allocate_service(store: &crate::sim::store::Store, obj: &mut Value
         let mut used: std::collections::HashSet<i64> = services
             .iter()
             .flat_map(|s| {
-                s.pointer("/spec/ports")
+                s.ptr("/spec/ports")
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default()

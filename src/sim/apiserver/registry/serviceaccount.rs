@@ -2,6 +2,7 @@
 //! (`pkg/registry/core/serviceaccount/storage/token.go`): a bound, signed token; nothing stored.
 //! See <https://kubernetes.io/docs/reference/kubernetes-api/authentication-resources/token-request-v1/>.
 
+use crate::sim::ptr::Ptr as _;
 use serde_json::{json, Value};
 
 use super::super::{json_body, Answer, Recorder};
@@ -118,7 +119,7 @@ impl Cluster {
                 return Err(ApiError::not_found("", resource, name));
             };
             let uid = obj
-                .pointer("/metadata/uid")
+                .ptr("/metadata/uid")
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
@@ -134,7 +135,7 @@ impl Cluster {
             bound = Some((kind.to_string(), name.to_string(), uid));
         }
         let sa_uid = sa
-            .pointer("/metadata/uid")
+            .ptr("/metadata/uid")
             .and_then(Value::as_str)
             .unwrap_or("")
             .to_string();
