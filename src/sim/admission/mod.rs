@@ -487,17 +487,32 @@ pub fn fingerprint(v: &Value) -> u64 {
 /// Objects are compared key by key, arrays index by index (what one grows by is added at
 /// its end, what it shrinks by removed from the end), anything else replaced whole.
 pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
+    /// A step of the path down to where the walk is; the pointer is written out only for
+    /// an operation.
+    enum Token<'v> {
+        Key(&'v str),
+        Index(usize),
+    }
+    fn pointer(tokens: &[Token<'_>]) -> String {
+        use std::fmt::Write;
+        let mut path = String::new();
+        for t in tokens {
+            path.push('/');
+            match t {
+                Token::Key(k) if k.contains(['~', '/']) => {
+                    path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                }
+                Token::Key(k) => path.push_str(k),
+                Token::Index(i) => {
+                    let _ = write!(path, "{i}");
+                }
+            }
+        }
+        path
+    }
     // Containers are walked, not compared whole first (that would compare each subtree
     // once per level above it).
-    fn walk(b: &Value, a: &Value, path: &mut String, ops: &mut Vec<Value>) {
-        let containers = matches!(
-            (b, a),
-            (Value::Object(_), Value::Object(_)) | (Value::Array(_), Value::Array(_))
-        );
-        if !containers && b == a {
-            return;
-        }
-        let at = path.len();
+    fn walk<'v>(b: &'v Value, a: &'v Value, at: &mut Vec<Token<'v>>, ops: &mut Vec<Value>) {
         match (b, a) {
             (Value::Object(bm), Value::Object(am)) => {
                 // Plugins keep the order of the keys they find and add new ones at the end:
@@ -507,64 +522,51 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
                     if bk != ak {
                         break;
                     }
-                    push_token(path, bk);
-                    walk(bv, av, path, ops);
-                    path.truncate(at);
+                    at.push(Token::Key(bk));
+                    walk(bv, av, at, ops);
+                    at.pop();
                     aligned += 1;
                 }
                 for (k, bv) in bm.iter().skip(aligned) {
-                    push_token(path, k);
+                    at.push(Token::Key(k));
                     match am.get(k) {
-                        None => ops.push(json!({"op": "remove", "path": path.as_str()})),
-                        Some(av) => walk(bv, av, path, ops),
+                        None => ops.push(json!({"op": "remove", "path": pointer(at)})),
+                        Some(av) => walk(bv, av, at, ops),
                     }
-                    path.truncate(at);
+                    at.pop();
                 }
                 for (k, av) in am.iter().skip(aligned) {
                     if !bm.contains_key(k) {
-                        push_token(path, k);
-                        ops.push(json!({"op": "add", "path": path.as_str(), "value": av}));
-                        path.truncate(at);
+                        at.push(Token::Key(k));
+                        ops.push(json!({"op": "add", "path": pointer(at), "value": av}));
+                        at.pop();
                     }
                 }
             }
             (Value::Array(ba), Value::Array(aa)) => {
                 let common = ba.len().min(aa.len());
                 for i in 0..common {
-                    push_index(path, i);
-                    walk(&ba[i], &aa[i], path, ops);
-                    path.truncate(at);
+                    at.push(Token::Index(i));
+                    walk(&ba[i], &aa[i], at, ops);
+                    at.pop();
                 }
                 for (i, av) in aa.iter().enumerate().skip(common) {
-                    push_index(path, i);
-                    ops.push(json!({"op": "add", "path": path.as_str(), "value": av}));
-                    path.truncate(at);
+                    at.push(Token::Index(i));
+                    ops.push(json!({"op": "add", "path": pointer(at), "value": av}));
+                    at.pop();
                 }
                 for i in (common..ba.len()).rev() {
-                    push_index(path, i);
-                    ops.push(json!({"op": "remove", "path": path.as_str()}));
-                    path.truncate(at);
+                    at.push(Token::Index(i));
+                    ops.push(json!({"op": "remove", "path": pointer(at)}));
+                    at.pop();
                 }
             }
-            _ => ops.push(json!({"op": "replace", "path": path.as_str(), "value": a})),
+            _ if b == a => {}
+            _ => ops.push(json!({"op": "replace", "path": pointer(at), "value": a})),
         }
-    }
-    fn push_token(path: &mut String, key: &str) {
-        path.push('/');
-        for c in key.chars() {
-            match c {
-                '~' => path.push_str("~0"),
-                '/' => path.push_str("~1"),
-                c => path.push(c),
-            }
-        }
-    }
-    fn push_index(path: &mut String, i: usize) {
-        use std::fmt::Write;
-        let _ = write!(path, "/{i}");
     }
     let mut ops = Vec::new();
-    walk(before, after, &mut String::new(), &mut ops);
+    walk(before, after, &mut Vec::new(), &mut ops);
     ops
 }
 
