@@ -70,7 +70,7 @@ fn finalize_namespace(store: &mut Store, minor: u32, now: Instant, ns: &str) -> 
         // Finalize: take the controller's finalizer off; with no other finalizer the
         // namespace is removed.
         if let Some(list) = namespace
-            .pointer_mut("/spec/finalizers")
+            .ptr_mut("/spec/finalizers")
             .and_then(Value::as_array_mut)
         {
             list.retain(|f| f != NAMESPACE_FINALIZER);

@@ -132,7 +132,7 @@ fn rolling(spec: &mut Value, field: &str, params: &[(&str, Value)]) {
 /// A workload's pod template gets the pod-spec defaults (not the pod-only ones, such as
 /// enableServiceLinks, nor what admission plugins add to pods).
 fn workload(obj: &mut Value) {
-    if let Some(spec) = obj.pointer_mut("/spec/template/spec") {
+    if let Some(spec) = obj.ptr_mut("/spec/template/spec") {
         pod_spec(spec);
     }
 }
@@ -215,10 +215,7 @@ fn pod(obj: &mut Value) {
 /// SetDefaults_LimitRangeItem: a Container item's default limit falls back to its max, its
 /// default request to its default limit, then to its min.
 fn limit_range(obj: &mut Value) {
-    let Some(items) = obj
-        .pointer_mut("/spec/limits")
-        .and_then(Value::as_array_mut)
-    else {
+    let Some(items) = obj.ptr_mut("/spec/limits").and_then(Value::as_array_mut) else {
         return;
     };
     for item in items {

@@ -418,7 +418,7 @@ fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
     let (parent, last) = split_pointer(path)?;
     let missing =
         || format!("add operation does not apply: doc is missing path: \"{path}\": missing value");
-    let container = doc.pointer_mut(&parent).ok_or_else(missing)?;
+    let container = doc.ptr_mut(&parent).ok_or_else(missing)?;
     match container {
         Value::Object(m) => {
             m.insert(last, value);
@@ -443,7 +443,7 @@ fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
 fn remove(doc: &mut Value, path: &str) -> Result<Value, String> {
     let (parent, last) = split_pointer(path)?;
     let missing = || format!("remove operation does not apply: doc is missing path: \"{path}\"");
-    match doc.pointer_mut(&parent).ok_or_else(missing)? {
+    match doc.ptr_mut(&parent).ok_or_else(missing)? {
         Value::Object(m) => m.remove(&last).ok_or_else(missing),
         Value::Array(a) => {
             let i: usize = last.parse().map_err(|_| missing())?;

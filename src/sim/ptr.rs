@@ -8,6 +8,17 @@ use serde_json::Value;
 pub trait Ptr {
     /// The value at a JSON pointer (`""` is the value itself).
     fn ptr(&self, path: &str) -> Option<&Value>;
+    /// The same, to change it.
+    fn ptr_mut(&mut self, path: &str) -> Option<&mut Value>;
+}
+
+/// A token with `~1` and `~0` undone, copied only when it has one.
+fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
 }
 
 /// An array index as serde_json reads one: digits only, no `+`, no leading zero.
@@ -26,16 +37,27 @@ impl Ptr for Value {
         let rest = path.strip_prefix('/')?;
         let mut target = self;
         for token in rest.split('/') {
-            let unescaped;
-            let token = if token.contains('~') {
-                unescaped = token.replace("~1", "/").replace("~0", "~");
-                unescaped.as_str()
-            } else {
-                token
-            };
+            let token = unescape(token);
             target = match target {
-                Value::Object(m) => m.get(token)?,
-                Value::Array(a) => a.get(index(token)?)?,
+                Value::Object(m) => m.get(token.as_ref())?,
+                Value::Array(a) => a.get(index(&token)?)?,
+                _ => return None,
+            };
+        }
+        Some(target)
+    }
+
+    fn ptr_mut(&mut self, path: &str) -> Option<&mut Value> {
+        if path.is_empty() {
+            return Some(self);
+        }
+        let rest = path.strip_prefix('/')?;
+        let mut target = self;
+        for token in rest.split('/') {
+            let token = unescape(token);
+            target = match target {
+                Value::Object(m) => m.get_mut(token.as_ref())?,
+                Value::Array(a) => a.get_mut(index(&token)?)?,
                 _ => return None,
             };
         }
@@ -67,6 +89,8 @@ mod tests {
             "/e/1/x",
         ] {
             assert_eq!(v.ptr(p), v.pointer(p), "{p}");
+            let (mut a, mut b) = (v.clone(), v.clone());
+            assert_eq!(a.ptr_mut(p), b.pointer_mut(p), "{p}");
         }
     }
 }

@@ -154,7 +154,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
             ("initContainers", "init container"),
         ] {
             if let Some(cs) = pod
-                .pointer_mut(&format!("/spec/{list}"))
+                .ptr_mut(&format!("/spec/{list}"))
                 .and_then(Value::as_array_mut)
             {
                 for c in cs {

@@ -573,9 +573,6 @@ pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
 /// Applies operations made by [`diff`] to `target` in place; false when one does not apply
 /// (the caller then copies the object whole).
 fn apply_in_place(target: &mut Value, ops: &[Value]) -> bool {
-    fn unescape(t: &str) -> String {
-        t.replace("~1", "/").replace("~0", "~")
-    }
     for op in ops {
         let (Some(kind), Some(path)) = (
             op.get("op").and_then(Value::as_str),
@@ -586,8 +583,12 @@ fn apply_in_place(target: &mut Value, ops: &[Value]) -> bool {
         let Some((parent, last)) = path.rsplit_once('/') else {
             return false;
         };
-        let last = unescape(last);
-        let Some(p) = target.pointer_mut(parent) else {
+        let last = if last.contains('~') {
+            last.replace("~1", "/").replace("~0", "~")
+        } else {
+            last.to_string()
+        };
+        let Some(p) = target.ptr_mut(parent) else {
             return false;
         };
         let value = op.get("value").cloned();

@@ -2936,10 +2936,7 @@ fn describe_deployment(
     if !owned.is_empty() {
         let strip_hash = |t: Option<&Value>| {
             let mut t = t.cloned().unwrap_or(Value::Null);
-            if let Some(labels) = t
-                .pointer_mut("/metadata/labels")
-                .and_then(Value::as_object_mut)
-            {
+            if let Some(labels) = t.ptr_mut("/metadata/labels").and_then(Value::as_object_mut) {
                 labels.remove("pod-template-hash");
             }
             t

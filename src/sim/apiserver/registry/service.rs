@@ -74,7 +74,7 @@ pub(crate) fn allocate_service(store: &crate::sim::store::Store, obj: &mut Value
             .filter_map(|p| p.get("nodePort").and_then(Value::as_i64))
             .collect();
         let mut next = 30000 + i64::from(hash % 2768);
-        if let Some(ports) = obj.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
+        if let Some(ports) = obj.ptr_mut("/spec/ports").and_then(Value::as_array_mut) {
             for p in ports {
                 if p.get("nodePort").is_some() {
                     continue;
