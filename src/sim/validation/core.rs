@@ -479,6 +479,29 @@ pub fn pod_update(errs: &mut Errs, new: &Value, old: &Value) {
         }),
         _ => {}
     }
+    // validateOnlyAddedTolerations: each old toleration is still there, but for its
+    // tolerationSeconds.
+    let without_seconds = |t: &Value| {
+        let mut t = t.clone();
+        if let Some(m) = t.as_object_mut() {
+            m.remove("tolerationSeconds");
+        }
+        t
+    };
+    let new_tolerations: Vec<Value> = arr(&ns, "/tolerations")
+        .iter()
+        .map(without_seconds)
+        .collect();
+    if arr(&os, "/tolerations")
+        .iter()
+        .any(|o| !new_tolerations.contains(&without_seconds(o)))
+    {
+        errs.push(forbidden(
+            "spec.tolerations",
+            "existing toleration can not be modified except its tolerationSeconds".into(),
+        ));
+        return;
+    }
     if ns == os {
         return;
     }
