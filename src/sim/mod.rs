@@ -29,6 +29,7 @@ pub mod limits;
 pub mod openapi;
 pub mod patch;
 pub mod pem;
+pub mod podresources;
 pub mod ptr;
 pub mod quantity;
 pub mod quota;

@@ -9,24 +9,19 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::sim::admission::limitranger::pod_total;
 use crate::sim::clock::Instant;
 use crate::sim::quantity::Quantity;
 use crate::sim::store::{name_of, Store};
 
-/// Resource names with quantities, sorted by name (Go's `ResourceList`, printed sorted).
-pub type ResourceList = BTreeMap<String, Quantity>;
+use crate::sim::podresources::{add_into, pod_resources, Extras};
+pub use crate::sim::podresources::{resource_list, ResourceList};
 
-/// Reads a `ResourceList` field.
-pub fn resource_list(v: Option<&Value>) -> ResourceList {
-    v.and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, q)| Quantity::from_json(q).map(|q| (k.clone(), q)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+/// The quota evaluator reads a pod's resources with its RuntimeClass overhead
+/// (`resourcehelper.PodRequests` as kubegate has modelled it so far: no pod-level resources).
+const WITH_OVERHEAD: Extras = Extras {
+    pod_level: false,
+    overhead: true,
+};
 
 fn to_json(list: &ResourceList) -> Value {
     Value::Object(
@@ -176,17 +171,8 @@ impl Evaluator {
                 if !counts_as_live(obj, now) {
                     return u;
                 }
-                let mut requests = pod_total(obj, "requests");
-                let mut limits = pod_total(obj, "limits");
-                for (k, q) in resource_list(obj.ptr("/spec/overhead")) {
-                    requests
-                        .entry(k.clone())
-                        .and_modify(|v| v.add(q))
-                        .or_insert(q);
-                    if let Some(v) = limits.get_mut(&k) {
-                        v.add(q);
-                    }
-                }
+                let requests = pod_resources(obj, "requests", WITH_OVERHEAD);
+                let limits = pod_resources(obj, "limits", WITH_OVERHEAD);
                 u.extend(pod_usage(&requests, &limits));
             }
             Evaluator::Services => {
@@ -603,16 +589,6 @@ pub fn sync_namespace(store: &mut Store, minor: u32, ns: &str, now: Instant) -> 
         }
     }
     notes
-}
-
-/// Adds every name of `cost` into `total`.
-fn add_into(total: &mut ResourceList, cost: &ResourceList) {
-    for (k, q) in cost {
-        total
-            .entry(k.clone())
-            .and_modify(|v| v.add(*q))
-            .or_insert(*q);
-    }
 }
 
 /// Adds the names `used` tracks (the quota's hard names) from `cost`.

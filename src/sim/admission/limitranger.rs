@@ -8,18 +8,23 @@
 //! See <https://kubernetes.io/docs/concepts/policy/limit-range/>.
 
 use crate::sim::ptr::Ptr as _;
-use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
 use super::{Attributes, Context, Operation, Verdict};
+use crate::sim::podresources::{pod_resources, resource_list as resources, Extras};
 use crate::sim::quantity::Quantity;
-use crate::sim::quota::resource_list as resources;
 
 /// The annotation LimitRanger writes on a pod it gave defaults to.
 pub const ANNOTATION: &str = "kubernetes.io/limit-ranger";
 
-type Resources = BTreeMap<String, Quantity>;
+type Resources = crate::sim::podresources::ResourceList;
+
+/// LimitRanger adds up a pod's containers only (its own `podRequests`: no overhead).
+const CONTAINERS_ONLY: Extras = Extras {
+    pod_level: false,
+    overhead: false,
+};
 
 /// `SupportsAttributes`: new pods, and claims created or updated; no subresource (a pod's
 /// containers cannot change after creation, so pod updates are left alone).
@@ -303,54 +308,6 @@ fn container_resources(c: &Value) -> (Resources, Resources) {
     )
 }
 
-fn add_all(into: &mut Resources, from: &Resources) {
-    for (k, q) in from {
-        into.entry(k.clone())
-            .and_modify(|v| v.add(*q))
-            .or_insert(*q);
-    }
-}
-
-fn max_all(into: &mut Resources, from: &Resources) {
-    for (k, q) in from {
-        if into.get(k).is_none_or(|v| q > v) {
-            into.insert(k.clone(), *q);
-        }
-    }
-}
-
-/// The pod's requests or limits (`field`): the sum over its containers, against the largest
-/// init container, sidecars (restartPolicy Always) counted with both.
-pub fn pod_total(pod: &Value, field: &str) -> Resources {
-    let of = |c: &Value| resources(c.ptr(&format!("/resources/{field}")));
-    let list = |k: &str| {
-        pod.ptr(&format!("/spec/{k}"))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-    };
-    let mut total = Resources::new();
-    for c in list("containers") {
-        add_all(&mut total, &of(&c));
-    }
-    let (mut sidecars, mut init_max) = (Resources::new(), Resources::new());
-    for c in list("initContainers") {
-        let own = of(&c);
-        let this = if c.get("restartPolicy").and_then(Value::as_str) == Some("Always") {
-            add_all(&mut total, &own);
-            add_all(&mut sidecars, &own);
-            sidecars.clone()
-        } else {
-            let mut t = own;
-            add_all(&mut t, &sidecars);
-            t
-        };
-        max_all(&mut init_max, &this);
-    }
-    max_all(&mut total, &init_max);
-    total
-}
-
 /// LimitRanger's `Validate`.
 pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     if let Some(v) = not_for(a) {
@@ -383,7 +340,10 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
                     }
                 }
                 ("pods", "Pod") => {
-                    let (req, lim) = (pod_total(obj, "requests"), pod_total(obj, "limits"));
+                    let (req, lim) = (
+                        pod_resources(obj, "requests", CONTAINERS_ONLY),
+                        pod_resources(obj, "limits", CONTAINERS_ONLY),
+                    );
                     check_item(item, kind, &req, &lim, &mut errs);
                 }
                 ("persistentvolumeclaims", "PersistentVolumeClaim") => {
@@ -515,45 +475,6 @@ mod tests {
                 "maximum storage usage per PersistentVolumeClaim is 10Gi, but request is 20Gi"
                     .into()
             )
-        );
-    }
-
-    #[test]
-    fn a_pod_totals_its_containers_against_its_largest_init_container() {
-        // pkg/api/v1/resource's PodRequests cases: init containers count by their largest,
-        // sidecars (restartPolicy Always) add to everything after them.
-        let pod = json!({"spec": {
-            "containers": [
-                {"resources": {"requests": {"cpu": "100m"}}},
-                {"resources": {"requests": {"cpu": "200m"}}}
-            ],
-            "initContainers": [
-                {"resources": {"requests": {"cpu": "500m", "memory": "1Gi"}}},
-                {"restartPolicy": "Always", "resources": {"requests": {"cpu": "50m"}}},
-                {"resources": {"requests": {"cpu": "400m"}}}
-            ]
-        }});
-        let total = pod_total(&pod, "requests");
-        assert_eq!(
-            total.get("cpu").map(ToString::to_string).as_deref(),
-            Some("500m")
-        );
-        assert_eq!(
-            total.get("memory").map(ToString::to_string).as_deref(),
-            Some("1Gi")
-        );
-        let small = json!({"spec": {"containers": [
-            {"resources": {"requests": {"cpu": "300m"}}},
-            {"resources": {"requests": {"cpu": "300m"}}}
-        ], "initContainers": [
-            {"restartPolicy": "Always", "resources": {"requests": {"cpu": "100m"}}}
-        ]}});
-        assert_eq!(
-            pod_total(&small, "requests")
-                .get("cpu")
-                .map(ToString::to_string)
-                .as_deref(),
-            Some("700m")
         );
     }
 

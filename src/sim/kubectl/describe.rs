@@ -17,6 +17,7 @@ use super::{printers, tail, Cmd, Kubectl};
 use crate::sim::clock::{human_duration, parse_rfc3339, Instant};
 use crate::sim::discovery::{self, ApiResource};
 use crate::sim::kubeconfig::ClientConfig;
+use crate::sim::podresources::{self, ResourceList};
 use crate::sim::quantity::{QFormat, Quantity, NANO};
 
 /// The flags `kubectl describe` accepts besides the global ones.
@@ -4669,79 +4670,28 @@ fn describe_ip_address(ip: &Value, events: Option<&[Value]>, now: Instant) -> St
 
 type Resources = Vec<(String, Quantity)>;
 
-fn add_list(to: &mut Resources, from: &Resources) {
-    for (name, q) in from {
-        match to.iter_mut().find(|(n, _)| n == name) {
-            Some((_, existing)) => existing.add(*q),
-            None => to.push((name.clone(), *q)),
-        }
-    }
-}
-
-fn max_list(to: &mut Resources, from: &Resources) {
-    for (name, q) in from {
-        match to.iter_mut().find(|(n, _)| n == name) {
-            Some((_, existing)) => {
-                if q.nanos > existing.nanos {
-                    *existing = *q;
-                }
-            }
-            None => to.push((name.clone(), *q)),
-        }
-    }
-}
-
 fn lookup(list: &Resources, name: &str) -> Quantity {
     list.iter()
         .find(|(n, _)| n == name)
         .map_or_else(Quantity::zero, |(_, q)| *q)
 }
 
-/// A pod's effective requests or limits: the containers (and sidecars) summed, or the largest
-/// init container when that is more; pod-level resources win for CPU and memory.
-fn pod_resources(pod: &Value, field: &str) -> Resources {
-    let mut total: Resources = Vec::new();
-    for c in arr(pod, "/spec/containers") {
-        add_list(
-            &mut total,
-            &resource_list(c, &format!("/resources/{field}")),
-        );
-    }
-    let mut sidecars: Resources = Vec::new();
-    let mut init_max: Resources = Vec::new();
-    for c in arr(pod, "/spec/initContainers") {
-        let own = resource_list(c, &format!("/resources/{field}"));
-        let effective = if text(c, "/restartPolicy") == "Always" {
-            add_list(&mut total, &own);
-            add_list(&mut sidecars, &own);
-            sidecars.clone()
-        } else {
-            let mut tmp = Vec::new();
-            add_list(&mut tmp, &own);
-            add_list(&mut tmp, &sidecars);
-            tmp
-        };
-        max_list(&mut init_max, &effective);
-    }
-    max_list(&mut total, &init_max);
-    for (name, q) in resource_list(pod, &format!("/spec/resources/{field}")) {
-        if name == "cpu" || name == "memory" {
-            match total.iter_mut().find(|(n, _)| *n == name) {
-                Some((_, existing)) => *existing = q,
-                None => total.push((name, q)),
-            }
-        }
-    }
-    if field == "requests" {
-        add_list(&mut total, &resource_list(pod, "/spec/overhead"));
-    } else {
-        for (name, q) in resource_list(pod, "/spec/overhead") {
-            if let Some((_, existing)) = total.iter_mut().find(|(n, _)| *n == name) {
-                existing.add(q);
-            }
-        }
-    }
-    total
+/// A pod's effective requests or limits (`resourcehelper.PodRequests`/`PodLimits`): the
+/// containers and sidecars summed, or the largest init container when that is more;
+/// pod-level resources win for CPU and memory; the overhead is added.
+fn pod_resources(pod: &Value, field: &str) -> ResourceList {
+    podresources::pod_resources(
+        pod,
+        field,
+        podresources::Extras {
+            pod_level: true,
+            overhead: true,
+        },
+    )
+}
+
+fn amount(list: &ResourceList, name: &str) -> Quantity {
+    list.get(name).copied().unwrap_or_else(Quantity::zero)
 }
 
 /// The roles of a node, from its `node-role.kubernetes.io/*` and `kubernetes.io/role` labels.
@@ -4978,16 +4928,16 @@ fn node_pods(w: &mut W, pods: &[Value], alloc: &Resources, now: Instant) {
     );
     let alloc_cpu = lookup(alloc, "cpu").milli_value();
     let alloc_mem = lookup(alloc, "memory").value();
-    let mut total_req: Resources = Vec::new();
-    let mut total_lim: Resources = Vec::new();
+    let mut total_req = ResourceList::new();
+    let mut total_lim = ResourceList::new();
     for pod in pods {
         let req = pod_resources(pod, "requests");
         let lim = pod_resources(pod, "limits");
         let (cr, cl, mr, ml) = (
-            lookup(&req, "cpu"),
-            lookup(&lim, "cpu"),
-            lookup(&req, "memory"),
-            lookup(&lim, "memory"),
+            amount(&req, "cpu"),
+            amount(&lim, "cpu"),
+            amount(&req, "memory"),
+            amount(&lim, "memory"),
         );
         w.w(
             1,
@@ -5002,8 +4952,8 @@ fn node_pods(w: &mut W, pods: &[Value], alloc: &Resources, now: Instant) {
                 since(text(pod, "/metadata/creationTimestamp"), now)
             ),
         );
-        add_list(&mut total_req, &req);
-        add_list(&mut total_lim, &lim);
+        podresources::add_into(&mut total_req, &req);
+        podresources::add_into(&mut total_lim, &lim);
     }
     w.w(
         0,
@@ -5026,7 +4976,7 @@ fn node_pods(w: &mut W, pods: &[Value], alloc: &Resources, now: Instant) {
         ("memory", alloc_mem, false),
         ("ephemeral-storage", alloc_eph, false),
     ] {
-        let (r, l) = (lookup(&total_req, name), lookup(&total_lim, name));
+        let (r, l) = (amount(&total_req, name), amount(&total_lim, name));
         w.w(
             1,
             &format!(
@@ -5052,7 +5002,7 @@ fn node_pods(w: &mut W, pods: &[Value], alloc: &Resources, now: Instant) {
     crate::sim::sort::natural(&mut extended);
     for name in huge {
         let den = lookup(alloc, name).value();
-        let (r, l) = (lookup(&total_req, name), lookup(&total_lim, name));
+        let (r, l) = (amount(&total_req, name), amount(&total_lim, name));
         w.w(
             1,
             &format!(
@@ -5067,8 +5017,8 @@ fn node_pods(w: &mut W, pods: &[Value], alloc: &Resources, now: Instant) {
             1,
             &format!(
                 "{name}\t{}\t{}\n",
-                lookup(&total_req, name),
-                lookup(&total_lim, name)
+                amount(&total_req, name),
+                amount(&total_lim, name)
             ),
         );
     }
