@@ -141,6 +141,18 @@ fn set_tolerations(pod: &mut Value, tolerations: &[Toleration]) {
         Value::Array(tolerations.iter().map(Toleration::to_json).collect());
 }
 
+/// A 403 naming the pod by its own name (`unnamed` when it has none): upstream's
+/// `errors.NewForbidden(resource, pod.Name, …)` (an empty name) or `admission.NewForbidden`
+/// on a pod being created (`Unknown`).
+fn pod_forbidden(pod: &Value, unnamed: &str, message: &str) -> Verdict {
+    let name = pod
+        .ptr("/metadata/name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(unnamed);
+    Verdict::Reject(ApiError::forbidden("", "pods", name, message))
+}
+
 /// The pod of a request on `pods` itself (no subresource).
 fn pod_of<'r>(a: &'r mut Attributes<'_>) -> Result<&'r mut Value, Verdict> {
     if !a.is_core("pods") {
@@ -255,16 +267,11 @@ pub fn hard_anti_affinity_topology(_: &mut Context<'_>, a: &Attributes<'_>) -> V
             .unwrap_or("");
         if key != "kubernetes.io/hostname" {
             // Upstream names the pod by its own name, even an empty one.
-            let name = pod
-                .ptr("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            return Verdict::Reject(ApiError::forbidden(
-                &a.group,
-                &a.resource,
-                name,
+            return pod_forbidden(
+                pod,
+                "",
                 &format!("affinity.PodAntiAffinity.RequiredDuringScheduling has TopologyKey {key} but only key kubernetes.io/hostname is allowed"),
-            ));
+            );
         }
     }
     Verdict::Admit(
@@ -326,16 +333,11 @@ fn node_selector_conflict(a: &Attributes<'_>, ns: &[(String, String)]) -> Option
             .is_some_and(|pv| pv != v)
     });
     conflicts.then(|| {
-        let name = pod
-            .ptr("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        Verdict::Reject(ApiError::forbidden(
+        pod_forbidden(
+            pod,
             "",
-            "pods",
-            name,
             "pod node label selector conflicts with its namespace node label selector",
-        ))
+        )
     })
 }
 
@@ -404,16 +406,11 @@ fn node_selector_checks(
             })
         });
     outside.then(|| {
-        let name = pod
-            .ptr("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        Verdict::Reject(ApiError::forbidden(
+        pod_forbidden(
+            pod,
             "",
-            "pods",
-            name,
             "pod node label selector labels conflict with its namespace whitelist",
-        ))
+        )
     })
 }
 
@@ -632,17 +629,11 @@ pub fn runtime_class_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
     if let Some(fixed) = rc.ptr("/overhead/podFixed") {
         match pod.ptr("/spec/overhead") {
             Some(own) if own != fixed => {
-                let name = pod
-                    .ptr("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("Unknown")
-                    .to_string();
-                return Verdict::Reject(ApiError::forbidden(
-                    "",
-                    "pods",
-                    &name,
+                return pod_forbidden(
+                    pod,
+                    "Unknown",
                     "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead",
-                ));
+                );
             }
             _ => {
                 pod["spec"]["overhead"] = fixed.clone();
@@ -659,21 +650,15 @@ pub fn runtime_class_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
                     .cloned();
                 if let Some(mine) = mine.filter(|m| m != v) {
                     let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-                    let name = pod
-                        .ptr("/metadata/name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("Unknown")
-                        .to_string();
-                    return Verdict::Reject(ApiError::forbidden(
-                        "",
-                        "pods",
-                        &name,
+                    return pod_forbidden(
+                        pod,
+                        "Unknown",
                         &format!(
                             "conflict: runtimeClass.scheduling.nodeSelector[{k}] = {}; pod.spec.nodeSelector[{k}] = {}",
                             s(v),
                             s(&mine)
                         ),
-                    ));
+                    );
                 }
             }
             if !pod["spec"]

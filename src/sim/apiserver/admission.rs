@@ -17,20 +17,21 @@ impl Cluster {
         attrs: &mut Attributes<'_>,
         rec: &mut Recorder,
     ) -> Result<(), ApiError> {
-        let mut ctx = Context {
-            store: &mut self.store,
-            authz: &self.authz,
-            now: self.now,
-            control_plane: &self.control_plane,
-            state: &mut self.admission_state,
-        };
-        let result = self.admission.admit(&mut ctx, attrs);
-        self.record_pass(Stage::MutatingAdmission, attrs, result, rec)
+        self.run_pass(Stage::MutatingAdmission, attrs, rec)
     }
 
     /// The validating pass, recorded; the refusal, if a plugin refused.
     pub(crate) fn validate(
         &mut self,
+        attrs: &mut Attributes<'_>,
+        rec: &mut Recorder,
+    ) -> Result<(), ApiError> {
+        self.run_pass(Stage::ValidatingAdmission, attrs, rec)
+    }
+
+    fn run_pass(
+        &mut self,
+        stage: Stage,
         attrs: &mut Attributes<'_>,
         rec: &mut Recorder,
     ) -> Result<(), ApiError> {
@@ -41,8 +42,12 @@ impl Cluster {
             control_plane: &self.control_plane,
             state: &mut self.admission_state,
         };
-        let result = self.admission.validate(&mut ctx, attrs);
-        self.record_pass(Stage::ValidatingAdmission, attrs, result, rec)
+        let result = if stage == Stage::MutatingAdmission {
+            self.admission.admit(&mut ctx, attrs)
+        } else {
+            self.admission.validate(&mut ctx, attrs)
+        };
+        self.record_pass(stage, attrs, result, rec)
     }
 
     fn record_pass(

@@ -9,7 +9,10 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{invalid_int, invalid_str, not_supported, required, Checks, Errs};
+use super::{
+    duplicate, forbidden, invalid_int, invalid_str, not_found, not_supported, required, Checks,
+    Errs,
+};
 use crate::sim::quantity::Quantity;
 use crate::sim::response::{FieldError, FieldErrorKind};
 
@@ -24,24 +27,6 @@ fn arr<'v>(v: &'v Value, path: &str) -> &'v [Value] {
 
 fn s<'v>(v: &'v Value, key: &str) -> &'v str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
-}
-
-fn duplicate(field: String, value: &str) -> FieldError {
-    FieldError {
-        kind: FieldErrorKind::Duplicate,
-        field,
-        value: Some(format!("\"{value}\"")),
-        detail: String::new(),
-    }
-}
-
-fn not_found(field: String, value: &str) -> FieldError {
-    FieldError {
-        kind: FieldErrorKind::NotFound,
-        field,
-        value: Some(format!("\"{value}\"")),
-        detail: String::new(),
-    }
 }
 
 fn dns1123_label(errs: &mut Errs, field: String, value: &str) {
@@ -419,15 +404,6 @@ pub fn service(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
 }
 
 const UPDATABLE_POD_SPEC_FIELDS: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
-
-fn forbidden(field: &str, detail: String) -> FieldError {
-    FieldError {
-        kind: FieldErrorKind::Forbidden,
-        field: field.into(),
-        value: None,
-        detail,
-    }
-}
 
 /// `ValidatePodUpdate`: a pod's spec is immutable but for its images, activeDeadlineSeconds
 /// (set, or lowered), tolerations (added) and a negative terminationGracePeriodSeconds set

@@ -79,6 +79,36 @@ pub(crate) fn invalid_json(field: &str, value: &Value, detail: &str) -> FieldErr
     }
 }
 
+/// `field.Duplicate` of a string.
+pub(crate) fn duplicate(field: String, value: &str) -> FieldError {
+    FieldError {
+        kind: FieldErrorKind::Duplicate,
+        field,
+        value: Some(crate::sim::yamlout::go_quote(value)),
+        detail: String::new(),
+    }
+}
+
+/// `field.NotFound` of a string.
+pub(crate) fn not_found(field: String, value: &str) -> FieldError {
+    FieldError {
+        kind: FieldErrorKind::NotFound,
+        field,
+        value: Some(crate::sim::yamlout::go_quote(value)),
+        detail: String::new(),
+    }
+}
+
+/// `field.Forbidden` (no value shown).
+pub(crate) fn forbidden(field: &str, detail: String) -> FieldError {
+    FieldError {
+        kind: FieldErrorKind::Forbidden,
+        field: field.into(),
+        value: None,
+        detail,
+    }
+}
+
 /// `field.NotSupported`: the value and the supported ones, quoted.
 pub(crate) fn not_supported(field: &str, value: &str, supported: &[&str]) -> FieldError {
     FieldError {
