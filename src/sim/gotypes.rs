@@ -25,7 +25,6 @@ pub struct TypeError {
 const SELF_DECODING: &[&str] = &[
     "io.k8s.apimachinery.pkg.apis.meta.v1.Time",
     "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime",
-    "io.k8s.apimachinery.pkg.api.resource.Quantity",
     "io.k8s.apimachinery.pkg.util.intstr.IntOrString",
     "io.k8s.apimachinery.pkg.runtime.RawExtension",
     "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1",
@@ -46,6 +45,8 @@ enum GoType<'a> {
     Float,
     Slice(Box<GoType<'a>>),
     Map(Box<GoType<'a>>),
+    /// `resource.Quantity`, which decodes itself with `ParseQuantity`'s errors.
+    Quantity,
     /// Decodes itself, or is not described: not checked.
     Opaque,
 }
@@ -71,6 +72,7 @@ impl GoType<'_> {
             GoType::Float => "float64".into(),
             GoType::Slice(item) => format!("[]{}", item.name()),
             GoType::Map(item) => format!("map[string]{}", item.name()),
+            GoType::Quantity => "resource.Quantity".into(),
             GoType::Opaque => "interface {}".into(),
         }
     }
@@ -87,6 +89,9 @@ fn resolve<'a>(schemas: &'a Schemas, schema: &'a Value) -> GoType<'a> {
     });
     if let Some(r) = reference {
         let full = r.rsplit('/').next().unwrap_or(r);
+        if full == "io.k8s.apimachinery.pkg.api.resource.Quantity" {
+            return GoType::Quantity;
+        }
         if SELF_DECODING.contains(&full) {
             return GoType::Opaque;
         }
@@ -164,6 +169,20 @@ fn walk<'a>(
     schemas: &'a Schemas,
     ctx: &mut Context<'a>,
 ) -> Option<TypeError> {
+    if let GoType::Quantity = ty {
+        // Quantity.UnmarshalJSON parses a string's text, or the raw JSON of anything else.
+        let text = match node.to_json() {
+            Value::Null => return None,
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => String::new(),
+        };
+        return super::quantity::Quantity::problem(&text).map(|m| TypeError {
+            message: m.to_string(),
+            pos: node.pos,
+        });
+    }
     let json_kind = match &node.kind {
         NodeKind::Scalar { .. } => match node.to_json() {
             Value::Null => return None,

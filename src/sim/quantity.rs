@@ -125,6 +125,62 @@ impl Quantity {
         })
     }
 
+    /// Why the API server's decoder refuses this text as a quantity (`ParseQuantity`'s
+    /// errors), or why kubegate cannot hold one it accepts; `None` when it reads.
+    pub fn problem(text: &str) -> Option<&'static str> {
+        const FORMAT: &str = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+        // ^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$, by hand.
+        let t = text.trim();
+        let rest = t.strip_prefix(['+', '-']).unwrap_or(t);
+        let num = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let after = &rest[num..];
+        let letters = after
+            .find(|c: char| !"eEinumkKMGTP".contains(c))
+            .unwrap_or(after.len());
+        let tail = &after[letters..];
+        let tail = tail.strip_prefix(['+', '-']).unwrap_or(tail);
+        if num == 0 || !tail.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(FORMAT);
+        }
+        if Quantity::parse(t).is_some() {
+            return None;
+        }
+        let suffix = &after;
+        let known = matches!(
+            *suffix,
+            "" | "n"
+                | "u"
+                | "m"
+                | "k"
+                | "M"
+                | "G"
+                | "T"
+                | "P"
+                | "E"
+                | "Ki"
+                | "Mi"
+                | "Gi"
+                | "Ti"
+                | "Pi"
+                | "Ei"
+        ) || ((suffix.starts_with('e') || suffix.starts_with('E'))
+            && suffix[1..]
+                .trim_start_matches(['+', '-'])
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+            && suffix.len() > 1);
+        if !known || rest[..num].matches('.').count() > 1 || &rest[..num] == "." {
+            return Some(if known {
+                FORMAT
+            } else {
+                "unable to parse quantity's suffix"
+            });
+        }
+        Some("kubegate holds quantities up to about 1.7e29 with nine decimals; this one is beyond what it can hold (the API server would take it)")
+    }
+
     /// A quantity from a JSON value (a string or a number); `None` when it is not one.
     pub fn from_json(v: &Value) -> Option<Self> {
         match v {
@@ -249,6 +305,26 @@ impl Ord for Quantity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bad_quantities_get_parse_quantitys_errors() {
+        let format = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+        for (text, want) in [
+            ("100m", None),
+            (" 1Gi ", None),
+            ("-1", None),
+            ("1e3", None),
+            ("abc", Some(format)),
+            ("", Some(format)),
+            ("1Zi", Some(format)),
+            ("true", Some(format)),
+            ("1Mm", Some("unable to parse quantity's suffix")),
+        ] {
+            assert_eq!(Quantity::problem(text), want, "{text:?}");
+        }
+        assert!(Quantity::problem("99999999999999999999999999999999999Ei")
+            .is_some_and(|m| m.starts_with("kubegate holds quantities")));
+    }
 
     #[test]
     fn parse_print_and_compare_as_apimachinery_does() {

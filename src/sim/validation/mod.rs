@@ -165,6 +165,19 @@ pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (E
             apps::workload(&mut errs, &mut checks, obj, res.name);
         }
         ("", "configmaps" | "secrets") => checks.push("total size of the values (1 MiB)"),
+        ("", "resourcequotas") => {
+            // ValidateResourceQuantityValue on each hard limit.
+            for (k, q) in crate::sim::podresources::resource_list(obj.ptr("/spec/hard")) {
+                if q.is_negative() {
+                    errs.push(invalid_str(
+                        &format!("spec.hard[{k}]"),
+                        &q.to_string(),
+                        "must be greater than or equal to 0",
+                    ));
+                }
+            }
+            checks.push("hard limits are not negative");
+        }
         ("certificates.k8s.io", "certificatesigningrequests") => {
             checks.push("the request (a PEM CSR), signer name, usages");
         }
