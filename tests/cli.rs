@@ -132,6 +132,34 @@ fn trace_json_has_the_documented_shape() {
     );
     assert_eq!(req["response"]["code"], 201);
     assert_eq!(req["response"]["body"]["kind"], "Pod");
+    // A plugin that changed the pod carries the change as a JSON patch and as fields before
+    // and after; one that changed nothing carries neither.
+    let step = |name: &str| {
+        req["stages"][2]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["plugin"] == name)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        step("Priority")["patch"],
+        serde_json::json!([
+            {"op": "add", "path": "/spec/priority", "value": 0},
+            {"op": "add", "path": "/spec/preemptionPolicy", "value": "PreemptLowerPriority"}
+        ])
+    );
+    assert_eq!(
+        step("Priority")["changes"],
+        serde_json::json!([
+            {"path": "/spec/priority", "after": 0},
+            {"path": "/spec/preemptionPolicy", "after": "PreemptLowerPriority"}
+        ])
+    );
+    let lifecycle = step("NamespaceLifecycle");
+    assert_eq!(lifecycle["decision"], "allow");
+    assert!(lifecycle.get("patch").is_none() && lifecycle.get("changes").is_none());
 }
 
 #[test]

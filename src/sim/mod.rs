@@ -22,6 +22,7 @@ pub mod fieldsel;
 pub mod fuzz;
 pub mod gotypes;
 pub mod http;
+pub mod jsondiff;
 pub mod kubeconfig;
 pub mod kubectl;
 pub mod labels;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::authn::UserInfo;
+use super::jsondiff::Edit;
 use super::request::RequestInfo;
 
 /// The stages of kube-apiserver's request pipeline, in the order they run.
@@ -98,13 +99,49 @@ pub struct Step {
     pub decision: Decision,
     /// Why, in upstream's words where upstream has them.
     pub reason: String,
-    /// For a mutating admission plugin that changed the object: the change, as RFC 6902
-    /// JSON patch operations.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub patch: Vec<Value>,
-    /// The same change as the fields it touched, each before and after.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub changes: Vec<Change>,
+    /// For a mutating admission plugin that changed the object: the object before and after
+    /// its run (written out as `patch` and `changes`).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub mutation: Option<Mutation>,
+}
+
+/// What one mutating plugin changed: the edits that take the object as the plugin found it
+/// to the object it left, each with the value it replaced. Written out as the step's `patch`
+/// (RFC 6902 operations) and `changes` (each field before and after).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mutation {
+    pub edits: Vec<Edit>,
+}
+
+impl Mutation {
+    /// The change as JSON patch operations.
+    pub fn patch(&self) -> Vec<Value> {
+        self.edits.iter().map(Edit::to_patch).collect()
+    }
+
+    /// The change as the fields it touched, each before and after.
+    pub fn changes(&self) -> Vec<Change> {
+        self.edits
+            .iter()
+            .map(|e| Change {
+                path: e.path.clone(),
+                before: e.before.clone(),
+                after: e.after.clone(),
+            })
+            .collect()
+    }
+}
+
+impl Serialize for Mutation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        if !self.edits.is_empty() {
+            map.serialize_entry("patch", &self.patch())?;
+            map.serialize_entry("changes", &self.changes())?;
+        }
+        map.end()
+    }
 }
 
 /// One field a mutating plugin changed: its JSON pointer and its value before and after
@@ -181,8 +218,7 @@ impl StageRecord {
             plugin: plugin.to_string(),
             decision,
             reason: reason.into(),
-            patch: Vec::new(),
-            changes: Vec::new(),
+            mutation: None,
         });
     }
 

@@ -22,16 +22,17 @@ fn shown_first(s: &Step) -> bool {
 
 /// One plugin's line: name, decision, reason, and for a mutation each field before and after.
 fn step_item(s: &Step) -> Html {
+    let changes = s.mutation.as_ref().map(|m| m.changes()).unwrap_or_default();
     html! {
         <li data-decision={decision_class(s.decision)} data-plugin={s.plugin.clone()}>
             <span class="plugin">{ &s.plugin }</span>
-            { " " }<span class="badge" data-decision={decision_class(s.decision)}>{ if s.changes.is_empty() { s.decision.as_str() } else { "mutated" } }</span>
+            { " " }<span class="badge" data-decision={decision_class(s.decision)}>{ if changes.is_empty() { s.decision.as_str() } else { "mutated" } }</span>
             { " " }<span class="reason">{ &s.reason }</span>
-            if !s.changes.is_empty() {
+            if !changes.is_empty() {
                 <table class="changes">
                     <thead><tr><th>{ "field" }</th><th>{ "before" }</th><th>{ "after" }</th></tr></thead>
                     <tbody>
-                        { for s.changes.iter().map(|c: &Change| html! {
+                        { for changes.iter().map(|c: &Change| html! {
                             <tr>
                                 <td class="path"><code>{ &c.path }</code></td>
                                 <td class="before">if c.before.is_some() { <del>{ shown(c.before.as_ref()) }</del> } else { <span class="muted">{ "(absent)" }</span> }</td>

@@ -45,7 +45,7 @@ pub fn admit(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     if let Some(why) = ignored(a) {
         return Verdict::Skip(why);
     }
-    let Some(pod) = a.object.as_mut() else {
+    let Some(pod) = a.object_mut() else {
         return Verdict::Skip("no pod".into());
     };
     let mut set = Vec::new();

@@ -148,7 +148,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     if ranges.is_empty() {
         return Verdict::Admit(format!("namespace \"{}\" has no LimitRange", a.namespace));
     }
-    let Some(pod) = a.object.as_mut() else {
+    let Some(pod) = a.object_mut() else {
         return Verdict::Skip("no pod".into());
     };
     let mut notes = Vec::new();

@@ -24,8 +24,11 @@ pub mod quota;
 pub mod scheduling;
 pub mod storage;
 
-use crate::sim::ptr::Ptr as _;
-use serde_json::{json, Value};
+use crate::sim::jsondiff;
+#[cfg(debug_assertions)]
+use crate::sim::jsondiff::fingerprint;
+use crate::sim::trace::Mutation;
+use serde_json::Value;
 
 use super::authn::UserInfo;
 use super::authz;
@@ -85,8 +88,11 @@ pub struct Attributes<'a> {
     pub namespaced: bool,
     /// The user making the request.
     pub user: &'a UserInfo,
-    /// The object being written: mutating plugins may change it; `None` for deletes.
+    /// The object being written (`None` for deletes). Mutating plugins change it through
+    /// [`Attributes::object_mut`], which tells the pass to look for a change.
     pub object: Option<Value>,
+    /// Whether a plugin took the object to change it since the pass last looked.
+    touched: bool,
     /// The object as stored before this request, for updates and deletes.
     pub old_object: Option<Value>,
     /// Whether this is a dry run (`?dryRun=All`).
@@ -120,7 +126,15 @@ impl<'a> Attributes<'a> {
             object: None,
             old_object: None,
             dry_run: false,
+            touched: false,
         }
+    }
+
+    /// The object, to change: the mutating pass then compares it with the copy it keeps
+    /// (a plugin that only reads it uses `object`, and costs no comparison).
+    pub fn object_mut(&mut self) -> Option<&mut Value> {
+        self.touched = true;
+        self.object.as_mut()
     }
 
     /// Whether the request is on `resource` of the core group, not on a subresource.
@@ -191,8 +205,8 @@ pub enum Verdict {
 pub enum Outcome {
     /// It ran and admitted the request; what it checked.
     Admitted(String),
-    /// It ran and changed the object: what it did, and the change as RFC 6902 operations.
-    Mutated(String, Vec<Value>, Vec<crate::sim::trace::Change>),
+    /// It ran and changed the object: what it did, and the object before and after.
+    Mutated(String, Mutation),
     /// It ran and found nothing to look at in this request; why.
     NotApplicable(String),
     /// It ran and refused the request.
@@ -320,53 +334,54 @@ impl Chain {
     /// The mutating pass: each enabled plugin that handles the operation may change
     /// `attrs.object`; the first refusal ends the pass.
     pub fn admit(&self, ctx: &mut Context<'_>, attrs: &mut Attributes<'_>) -> PassResult {
-        // One copy of the object as the last plugin left it, and its fingerprint: a plugin
-        // whose run leaves the fingerprint alone changed nothing (no copy per plugin); one
-        // that changed it is diffed against the copy, which then moves on.
-        let mut snapshot = attrs.object.clone();
+        // One copy of the object as the last plugin left it. A plugin that took the object
+        // to change it is followed by a comparison with the copy; what differs is the
+        // plugin's mutation, and the same edits bring the copy up to date (only what changed
+        // is copied). One that did not take it changed nothing (which debug builds, and so
+        // every test, check with a fingerprint).
+        let mut copy = attrs.object.clone();
+        #[cfg(debug_assertions)]
         let mut print = attrs.object.as_ref().map(fingerprint);
         self.pass(attrs, |p| &p.mutating, &mut |p, attrs| {
             let Pass::Modelled(run) = p.mutating else {
                 return Outcome::NotModelled;
             };
+            attrs.touched = false;
             let verdict = run(ctx, attrs);
-            // A plugin that found nothing to look at changed nothing (checked in debug builds,
-            // which every test runs).
-            if matches!(verdict, Verdict::Skip(_)) {
-                debug_assert_eq!(
-                    attrs.object.as_ref().map(fingerprint),
-                    print,
+            #[cfg(debug_assertions)]
+            {
+                let now = attrs.object.as_ref().map(fingerprint);
+                assert!(
+                    attrs.touched || now == print,
+                    "{} changed the object without object_mut",
+                    p.name
+                );
+                assert!(
+                    !matches!(verdict, Verdict::Skip(_)) || now == print,
                     "{} skipped the request but changed the object",
                     p.name
                 );
+                print = now;
+            }
+            if !attrs.touched {
                 return from_verdict(verdict);
             }
-            let now = attrs.object.as_ref().map(fingerprint);
-            let (patch, changes) = if now == print {
-                (Vec::new(), Vec::new())
-            } else {
-                let found = match (&mut snapshot, &attrs.object) {
-                    (Some(b), Some(a)) => {
-                        let ops = diff(b, a);
-                        let changes = changes(b, &ops);
-                        // The copy follows the object by the same operations (only what
-                        // changed is copied again).
-                        if !apply_in_place(b, &ops) {
-                            *b = a.clone();
-                        }
-                        debug_assert_eq!(Some(&*b), attrs.object.as_ref());
-                        (ops, changes)
-                    }
-                    _ => {
-                        snapshot = attrs.object.clone();
-                        (Vec::new(), Vec::new())
-                    }
-                };
-                print = now;
-                found
+            let mut edits = match (&copy, &attrs.object) {
+                (Some(before), Some(after)) => jsondiff::diff(before, after),
+                _ => Vec::new(),
             };
+            let applied = match &mut copy {
+                Some(c) if !edits.is_empty() => jsondiff::apply(c, &mut edits),
+                _ => true,
+            };
+            if !applied || copy.is_none() != attrs.object.is_none() {
+                copy = attrs.object.clone();
+            }
+            debug_assert_eq!(copy, attrs.object);
             match verdict {
-                Verdict::Admit(why) if !patch.is_empty() => Outcome::Mutated(why, patch, changes),
+                Verdict::Admit(why) if !edits.is_empty() => {
+                    Outcome::Mutated(why, Mutation { edits })
+                }
                 other => from_verdict(other),
             }
         })
@@ -423,235 +438,12 @@ fn from_verdict(v: Verdict) -> Outcome {
     }
 }
 
-/// A 64-bit fingerprint of a JSON value (its structure, keys in order, and values):
-/// equal values print alike, and a change shows with all but certainty.
-pub fn fingerprint(v: &Value) -> u64 {
-    // Eight bytes at a time, rotate-xor-multiply (as rustc's FxHasher mixes words).
-    fn word(h: &mut u64, w: u64) {
-        *h = (h.rotate_left(5) ^ w).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn bytes(h: &mut u64, b: &[u8]) {
-        word(h, b.len() as u64);
-        let mut chunks = b.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            word(h, u64::from_le_bytes(w));
-        }
-        let mut w = [0u8; 8];
-        let rest = chunks.remainder();
-        w[..rest.len()].copy_from_slice(rest);
-        word(h, u64::from_le_bytes(w));
-    }
-    fn walk(h: &mut u64, v: &Value) {
-        match v {
-            Value::Null => word(h, 1),
-            Value::Bool(b) => word(h, 2 + u64::from(*b)),
-            Value::Number(n) => {
-                word(h, 4);
-                if let Some(i) = n.as_i64() {
-                    word(h, u64::from_le_bytes(i.to_le_bytes()));
-                } else if let Some(u) = n.as_u64() {
-                    word(h, u);
-                } else if let Some(f) = n.as_f64() {
-                    word(h, f.to_bits());
-                }
-            }
-            Value::String(s) => {
-                word(h, 5);
-                bytes(h, s.as_bytes());
-            }
-            Value::Array(a) => {
-                word(h, 6);
-                word(h, a.len() as u64);
-                for x in a {
-                    walk(h, x);
-                }
-            }
-            Value::Object(m) => {
-                word(h, 7);
-                word(h, m.len() as u64);
-                for (k, x) in m {
-                    bytes(h, k.as_bytes());
-                    walk(h, x);
-                }
-            }
-        }
-    }
-    let mut h = 0;
-    walk(&mut h, v);
-    h
-}
-
-/// The change from `before` to `after` as RFC 6902 operations (as JSON values).
-/// Objects are compared key by key, arrays index by index (what one grows by is added at
-/// its end, what it shrinks by removed from the end), anything else replaced whole.
-pub fn diff(before: &Value, after: &Value) -> Vec<Value> {
-    /// A step of the path down to where the walk is; the pointer is written out only for
-    /// an operation.
-    enum Token<'v> {
-        Key(&'v str),
-        Index(usize),
-    }
-    fn pointer(tokens: &[Token<'_>]) -> String {
-        use std::fmt::Write;
-        let mut path = String::new();
-        for t in tokens {
-            path.push('/');
-            match t {
-                Token::Key(k) if k.contains(['~', '/']) => {
-                    path.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                }
-                Token::Key(k) => path.push_str(k),
-                Token::Index(i) => {
-                    let _ = write!(path, "{i}");
-                }
-            }
-        }
-        path
-    }
-    // Containers are walked, not compared whole first (that would compare each subtree
-    // once per level above it).
-    fn walk<'v>(b: &'v Value, a: &'v Value, at: &mut Vec<Token<'v>>, ops: &mut Vec<Value>) {
-        match (b, a) {
-            (Value::Object(bm), Value::Object(am)) => {
-                // Plugins keep the order of the keys they find and add new ones at the end:
-                // walk both in step while the keys agree, and look keys up only after that.
-                let mut aligned = 0;
-                for ((bk, bv), (ak, av)) in bm.iter().zip(am.iter()) {
-                    if bk != ak {
-                        break;
-                    }
-                    at.push(Token::Key(bk));
-                    walk(bv, av, at, ops);
-                    at.pop();
-                    aligned += 1;
-                }
-                for (k, bv) in bm.iter().skip(aligned) {
-                    at.push(Token::Key(k));
-                    match am.get(k) {
-                        None => ops.push(json!({"op": "remove", "path": pointer(at)})),
-                        Some(av) => walk(bv, av, at, ops),
-                    }
-                    at.pop();
-                }
-                for (k, av) in am.iter().skip(aligned) {
-                    if !bm.contains_key(k) {
-                        at.push(Token::Key(k));
-                        ops.push(json!({"op": "add", "path": pointer(at), "value": av}));
-                        at.pop();
-                    }
-                }
-            }
-            (Value::Array(ba), Value::Array(aa)) => {
-                let common = ba.len().min(aa.len());
-                for i in 0..common {
-                    at.push(Token::Index(i));
-                    walk(&ba[i], &aa[i], at, ops);
-                    at.pop();
-                }
-                for (i, av) in aa.iter().enumerate().skip(common) {
-                    at.push(Token::Index(i));
-                    ops.push(json!({"op": "add", "path": pointer(at), "value": av}));
-                    at.pop();
-                }
-                for i in (common..ba.len()).rev() {
-                    at.push(Token::Index(i));
-                    ops.push(json!({"op": "remove", "path": pointer(at)}));
-                    at.pop();
-                }
-            }
-            _ if b == a => {}
-            _ => ops.push(json!({"op": "replace", "path": pointer(at), "value": a})),
-        }
-    }
-    let mut ops = Vec::new();
-    walk(before, after, &mut Vec::new(), &mut ops);
-    ops
-}
-
-/// Applies operations made by [`diff`] to `target` in place; false when one does not apply
-/// (the caller then copies the object whole).
-fn apply_in_place(target: &mut Value, ops: &[Value]) -> bool {
-    for op in ops {
-        let (Some(kind), Some(path)) = (
-            op.get("op").and_then(Value::as_str),
-            op.get("path").and_then(Value::as_str),
-        ) else {
-            return false;
-        };
-        let Some((parent, last)) = path.rsplit_once('/') else {
-            return false;
-        };
-        let last = if last.contains('~') {
-            last.replace("~1", "/").replace("~0", "~")
-        } else {
-            last.to_string()
-        };
-        let Some(p) = target.ptr_mut(parent) else {
-            return false;
-        };
-        let value = op.get("value").cloned();
-        let done = match (p, kind) {
-            (Value::Object(m), "add" | "replace") => {
-                m.insert(last, value.unwrap_or(Value::Null));
-                true
-            }
-            (Value::Object(m), "remove") => m.shift_remove(&last).is_some(),
-            (Value::Array(a), k) => match last.parse::<usize>() {
-                Ok(i) if k == "add" && i == a.len() => {
-                    a.push(value.unwrap_or(Value::Null));
-                    true
-                }
-                Ok(i) if k == "replace" && i < a.len() => {
-                    a[i] = value.unwrap_or(Value::Null);
-                    true
-                }
-                Ok(i) if k == "remove" && i < a.len() => {
-                    a.remove(i);
-                    true
-                }
-                _ => false,
-            },
-            _ => false,
-        };
-        if !done {
-            return false;
-        }
-    }
-    true
-}
-
-/// The object's fields a patch changed, each with its value before and after (the page's
-/// before/after view of one plugin's mutation).
-pub fn changes(before: &Value, ops: &[Value]) -> Vec<crate::sim::trace::Change> {
-    ops.iter()
-        .filter_map(|op| {
-            let path = op.get("path")?.as_str()?.to_string();
-            let kind = op.get("op")?.as_str()?;
-            let old = if path.ends_with("/-") {
-                None
-            } else {
-                before.ptr(&path).cloned()
-            };
-            let new = match kind {
-                "add" | "replace" => op.get("value").cloned(),
-                _ => None,
-            };
-            Some(crate::sim::trace::Change {
-                path,
-                before: old,
-                after: new,
-            })
-        })
-        .collect()
-}
-
 /// Helpers for the plugins' tests: a request's attributes from a method and a URL, and a
 /// context over a store.
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
+    use crate::sim::ptr::Ptr as _;
     use crate::sim::request::request_info;
 
     /// The attributes of `method url` by `user`, with `object`.
@@ -707,6 +499,7 @@ pub(crate) mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::ptr::Ptr as _;
     use serde_json::json;
 
     fn boot_chain(minor: u32, flags: &[(&str, &str)]) -> Result<Chain, Vec<FlagError>> {
@@ -735,7 +528,7 @@ mod tests {
             .map(|(p, o)| {
                 let what = match o {
                     Outcome::Admitted(_) => "admitted".to_string(),
-                    Outcome::Mutated(_, patch, _) => format!("mutated {}", patch.len()),
+                    Outcome::Mutated(_, m) => format!("mutated {}", m.patch().len()),
                     Outcome::NotApplicable(_) => "n/a".into(),
                     Outcome::Rejected(e) => format!("rejected {}", e.code),
                     Outcome::Disabled => "disabled".into(),
@@ -746,33 +539,6 @@ mod tests {
                 (*p, what)
             })
             .collect()
-    }
-
-    #[test]
-    fn a_diff_applied_to_the_object_before_gives_the_object_after() {
-        let cases = [
-            (json!({"a": 1}), json!({"a": 2, "b/c~": [1]})),
-            (
-                json!({"spec": {"tolerations": [{"k": 1}]}}),
-                json!({"spec": {"tolerations": [{"k": 1}, {"k": 2}, {"k": 3}]}}),
-            ),
-            (json!({"l": [1, 2, 3, 4]}), json!({"l": [1, 5]})),
-            (
-                json!({"x": {"y": null}, "z": "s"}),
-                json!({"x": [], "w": {"v": true}}),
-            ),
-        ];
-        for (before, after) in cases {
-            let ops = diff(&before, &after);
-            let applied = crate::sim::patch::json_patch(&before, &Value::Array(ops.clone()));
-            assert_eq!(
-                applied.ok(),
-                Some(after.clone()),
-                "{before} -> {after}: {ops:?}"
-            );
-            assert!(diff(&after, &after).is_empty());
-            assert_eq!(fingerprint(&before) == fingerprint(&after), before == after);
-        }
     }
 
     #[test]
@@ -1023,7 +789,7 @@ mod tests {
         let result = chain.admit(&mut ctx, &mut attrs);
         assert!(result.error.is_none());
         let patch = result.steps.iter().find_map(|(p, o)| match o {
-            Outcome::Mutated(_, patch, _) if *p == "Priority" => Some(patch.clone()),
+            Outcome::Mutated(_, m) if *p == "Priority" => Some(m.patch()),
             _ => None,
         });
         assert_eq!(

@@ -22,7 +22,7 @@ pub fn default_ingress_class(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> V
             a.kind
         )));
     }
-    let Some(ingress) = a.object.as_mut() else {
+    let Some(ingress) = a.object_mut() else {
         return Verdict::Skip("no Ingress".into());
     };
     let named = ingress

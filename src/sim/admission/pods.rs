@@ -29,7 +29,7 @@ fn new_pod<'r>(a: &'r mut Attributes<'_>) -> Result<&'r mut Value, Verdict> {
     if a.operation != Operation::Create {
         return Err(Verdict::Skip("only new pods are changed".into()));
     }
-    match a.object.as_mut() {
+    match a.object_mut() {
         Some(obj) => Ok(obj),
         None => Err(Verdict::Skip("no object".into())),
     }
@@ -371,7 +371,7 @@ pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     }
     if a.operation == Operation::Update {
         let old = a.old_object.clone().unwrap_or_default();
-        let Some(pod) = a.object.as_mut() else {
+        let Some(pod) = a.object_mut() else {
             return Verdict::Skip("no pod".into());
         };
         let mut kept = Vec::new();
@@ -453,7 +453,7 @@ pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
             return Verdict::Reject(a.forbidden(&format!("the string value of PreemptionPolicy ({given}) must not be provided in pod spec; priority admission controller computed {want} from the given PriorityClass name")));
         }
     }
-    let Some(pod) = a.object.as_mut() else {
+    let Some(pod) = a.object_mut() else {
         return Verdict::Skip("no pod".into());
     };
     if class_name.is_empty() && !name.is_empty() {
@@ -515,7 +515,7 @@ pub fn default_tolerations(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
             seconds("default-unreachable-toleration-seconds"),
         ),
     ];
-    let Some(pod) = a.object.as_mut() else {
+    let Some(pod) = a.object_mut() else {
         return Verdict::Skip("no pod".into());
     };
     let mut added = Vec::new();

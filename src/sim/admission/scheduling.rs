@@ -158,8 +158,7 @@ fn pod_of<'r>(a: &'r mut Attributes<'_>) -> Result<&'r mut Value, Verdict> {
     if !a.is_core("pods") {
         return Err(Verdict::Skip("only looks at pods".into()));
     }
-    a.object
-        .as_mut()
+    a.object_mut()
         .ok_or_else(|| Verdict::Skip("no pod in the request".into()))
 }
 
@@ -168,7 +167,7 @@ pub fn taint_new_nodes(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     if !a.is_core("nodes") {
         return Verdict::Skip("only taints new Nodes".into());
     }
-    let Some(node) = a.object.as_mut() else {
+    let Some(node) = a.object_mut() else {
         return Verdict::Skip("no Node in the request".into());
     };
     const KEY: &str = "node.kubernetes.io/not-ready";
@@ -426,7 +425,7 @@ pub fn pod_node_selector_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) ->
     if let Some(conflict) = node_selector_conflict(a, &selector) {
         return conflict;
     }
-    let Some(pod) = a.object.as_mut() else {
+    let Some(pod) = a.object_mut() else {
         return Verdict::Skip("no pod".into());
     };
     let mut merged = Map::new();
@@ -520,7 +519,7 @@ pub fn toleration_restriction_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_
             Err(e) => return Verdict::Reject(e),
         }
     }
-    let Some(pod) = a.object.as_mut() else {
+    let Some(pod) = a.object_mut() else {
         return Verdict::Skip("no pod".into());
     };
     let spec = pod.get("spec").cloned().unwrap_or(Value::Null);
@@ -622,7 +621,7 @@ pub fn runtime_class_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
         Ok(None) => return Verdict::Admit("the pod names no RuntimeClass".into()),
         Err(v) => return v,
     };
-    let Some(pod) = a.object.as_mut() else {
+    let Some(pod) = a.object_mut() else {
         return Verdict::Skip("no pod".into());
     };
     let mut changes = Vec::new();

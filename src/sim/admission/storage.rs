@@ -48,7 +48,7 @@ pub fn default_storage_class(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> V
     if !a.is_core("persistentvolumeclaims") {
         return Verdict::Skip("only looks at PersistentVolumeClaims".into());
     }
-    let Some(claim) = a.object.as_mut() else {
+    let Some(claim) = a.object_mut() else {
         return Verdict::Skip("no claim".into());
     };
     let has_class = claim
@@ -93,7 +93,7 @@ pub fn in_use_protection(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
     if !a.subresource.is_empty() {
         return Verdict::Skip("subresources are left alone".into());
     }
-    let Some(obj) = a.object.as_mut() else {
+    let Some(obj) = a.object_mut() else {
         return Verdict::Skip("no object".into());
     };
     let has = obj

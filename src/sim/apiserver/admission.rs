@@ -86,13 +86,12 @@ impl Cluster {
                     ran.push(plugin);
                     (Decision::Allow, why)
                 }
-                Outcome::Mutated(why, patch, changes) => {
+                Outcome::Mutated(why, mutation) => {
                     ran.push(plugin);
                     changed.push(plugin);
                     record.step(plugin, Decision::Allow, why);
                     if let Some(last) = record.steps.last_mut() {
-                        last.patch = patch;
-                        last.changes = changes;
+                        last.mutation = Some(mutation);
                     }
                     continue;
                 }
