@@ -321,7 +321,8 @@ pub fn near_misses(store: &Store, a: &Attributes) -> Vec<String> {
                     .unwrap_or("Role");
                 out.push(format!(
                     "{} has a rule for this, but its {}",
-                    source.describe, misses[0]
+                    source.describe(),
+                    misses[0]
                 ));
                 if fix.is_none() {
                     let field = misses[0].split_whitespace().next().unwrap_or("");

@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use super::authn::UserInfo;
 use super::request::RequestInfo;
 use super::store::Store;
-use super::trace::{Decision, StageRecord};
+use super::trace::{Decision, GraphRow, StageRecord};
 
 /// Upstream's `authorizer.Attributes`: what is being asked, by whom.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -277,8 +277,21 @@ pub fn authorize(
     chain: &Chain,
     store: &Store,
     attrs: &Attributes,
-    mut record: Option<&mut StageRecord>,
+    record: Option<&mut StageRecord>,
 ) -> AuthzDecision {
+    authorize_graphed(chain, store, attrs, record, false).0
+}
+
+/// [`authorize`], and when `want_graph` and RBAC was consulted, the user's RBAC graph for the
+/// request, drawn in the same walk over the user's rules as RBAC's decision.
+pub fn authorize_graphed(
+    chain: &Chain,
+    store: &Store,
+    attrs: &Attributes,
+    mut record: Option<&mut StageRecord>,
+    want_graph: bool,
+) -> (AuthzDecision, Option<Vec<GraphRow>>) {
+    let mut graph = None;
     let mut step = |plugin: &str, d: Decision, reason: &str, details: Vec<(&str, String)>| {
         if let Some(r) = record.as_deref_mut() {
             r.step(plugin, d, reason);
@@ -294,12 +307,13 @@ pub fn authorize(
             "the user is in group system:masters, which is always allowed",
             Vec::new(),
         );
-        return AuthzDecision {
+        let d = AuthzDecision {
             decision: Decision::Allow,
             reason: String::new(),
             error: None,
             plugin: "system:masters".into(),
         };
+        return (d, graph);
     }
     step(
         "system:masters",
@@ -328,7 +342,8 @@ pub fn authorize(
                 (d.decision, d.reason, None)
             }
             Mode::Rbac => {
-                let r = rbac::authorize(store, attrs);
+                let (r, g) = rbac::authorize_graphed(store, attrs, want_graph);
+                graph = g;
                 (r.decision, r.reason, None)
             }
             Mode::Abac => match abac::authorize(&chain.abac, attrs) {
@@ -405,18 +420,19 @@ pub fn authorize(
             errors.push(e.clone());
         }
         if matches!(decision, Decision::Allow | Decision::Deny) {
-            return AuthzDecision {
+            let d = AuthzDecision {
                 decision,
                 reason,
                 error,
                 plugin: label,
             };
+            return (d, graph);
         }
         if !reason.is_empty() {
             reasons.push(reason);
         }
     }
-    AuthzDecision {
+    let d = AuthzDecision {
         decision: Decision::NoOpinion,
         reason: reasons.join("\n"),
         error: if errors.is_empty() {
@@ -425,7 +441,8 @@ pub fn authorize(
             Some(errors.join(", "))
         },
         plugin: String::new(),
-    }
+    };
+    (d, graph)
 }
 
 #[cfg(test)]

@@ -98,31 +98,57 @@ pub fn rule_allows(attrs: &Attributes, rule: &Value) -> bool {
 
 /// `appliesToUser`: the first subject of a binding that matches, described as upstream does.
 pub fn applies_to(subjects: &[Value], user: &UserInfo, binding_ns: &str) -> Option<String> {
-    for s in subjects {
+    subject_naming(subjects, user, binding_ns).map(|s| subject_text(s, binding_ns))
+}
+
+/// The first of `subjects` that names the user.
+fn subject_naming<'s>(
+    subjects: &'s [Value],
+    user: &UserInfo,
+    binding_ns: &str,
+) -> Option<&'s Value> {
+    subjects.iter().find(|s| {
         let kind = s.get("kind").and_then(Value::as_str).unwrap_or("");
         let name = s.get("name").and_then(Value::as_str).unwrap_or("");
         match kind {
-            "User" if user.username == name => return Some(format!("User \"{name}\"")),
-            "Group" if user.groups.iter().any(|g| g == name) => {
-                return Some(format!("Group \"{name}\""))
-            }
+            "User" => user.username == name,
+            "Group" => user.groups.iter().any(|g| g == name),
             "ServiceAccount" => {
-                let ns = s
-                    .get("namespace")
-                    .and_then(Value::as_str)
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or(binding_ns);
-                if ns.is_empty() {
-                    continue;
-                }
-                if user.username == format!("system:serviceaccount:{ns}:{name}") {
-                    return Some(format!("ServiceAccount \"{name}/{ns}\""));
-                }
+                let ns = subject_namespace(s, binding_ns);
+                // system:serviceaccount:<ns>:<name>, compared without writing it out.
+                !ns.is_empty()
+                    && user
+                        .username
+                        .strip_prefix("system:serviceaccount:")
+                        .and_then(|rest| rest.strip_prefix(ns))
+                        .and_then(|rest| rest.strip_prefix(':'))
+                        == Some(name)
             }
-            _ => {}
+            _ => false,
         }
+    })
+}
+
+/// A service account subject's namespace (the binding's when it names none).
+fn subject_namespace<'s>(s: &'s Value, binding_ns: &'s str) -> &'s str {
+    s.get("namespace")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .unwrap_or(binding_ns)
+}
+
+/// A subject as the authorizer's reasons name it: `User "z"`, `Group "g"`,
+/// `ServiceAccount "name/ns"`.
+fn subject_text(s: &Value, binding_ns: &str) -> String {
+    let kind = s.get("kind").and_then(Value::as_str).unwrap_or("");
+    let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+    match kind {
+        "ServiceAccount" => format!(
+            "ServiceAccount \"{name}/{}\"",
+            subject_namespace(s, binding_ns)
+        ),
+        _ => format!("{kind} \"{name}\""),
     }
-    None
 }
 
 fn subjects(binding: &Value) -> &[Value] {
@@ -147,6 +173,26 @@ pub fn resolve_role<'a>(
     binding: &Value,
     binding_ns: &str,
 ) -> Result<(&'a Value, String), String> {
+    role_of(store, binding, binding_ns).map(|role| (role, role_text(binding)))
+}
+
+/// The role a binding refers to, or why it cannot be found (upstream's `GetRoleReferenceRules`
+/// errors).
+fn role_of<'a>(store: &'a Store, binding: &Value, binding_ns: &str) -> Result<&'a Value, String> {
+    let (kind, name) = role_ref(binding);
+    match kind {
+        "ClusterRole" => store
+            .get(GROUP, "clusterroles", "", name)
+            .ok_or_else(|| format!("clusterrole.rbac.authorization.k8s.io \"{name}\" not found")),
+        "Role" if !binding_ns.is_empty() => store
+            .get(GROUP, "roles", binding_ns, name)
+            .ok_or_else(|| format!("role.rbac.authorization.k8s.io \"{name}\" not found")),
+        _ => Err(format!("unsupported role reference kind: \"{kind}\"")),
+    }
+}
+
+/// A binding's `roleRef` kind and name.
+fn role_ref(binding: &Value) -> (&str, &str) {
     let role_ref = binding.get("roleRef");
     let field = |k: &str| {
         role_ref
@@ -154,18 +200,13 @@ pub fn resolve_role<'a>(
             .and_then(Value::as_str)
             .unwrap_or("")
     };
-    let (kind, name) = (field("kind"), field("name"));
-    match kind {
-        "ClusterRole" => store
-            .get(GROUP, "clusterroles", "", name)
-            .map(|r| (r, format!("ClusterRole \"{name}\"")))
-            .ok_or_else(|| format!("clusterrole.rbac.authorization.k8s.io \"{name}\" not found")),
-        "Role" if !binding_ns.is_empty() => store
-            .get(GROUP, "roles", binding_ns, name)
-            .map(|r| (r, format!("Role \"{name}\"")))
-            .ok_or_else(|| format!("role.rbac.authorization.k8s.io \"{name}\" not found")),
-        _ => Err(format!("unsupported role reference kind: \"{kind}\"")),
-    }
+    (field("kind"), field("name"))
+}
+
+/// The role a binding refers to as reasons name it: `ClusterRole "view"`, `Role "developer"`.
+fn role_text(binding: &Value) -> String {
+    let (kind, name) = role_ref(binding);
+    format!("{kind} \"{name}\"")
 }
 
 /// Which bindings name which users and groups (service accounts by their user name), so a
@@ -380,10 +421,34 @@ pub struct Source<'a> {
     pub binding: &'a Value,
     /// The bound role object.
     pub role: &'a Value,
+    /// The binding's subject that names the user.
+    subject: &'a Value,
+    /// The binding's namespace (empty for a ClusterRoleBinding).
+    binding_ns: &'a str,
+}
+
+impl Source<'_> {
     /// `ClusterRoleBinding "x" of ClusterRole "y" to User "z"` and the like.
-    pub describe: String,
+    pub fn describe(&self) -> String {
+        let (role, subject) = (role_text(self.binding), self.subject());
+        if self.binding_ns.is_empty() {
+            format!(
+                "ClusterRoleBinding \"{}\" of {role} to {subject}",
+                name_of(self.binding)
+            )
+        } else {
+            format!(
+                "RoleBinding \"{}/{}\" of {role} to {subject}",
+                name_of(self.binding),
+                self.binding_ns
+            )
+        }
+    }
+
     /// The binding's subject that names the user (`User "z"`).
-    pub subject: String,
+    pub fn subject(&self) -> String {
+        subject_text(self.subject, self.binding_ns)
+    }
 }
 
 /// Upstream `VisitRulesFor`: every rule that applies to the user in `namespace` (cluster-wide
@@ -398,28 +463,17 @@ pub fn visit_rules_for(
 ) {
     for (binding, first) in candidate_bindings(store, user, namespace) {
         let ns = namespace_of(binding);
-        let Some(subject) = applies_to(subjects(binding).get(first..).unwrap_or(&[]), user, ns)
+        let Some(subject) = subject_naming(subjects(binding).get(first..).unwrap_or(&[]), user, ns)
         else {
             continue;
         };
-        match resolve_role(store, binding, ns) {
-            Ok((role, role_desc)) => {
-                let describe = if ns.is_empty() {
-                    format!(
-                        "ClusterRoleBinding \"{}\" of {role_desc} to {subject}",
-                        name_of(binding)
-                    )
-                } else {
-                    format!(
-                        "RoleBinding \"{}/{ns}\" of {role_desc} to {subject}",
-                        name_of(binding)
-                    )
-                };
+        match role_of(store, binding, ns) {
+            Ok(role) => {
                 let source = Source {
                     binding,
                     role,
-                    describe,
                     subject,
+                    binding_ns: ns,
                 };
                 for rule in rules(role) {
                     if !visitor(&source, rule) {
@@ -475,50 +529,7 @@ pub fn rule_text(rule: &Value) -> String {
 /// The user's RBAC graph for a request: each binding that names the user (subject →
 /// binding → role → rules), the rules that allow this request marked.
 pub fn graph(store: &Store, a: &Attributes) -> Vec<GraphRow> {
-    let mut rows: Vec<GraphRow> = Vec::new();
-    let mut last: *const Value = std::ptr::null();
-    let mut errors = Vec::new();
-    visit_rules_for(
-        store,
-        &a.user,
-        &a.namespace,
-        &mut errors,
-        &mut |source, rule| {
-            // A new row only when the binding changes (rules of one binding come together).
-            if !std::ptr::eq(last, source.binding) {
-                last = source.binding;
-                let ns = namespace_of(source.binding);
-                let binding = if ns.is_empty() {
-                    format!("ClusterRoleBinding {}", name_of(source.binding))
-                } else {
-                    format!("RoleBinding {ns}/{}", name_of(source.binding))
-                };
-                let role = format!(
-                    "{} {}",
-                    source
-                        .role
-                        .get("kind")
-                        .and_then(Value::as_str)
-                        .unwrap_or("Role"),
-                    name_of(source.role)
-                );
-                rows.push(GraphRow {
-                    subject: source.subject.clone(),
-                    binding,
-                    role,
-                    rules: Vec::new(),
-                });
-            }
-            if let Some(row) = rows.last_mut() {
-                row.rules.push(GraphRule {
-                    text: rule_text(rule),
-                    allows: rule_allows(a, rule),
-                });
-            }
-            true
-        },
-    );
-    rows
+    authorize_graphed(store, a, true).1.unwrap_or_default()
 }
 
 /// Upstream's `RulesFor`: every rule bound to the user in `namespace`, and the resolution
@@ -535,34 +546,88 @@ pub fn rules_for(store: &Store, user: &UserInfo, namespace: &str) -> (Vec<Value>
 
 /// Evaluates RBAC for one request.
 pub fn authorize(store: &Store, attrs: &Attributes) -> RbacDecision {
+    authorize_graphed(store, attrs, false).0
+}
+
+/// Evaluates RBAC for one request and, with `want_graph`, draws the user's graph in the same
+/// walk over their rules (which then goes on past the rule that allows, as the graph shows
+/// every rule; the decision is the same, as upstream's walk stops at that rule and a later
+/// binding's error cannot undo an allow).
+pub fn authorize_graphed(
+    store: &Store,
+    attrs: &Attributes,
+    want_graph: bool,
+) -> (RbacDecision, Option<Vec<GraphRow>>) {
     let mut errors: Vec<String> = Vec::new();
     let mut allowed_by = None;
+    let mut rows: Vec<GraphRow> = Vec::new();
+    let mut last: *const Value = std::ptr::null();
     visit_rules_for(
         store,
         &attrs.user,
         &attrs.namespace,
         &mut errors,
         &mut |source, rule| {
-            if rule_allows(attrs, rule) {
-                allowed_by = Some(format!("RBAC: allowed by {}", source.describe));
-                return false;
+            let allows = rule_allows(attrs, rule);
+            if allows && allowed_by.is_none() {
+                allowed_by = Some(format!("RBAC: allowed by {}", source.describe()));
+                if !want_graph {
+                    return false;
+                }
+            }
+            if want_graph {
+                // A new row only when the binding changes (rules of one binding come
+                // together).
+                if !std::ptr::eq(last, source.binding) {
+                    last = source.binding;
+                    let ns = namespace_of(source.binding);
+                    let binding = if ns.is_empty() {
+                        format!("ClusterRoleBinding {}", name_of(source.binding))
+                    } else {
+                        format!("RoleBinding {ns}/{}", name_of(source.binding))
+                    };
+                    let role = format!(
+                        "{} {}",
+                        source
+                            .role
+                            .get("kind")
+                            .and_then(Value::as_str)
+                            .unwrap_or("Role"),
+                        name_of(source.role)
+                    );
+                    rows.push(GraphRow {
+                        subject: source.subject(),
+                        binding,
+                        role,
+                        rules: Vec::new(),
+                    });
+                }
+                if let Some(row) = rows.last_mut() {
+                    row.rules.push(GraphRule {
+                        text: rule_text(rule),
+                        allows,
+                    });
+                }
             }
             true
         },
     );
+    let graph = want_graph.then_some(rows);
     if let Some(reason) = allowed_by {
-        return RbacDecision {
+        let d = RbacDecision {
             decision: Decision::Allow,
             reason,
         };
+        return (d, graph);
     }
-    RbacDecision {
+    let d = RbacDecision {
         decision: Decision::NoOpinion,
         reason: match super::aggregate_errors(&errors) {
             Some(e) => format!("RBAC: {e}"),
             None => String::new(),
         },
-    }
+    };
+    (d, graph)
 }
 
 /// The key two rules share when upstream's `equality.Semantic.DeepEqual` finds them equal: the
@@ -1014,6 +1079,56 @@ mod tests {
             d.reason,
             "RBAC: role.rbac.authorization.k8s.io \"missing\" not found"
         );
+    }
+
+    #[test]
+    fn drawing_the_graph_in_the_same_walk_leaves_the_decision_alone() {
+        let mut s = rbac_store();
+        // After the binding that allows, one whose role is missing: the walk that draws the
+        // graph goes on to it, and must not turn the allow into an error.
+        s.create(
+            GROUP,
+            "rolebindings",
+            json!({"metadata":{"name":"zz-broken","namespace":"blue"},
+            "roleRef":{"apiGroup":GROUP,"kind":"Role","name":"missing"},
+            "subjects":[{"kind":"User","name":"dev-user"}]}),
+            0,
+        )
+        .unwrap();
+        let mut ops = attrs("delete", "", "nodes", "", "", "worker-2");
+        ops.user.groups.push("ops".into());
+        for a in [
+            attrs("create", "", "pods", "", "blue", ""),
+            attrs("get", "", "pods", "", "blue", "x"),
+            attrs("get", "", "pods", "", "red", "x"),
+            attrs("create", "", "pods", "", "default", ""),
+            ops,
+        ] {
+            let (graphed, graph) = authorize_graphed(&s, &a, true);
+            let plain = authorize(&s, &a);
+            assert_eq!(
+                (graphed.decision, &graphed.reason),
+                (plain.decision, &plain.reason),
+                "{a:?}"
+            );
+            assert!(authorize_graphed(&s, &a, false).1.is_none());
+            let graph = graph.unwrap();
+            // The rules marked as allowing are exactly those that allow.
+            let allowing = graph
+                .iter()
+                .flat_map(|r| &r.rules)
+                .filter(|r| r.allows)
+                .count();
+            assert_eq!(allowing > 0, plain.decision == Decision::Allow, "{graph:?}");
+        }
+        let (_, graph) = authorize_graphed(&s, &attrs("create", "", "pods", "", "blue", ""), true);
+        let graph = graph.unwrap();
+        assert_eq!(graph.len(), 1, "{graph:?}");
+        assert_eq!(graph[0].subject, "User \"dev-user\"");
+        assert_eq!(graph[0].binding, "RoleBinding blue/dev");
+        assert_eq!(graph[0].role, "Role developer");
+        assert_eq!(graph[0].rules[0].text, "list, create, delete pods");
+        assert!(graph[0].rules[0].allows);
     }
 
     #[test]

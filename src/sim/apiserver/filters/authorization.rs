@@ -54,9 +54,12 @@ impl Cluster {
                 .collect::<Vec<_>>()
                 .join(","),
         );
-        let decision = authz::authorize(&self.authz, &self.store, &attrs, Some(&mut record));
-        if self.authz.modes.contains(&authz::Mode::Rbac) {
-            record.graph = authz::rbac::graph(&self.store, &attrs);
+        let rbac = self.authz.modes.contains(&authz::Mode::Rbac);
+        let (decision, graph) =
+            authz::authorize_graphed(&self.authz, &self.store, &attrs, Some(&mut record), rbac);
+        // The graph shows the user's bindings even when an earlier authorizer decided.
+        if rbac {
+            record.graph = graph.unwrap_or_else(|| authz::rbac::graph(&self.store, &attrs));
         }
         if decision.decision == Decision::Allow {
             let reason = if decision.reason.is_empty() {
