@@ -3,6 +3,8 @@
 //! See <https://kubernetes.io/docs/concepts/security/controlling-access/>.
 
 use serde::Serialize;
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::authn::UserInfo;
@@ -94,11 +96,11 @@ impl Decision {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
     /// Its upstream name, e.g. `RBAC` or `NamespaceLifecycle`.
-    pub plugin: String,
+    pub plugin: Cow<'static, str>,
     /// What it decided.
     pub decision: Decision,
     /// Why, in upstream's words where upstream has them.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
     /// For a mutating admission plugin that changed the object: the object before and after
     /// its run (written out as `patch` and `changes`).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -213,9 +215,14 @@ impl StageRecord {
     }
 
     /// Records one consulted plugin.
-    pub fn step(&mut self, plugin: &str, decision: Decision, reason: impl Into<String>) {
+    pub fn step(
+        &mut self,
+        plugin: impl Into<Cow<'static, str>>,
+        decision: Decision,
+        reason: impl Into<Cow<'static, str>>,
+    ) {
         self.steps.push(Step {
-            plugin: plugin.to_string(),
+            plugin: plugin.into(),
             decision,
             reason: reason.into(),
             mutation: None,

@@ -25,9 +25,9 @@ fn step_item(s: &Step) -> Html {
     let changes = s.mutation.as_ref().map(|m| m.changes()).unwrap_or_default();
     html! {
         <li data-decision={decision_class(s.decision)} data-plugin={s.plugin.clone()}>
-            <span class="plugin">{ &s.plugin }</span>
+            <span class="plugin">{ s.plugin.as_ref() }</span>
             { " " }<span class="badge" data-decision={decision_class(s.decision)}>{ if changes.is_empty() { s.decision.as_str() } else { "mutated" } }</span>
-            { " " }<span class="reason">{ &s.reason }</span>
+            { " " }<span class="reason">{ s.reason.as_ref() }</span>
             if !changes.is_empty() {
                 <table class="changes">
                     <thead><tr><th>{ "field" }</th><th>{ "before" }</th><th>{ "after" }</th></tr></thead>

@@ -58,10 +58,13 @@ pub fn approval(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
             "user not permitted to approve requests with signerName \"{signer}\""
         )));
     }
-    Verdict::Admit(format!(
-        "{} may approve requests for signer {signer}",
-        a.user.username
-    ))
+    Verdict::Admit(
+        format!(
+            "{} may approve requests for signer {signer}",
+            a.user.username
+        )
+        .into(),
+    )
 }
 
 /// CertificateSigning's `Validate`.
@@ -79,10 +82,7 @@ pub fn signing(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
             "user not permitted to sign requests with signerName \"{signer}\""
         )));
     }
-    Verdict::Admit(format!(
-        "{} may sign requests for signer {signer}",
-        a.user.username
-    ))
+    Verdict::Admit(format!("{} may sign requests for signer {signer}", a.user.username).into())
 }
 
 /// CertificateSubjectRestriction's `Validate`.
@@ -92,10 +92,13 @@ pub fn subject_restriction(_: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     }
     let signer = signer(a.object.as_ref());
     if signer != crate::sim::controllers::CLIENT_SIGNER {
-        return Verdict::Skip(format!(
-            "only restricts the {} signer",
-            crate::sim::controllers::CLIENT_SIGNER
-        ));
+        return Verdict::Skip(
+            format!(
+                "only restricts the {} signer",
+                crate::sim::controllers::CLIENT_SIGNER
+            )
+            .into(),
+        );
     }
     let request = a
         .object
@@ -114,14 +117,17 @@ pub fn subject_restriction(_: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
             "use of {signer} signer with system:masters group is not allowed"
         )));
     }
-    Verdict::Admit(format!(
-        "the request does not ask for the system:masters group (organizations: {})",
-        if parsed.organizations.is_empty() {
-            "none".to_string()
-        } else {
-            parsed.organizations.join(", ")
-        }
-    ))
+    Verdict::Admit(
+        format!(
+            "the request does not ask for the system:masters group (organizations: {})",
+            if parsed.organizations.is_empty() {
+                "none".to_string()
+            } else {
+                parsed.organizations.join(", ")
+            }
+        )
+        .into(),
+    )
 }
 
 #[cfg(test)]

@@ -310,7 +310,7 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         }
     }
     match refused.len() {
-        0 => Verdict::Admit(notes.join("; ")),
+        0 => Verdict::Admit(notes.join("; ").into()),
         1 => Verdict::Reject(ApiError::too_many_requests(&refused[0])),
         _ => Verdict::Reject(ApiError::too_many_requests(&format!(
             "[{}]",

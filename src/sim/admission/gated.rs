@@ -15,9 +15,10 @@ pub fn pod_topology_labels(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
         } else {
             "off by default before v1.35"
         };
-        return Verdict::Skip(format!(
-            "acts on bindings to nodes (feature gate PodTopologyLabelsAdmission, {gate})"
-        ));
+        return Verdict::Skip(
+            format!("acts on bindings to nodes (feature gate PodTopologyLabelsAdmission, {gate})")
+                .into(),
+        );
     }
     Verdict::Skip("only looks at pods/binding (the scheduler's binding of a pod to a node)".into())
 }

@@ -43,7 +43,7 @@ fn ignored(a: &Attributes<'_>) -> Option<String> {
 /// AlwaysPullImages' `Admit`.
 pub fn admit(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     if let Some(why) = ignored(a) {
-        return Verdict::Skip(why);
+        return Verdict::Skip(why.into());
     }
     let Some(pod) = a.object_mut() else {
         return Verdict::Skip("no pod".into());
@@ -67,14 +67,14 @@ pub fn admit(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
             v["image"]["pullPolicy"] = json!("Always");
         }
     }
-    Verdict::Admit(format!("imagePullPolicy: Always for {}", set.join(", ")))
+    Verdict::Admit(format!("imagePullPolicy: Always for {}", set.join(", ")).into())
 }
 
 /// AlwaysPullImages' `Validate`: every container must pull always. Upstream returns the
 /// refusals as one aggregate, which the server answers as a 500.
 pub fn validate(_: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     if let Some(why) = ignored(a) {
-        return Verdict::Skip(why);
+        return Verdict::Skip(why.into());
     }
     let Some(pod) = a.object.as_ref() else {
         return Verdict::Skip("no pod".into());

@@ -48,7 +48,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         );
         return Verdict::Reject(err);
     }
-    Verdict::Admit(format!("namespace \"{ns}\" exists and is active"))
+    Verdict::Admit(format!("namespace \"{ns}\" exists and is active").into())
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         })
         .collect();
     if ranges.is_empty() {
-        return Verdict::Admit(format!("namespace \"{}\" has no LimitRange", a.namespace));
+        return Verdict::Admit(format!("namespace \"{}\" has no LimitRange", a.namespace).into());
     }
     let Some(pod) = a.object_mut() else {
         return Verdict::Skip("no pod".into());
@@ -181,7 +181,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         pod["metadata"]["annotations"][ANNOTATION] = json!(text);
         notes.push(format!("LimitRange \"{name}\": {}", pieces.join("; ")));
     }
-    Verdict::Admit(notes.join("; "))
+    Verdict::Admit(notes.join("; ").into())
 }
 
 /// Upstream compares milli-values when all three fit, else whole values; both are exact
@@ -318,7 +318,7 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     };
     let ranges = limit_ranges(ctx, &a.namespace);
     if ranges.is_empty() {
-        return Verdict::Admit(format!("namespace \"{}\" has no LimitRange", a.namespace));
+        return Verdict::Admit(format!("namespace \"{}\" has no LimitRange", a.namespace).into());
     }
     let mut checked = Vec::new();
     for lr in ranges {
@@ -370,7 +370,7 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         }
         checked.push(format!("within LimitRange \"{name}\""));
     }
-    Verdict::Admit(checked.join("; "))
+    Verdict::Admit(checked.join("; ").into())
 }
 
 #[cfg(test)]

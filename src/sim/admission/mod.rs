@@ -25,6 +25,8 @@ pub mod scheduling;
 pub mod storage;
 
 use crate::sim::jsondiff;
+use std::borrow::Cow;
+
 #[cfg(debug_assertions)]
 use crate::sim::jsondiff::fingerprint;
 use crate::sim::trace::Mutation;
@@ -193,9 +195,9 @@ pub struct State {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// Not applicable to this request (another resource, say); why.
-    Skip(String),
+    Skip(Cow<'static, str>),
     /// Admitted; what the plugin checked or changed.
-    Admit(String),
+    Admit(Cow<'static, str>),
     /// Rejected, with the error the API server answers.
     Reject(ApiError),
 }
@@ -204,11 +206,11 @@ pub enum Verdict {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// It ran and admitted the request; what it checked.
-    Admitted(String),
+    Admitted(Cow<'static, str>),
     /// It ran and changed the object: what it did, and the object before and after.
-    Mutated(String, Mutation),
+    Mutated(Cow<'static, str>, Mutation),
     /// It ran and found nothing to look at in this request; why.
-    NotApplicable(String),
+    NotApplicable(Cow<'static, str>),
     /// It ran and refused the request.
     Rejected(ApiError),
     /// It is not enabled on this API server.

@@ -32,7 +32,7 @@ pub fn exists(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     if ctx.store.get("", "namespaces", "", &a.namespace).is_none() {
         return Verdict::Reject(ApiError::not_found("", "namespaces", &a.namespace));
     }
-    Verdict::Admit(format!("namespace \"{}\" exists", a.namespace))
+    Verdict::Admit(format!("namespace \"{}\" exists", a.namespace).into())
 }
 
 /// NamespaceAutoProvision's `Admit`.
@@ -45,7 +45,7 @@ pub fn auto_provision(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict 
     }
     let ns = a.namespace.clone();
     if ctx.store.get("", "namespaces", "", &ns).is_some() {
-        return Verdict::Admit(format!("namespace \"{ns}\" exists"));
+        return Verdict::Admit(format!("namespace \"{ns}\" exists").into());
     }
     let minor = ctx.control_plane.minor;
     let mut namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
@@ -59,7 +59,7 @@ pub fn auto_provision(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict 
     crate::sim::cluster::populate_namespace(ctx.store, &ns, &ctx.control_plane.ca_pem(), ctx.now);
     Verdict::Admit(format!(
         "created namespace \"{ns}\", which did not exist (its default ServiceAccount and kube-root-ca.crt follow)"
-    ))
+    ).into())
 }
 
 #[cfg(test)]

@@ -45,9 +45,7 @@ pub fn default_ingress_class(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> V
         ingress["spec"] = json!({});
     }
     ingress["spec"]["ingressClassName"] = json!(name);
-    Verdict::Admit(format!(
-        "set ingressClassName to the default IngressClass \"{name}\""
-    ))
+    Verdict::Admit(format!("set ingressClassName to the default IngressClass \"{name}\"").into())
 }
 
 /// DenyServiceExternalIPs' `Validate`.

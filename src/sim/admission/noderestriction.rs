@@ -136,12 +136,12 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
                 if claims {
                     return forbidden(a, format!("node {node:?} can not create pods that reference persistentvolumeclaims"));
                 }
-                Verdict::Admit(format!("a mirror pod bound to node {node}, owned by it, referring to no other objects"))
+                Verdict::Admit(format!("a mirror pod bound to node {node}, owned by it, referring to no other objects").into())
             }
             Operation::Delete => match ctx.store.get("", "pods", &a.namespace, &a.name) {
                 None => Verdict::Reject(ApiError::not_found("", "pods", &a.name)),
                 Some(p) if s(p, "/spec/nodeName") != node => forbidden(a, format!("node {node:?} can only delete pods with spec.nodeName set to itself")),
-                Some(_) => Verdict::Admit(format!("the pod is bound to node {node}")),
+                Some(_) => Verdict::Admit(format!("the pod is bound to node {node}").into()),
             },
             op => forbidden(a, format!("unexpected operation {:?}, node {node:?} can only create and delete mirror pods", op.as_str())),
         },
@@ -174,7 +174,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
                 }
                 _ => {}
             }
-            Verdict::Admit(format!("node {node} changes only its own Node object"))
+            Verdict::Admit(format!("node {node} changes only its own Node object").into())
         }
         ("", "persistentvolumeclaims") if a.subresource != "status" => forbidden(a, "may only update PVC status".into()),
         ("coordination.k8s.io", "leases") => {
@@ -188,7 +188,7 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
             if name != node {
                 return forbidden(a, "can only access node lease with the same name as the requesting node".into());
             }
-            Verdict::Admit(format!("node {node}'s own lease"))
+            Verdict::Admit(format!("node {node}'s own lease").into())
         }
         ("storage.k8s.io", "csinodes") => {
             let name = match a.operation {
@@ -198,9 +198,9 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
             if name != node {
                 return forbidden(a, "can only access CSINode with the same name as the requesting node".into());
             }
-            Verdict::Admit(format!("node {node}'s own CSINode"))
+            Verdict::Admit(format!("node {node}'s own CSINode").into())
         }
-        _ => Verdict::Skip(format!("{} is not restricted for nodes", a.resource)),
+        _ => Verdict::Skip(format!("{} is not restricted for nodes", a.resource).into()),
     }
 }
 
@@ -240,10 +240,13 @@ fn token_request(ctx: &Context<'_>, a: &Attributes<'_>, node: &str) -> Verdict {
             "node requested token bound to a pod scheduled on a different node".into(),
         );
     }
-    Verdict::Admit(format!(
-        "a token bound to pod {}, which runs on node {node}",
-        r("name")
-    ))
+    Verdict::Admit(
+        format!(
+            "a token bound to pod {}, which runs on node {node}",
+            r("name")
+        )
+        .into(),
+    )
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         .unwrap_or(true);
     if !automount {
         changes.push("automountServiceAccountToken is false: no token volume".into());
-        return Verdict::Admit(changes.join("; "));
+        return Verdict::Admit(changes.join("; ").into());
     }
     let volume_name = format!(
         "kube-api-access-{}",
@@ -154,7 +154,7 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
     if let Verdict::Reject(e) = service_account_validate(ctx, a) {
         return Verdict::Reject(e);
     }
-    Verdict::Admit(changes.join("; "))
+    Verdict::Admit(changes.join("; ").into())
 }
 
 fn is_mirror(pod: &Value) -> bool {
@@ -290,7 +290,7 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
         .and_then(Value::as_str)
         == Some("true");
     if !enforced {
-        return Verdict::Admit(format!("service account {account} exists"));
+        return Verdict::Admit(format!("service account {account} exists").into());
     }
     let listed = |field: &str| -> Vec<String> {
         sa.get(field)
@@ -352,7 +352,7 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
     }
     Verdict::Admit(format!(
         "service account {account} exists, and the pod uses only the secrets it lists (kubernetes.io/enforce-mountable-secrets)"
-    ))
+    ).into())
 }
 
 /// The PriorityClass used when a pod names none: the lowest-valued of the global defaults.
@@ -386,7 +386,7 @@ pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         return Verdict::Admit(if kept.is_empty() {
             "an update keeps the pod's priority".into()
         } else {
-            format!("kept the stored {}", kept.join(" and "))
+            format!("kept the stored {}", kept.join(" and ")).into()
         });
     }
     if a.operation != Operation::Create {
@@ -463,7 +463,7 @@ pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     if let Some(policy) = policy {
         pod["spec"]["preemptionPolicy"] = json!(policy);
     }
-    Verdict::Admit(format!("priority {value} ({from})"))
+    Verdict::Admit(format!("priority {value} ({from})").into())
 }
 
 /// The Priority plugin's `Validate`: only one PriorityClass may be the global default.
@@ -544,7 +544,7 @@ pub fn default_tolerations(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
     if added.is_empty() {
         Verdict::Admit("the pod already tolerates unready and unreachable nodes".into())
     } else {
-        Verdict::Admit(format!("added tolerations of {}", added.join(" and ")))
+        Verdict::Admit(format!("added tolerations of {}", added.join(" and ")).into())
     }
 }
 

@@ -26,7 +26,7 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         return Verdict::Skip("not a resource quota knows".into());
     };
     let Some(ev) = quota::evaluator(res.group, res.name) else {
-        return Verdict::Skip(format!("quota ignores {}", a.resource));
+        return Verdict::Skip(format!("quota ignores {}", a.resource).into());
     };
     let quotas: Vec<Value> = ctx
         .store
@@ -34,17 +34,19 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         .cloned()
         .collect();
     if quotas.is_empty() {
-        return Verdict::Admit(format!(
-            "namespace \"{}\" has no ResourceQuota",
-            a.namespace
-        ));
+        return Verdict::Admit(
+            format!("namespace \"{}\" has no ResourceQuota", a.namespace).into(),
+        );
     }
     if !ev.handles(a.operation == Operation::Update, &a.subresource) {
-        return Verdict::Skip(format!(
-            "quota does not charge {} of {}",
-            a.operation.as_str(),
-            a.resource
-        ));
+        return Verdict::Skip(
+            format!(
+                "quota does not charge {} of {}",
+                a.operation.as_str(),
+                a.resource
+            )
+            .into(),
+        );
     }
     let Some(obj) = a.object.as_ref() else {
         return Verdict::Skip("no object".into());
@@ -169,10 +171,9 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         updates.push((*i, new_used));
     }
     if a.dry_run {
-        return Verdict::Admit(format!(
-            "{} (a dry run: no usage recorded)",
-            charged.join("; ")
-        ));
+        return Verdict::Admit(
+            format!("{} (a dry run: no usage recorded)", charged.join("; ")).into(),
+        );
     }
     for (i, new_used) in updates {
         let mut q = quotas[i].clone();
@@ -185,5 +186,5 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         );
         ctx.store.put_system("", "resourcequotas", q);
     }
-    Verdict::Admit(format!("{}; usage recorded", charged.join("; ")))
+    Verdict::Admit(format!("{}; usage recorded", charged.join("; ")).into())
 }

@@ -181,7 +181,7 @@ pub fn taint_new_nodes(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
             })
         });
     if tainted {
-        return Verdict::Admit(format!("the Node already has the {KEY}:NoSchedule taint"));
+        return Verdict::Admit(format!("the Node already has the {KEY}:NoSchedule taint").into());
     }
     if !node.get("spec").is_some_and(Value::is_object) {
         node["spec"] = json!({});
@@ -192,9 +192,9 @@ pub fn taint_new_nodes(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     if let Some(ts) = node["spec"]["taints"].as_array_mut() {
         ts.push(json!({"key": KEY, "effect": "NoSchedule"}));
     }
-    Verdict::Admit(format!(
-        "tainted the new Node {KEY}:NoSchedule until its kubelet reports Ready"
-    ))
+    Verdict::Admit(
+        format!("tainted the new Node {KEY}:NoSchedule until its kubelet reports Ready").into(),
+    )
 }
 
 /// Whether a resource name is an extended resource (`example.com/gpu`): qualified, outside
@@ -242,10 +242,13 @@ pub fn extended_resource_toleration(_: &mut Context<'_>, a: &mut Attributes<'_>)
         }
     }
     set_tolerations(pod, &tolerations);
-    Verdict::Admit(format!(
-        "tolerates the NoSchedule taints of nodes offering {}",
-        names.join(", ")
-    ))
+    Verdict::Admit(
+        format!(
+            "tolerates the NoSchedule taints of nodes offering {}",
+            names.join(", ")
+        )
+        .into(),
+    )
 }
 
 /// LimitPodHardAntiAffinityTopology's `Validate`.
@@ -444,9 +447,9 @@ pub fn pod_node_selector_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) ->
         return refused;
     }
     if selector.is_empty() {
-        Verdict::Admit(format!("no node selector from {source}"))
+        Verdict::Admit(format!("no node selector from {source}").into())
     } else {
-        Verdict::Admit(format!("merged the node selector of {source}"))
+        Verdict::Admit(format!("merged the node selector of {source}").into())
     }
 }
 
@@ -541,7 +544,7 @@ pub fn toleration_restriction_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_
         _ if why.is_empty() => {
             Verdict::Admit("nothing to add; the tolerations fit the whitelist".into())
         }
-        _ => Verdict::Admit(format!("merged in {}", why.join(" and "))),
+        _ => Verdict::Admit(format!("merged in {}", why.join(" and ")).into()),
     }
 }
 
@@ -570,7 +573,7 @@ pub fn toleration_restriction_validate(ctx: &mut Context<'_>, a: &Attributes<'_>
         return Verdict::Admit("no toleration whitelist applies".into());
     }
     if fits(&tolerations, &whitelist) {
-        return Verdict::Admit(format!("every toleration is within the {scope} whitelist"));
+        return Verdict::Admit(format!("every toleration is within the {scope} whitelist").into());
     }
     Verdict::Reject(ApiError::unknown(format!(
         "pod tolerations (possibly merged with namespace default tolerations) conflict with its {scope} whitelist"
@@ -681,7 +684,7 @@ pub fn runtime_class_admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
     if changes.is_empty() {
         Verdict::Admit("the RuntimeClass exists and adds nothing".into())
     } else {
-        Verdict::Admit(changes.join("; "))
+        Verdict::Admit(changes.join("; ").into())
     }
 }
 

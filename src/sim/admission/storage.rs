@@ -73,9 +73,7 @@ pub fn default_storage_class(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> V
         claim["spec"] = json!({});
     }
     claim["spec"]["storageClassName"] = json!(name);
-    Verdict::Admit(format!(
-        "set storageClassName to the default StorageClass \"{name}\""
-    ))
+    Verdict::Admit(format!("set storageClassName to the default StorageClass \"{name}\"").into())
 }
 
 /// StorageObjectInUseProtection's `Admit`.
@@ -101,7 +99,7 @@ pub fn in_use_protection(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         .and_then(Value::as_array)
         .is_some_and(|f| f.iter().any(|x| x == finalizer));
     if has {
-        return Verdict::Admit(format!("already has the {finalizer} finalizer"));
+        return Verdict::Admit(format!("already has the {finalizer} finalizer").into());
     }
     if !obj["metadata"]
         .get("finalizers")
@@ -112,7 +110,7 @@ pub fn in_use_protection(_: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
     if let Some(f) = obj["metadata"]["finalizers"].as_array_mut() {
         f.push(json!(finalizer));
     }
-    Verdict::Admit(format!("added the {finalizer} finalizer"))
+    Verdict::Admit(format!("added the {finalizer} finalizer").into())
 }
 
 fn storage_request(claim: Option<&Value>) -> Option<crate::sim::quantity::Quantity> {
@@ -160,9 +158,7 @@ pub fn claim_resize(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     if !expandable {
         return Verdict::Reject(a.forbidden("only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize"));
     }
-    Verdict::Admit(format!(
-        "StorageClass \"{new_class}\" allows volume expansion"
-    ))
+    Verdict::Admit(format!("StorageClass \"{new_class}\" allows volume expansion").into())
 }
 
 #[cfg(test)]

@@ -96,28 +96,35 @@ impl Cluster {
                     continue;
                 }
                 Outcome::NotApplicable(why) => (Decision::Skip, why),
-                Outcome::Rejected(e) => (Decision::Deny, e.message.clone()),
+                Outcome::Rejected(e) => (Decision::Deny, e.message.clone().into()),
                 Outcome::Disabled => (
                     Decision::Skip,
                     if admission::plugins::find(minor, plugin)
                         .is_some_and(|p| p.default_on_in(minor))
                     {
-                        "disabled (--disable-admission-plugins)".to_string()
+                        "disabled (--disable-admission-plugins)".into()
                     } else {
-                        "off (not in --enable-admission-plugins)".to_string()
+                        "off (not in --enable-admission-plugins)".into()
                     },
                 ),
-                Outcome::NotHandled(op) => {
-                    (Decision::Skip, format!("does not handle {}", op.as_str()))
-                }
+                Outcome::NotHandled(op) => (
+                    Decision::Skip,
+                    match op {
+                        admission::Operation::Create => "does not handle CREATE",
+                        admission::Operation::Update => "does not handle UPDATE",
+                        admission::Operation::Delete => "does not handle DELETE",
+                        admission::Operation::Connect => "does not handle CONNECT",
+                    }
+                    .into(),
+                ),
                 Outcome::NotModelled => (
                     Decision::Skip,
                     "enabled, but not modelled by kubegate yet: a real API server runs it here"
-                        .to_string(),
+                        .into(),
                 ),
                 Outcome::NotReached => (
                     Decision::Skip,
-                    "not reached: an earlier plugin refused the request".to_string(),
+                    "not reached: an earlier plugin refused the request".into(),
                 ),
             };
             record.step(plugin, decision, reason);

@@ -294,7 +294,7 @@ pub fn authorize_graphed(
     let mut graph = None;
     let mut step = |plugin: &str, d: Decision, reason: &str, details: Vec<(&str, String)>| {
         if let Some(r) = record.as_deref_mut() {
-            r.step(plugin, d, reason);
+            r.step(plugin.to_string(), d, reason.to_string());
             for (k, v) in details {
                 r.detail(k, v);
             }

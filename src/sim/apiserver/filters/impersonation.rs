@@ -135,7 +135,7 @@ impl Cluster {
             );
             if d.decision == Decision::Allow {
                 record.step(
-                    &d.plugin,
+                    d.plugin.clone(),
                     Decision::Allow,
                     format!(
                         "{what}: {}",
@@ -149,7 +149,7 @@ impl Cluster {
                 continue;
             }
             record.step(
-                &d.plugin,
+                d.plugin.clone(),
                 Decision::Deny,
                 format!("{what}: no authorizer allowed it"),
             );
