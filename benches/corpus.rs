@@ -3,6 +3,10 @@
 //! the time of every input (run: `cargo bench --bench corpus`): how many inputs, the total,
 //! and the slowest input with its time. Reports, never fails (tests/hostile.rs has the bounds).
 
+/// The native CLI's allocator (see src/bin/kubegate.rs): the benchmarks time what it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 fn main() {

@@ -2,6 +2,10 @@
 //! Plain `std::time` loops. The figures with a budget are marked `budget …: ok` or `OVER`, and
 //! the run exits non-zero when one is over (a benchmark, not a test: run it on a quiet machine).
 
+/// The native CLI's allocator (see src/bin/kubegate.rs): the benchmarks time what it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::cell::RefCell;
 use std::hint::black_box;
 use std::time::Instant;

@@ -4,6 +4,10 @@
 //! process's peak memory (Linux `VmHWM`; it only grows, so each line's figure is the peak so
 //! far). Reports, never fails.
 
+/// The native CLI's allocator (see src/bin/kubegate.rs): the benchmarks time what it runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 use kubegate::sim::session::Session;

@@ -121,7 +121,7 @@ fn rolling(spec: &mut Value, field: &str, params: &[(&str, Value)]) {
     set_if_missing(spec, field, json!({}));
     let strategy = &mut spec[field];
     set_if_missing(strategy, "type", json!("RollingUpdate"));
-    if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate") {
+    if strategy.field("type").and_then(Value::as_str) == Some("RollingUpdate") {
         set_if_missing(strategy, "rollingUpdate", json!({}));
         for (k, v) in params {
             set_if_missing(&mut strategy["rollingUpdate"], k, v.clone());
@@ -146,7 +146,7 @@ fn service(obj: &mut Value) {
     set_if_missing(spec, "type", json!("ClusterIP"));
     set_if_missing(spec, "sessionAffinity", json!("None"));
     let kind = spec
-        .get("type")
+        .field("type")
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
@@ -164,12 +164,12 @@ fn service(obj: &mut Value) {
     if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
         for p in ports {
             set_if_missing(p, "protocol", json!("TCP"));
-            if let Some(port) = p.get("port").cloned() {
+            if let Some(port) = p.field("port").cloned() {
                 set_if_missing(p, "targetPort", port);
             }
         }
     }
-    if obj.get("status").is_none() {
+    if obj.field("status").is_none() {
         obj["status"] = json!({"loadBalancer": {}});
     }
 }
@@ -205,7 +205,7 @@ fn pod(obj: &mut Value) {
     let qos = qos_class(spec);
     // No scheduler or kubelet runs in the simulation: a new pod stays Pending.
     if obj
-        .get("status")
+        .field("status")
         .is_none_or(|st| st.as_object().is_none_or(|m| m.is_empty()))
     {
         obj["status"] = json!({"phase": "Pending", "qosClass": qos});
@@ -219,7 +219,7 @@ fn limit_range(obj: &mut Value) {
         return;
     };
     for item in items {
-        if item.get("type").and_then(Value::as_str) != Some("Container") {
+        if item.field("type").and_then(Value::as_str) != Some("Container") {
             continue;
         }
         for (from, to) in [
@@ -259,7 +259,7 @@ fn pod_spec(spec: &mut Value) {
         if let Some(containers) = spec.get_mut(list).and_then(Value::as_array_mut) {
             for c in containers {
                 let image = c
-                    .get("image")
+                    .field("image")
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string();
@@ -276,7 +276,7 @@ fn pod_spec(spec: &mut Value) {
                 let limits = c.ptr("/resources/limits").cloned();
                 if let Some(Value::Object(limits)) = limits {
                     let resources = &mut c["resources"];
-                    if !resources.get("requests").is_some_and(Value::is_object) {
+                    if !resources.field("requests").is_some_and(Value::is_object) {
                         resources["requests"] = json!({});
                     }
                     for (k, v) in limits {
@@ -399,7 +399,7 @@ mod tests {
         assert_eq!(d["spec"]["strategy"]["rollingUpdate"]["maxSurge"], "25%");
         assert_eq!(d["spec"]["template"]["spec"]["restartPolicy"], "Always");
         assert!(d["spec"]["template"]["spec"]
-            .get("enableServiceLinks")
+            .field("enableServiceLinks")
             .is_none());
         let mut svc = json!({"spec": {"type": "NodePort", "ports": [{"port": 80}]}});
         apply(&mut svc, res("", "services"));

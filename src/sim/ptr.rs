@@ -10,6 +10,9 @@ pub trait Ptr {
     fn ptr(&self, path: &str) -> Option<&Value>;
     /// The same, to change it.
     fn ptr_mut(&mut self, path: &str) -> Option<&mut Value>;
+    /// `value.field("name")`: an object's member, as `Value::get` with a key finds it, found
+    /// without hashing the key in a small object.
+    fn field(&self, key: &str) -> Option<&Value>;
 }
 
 /// A token with `~1` and `~0` undone, copied only when it has one.
@@ -29,7 +32,39 @@ fn index(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
+/// Objects this small are searched key by key: cheaper than hashing the key (serde_json's
+/// maps hash with SipHash), and most of a Kubernetes object's maps are this small.
+const SCAN: usize = 8;
+
+/// A member of an object.
+pub fn member<'v>(m: &'v serde_json::Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if m.len() <= SCAN {
+        m.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        m.get(key)
+    }
+}
+
+/// A member of an object, to change it.
+pub fn member_mut<'v>(
+    m: &'v mut serde_json::Map<String, Value>,
+    key: &str,
+) -> Option<&'v mut Value> {
+    if m.len() <= SCAN {
+        m.iter_mut().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        m.get_mut(key)
+    }
+}
+
 impl Ptr for Value {
+    fn field(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object(m) => member(m, key),
+            _ => None,
+        }
+    }
+
     fn ptr(&self, path: &str) -> Option<&Value> {
         if path.is_empty() {
             return Some(self);
@@ -39,7 +74,7 @@ impl Ptr for Value {
         for token in rest.split('/') {
             let token = unescape(token);
             target = match target {
-                Value::Object(m) => m.get(token.as_ref())?,
+                Value::Object(m) => member(m, &token)?,
                 Value::Array(a) => a.get(index(&token)?)?,
                 _ => return None,
             };
@@ -56,7 +91,7 @@ impl Ptr for Value {
         for token in rest.split('/') {
             let token = unescape(token);
             target = match target {
-                Value::Object(m) => m.get_mut(token.as_ref())?,
+                Value::Object(m) => member_mut(m, &token)?,
                 Value::Array(a) => a.get_mut(index(&token)?)?,
                 _ => return None,
             };
@@ -92,5 +127,27 @@ mod tests {
             let (mut a, mut b) = (v.clone(), v.clone());
             assert_eq!(a.ptr_mut(p), b.pointer_mut(p), "{p}");
         }
+    }
+
+    #[test]
+    fn fields_are_found_as_get_finds_them_in_small_and_large_objects() {
+        for size in [0, 1, SCAN, SCAN + 1, 40] {
+            let mut m = serde_json::Map::new();
+            for i in 0..size {
+                m.insert(format!("k{i}"), json!(i));
+            }
+            let mut v = Value::Object(m);
+            for key in (0..size + 2)
+                .map(|i| format!("k{i}"))
+                .chain(["".into(), "k".into()])
+            {
+                assert_eq!(v.field(&key), v.get(&key), "{size} {key}");
+                assert_eq!(v.ptr(&format!("/{key}")), v.get(&key), "{size} {key}");
+                let want = v.get(&key).cloned();
+                assert_eq!(v.ptr_mut(&format!("/{key}")).map(|x| x.clone()), want);
+            }
+        }
+        assert_eq!(json!([1]).field("0"), None);
+        assert_eq!(json!("s").field("s"), None);
     }
 }

@@ -117,8 +117,8 @@ impl std::fmt::Debug for Memo {
 /// The `metadata.name` of an object.
 pub fn name_of(obj: &Value) -> &str {
     // `get` chains, not `pointer`: serde_json's pointer allocates for every path token.
-    obj.get("metadata")
-        .and_then(|m| m.get("name"))
+    obj.field("metadata")
+        .and_then(|m| m.field("name"))
         .and_then(Value::as_str)
         .unwrap_or("")
 }
@@ -138,8 +138,8 @@ pub fn string_list(obj: &Value, key: &str) -> Vec<String> {
 
 /// The `metadata.namespace` of an object.
 pub fn namespace_of(obj: &Value) -> &str {
-    obj.get("metadata")
-        .and_then(|m| m.get("namespace"))
+    obj.field("metadata")
+        .and_then(|m| m.field("namespace"))
         .and_then(Value::as_str)
         .unwrap_or("")
 }
@@ -350,9 +350,9 @@ impl Store {
         let Some(old) = self.get(group, resource, &ns, &name) else {
             return Err(ApiError::not_found(group, resource, &name));
         };
-        let old_meta = old.get("metadata").cloned().unwrap_or(json!({}));
+        let old_meta = old.field("metadata").cloned().unwrap_or(json!({}));
         if let Some(rv) = obj.ptr("/metadata/resourceVersion").and_then(Value::as_str) {
-            if Some(rv) != old_meta.get("resourceVersion").and_then(Value::as_str) {
+            if Some(rv) != old_meta.field("resourceVersion").and_then(Value::as_str) {
                 return Err(ApiError::conflict(
                     group,
                     resource,
@@ -374,7 +374,7 @@ impl Store {
                     meta.insert(key.into(), v.clone());
                 }
             }
-            if let Some(rv) = old_meta.get("resourceVersion") {
+            if let Some(rv) = old_meta.field("resourceVersion") {
                 meta.insert("resourceVersion".into(), rv.clone());
             }
         }

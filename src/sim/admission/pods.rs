@@ -80,7 +80,7 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         .is_none_or(Vec::is_empty)
     {
         if let Some(secrets) = sa
-            .get("imagePullSecrets")
+            .field("imagePullSecrets")
             .filter(|s| s.as_array().is_some_and(|a| !a.is_empty()))
         {
             pod["spec"]["imagePullSecrets"] = secrets.clone();
@@ -91,7 +91,7 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         .ptr("/spec/automountServiceAccountToken")
         .and_then(Value::as_bool)
         .or_else(|| {
-            sa.get("automountServiceAccountToken")
+            sa.field("automountServiceAccountToken")
                 .and_then(Value::as_bool)
         })
         .unwrap_or(true);
@@ -109,15 +109,15 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         if let Some(containers) = pod["spec"].get_mut(list).and_then(Value::as_array_mut) {
             for c in containers {
                 let has = c
-                    .get("volumeMounts")
+                    .field("volumeMounts")
                     .and_then(Value::as_array)
                     .is_some_and(|m| {
                         m.iter().any(|v| {
-                            v.get("mountPath").and_then(Value::as_str) == Some(TOKEN_MOUNT_PATH)
+                            v.field("mountPath").and_then(Value::as_str) == Some(TOKEN_MOUNT_PATH)
                         })
                     });
                 if !has {
-                    if !c.get("volumeMounts").is_some_and(Value::is_array) {
+                    if !c.field("volumeMounts").is_some_and(Value::is_array) {
                         c["volumeMounts"] = json!([]);
                     }
                     if let Some(m) = c["volumeMounts"].as_array_mut() {
@@ -129,18 +129,8 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         }
     }
     if needs_volume {
-        let volume = json!({
-            "name": volume_name,
-            "projected": {
-                "defaultMode": 420,
-                "sources": [
-                    {"serviceAccountToken": {"expirationSeconds": TOKEN_EXPIRATION, "path": "token"}},
-                    {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
-                    {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}},
-                ],
-            },
-        });
-        if !pod["spec"].get("volumes").is_some_and(Value::is_array) {
+        let volume = token_volume(&volume_name);
+        if !pod["spec"].field("volumes").is_some_and(Value::is_array) {
             pod["spec"]["volumes"] = json!([]);
         }
         if let Some(v) = pod["spec"]["volumes"].as_array_mut() {
@@ -155,6 +145,30 @@ pub fn service_account(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict
         return Verdict::Reject(e);
     }
     Verdict::Admit(changes.join("; ").into())
+}
+
+/// The projected volume behind every container's token mount, named for the pod: a bound
+/// token, the cluster CA from `kube-root-ca.crt`, and the namespace.
+fn token_volume(name: &str) -> Value {
+    // Built once and copied (a copy of a JSON object costs less than building one).
+    static TEMPLATE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let mut volume = TEMPLATE
+        .get_or_init(|| {
+            json!({
+                "name": "",
+                "projected": {
+                    "defaultMode": 420,
+                    "sources": [
+                        {"serviceAccountToken": {"expirationSeconds": TOKEN_EXPIRATION, "path": "token"}},
+                        {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}},
+                    ],
+                },
+            })
+        })
+        .clone();
+    volume["name"] = Value::String(name.to_string());
+    volume
 }
 
 fn is_mirror(pod: &Value) -> bool {
@@ -177,7 +191,7 @@ fn secret_names(pod: &Value) -> Vec<String> {
         .into_iter()
         .flatten()
     {
-        push(s.get("name"));
+        push(s.field("name"));
     }
     for list in ["initContainers", "containers", "ephemeralContainers"] {
         for c in pod
@@ -187,14 +201,19 @@ fn secret_names(pod: &Value) -> Vec<String> {
             .flatten()
         {
             for e in c
-                .get("envFrom")
+                .field("envFrom")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
             {
                 push(e.ptr("/secretRef/name"));
             }
-            for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+            for e in c
+                .field("env")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 push(e.ptr("/valueFrom/secretKeyRef/name"));
             }
         }
@@ -263,7 +282,7 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
             .flatten()
             .filter_map(|v| v.ptr("/projected/sources").and_then(Value::as_array))
             .flatten()
-            .any(|src| src.get("serviceAccountToken").is_some());
+            .any(|src| src.field("serviceAccountToken").is_some());
         if projects_token {
             return Verdict::Reject(
                 a.forbidden("a mirror pod may not use ServiceAccountToken volume projections"),
@@ -297,7 +316,7 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .filter_map(|r| r.get("name").and_then(Value::as_str).map(str::to_string))
+            .filter_map(|r| r.field("name").and_then(Value::as_str).map(str::to_string))
             .collect()
     };
     let (mountable, pullable) = (listed("secrets"), listed("imagePullSecrets"));
@@ -324,14 +343,19 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
             .into_iter()
             .flatten()
         {
-            for e in c.get("env").and_then(Value::as_array).into_iter().flatten() {
+            for e in c
+                .field("env")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 if let Some(name) = e
                     .ptr("/valueFrom/secretKeyRef/name")
                     .and_then(Value::as_str)
                 {
                     if !mountable.iter().any(|m| m == name) {
-                        let cname = c.get("name").and_then(Value::as_str).unwrap_or("");
-                        let env = e.get("name").and_then(Value::as_str).unwrap_or("");
+                        let cname = c.field("name").and_then(Value::as_str).unwrap_or("");
+                        let env = e.field("name").and_then(Value::as_str).unwrap_or("");
                         return refuse(format!("{what} {cname} with envVar {env} referencing secret.secretName=\"{name}\" is not allowed because service account {account} does not reference that secret"));
                     }
                 }
@@ -345,7 +369,7 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
         .flatten()
         .enumerate()
     {
-        let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+        let name = r.field("name").and_then(Value::as_str).unwrap_or("");
         if !pullable.iter().any(|m| m == name) {
             return refuse(format!("imagePullSecrets[{i}].name=\"{name}\" is not allowed because service account {account} does not reference that imagePullSecret"));
         }
@@ -359,8 +383,8 @@ pub fn service_account_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ve
 fn default_priority_class<'s>(ctx: &'s Context<'_>) -> Option<&'s Value> {
     ctx.store
         .list("scheduling.k8s.io", "priorityclasses", None)
-        .filter(|c| c.get("globalDefault").and_then(Value::as_bool) == Some(true))
-        .min_by_key(|c| c.get("value").and_then(Value::as_i64).unwrap_or(0))
+        .filter(|c| c.field("globalDefault").and_then(Value::as_bool) == Some(true))
+        .min_by_key(|c| c.field("value").and_then(Value::as_i64).unwrap_or(0))
 }
 
 /// The Priority plugin's `Admit`: a new pod's priority comes from its PriorityClass; an update
@@ -406,8 +430,8 @@ pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
                 let n = crate::sim::store::name_of(c).to_string();
                 (
                     n.clone(),
-                    c.get("value").and_then(Value::as_i64).unwrap_or(0),
-                    c.get("preemptionPolicy")
+                    c.field("value").and_then(Value::as_i64).unwrap_or(0),
+                    c.field("preemptionPolicy")
                         .and_then(Value::as_str)
                         .map(str::to_string),
                     format!("the global default PriorityClass {n}"),
@@ -427,8 +451,8 @@ pub fn priority(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         {
             Some(c) => (
                 class_name.clone(),
-                c.get("value").and_then(Value::as_i64).unwrap_or(0),
-                c.get("preemptionPolicy")
+                c.field("value").and_then(Value::as_i64).unwrap_or(0),
+                c.field("preemptionPolicy")
                     .and_then(Value::as_str)
                     .map(str::to_string),
                 format!("PriorityClass {class_name}"),
@@ -477,7 +501,7 @@ pub fn priority_class_validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Ver
     let Some(pc) = a.object.as_ref() else {
         return Verdict::Skip("no PriorityClass".into());
     };
-    if pc.get("globalDefault").and_then(Value::as_bool) != Some(true) {
+    if pc.field("globalDefault").and_then(Value::as_bool) != Some(true) {
         return Verdict::Admit("not a global default".into());
     }
     let name = crate::sim::store::name_of(pc).to_string();
@@ -525,15 +549,18 @@ pub fn default_tolerations(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Ver
             .and_then(Value::as_array)
             .is_some_and(|ts| {
                 ts.iter().any(|t| {
-                    let effect = t.get("effect").and_then(Value::as_str).unwrap_or("");
-                    let k = t.get("key").and_then(Value::as_str).unwrap_or("");
+                    let effect = t.field("effect").and_then(Value::as_str).unwrap_or("");
+                    let k = t.field("key").and_then(Value::as_str).unwrap_or("");
                     (k == key || k.is_empty()) && (effect.is_empty() || effect == "NoExecute")
                 })
             });
         if tolerated {
             continue;
         }
-        if !pod["spec"].get("tolerations").is_some_and(Value::is_array) {
+        if !pod["spec"]
+            .field("tolerations")
+            .is_some_and(Value::is_array)
+        {
             pod["spec"]["tolerations"] = json!([]);
         }
         if let Some(ts) = pod["spec"]["tolerations"].as_array_mut() {
@@ -636,7 +663,7 @@ mod tests {
         let mut q = pod(json!({"serviceAccountName": "quiet", "containers": [{"name": "a"}]}));
         assert!(matches!(admit(&mut q, service_account), Verdict::Admit(_)));
         assert!(
-            q["spec"].get("volumes").is_none(),
+            q["spec"].field("volumes").is_none(),
             "automount is off on the account"
         );
         assert_eq!(q["spec"]["imagePullSecrets"][0]["name"], "regcred");

@@ -33,12 +33,12 @@ fn strings(v: Option<&Value>) -> impl Iterator<Item = &str> + Clone {
 
 /// `VerbMatches`: `*` or an exact, case-sensitive match.
 pub fn verb_matches(rule: &Value, verb: &str) -> bool {
-    strings(rule.get("verbs")).any(|v| v == "*" || v == verb)
+    strings(rule.field("verbs")).any(|v| v == "*" || v == verb)
 }
 
 /// `APIGroupMatches`.
 pub fn api_group_matches(rule: &Value, group: &str) -> bool {
-    strings(rule.get("apiGroups")).any(|g| g == "*" || g == group)
+    strings(rule.field("apiGroups")).any(|g| g == "*" || g == group)
 }
 
 /// `ResourceMatches` for one rule resource against `resource[/subresource]`.
@@ -69,13 +69,13 @@ pub fn resource_matches<'a>(
 
 /// `ResourceNameMatches`: an empty list matches anything, else the name must be listed.
 pub fn resource_name_matches(rule: &Value, name: &str) -> bool {
-    let mut names = strings(rule.get("resourceNames")).peekable();
+    let mut names = strings(rule.field("resourceNames")).peekable();
     names.peek().is_none() || names.any(|n| n == name)
 }
 
 /// `NonResourceURLMatches`: `*`, exact, or a `prefix*`.
 pub fn non_resource_url_matches(rule: &Value, path: &str) -> bool {
-    strings(rule.get("nonResourceURLs")).any(|u| {
+    strings(rule.field("nonResourceURLs")).any(|u| {
         u == "*" || u == path || (u.ends_with('*') && path.starts_with(u.trim_end_matches('*')))
     })
 }
@@ -86,7 +86,7 @@ pub fn rule_allows(attrs: &Attributes, rule: &Value) -> bool {
         verb_matches(rule, &attrs.verb)
             && api_group_matches(rule, &attrs.api_group)
             && resource_matches(
-                strings(rule.get("resources")),
+                strings(rule.field("resources")),
                 &attrs.resource,
                 &attrs.subresource,
             )
@@ -108,8 +108,8 @@ fn subject_naming<'s>(
     binding_ns: &str,
 ) -> Option<&'s Value> {
     subjects.iter().find(|s| {
-        let kind = s.get("kind").and_then(Value::as_str).unwrap_or("");
-        let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+        let kind = s.field("kind").and_then(Value::as_str).unwrap_or("");
+        let name = s.field("name").and_then(Value::as_str).unwrap_or("");
         match kind {
             "User" => user.username == name,
             "Group" => user.groups.iter().any(|g| g == name),
@@ -131,7 +131,7 @@ fn subject_naming<'s>(
 
 /// A service account subject's namespace (the binding's when it names none).
 fn subject_namespace<'s>(s: &'s Value, binding_ns: &'s str) -> &'s str {
-    s.get("namespace")
+    s.field("namespace")
         .and_then(Value::as_str)
         .filter(|n| !n.is_empty())
         .unwrap_or(binding_ns)
@@ -140,8 +140,8 @@ fn subject_namespace<'s>(s: &'s Value, binding_ns: &'s str) -> &'s str {
 /// A subject as the authorizer's reasons name it: `User "z"`, `Group "g"`,
 /// `ServiceAccount "name/ns"`.
 fn subject_text(s: &Value, binding_ns: &str) -> String {
-    let kind = s.get("kind").and_then(Value::as_str).unwrap_or("");
-    let name = s.get("name").and_then(Value::as_str).unwrap_or("");
+    let kind = s.field("kind").and_then(Value::as_str).unwrap_or("");
+    let name = s.field("name").and_then(Value::as_str).unwrap_or("");
     match kind {
         "ServiceAccount" => format!(
             "ServiceAccount \"{name}/{}\"",
@@ -153,7 +153,7 @@ fn subject_text(s: &Value, binding_ns: &str) -> String {
 
 fn subjects(binding: &Value) -> &[Value] {
     binding
-        .get("subjects")
+        .field("subjects")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[])
@@ -161,7 +161,7 @@ fn subjects(binding: &Value) -> &[Value] {
 
 /// The rules of a role object.
 pub fn rules(role: &Value) -> &[Value] {
-    role.get("rules")
+    role.field("rules")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or(&[])
@@ -193,7 +193,7 @@ fn role_of<'a>(store: &'a Store, binding: &Value, binding_ns: &str) -> Result<&'
 
 /// A binding's `roleRef` kind and name.
 fn role_ref(binding: &Value) -> (&str, &str) {
-    let role_ref = binding.get("roleRef");
+    let role_ref = binding.field("roleRef");
     let field = |k: &str| {
         role_ref
             .and_then(|r| r.get(k))
@@ -236,9 +236,9 @@ pub fn is_bootstrap(binding: &Value) -> bool {
         || name.starts_with("kubeadm:")
         || name == "cluster-admin"
         || binding
-            .get("metadata")
-            .and_then(|m| m.get("labels"))
-            .and_then(|l| l.get("kubernetes.io/bootstrapping"))
+            .field("metadata")
+            .and_then(|m| m.field("labels"))
+            .and_then(|l| l.field("kubernetes.io/bootstrapping"))
             .is_some()
 }
 
@@ -500,7 +500,7 @@ pub fn rule_text(rule: &Value) -> String {
     join(&mut out, "verbs", |x| x);
     out.push(' ');
     if rule
-        .get("nonResourceURLs")
+        .field("nonResourceURLs")
         .and_then(Value::as_array)
         .is_some_and(|u| !u.is_empty())
     {
@@ -508,7 +508,7 @@ pub fn rule_text(rule: &Value) -> String {
         return out;
     }
     join(&mut out, "resources", |x| x);
-    let named_group = strings(rule.get("apiGroups")).any(|g| !g.is_empty());
+    let named_group = strings(rule.field("apiGroups")).any(|g| !g.is_empty());
     if named_group {
         out.push_str(" (");
         join(
@@ -518,7 +518,7 @@ pub fn rule_text(rule: &Value) -> String {
         );
         out.push(')');
     }
-    if strings(rule.get("resourceNames")).next().is_some() {
+    if strings(rule.field("resourceNames")).next().is_some() {
         out.push_str(" [names: ");
         join(&mut out, "resourceNames", |x| x);
         out.push(']');
@@ -590,7 +590,7 @@ pub fn authorize_graphed(
                         "{} {}",
                         source
                             .role
-                            .get("kind")
+                            .field("kind")
                             .and_then(Value::as_str)
                             .unwrap_or("Role"),
                         name_of(source.role)
@@ -678,10 +678,10 @@ pub fn aggregate(store: &mut Store) -> Vec<String> {
     roles.sort_by(|a, b| name_of(a).cmp(name_of(b)));
     let n = roles.len();
     let selectors = |i: usize| -> Option<&Vec<Value>> {
-        let rule = roles[i].get("aggregationRule").filter(|r| !r.is_null())?;
+        let rule = roles[i].field("aggregationRule").filter(|r| !r.is_null())?;
         static NONE: Vec<Value> = Vec::new();
         Some(
-            rule.get("clusterRoleSelectors")
+            rule.field("clusterRoleSelectors")
                 .and_then(Value::as_array)
                 .unwrap_or(&NONE),
         )

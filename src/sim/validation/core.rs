@@ -83,7 +83,11 @@ fn ports(errs: &mut Errs, c: &Value, path: &str) {
                 errs.push(duplicate(format!("{at}.name"), name));
             }
         }
-        match p.get("containerPort").and_then(Value::as_i64).unwrap_or(0) {
+        match p
+            .field("containerPort")
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+        {
             0 => errs.push(required(&format!("{at}.containerPort"), "")),
             n if !(1..=65535).contains(&n) => {
                 errs.push(invalid_int(
@@ -94,7 +98,7 @@ fn ports(errs: &mut Errs, c: &Value, path: &str) {
             }
             _ => {}
         }
-        let host = p.get("hostPort").and_then(Value::as_i64).unwrap_or(0);
+        let host = p.field("hostPort").and_then(Value::as_i64).unwrap_or(0);
         if host != 0 && !(1..=65535).contains(&host) {
             errs.push(invalid_int(&format!("{at}.hostPort"), host, PORT_RANGE_MSG));
         }
@@ -293,7 +297,7 @@ pub fn pod_spec(errs: &mut Errs, checks: &mut Checks, spec: &Value, path: &str) 
     checks.push("restart and DNS policies");
     super::labels(
         errs,
-        spec.get("nodeSelector"),
+        spec.field("nodeSelector"),
         &format!("{path}.nodeSelector"),
     );
     let sa = s(spec, "serviceAccountName");
@@ -304,7 +308,7 @@ pub fn pod_spec(errs: &mut Errs, checks: &mut Checks, spec: &Value, path: &str) 
             super::DNS1123_SUBDOMAIN_MSG,
         ));
     }
-    if let Some(d) = spec.get("activeDeadlineSeconds").and_then(Value::as_i64) {
+    if let Some(d) = spec.field("activeDeadlineSeconds").and_then(Value::as_i64) {
         if !(1..=i64::from(i32::MAX)).contains(&d) {
             errs.push(invalid_int(
                 &format!("{path}.activeDeadlineSeconds"),
@@ -338,7 +342,7 @@ pub fn pod_spec(errs: &mut Errs, checks: &mut Checks, spec: &Value, path: &str) 
                 "value must be empty when `operator` is 'Exists'",
             ));
         }
-        if t.get("tolerationSeconds").is_some() && s(t, "effect") != "NoExecute" {
+        if t.field("tolerationSeconds").is_some() && s(t, "effect") != "NoExecute" {
             errs.push(invalid_str(
                 &format!("{at}.effect"),
                 s(t, "effect"),
@@ -351,7 +355,7 @@ pub fn pod_spec(errs: &mut Errs, checks: &mut Checks, spec: &Value, path: &str) 
 
 /// A Service.
 pub fn service(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
-    let spec = obj.get("spec").cloned().unwrap_or(Value::Null);
+    let spec = obj.field("spec").cloned().unwrap_or(Value::Null);
     let kind = s(&spec, "type");
     let ports = arr(&spec, "/ports");
     if ports.is_empty() && kind != "ExternalName" && s(&spec, "clusterIP") != "None" {
@@ -370,7 +374,7 @@ pub fn service(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
                 errs.push(duplicate(format!("{at}.name"), name));
             }
         }
-        match p.get("port").and_then(Value::as_i64).unwrap_or(0) {
+        match p.field("port").and_then(Value::as_i64).unwrap_or(0) {
             n if !(1..=65535).contains(&n) => {
                 errs.push(invalid_int(&format!("{at}.port"), n, PORT_RANGE_MSG));
             }
@@ -385,7 +389,7 @@ pub fn service(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
                 &["SCTP", "TCP", "UDP"],
             )),
         }
-        if let Some(t) = p.get("targetPort").and_then(Value::as_i64) {
+        if let Some(t) = p.field("targetPort").and_then(Value::as_i64) {
             if !(1..=65535).contains(&t) {
                 errs.push(invalid_int(&format!("{at}.targetPort"), t, PORT_RANGE_MSG));
             }
@@ -399,7 +403,7 @@ pub fn service(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
             &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"],
         )),
     }
-    super::labels(errs, spec.get("selector"), "spec.selector");
+    super::labels(errs, spec.field("selector"), "spec.selector");
     checks.push("ports (names, numbers, protocols), type, selector");
 }
 
@@ -412,8 +416,8 @@ const UPDATABLE_POD_SPEC_FIELDS: &str = "`spec.containers[*].image`,`spec.initCo
 /// changed field of the spec with its value before (`-`) and after (`+`).
 pub fn pod_update(errs: &mut Errs, new: &Value, old: &Value) {
     let (ns, os) = (
-        new.get("spec").cloned().unwrap_or(Value::Null),
-        old.get("spec").cloned().unwrap_or(Value::Null),
+        new.field("spec").cloned().unwrap_or(Value::Null),
+        old.field("spec").cloned().unwrap_or(Value::Null),
     );
     for list in ["containers", "initContainers"] {
         if arr(&ns, &format!("/{list}")).len() != arr(&os, &format!("/{list}")).len() {
@@ -429,7 +433,7 @@ pub fn pod_update(errs: &mut Errs, new: &Value, old: &Value) {
             }
         }
     }
-    let deadline = |v: &Value| v.get("activeDeadlineSeconds").and_then(Value::as_i64);
+    let deadline = |v: &Value| v.field("activeDeadlineSeconds").and_then(Value::as_i64);
     match (deadline(&ns), deadline(&os)) {
         (Some(n), _) if !(0..=i64::from(i32::MAX)).contains(&n) => {
             errs.push(invalid_int(
@@ -487,7 +491,7 @@ pub fn pod_update(errs: &mut Errs, new: &Value, old: &Value) {
         let olds = arr(&os, &format!("/{list}")).to_vec();
         if let Some(cs) = munged.get_mut(list).and_then(Value::as_array_mut) {
             for (c, o) in cs.iter_mut().zip(&olds) {
-                c["image"] = o.get("image").cloned().unwrap_or(Value::Null);
+                c["image"] = o.field("image").cloned().unwrap_or(Value::Null);
             }
         }
     }
@@ -503,7 +507,7 @@ pub fn pod_update(errs: &mut Errs, new: &Value, old: &Value) {
         }
     }
     let grace = |v: &Value| {
-        v.get("terminationGracePeriodSeconds")
+        v.field("terminationGracePeriodSeconds")
             .and_then(Value::as_i64)
     };
     if grace(&os).is_some_and(|g| g < 0) && grace(&munged) == Some(1) {
