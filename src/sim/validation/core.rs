@@ -516,13 +516,25 @@ pub fn pod_update(errs: &mut Errs, new: &Value, old: &Value) {
     if munged == os {
         return;
     }
-    let mut diff = String::from("  core.PodSpec{\n");
+    let diff = spec_diff("core.PodSpec", &os, &munged);
+    errs.push(forbidden(
+        "spec",
+        format!("pod updates may not change fields other than {UPDATABLE_POD_SPEC_FIELDS}\n{diff}"),
+    ));
+}
+
+/// The difference between two specs, as an immutable spec's refusal shows it. Upstream prints
+/// it with go-cmp, whose layout is deliberately unstable (it varies its spaces so that no one
+/// matches it byte for byte); kubegate keeps its shape: each changed field of the spec under
+/// its Go name with its value before (`-`) and after (`+`), then how many are the same.
+fn spec_diff(type_name: &str, old: &Value, new: &Value) -> String {
+    let mut diff = format!("  {type_name}{{\n");
     let empty = serde_json::Map::new();
-    let (om, mm) = (
-        os.as_object().unwrap_or(&empty),
-        munged.as_object().unwrap_or(&empty),
+    let (om, nm) = (
+        old.as_object().unwrap_or(&empty),
+        new.as_object().unwrap_or(&empty),
     );
-    let mut keys: Vec<&String> = om.keys().chain(mm.keys()).collect();
+    let mut keys: Vec<&String> = om.keys().chain(nm.keys()).collect();
     keys.sort();
     keys.dedup();
     let go_name = |k: &str| {
@@ -533,24 +545,258 @@ pub fn pod_update(errs: &mut Errs, new: &Value, old: &Value) {
     };
     let mut same = 0;
     for k in keys {
-        let (o, m) = (om.get(k), mm.get(k));
-        if o == m {
+        let (o, n) = (om.get(k), nm.get(k));
+        if o == n {
             same += 1;
             continue;
         }
         if let Some(o) = o {
             diff.push_str(&format!("- \t{}: {},\n", go_name(k), o));
         }
-        if let Some(m) = m {
-            diff.push_str(&format!("+ \t{}: {},\n", go_name(k), m));
+        if let Some(n) = n {
+            diff.push_str(&format!("+ \t{}: {},\n", go_name(k), n));
         }
     }
     if same > 0 {
         diff.push_str(&format!("  \t... // {same} identical fields\n"));
     }
     diff.push_str("  }\n");
-    errs.push(forbidden(
-        "spec",
-        format!("pod updates may not change fields other than {UPDATABLE_POD_SPEC_FIELDS}\n{diff}"),
-    ));
+    diff
+}
+
+/// The access modes a claim may ask for.
+const ACCESS_MODES: [&str; 4] = [
+    "ReadOnlyMany",
+    "ReadWriteMany",
+    "ReadWriteOnce",
+    "ReadWriteOncePod",
+];
+
+/// `ValidatePersistentVolumeClaimSpec` (v1.37, VolumeAttributesClass on): access modes,
+/// a positive storage request, the class names, the volume mode.
+pub fn pvc_spec(errs: &mut Errs, checks: &mut Checks, spec: &Value) {
+    let modes = arr(spec, "/accessModes");
+    if modes.is_empty() {
+        errs.push(required(
+            "spec.accessModes",
+            "at least 1 access mode is required",
+        ));
+    }
+    let (mut once_pod, mut other) = (false, false);
+    for m in modes {
+        let mode = m.as_str().unwrap_or("");
+        if !ACCESS_MODES.contains(&mode) {
+            errs.push(not_supported("spec.accessModes", mode, &ACCESS_MODES));
+        } else if mode == "ReadWriteOncePod" {
+            once_pod = true;
+        } else {
+            other = true;
+        }
+    }
+    if once_pod && other {
+        errs.push(forbidden(
+            "spec.accessModes",
+            "may not use ReadWriteOncePod with other access modes".into(),
+        ));
+    }
+    match spec.ptr("/resources/requests/storage") {
+        None => errs.push(required("spec.resources[storage]", "")),
+        Some(v) => {
+            let q = v.as_str().and_then(Quantity::parse);
+            if let Some(q) = q.filter(|q| q.is_negative() || q.is_zero()) {
+                errs.push(invalid_str(
+                    "spec.resources[storage]",
+                    &q.to_string(),
+                    "must be greater than zero",
+                ));
+            }
+        }
+    }
+    for field in ["storageClassName", "volumeAttributesClassName"] {
+        if let Some(name) = spec.field(field).and_then(Value::as_str) {
+            if !name.is_empty() && !super::is_dns1123_subdomain(name) {
+                errs.push(invalid_str(
+                    &format!("spec.{field}"),
+                    name,
+                    super::DNS1123_SUBDOMAIN_MSG,
+                ));
+            }
+        }
+    }
+    if let Some(mode) = spec.field("volumeMode").and_then(Value::as_str) {
+        if !["Block", "Filesystem"].contains(&mode) {
+            errs.push(not_supported(
+                "spec.volumeMode",
+                mode,
+                &["Block", "Filesystem"],
+            ));
+        }
+    }
+    checks.push("access modes, a positive storage request, class names, volume mode");
+}
+
+/// The beta annotation that named a claim's class before `storageClassName`.
+const BETA_CLASS: &str = "volume.beta.kubernetes.io/storage-class";
+
+/// `ValidatePersistentVolumeClaimUpdate` (v1.37: RecoverVolumeExpansionFailure and
+/// VolumeAttributesClass on): a claim's spec is immutable but for its volumeName (set once),
+/// a class named once where none was, and, once bound, its storage request and
+/// volumeAttributesClassName. The request may shrink only while it stays above the capacity
+/// the claim was given.
+pub fn pvc_update(errs: &mut Errs, new: &Value, old: &Value) {
+    let spec_of = |v: &Value| v.field("spec").cloned().unwrap_or(Value::Null);
+    let (mut ns, mut os) = (spec_of(new), spec_of(old));
+    // Quantities compare by value (apiequality.Semantic), not by how they are written.
+    for spec in [&mut ns, &mut os] {
+        if let Some(reqs) = spec
+            .get_mut("resources")
+            .and_then(|r| r.get_mut("requests"))
+            .and_then(Value::as_object_mut)
+        {
+            for q in reqs.values_mut() {
+                if let Some(parsed) = q.as_str().and_then(Quantity::parse) {
+                    *q = Value::String(parsed.to_string());
+                }
+            }
+        }
+    }
+    let text = |v: &Value, p: &str| v.ptr(p).and_then(Value::as_str).map(str::to_string);
+    // The volume name may be set once.
+    if text(&os, "/volumeName").unwrap_or_default().is_empty() {
+        match ns.field("volumeName") {
+            Some(v) => os["volumeName"] = v.clone(),
+            None => {
+                if let Some(m) = os.as_object_mut() {
+                    m.remove("volumeName");
+                }
+            }
+        }
+    }
+    let annotation = |v: &Value| {
+        v.ptr("/metadata/annotations")
+            .and_then(|a| a.field(BETA_CLASS))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let (old_note, new_note) = (annotation(old), annotation(new));
+    let (old_class, new_class) = (
+        text(&os, "/storageClassName"),
+        text(&ns, "/storageClassName"),
+    );
+    let from_annotation = old_note.is_some()
+        && old_class.is_none()
+        && new_class.is_some()
+        && new_class == old_note
+        && (new_note.is_none() || new_note == old_note);
+    let drop_class = |spec: &mut Value| {
+        if let Some(m) = spec.as_object_mut() {
+            m.remove("storageClassName");
+        }
+    };
+    if from_annotation {
+        drop_class(&mut ns);
+    } else {
+        // Go compares the two annotations as strings: a missing one reads "".
+        if new_note.as_deref().unwrap_or("") != old_note.as_deref().unwrap_or("") {
+            errs.push(invalid_str(
+                &format!("metadata.annotations.{BETA_CLASS}"),
+                new_note.as_deref().unwrap_or(""),
+                "field is immutable",
+            ));
+        }
+        let from_nil = new_class.is_some()
+            && old_class.is_none()
+            && (old_note.is_none() || new_class == old_note);
+        if from_nil {
+            drop_class(&mut ns);
+        }
+    }
+    let bound = old.ptr("/status/phase").and_then(Value::as_str) == Some("Bound");
+    if bound {
+        if let Some(reqs) = ns
+            .get_mut("resources")
+            .and_then(|r| r.get_mut("requests"))
+            .and_then(Value::as_object_mut)
+        {
+            match os.ptr("/resources/requests/storage") {
+                Some(v) => {
+                    reqs.insert("storage".into(), v.clone());
+                }
+                None => {
+                    reqs.remove("storage");
+                }
+            }
+        }
+        if ns.field("volumeAttributesClassName").is_some() {
+            match os.field("volumeAttributesClassName").cloned() {
+                Some(v) => ns["volumeAttributesClassName"] = v,
+                None => drop_class_attr(&mut ns),
+            }
+        }
+    }
+    if ns != os {
+        errs.push(forbidden(
+            "spec",
+            format!(
+                "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims\n{}",
+                spec_diff("core.PersistentVolumeClaimSpec", &os, &ns)
+            ),
+        ));
+    }
+    let size = |v: &Value, p: &str| {
+        v.ptr(p)
+            .and_then(Value::as_str)
+            .and_then(Quantity::parse)
+            .or_else(|| Quantity::parse("0"))
+    };
+    let (old_size, new_size) = (
+        size(old, "/spec/resources/requests/storage"),
+        size(new, "/spec/resources/requests/storage"),
+    );
+    if new_size < old_size && new_size <= size(old, "/status/capacity/storage") {
+        errs.push(forbidden(
+            "spec.resources.requests.storage",
+            "field can not be less than status.capacity".into(),
+        ));
+    }
+    let mode = |v: &Value| {
+        v.ptr("/spec/volumeMode")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    if mode(new) != mode(old) {
+        errs.push(match mode(new) {
+            Some(m) => invalid_str("volumeMode", &m, "field is immutable"),
+            None => FieldError {
+                kind: FieldErrorKind::Invalid,
+                field: "volumeMode".into(),
+                value: Some("null".into()),
+                detail: "field is immutable".into(),
+            },
+        });
+    }
+    let vac = |v: &Value| {
+        v.ptr("/spec/volumeAttributesClassName")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    if vac(old).is_some() && vac(new) != vac(old) {
+        match vac(new).as_deref() {
+            None => errs.push(forbidden(
+                "spec.volumeAttributesClassName",
+                "update from non-nil value to nil is forbidden".into(),
+            )),
+            Some("") => errs.push(forbidden(
+                "spec.volumeAttributesClassName",
+                "update from non-nil value to an empty string is forbidden".into(),
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+fn drop_class_attr(spec: &mut Value) {
+    if let Some(m) = spec.as_object_mut() {
+        m.remove("volumeAttributesClassName");
+    }
 }

@@ -161,6 +161,11 @@ pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (E
             "spec",
         ),
         ("", "services") => core::service(&mut errs, &mut checks, obj),
+        ("", "persistentvolumeclaims") => core::pvc_spec(
+            &mut errs,
+            &mut checks,
+            obj.field("spec").unwrap_or(&Value::Null),
+        ),
         ("apps", "deployments" | "replicasets" | "statefulsets" | "daemonsets") => {
             apps::workload(&mut errs, &mut checks, obj, res.name);
         }
@@ -186,9 +191,16 @@ pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (E
         }
         _ => checks.push("(no other field rules of this kind are modelled)"),
     }
-    if let (Some(old), ("", "pods")) = (old, (res.group, res.name)) {
-        core::pod_update(&mut errs, obj, old);
-        checks.push("the update changes only what a pod may change (images, activeDeadlineSeconds, tolerations, terminationGracePeriodSeconds)");
+    match (old, res.group, res.name) {
+        (Some(old), "", "pods") => {
+            core::pod_update(&mut errs, obj, old);
+            checks.push("the update changes only what a pod may change (images, activeDeadlineSeconds, tolerations, terminationGracePeriodSeconds)");
+        }
+        (Some(old), "", "persistentvolumeclaims") => {
+            core::pvc_update(&mut errs, obj, old);
+            checks.push("the update changes only what a claim may change (volumeName once, a class where none was; once bound, the storage request and volumeAttributesClassName)");
+        }
+        _ => {}
     }
     // field.ErrorList.ToAggregate drops repeated messages.
     let mut seen = std::collections::BTreeSet::new();
@@ -440,5 +452,129 @@ mod tests {
         let ns = by_resource(37, "", "namespaces").unwrap();
         assert_eq!(validate(&json!({"metadata":{"name":"a.b"}}), ns).len(), 1);
         assert!(validate(&json!({"metadata":{"name":"blue"}}), ns).is_empty());
+    }
+
+    #[test]
+    fn claims_need_access_modes_and_a_positive_storage_request() {
+        let claim = |spec: Value| json!({"metadata": {"name": "data"}, "spec": spec});
+        let cases = [
+            (
+                json!({"resources": {"requests": {"storage": "1Gi"}}}),
+                vec!["spec.accessModes: Required value: at least 1 access mode is required"],
+            ),
+            (
+                json!({"accessModes": ["ReadWriteOnce", "Sometimes"], "resources": {"requests": {"storage": "1Gi"}}}),
+                vec!["spec.accessModes: Unsupported value: \"Sometimes\": supported values: \"ReadOnlyMany\", \"ReadWriteMany\", \"ReadWriteOnce\", \"ReadWriteOncePod\""],
+            ),
+            (
+                json!({"accessModes": ["ReadWriteOncePod", "ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}),
+                vec!["spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes"],
+            ),
+            (
+                json!({"accessModes": ["ReadWriteOnce"]}),
+                vec!["spec.resources[storage]: Required value"],
+            ),
+            (
+                json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "0"}}}),
+                vec!["spec.resources[storage]: Invalid value: \"0\": must be greater than zero"],
+            ),
+            (
+                json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}, "volumeMode": "Tape"}),
+                vec!["spec.volumeMode: Unsupported value: \"Tape\": supported values: \"Block\", \"Filesystem\""],
+            ),
+            (
+                json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}, "storageClassName": ""}),
+                vec![],
+            ),
+        ];
+        for (spec, want) in cases {
+            assert_eq!(
+                messages(claim(spec.clone()), "persistentvolumeclaims", ""),
+                want,
+                "{spec}"
+            );
+        }
+    }
+
+    /// The messages of an update of `old` to `new` (both defaulted as the server would).
+    fn update_messages(old: Value, new: Value, resource: &str) -> Vec<String> {
+        let res = by_resource(37, "", resource).unwrap();
+        let (mut old, mut new) = (old, new);
+        crate::sim::defaults::apply(&mut old, res);
+        crate::sim::defaults::apply(&mut new, res);
+        validate_write(&new, Some(&old), res)
+            .0
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    const BETA: &str = "volume.beta.kubernetes.io/storage-class";
+
+    #[test]
+    fn a_claim_spec_changes_only_where_upstream_lets_it() {
+        // Cases after TestValidatePersistentVolumeClaimUpdate.
+        let claim = |spec: Value, status: Value, annotations: Value| json!({"metadata": {"name": "data", "annotations": annotations}, "spec": spec, "status": status});
+        let spec = |size: &str| json!({"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}});
+        let with = |mut v: Value, k: &str, x: Value| {
+            v[k] = x;
+            v
+        };
+        let bound = json!({"phase": "Bound", "capacity": {"storage": "10Gi"}});
+        let pending = json!({"phase": "Pending"});
+        let none = json!({});
+        let immutable = "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims";
+        let cases: Vec<(&str, Value, Value, Vec<&str>)> = vec![
+            ("unchanged", claim(spec("10Gi"), bound.clone(), none.clone()), claim(spec("10Gi"), bound.clone(), none.clone()), vec![]),
+            ("the same size written another way", claim(spec("1Gi"), pending.clone(), none.clone()), claim(spec("1024Mi"), pending.clone(), none.clone()), vec![]),
+            ("a bound claim grows", claim(spec("10Gi"), bound.clone(), none.clone()), claim(spec("20Gi"), bound.clone(), none.clone()), vec![]),
+            ("an unbound claim may not grow", claim(spec("10Gi"), pending.clone(), none.clone()), claim(spec("20Gi"), pending.clone(), none.clone()), vec![immutable]),
+            ("access modes are fixed", claim(spec("10Gi"), bound.clone(), none.clone()),
+                claim(with(spec("10Gi"), "accessModes", json!(["ReadWriteMany"])), bound.clone(), none.clone()), vec![immutable]),
+            ("a volume name is set once", claim(spec("10Gi"), pending.clone(), none.clone()),
+                claim(with(spec("10Gi"), "volumeName", json!("pv-1")), pending.clone(), none.clone()), vec![]),
+            ("and never changed", claim(with(spec("10Gi"), "volumeName", json!("pv-1")), bound.clone(), none.clone()),
+                claim(with(spec("10Gi"), "volumeName", json!("pv-2")), bound.clone(), none.clone()), vec![immutable]),
+            ("a class where there was none", claim(spec("10Gi"), pending.clone(), none.clone()),
+                claim(with(spec("10Gi"), "storageClassName", json!("fast")), pending.clone(), none.clone()), vec![]),
+            ("a class from the beta annotation", claim(spec("10Gi"), pending.clone(), json!({BETA: "fast"})),
+                claim(with(spec("10Gi"), "storageClassName", json!("fast")), pending.clone(), json!({BETA: "fast"})), vec![]),
+            ("another class than the annotation's", claim(spec("10Gi"), pending.clone(), json!({BETA: "fast"})),
+                claim(with(spec("10Gi"), "storageClassName", json!("slow")), pending.clone(), json!({BETA: "fast"})), vec![immutable]),
+            ("the annotation is immutable", claim(spec("10Gi"), pending.clone(), json!({BETA: "fast"})),
+                claim(spec("10Gi"), pending.clone(), json!({BETA: "slow"})),
+                vec!["metadata.annotations.volume.beta.kubernetes.io/storage-class: Invalid value: \"slow\": field is immutable"]),
+            ("a class is never changed", claim(with(spec("10Gi"), "storageClassName", json!("fast")), bound.clone(), none.clone()),
+                claim(with(spec("10Gi"), "storageClassName", json!("slow")), bound.clone(), none.clone()), vec![immutable]),
+            ("shrinking above the capacity recovers from a failed expansion",
+                claim(spec("20Gi"), bound.clone(), none.clone()), claim(spec("15Gi"), bound.clone(), none.clone()), vec![]),
+            ("but not to the capacity or below", claim(spec("20Gi"), bound.clone(), none.clone()),
+                claim(spec("10Gi"), bound.clone(), none.clone()),
+                vec!["spec.resources.requests.storage: Forbidden: field can not be less than status.capacity"]),
+            ("the volume mode is fixed", claim(spec("10Gi"), bound.clone(), none.clone()),
+                claim(with(spec("10Gi"), "volumeMode", json!("Block")), bound.clone(), none.clone()),
+                vec![immutable, "volumeMode: Invalid value: \"Block\": field is immutable"]),
+            ("a bound claim changes its attributes class", claim(with(spec("10Gi"), "volumeAttributesClassName", json!("gold")), bound.clone(), none.clone()),
+                claim(with(spec("10Gi"), "volumeAttributesClassName", json!("silver")), bound.clone(), none.clone()), vec![]),
+            ("but may not empty it", claim(with(spec("10Gi"), "volumeAttributesClassName", json!("gold")), bound.clone(), none.clone()),
+                claim(with(spec("10Gi"), "volumeAttributesClassName", json!("")), bound.clone(), none.clone()),
+                vec!["spec.volumeAttributesClassName: Forbidden: update from non-nil value to an empty string is forbidden"]),
+        ];
+        for (name, old, new, want) in cases {
+            let got = update_messages(old, new, "persistentvolumeclaims");
+            let heads: Vec<&str> = got.iter().map(|m| m.lines().next().unwrap_or("")).collect();
+            assert_eq!(heads, want, "{name}: {got:?}");
+        }
+        // The refusal names what differs, under the spec's Go field names.
+        let got = update_messages(
+            claim(spec("10Gi"), bound.clone(), none.clone()),
+            claim(
+                with(spec("10Gi"), "accessModes", json!(["ReadWriteMany"])),
+                bound,
+                none,
+            ),
+            "persistentvolumeclaims",
+        );
+        assert!(got[0].contains("\n  core.PersistentVolumeClaimSpec{\n- \tAccessModes: [\"ReadWriteOnce\"],\n+ \tAccessModes: [\"ReadWriteMany\"],\n"), "{got:?}");
     }
 }
