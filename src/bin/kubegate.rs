@@ -7,6 +7,7 @@ use std::process::ExitCode;
 /// mimalloc rather than the C library's allocator: the engine's JSON values are many small
 /// allocations, and glibc's malloc took a third of a request's instructions and most of its
 /// cache misses.
+#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
