@@ -17,7 +17,7 @@ pub trait Ptr {
 
 /// A token with `~1` and `~0` undone, copied only when it has one.
 fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains('~') {
+    if token.bytes().any(|b| b == b'~') {
         std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
     } else {
         std::borrow::Cow::Borrowed(token)
@@ -69,34 +69,51 @@ impl Ptr for Value {
         if path.is_empty() {
             return Some(self);
         }
-        let rest = path.strip_prefix('/')?;
+        let mut rest = path.strip_prefix('/')?;
         let mut target = self;
-        for token in rest.split('/') {
+        loop {
+            let (token, more) = next_token(rest);
             let token = unescape(token);
             target = match target {
                 Value::Object(m) => member(m, &token)?,
                 Value::Array(a) => a.get(index(&token)?)?,
                 _ => return None,
             };
+            match more {
+                Some(r) => rest = r,
+                None => return Some(target),
+            }
         }
-        Some(target)
     }
 
     fn ptr_mut(&mut self, path: &str) -> Option<&mut Value> {
         if path.is_empty() {
             return Some(self);
         }
-        let rest = path.strip_prefix('/')?;
+        let mut rest = path.strip_prefix('/')?;
         let mut target = self;
-        for token in rest.split('/') {
+        loop {
+            let (token, more) = next_token(rest);
             let token = unescape(token);
             target = match target {
                 Value::Object(m) => member_mut(m, &token)?,
                 Value::Array(a) => a.get_mut(index(&token)?)?,
                 _ => return None,
             };
+            match more {
+                Some(r) => rest = r,
+                None => return Some(target),
+            }
         }
-        Some(target)
+    }
+}
+
+/// The first token of a pointer's remainder, and what follows its `/` (pointers are short: a
+/// byte loop beats the general string search).
+fn next_token(rest: &str) -> (&str, Option<&str>) {
+    match rest.bytes().position(|b| b == b'/') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
     }
 }
 

@@ -214,7 +214,10 @@ pub enum Outcome {
     /// It ran and refused the request.
     Rejected(ApiError),
     /// It is not enabled on this API server.
-    Disabled,
+    Disabled {
+        /// Whether it is on by default (then `--disable-admission-plugins` turned it off).
+        default_on: bool,
+    },
     /// It does not handle this operation (upstream `Handles`).
     NotHandled(Operation),
     /// Upstream runs it here; kubegate does not model it yet.
@@ -238,6 +241,9 @@ pub struct PassResult {
 pub struct Chain {
     minor: u32,
     enabled: Vec<&'static str>,
+    /// Per plugin of [`plugins::ALL_ORDERED`], in its order: whether it is enabled (each pass
+    /// asks for every plugin of the table).
+    on: Vec<bool>,
 }
 
 /// A flag the admission options refuse (kube-apiserver would not start).
@@ -311,7 +317,7 @@ impl Chain {
             return Err(errors);
         }
         let named = |list: &[String], p: &Plugin| list.iter().any(|n| n == p.name);
-        let enabled = plugins::ALL_ORDERED
+        let enabled: Vec<&'static str> = plugins::ALL_ORDERED
             .iter()
             .filter(|p| p.exists_in(minor))
             .filter(|p| match &control {
@@ -320,7 +326,11 @@ impl Chain {
             })
             .map(|p| p.name)
             .collect();
-        Ok(Chain { minor, enabled })
+        let on = plugins::ALL_ORDERED
+            .iter()
+            .map(|p| enabled.contains(&p.name))
+            .collect();
+        Ok(Chain { minor, enabled, on })
     }
 
     /// Whether a plugin is enabled.
@@ -407,17 +417,16 @@ impl Chain {
         run: &mut dyn FnMut(&Plugin, &mut Attributes<'_>) -> Outcome,
     ) -> PassResult {
         let mut result = PassResult::default();
-        for p in plugins::ALL_ORDERED
-            .iter()
-            .filter(|p| p.exists_in(self.minor))
-        {
-            if matches!(has(p), Pass::None) {
+        for (p, &on) in plugins::ALL_ORDERED.iter().zip(&self.on) {
+            if !p.exists_in(self.minor) || matches!(has(p), Pass::None) {
                 continue;
             }
             let outcome = if result.error.is_some() {
                 Outcome::NotReached
-            } else if !self.is_enabled(p.name) {
-                Outcome::Disabled
+            } else if !on {
+                Outcome::Disabled {
+                    default_on: p.default_on_in(self.minor),
+                }
             } else if !p.handles.contains(&attrs.operation) {
                 Outcome::NotHandled(attrs.operation)
             } else {
@@ -533,7 +542,7 @@ mod tests {
                     Outcome::Mutated(_, m) => format!("mutated {}", m.patch().len()),
                     Outcome::NotApplicable(_) => "n/a".into(),
                     Outcome::Rejected(e) => format!("rejected {}", e.code),
-                    Outcome::Disabled => "disabled".into(),
+                    Outcome::Disabled { .. } => "disabled".into(),
                     Outcome::NotHandled(op) => format!("not handled {}", op.as_str()),
                     Outcome::NotModelled => "not modelled".into(),
                     Outcome::NotReached => "not reached".into(),

@@ -57,7 +57,6 @@ impl Cluster {
         result: PassResult,
         rec: &mut Recorder,
     ) -> Result<(), ApiError> {
-        let minor = self.control_plane.minor;
         let mut record = StageRecord::new(stage);
         record.detail(
             "request",
@@ -97,11 +96,9 @@ impl Cluster {
                 }
                 Outcome::NotApplicable(why) => (Decision::Skip, why),
                 Outcome::Rejected(e) => (Decision::Deny, e.message.clone().into()),
-                Outcome::Disabled => (
+                Outcome::Disabled { default_on } => (
                     Decision::Skip,
-                    if admission::plugins::find(minor, plugin)
-                        .is_some_and(|p| p.default_on_in(minor))
-                    {
+                    if default_on {
                         "disabled (--disable-admission-plugins)".into()
                     } else {
                         "off (not in --enable-admission-plugins)".into()

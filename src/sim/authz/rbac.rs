@@ -143,11 +143,14 @@ fn subject_text(s: &Value, binding_ns: &str) -> String {
     let kind = s.field("kind").and_then(Value::as_str).unwrap_or("");
     let name = s.field("name").and_then(Value::as_str).unwrap_or("");
     match kind {
-        "ServiceAccount" => format!(
-            "ServiceAccount \"{name}/{}\"",
-            subject_namespace(s, binding_ns)
-        ),
-        _ => format!("{kind} \"{name}\""),
+        "ServiceAccount" => cat(&[
+            "ServiceAccount \"",
+            name,
+            "/",
+            subject_namespace(s, binding_ns),
+            "\"",
+        ]),
+        _ => cat(&[kind, " \"", name, "\""]),
     }
 }
 
@@ -206,7 +209,17 @@ fn role_ref(binding: &Value) -> (&str, &str) {
 /// The role a binding refers to as reasons name it: `ClusterRole "view"`, `Role "developer"`.
 fn role_text(binding: &Value) -> String {
     let (kind, name) = role_ref(binding);
-    format!("{kind} \"{name}\"")
+    cat(&[kind, " \"", name, "\""])
+}
+
+/// The strings one after the other (what `format!` would give for plain `{}`s, at a fraction
+/// of its cost: these are written for every binding of every request's graph).
+fn cat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
 }
 
 /// Which bindings name which users and groups (service accounts by their user name), so a
@@ -582,19 +595,19 @@ pub fn authorize_graphed(
                     last = source.binding;
                     let ns = namespace_of(source.binding);
                     let binding = if ns.is_empty() {
-                        format!("ClusterRoleBinding {}", name_of(source.binding))
+                        cat(&["ClusterRoleBinding ", name_of(source.binding)])
                     } else {
-                        format!("RoleBinding {ns}/{}", name_of(source.binding))
+                        cat(&["RoleBinding ", ns, "/", name_of(source.binding)])
                     };
-                    let role = format!(
-                        "{} {}",
+                    let role = cat(&[
                         source
                             .role
                             .field("kind")
                             .and_then(Value::as_str)
                             .unwrap_or("Role"),
-                        name_of(source.role)
-                    );
+                        " ",
+                        name_of(source.role),
+                    ]);
                     rows.push(GraphRow {
                         subject: source.subject(),
                         binding,

@@ -29,9 +29,10 @@ fn s<'v>(v: &'v Value, key: &str) -> &'v str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
-fn dns1123_label(errs: &mut Errs, field: String, value: &str) {
+/// `value` must be an RFC 1123 label; the field's path is written out only for an error.
+fn dns1123_label(errs: &mut Errs, field: impl FnOnce() -> String, value: &str) {
     if !super::is_label(value) {
-        errs.push(invalid_str(&field, value, DNS1123_LABEL_MSG));
+        errs.push(invalid_str(&field(), value, DNS1123_LABEL_MSG));
     }
 }
 
@@ -174,7 +175,7 @@ fn container(errs: &mut Errs, c: &Value, path: &str, volumes: &BTreeSet<String>)
     if name.is_empty() {
         errs.push(required(&format!("{path}.name"), ""));
     } else {
-        dns1123_label(errs, format!("{path}.name"), name);
+        dns1123_label(errs, || format!("{path}.name"), name);
     }
     if s(c, "image").is_empty() {
         errs.push(required(&format!("{path}.image"), ""));
@@ -241,13 +242,13 @@ pub fn pod_spec(errs: &mut Errs, checks: &mut Checks, spec: &Value, path: &str) 
     let mut volumes = BTreeSet::new();
     for (i, v) in arr(spec, "/volumes").iter().enumerate() {
         let n = s(v, "name");
-        let at = format!("{path}.volumes[{i}].name");
+        let at = || format!("{path}.volumes[{i}].name");
         if n.is_empty() {
-            errs.push(required(&at, ""));
+            errs.push(required(&at(), ""));
         } else {
-            dns1123_label(errs, at.clone(), n);
+            dns1123_label(errs, at, n);
             if !volumes.insert(n.to_string()) {
-                errs.push(duplicate(at, n));
+                errs.push(duplicate(at(), n));
             }
         }
     }
@@ -369,7 +370,7 @@ pub fn service(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
         if multi && name.is_empty() {
             errs.push(required(&format!("{at}.name"), ""));
         } else if !name.is_empty() {
-            dns1123_label(errs, format!("{at}.name"), name);
+            dns1123_label(errs, || format!("{at}.name"), name);
             if !names.insert(name.to_string()) {
                 errs.push(duplicate(format!("{at}.name"), name));
             }
