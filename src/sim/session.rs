@@ -445,11 +445,54 @@ pub fn split_heredoc(line: &str) -> Option<(String, String)> {
     Some((cmd.trim().to_string(), marker.to_string()))
 }
 
+/// Whether a script ends inside a here-document that is still waiting for its end marker:
+/// a terminal's Enter then starts a new line instead of running the script, as a shell's
+/// prompt does (`> `). Read as [`Session::script_each`] reads scripts.
+pub fn heredoc_open(text: &str) -> bool {
+    let mut waiting: Option<String> = None;
+    for line in text.lines() {
+        match &waiting {
+            Some(marker) => {
+                if line.trim() == marker {
+                    waiting = None;
+                }
+            }
+            None => {
+                let trimmed = line.trim();
+                if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                    waiting = split_heredoc(trimmed).map(|(_, marker)| marker);
+                }
+            }
+        }
+    }
+    waiting.is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const DEFAULT: &str = include_str!("../../static/workspaces/default.yaml");
+
+    #[test]
+    fn a_heredoc_is_open_until_its_marker_line() {
+        for (text, open) in [
+            ("kubectl get pods", false),
+            ("kubectl create -f - <<EOF", true),
+            ("kubectl create -f - <<EOF\napiVersion: v1", true),
+            ("kubectl create -f - <<EOF\napiVersion: v1\nEOF", false),
+            ("kubectl create -f - <<'END'\nkind: Pod\n  END  ", false),
+            ("kubectl create -f - <<EOF\nEOFX", true),
+            (
+                "kubectl apply -f - <<EOF\nEOF\nkubectl apply -f - <<EOF\nx: 1",
+                true,
+            ),
+            ("# kubectl create -f - <<EOF", false),
+            ("echo a << b c", false),
+        ] {
+            assert_eq!(heredoc_open(text), open, "{text:?}");
+        }
+    }
 
     #[test]
     fn redirections_as_bash_applies_them() {

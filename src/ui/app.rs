@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::detail::StageDetail;
@@ -50,9 +51,62 @@ pub fn app() -> Html {
         let workspace = saved.unwrap_or_else(|| DEFAULT_WORKSPACE.to_string());
         let command = storage::load_command().unwrap_or_else(|| DEFAULT_COMMAND.to_string());
         storage::mark_busy();
-        Store(AppState::new(workspace, command).with_crashed(crashed))
+        // The cluster and the transcript come back by sending again what was sent since the
+        // cluster booted (never after a crash: that could be what crashed it).
+        let (sent, notice) = match storage::load_sent() {
+            _ if crashed_now => (Vec::new(), None),
+            Ok(sent) => (sent, None),
+            Err(n) => (
+                Vec::new(),
+                Some(format!(
+                    "The {n} commands sent before this page was reloaded are more than kubegate sends again ({}): the cluster started afresh from the workspace.",
+                    storage::SENT_MAX
+                )),
+            ),
+        };
+        let mut state = AppState::new(workspace, command.clone())
+            .with_crashed(crashed)
+            .with_history(storage::load_history())
+            .with_replay(sent);
+        state.command = command;
+        state.notice = notice;
+        // And the step it showed (checked against what the replay produced).
+        if let Some((request, cursor)) = storage::load_view() {
+            state.apply(Action::SelectRequest(request));
+            state.apply(Action::Select(cursor));
+        }
+        Store(state)
     });
     let state = &store.0;
+    // Keep the commands sent across reloads: all of them for Up/Down, and those since the
+    // cluster booted to build it again.
+    use_effect_with(state.history.clone(), |history| {
+        storage::save_history(history)
+    });
+    use_effect_with(state.commands_since_boot(), |sent| storage::save_sent(sent));
+    use_effect_with((state.request, state.cursor), |(request, cursor)| {
+        storage::save_view(*request, *cursor)
+    });
+    // Ctrl+Enter (Cmd+Enter on a Mac) sends the command from anywhere on the page.
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
+                let options = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(&doc, "keydown", options, move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                        e.prevent_default();
+                        storage::mark_busy();
+                        store.dispatch(Action::Send);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     // Keep the workspace in localStorage whenever it changes (edits, and `kubectl config`
     // commands that rewrite its kubeconfig).
     use_effect_with(state.workspace.clone(), |text| {
@@ -133,21 +187,81 @@ pub fn app() -> Html {
         let store = store.clone();
         Callback::from(move |i: usize| store.dispatch(Action::SelectRequest(i)))
     };
+    // Where the caret goes once a recalled command is in the bar: at its start after Up (so
+    // the next Up recalls the one before even when this one has several lines), at its end
+    // after Down.
+    let caret_to_start = use_mut_ref(|| None::<bool>);
+    {
+        let caret_to_start = caret_to_start.clone();
+        use_effect_with((state.command.clone(), state.history_at), move |_| {
+            if let Some(start) = caret_to_start.borrow_mut().take() {
+                let bar = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("command"))
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+                if let Some(bar) = bar {
+                    // Positions count UTF-16 code units.
+                    let at = if start {
+                        0
+                    } else {
+                        bar.value().encode_utf16().count() as u32
+                    };
+                    let _ = bar.set_selection_range(at, at);
+                }
+            }
+        });
+    }
     let on_keydown = {
         let store = store.clone();
+        let caret_to_start = caret_to_start.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" && !e.shift_key() {
-                e.prevent_default();
-                storage::mark_busy();
-                store.dispatch(Action::Send);
+            let bar: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            let text = bar.value();
+            // The caret counts UTF-16 code units: find the byte it stands before.
+            let caret = bar
+                .selection_start()
+                .ok()
+                .flatten()
+                .map_or(text.len(), |units| {
+                    let mut seen = 0;
+                    text.char_indices()
+                        .find(|(_, c)| {
+                            let before = seen;
+                            seen += c.len_utf16();
+                            before >= units as usize
+                        })
+                        .map_or(text.len(), |(i, _)| i)
+                });
+            let plain = !(e.shift_key() || e.ctrl_key() || e.meta_key() || e.alt_key());
+            match e.key().as_str() {
+                // Ctrl/Cmd+Enter is the page-wide shortcut (above). Shift+Enter adds a line;
+                // so does Enter inside a here-document that has not reached its end marker,
+                // as a shell's prompt does.
+                "Enter" if plain && !crate::sim::session::heredoc_open(&text) => {
+                    e.prevent_default();
+                    storage::mark_busy();
+                    store.dispatch(Action::Send);
+                }
+                // Up on the first line and Down on the last browse the commands sent.
+                "ArrowUp" if plain && !text[..caret].contains('\n') => {
+                    e.prevent_default();
+                    *caret_to_start.borrow_mut() = Some(true);
+                    store.dispatch(Action::HistoryPrev);
+                }
+                "ArrowDown" if plain && !text[caret..].contains('\n') => {
+                    e.prevent_default();
+                    *caret_to_start.borrow_mut() = Some(false);
+                    store.dispatch(Action::HistoryNext);
+                }
+                _ => {}
             }
         })
     };
     let on_input = {
         let on_command = on_command.clone();
         Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_command.emit(input.value());
+            let bar: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            on_command.emit(bar.value());
         })
     };
 
@@ -165,6 +279,9 @@ pub fn app() -> Html {
                 <button id="restore-crashed" onclick={busy_then(Action::RestoreCrashed)}>{ "Put that workspace back" }</button>
                 <button id="dismiss-crashed" onclick={act(Action::DismissCrashed)}>{ "Forget it" }</button>
             </div>
+        }
+        if let Some(notice) = &state.notice {
+            <p id="notice" class="notice" role="status">{ notice }</p>
         }
         <main class="layout">
             <section class="workspace-pane" aria-label="Workspace">
@@ -190,10 +307,13 @@ pub fn app() -> Html {
             <section class="request-pane" aria-label="Request">
                 <div class="request-bar">
                     <label for="command" class="visually-hidden">{ "kubectl command" }</label>
-                    <input id="command" type="text" spellcheck="false" autocomplete="off"
+                    <textarea id="command" spellcheck="false" autocomplete="off" autocapitalize="off"
+                        rows={state.command.split('\n').count().clamp(1, 12).to_string()}
+                        aria-describedby="command-keys"
                         value={state.command.clone()} oninput={on_input} onkeydown={on_keydown} />
                     <button id="send" onclick={busy_then(Action::Send)}>{ "Send" }</button>
                 </div>
+                <p id="command-keys" class="keys muted">{ "Enter sends · Shift+Enter adds a line (inside a heredoc Enter does too, until its end marker) · Up/Down recall earlier commands · Ctrl+Enter sends from anywhere" }</p>
                 if let Some(run) = state.last_run() {
                     if run.outcome.requests.len() > 1 {
                         <RequestPicker requests={run.outcome.requests.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>()}

@@ -52,7 +52,19 @@ pub struct AppState {
     pub crashed: Option<String>,
     /// Bumped by every action: the page saves and clears its markers once a change settled.
     pub revision: u64,
+    /// Commands sent, oldest first (at most [`HISTORY_MAX`]; kept across reloads).
+    pub history: Vec<String>,
+    /// Which of them the bar shows while Up/Down browse it (`None`: the bar holds the
+    /// command being written, kept in `draft`).
+    pub history_at: Option<usize>,
+    /// The command being written when browsing began.
+    pub draft: String,
+    /// Something the page must say once (e.g. that a reload could not bring the cluster back).
+    pub notice: Option<String>,
 }
+
+/// How many commands the history keeps.
+pub const HISTORY_MAX: usize = 200;
 
 /// What a user can do.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +97,10 @@ pub enum Action {
     EditDecoder(String),
     /// Put a command in the bar and send it (the buttons of the authorization card).
     Run(String),
+    /// Show the command sent before the one shown (Up in the bar).
+    HistoryPrev,
+    /// Show the command sent after the one shown, then the one being written (Down).
+    HistoryNext,
 }
 
 impl AppState {
@@ -103,7 +119,19 @@ impl AppState {
             checked: true,
             crashed: None,
             revision: 0,
+            history: Vec::new(),
+            history_at: None,
+            draft: String::new(),
+            notice: None,
         }
+    }
+
+    /// The same page, with the commands sent in earlier visits.
+    pub fn with_history(mut self, mut history: Vec<String>) -> Self {
+        let extra = history.len().saturating_sub(HISTORY_MAX);
+        history.drain(..extra);
+        self.history = history;
+        self
     }
 
     /// The same page, offering back the workspace text it stopped on last time.
@@ -165,7 +193,33 @@ impl AppState {
                 }
             }
             Action::DismissCrashed => self.crashed = None,
-            Action::EditCommand(text) => self.command = text,
+            Action::EditCommand(text) => {
+                self.command = text;
+                self.history_at = None;
+            }
+            Action::HistoryPrev => {
+                let at = match self.history_at {
+                    None if self.history.is_empty() => return,
+                    None => {
+                        self.draft = std::mem::take(&mut self.command);
+                        self.history.len() - 1
+                    }
+                    Some(i) => i.saturating_sub(1),
+                };
+                self.history_at = Some(at);
+                self.command = self.history[at].clone();
+            }
+            Action::HistoryNext => match self.history_at {
+                None => {}
+                Some(i) if i + 1 < self.history.len() => {
+                    self.history_at = Some(i + 1);
+                    self.command = self.history[i + 1].clone();
+                }
+                Some(_) => {
+                    self.history_at = None;
+                    self.command = std::mem::take(&mut self.draft);
+                }
+            },
             Action::Send => self.send(),
             Action::Run(command) => {
                 self.command = command;
@@ -208,6 +262,35 @@ impl AppState {
         if line.is_empty() {
             return;
         }
+        self.history_at = None;
+        if self.history.last() != Some(&line) {
+            self.history.push(line.clone());
+            if self.history.len() > HISTORY_MAX {
+                self.history.remove(0);
+            }
+        }
+        self.run_line(line);
+    }
+
+    /// The commands sent since the cluster booted, oldest first: sent again after a reload,
+    /// they bring back the cluster and the transcript.
+    pub fn commands_since_boot(&self) -> Vec<String> {
+        self.runs.iter().map(|r| r.command.clone()).collect()
+    }
+
+    /// The same page after sending `commands` again (what was sent before a reload), the
+    /// command bar and the history as they were.
+    pub fn with_replay(mut self, commands: Vec<String>) -> Self {
+        for line in commands {
+            let line = line.trim().to_string();
+            if !line.is_empty() {
+                self.run_line(line);
+            }
+        }
+        self
+    }
+
+    fn run_line(&mut self, line: String) {
         if self.session.is_none() {
             self.checked = true;
             match Session::new(&self.workspace) {
@@ -480,6 +563,81 @@ mod tests {
 
     fn state() -> AppState {
         AppState::new(DEFAULT_WORKSPACE.into(), DEFAULT_COMMAND.into())
+    }
+
+    #[test]
+    fn up_and_down_browse_the_commands_sent_and_come_back_to_the_draft() {
+        let mut s = state().with_history(vec!["kubectl get ns".into()]);
+        let heredoc = "kubectl create -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata: {name: green}\nEOF";
+        s.apply(Action::EditCommand(heredoc.into()));
+        s.apply(Action::Send);
+        assert_eq!(
+            s.last_run().unwrap().outcome.stdout,
+            "namespace/green created\n"
+        );
+        s.apply(Action::EditCommand("kubectl get pods".into()));
+        s.apply(Action::Send);
+        // Sending the same command twice keeps it once.
+        s.apply(Action::Send);
+        assert_eq!(s.history, ["kubectl get ns", heredoc, "kubectl get pods"]);
+        s.apply(Action::EditCommand("kubectl get sec".into()));
+        s.apply(Action::HistoryPrev);
+        assert_eq!(s.command, "kubectl get pods");
+        s.apply(Action::HistoryPrev);
+        assert_eq!(s.command, heredoc);
+        s.apply(Action::HistoryPrev);
+        s.apply(Action::HistoryPrev);
+        assert_eq!(s.command, "kubectl get ns");
+        s.apply(Action::HistoryNext);
+        assert_eq!(s.command, heredoc);
+        s.apply(Action::HistoryNext);
+        s.apply(Action::HistoryNext);
+        assert_eq!(s.command, "kubectl get sec");
+        s.apply(Action::HistoryNext);
+        assert_eq!(s.command, "kubectl get sec");
+        // The history is bounded, the oldest dropped first.
+        let long: Vec<String> = (0..HISTORY_MAX + 5).map(|i| format!("c{i}")).collect();
+        let s = state().with_history(long);
+        assert_eq!(s.history.len(), HISTORY_MAX);
+        assert_eq!(s.history[0], "c5");
+    }
+
+    #[test]
+    fn sending_again_what_was_sent_since_boot_brings_back_the_cluster_and_the_view() {
+        let mut s = state();
+        for cmd in [
+            "kubectl create ns green",
+            "kubectl create -f - <<EOF\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: green}\nEOF",
+            "kubectl --context dev get pods -n default",
+        ] {
+            s.apply(Action::EditCommand(cmd.into()));
+            s.apply(Action::Send);
+        }
+        s.apply(Action::Next);
+        let sent = s.commands_since_boot();
+        assert_eq!(sent.len(), 3);
+        let again = state().with_replay(sent);
+        assert_eq!(again.runs, s.runs);
+        assert_eq!(
+            again.command, DEFAULT_COMMAND,
+            "the bar is the page's to restore"
+        );
+        assert!(
+            again.history.is_empty(),
+            "replaying is not sending: no history"
+        );
+        let mut again = again;
+        again.apply(Action::EditCommand(
+            "kubectl get cm -n green -o name".into(),
+        ));
+        again.apply(Action::Send);
+        assert_eq!(
+            again.last_run().unwrap().outcome.stdout,
+            "configmap/c\nconfigmap/kube-root-ca.crt\n"
+        );
+        // Editing the workspace starts a new cluster: nothing to send again.
+        again.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
+        assert!(again.commands_since_boot().is_empty());
     }
 
     #[test]

@@ -9,6 +9,12 @@
 
 const WORKSPACE_KEY: &str = "kubegate.workspace.v1";
 const COMMAND_KEY: &str = "kubegate.command.v1";
+const HISTORY_KEY: &str = "kubegate.history.v1";
+const SENT_KEY: &str = "kubegate.sent-since-boot.v1";
+const VIEW_KEY: &str = "kubegate.view.v1";
+/// At most this many commands are kept to send again after a reload. Beyond it none are (part
+/// of them would build another cluster than the one the learner had): the page says so.
+pub const SENT_MAX: usize = 300;
 const LAST_GOOD_KEY: &str = "kubegate.last-good.v1";
 const CRASHED_KEY: &str = "kubegate.crashed.v1";
 const BUSY_KEY: &str = "kubegate.busy.v1";
@@ -54,6 +60,52 @@ pub fn save_workspace(text: &str) {
 /// Saves the command.
 pub fn save_command(text: &str) {
     set(COMMAND_KEY, text);
+}
+
+/// The commands sent in earlier visits, oldest first (a JSON array of strings).
+pub fn load_history() -> Vec<String> {
+    get(HISTORY_KEY)
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Saves the commands sent.
+pub fn save_history(history: &[String]) {
+    if let Ok(text) = serde_json::to_string(history) {
+        set(HISTORY_KEY, &text);
+    }
+}
+
+/// The commands sent since the cluster booted, to send again after a reload: `Ok`, or
+/// `Err(n)` when there were `n`, too many to keep.
+pub fn load_sent() -> Result<Vec<String>, usize> {
+    let text = get(SENT_KEY).unwrap_or_default();
+    if let Some(n) = text.strip_prefix("too many:") {
+        return Err(n.parse().unwrap_or(SENT_MAX + 1));
+    }
+    Ok(serde_json::from_str(&text).unwrap_or_default())
+}
+
+/// Saves the commands sent since the cluster booted (or how many there were, past
+/// [`SENT_MAX`]).
+pub fn save_sent(commands: &[String]) {
+    if commands.len() > SENT_MAX {
+        set(SENT_KEY, &format!("too many:{}", commands.len()));
+    } else if let Ok(text) = serde_json::to_string(commands) {
+        set(SENT_KEY, &text);
+    }
+}
+
+/// Which request of the newest run, and which of its steps, the page showed.
+pub fn load_view() -> Option<(usize, usize)> {
+    let text = get(VIEW_KEY)?;
+    let (request, cursor) = text.split_once(',')?;
+    Some((request.parse().ok()?, cursor.parse().ok()?))
+}
+
+/// Saves which request and step the page shows.
+pub fn save_view(request: usize, cursor: usize) {
+    set(VIEW_KEY, &format!("{request},{cursor}"));
 }
 
 /// The last workspace that read and booted without errors.

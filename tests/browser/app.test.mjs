@@ -292,8 +292,8 @@ async function walkTimeline(page, what) {
 // Type a command into the request bar, press Enter and wait until its result is on screen.
 async function send(page, cmd, expectedOutput) {
   const before = await outputState(page);
-  await page.fill("input#command", cmd);
-  await page.press("input#command", "Enter");
+  await page.fill("#command", cmd);
+  await page.press("#command", "Enter");
   // Why wait on pre#output: the command runs entirely inside the wasm engine, so there is no
   // network response to wait for; the app renders the finished trace (timeline, detail card,
   // output, exit code) in one update, and kubectl always prints something, so a change of
@@ -464,9 +464,9 @@ async function main() {
 
       const ws = await page.inputValue("textarea#workspace");
       assert(ws.trim().length > 0, "textarea#workspace is empty");
-      const cmd = await page.inputValue("input#command");
-      assert(cmd.trim().length > 0, "input#command is not pre-filled");
-      for (const sel of ["#diagnostics", "input#command", "button#send"]) {
+      const cmd = await page.inputValue("#command");
+      assert(cmd.trim().length > 0, "#command is not pre-filled");
+      for (const sel of ["#diagnostics", "#command", "button#send"]) {
         eq(await page.locator(sel).count(), 1, `number of ${sel} on the page`);
       }
       // The trace side may appear only once a command has run; never more than one of each.
@@ -541,7 +541,7 @@ async function main() {
       let out = await outputState(page);
       assert(out.output.includes("Subjects who may"), `who-can: output is:\n${out.output}`);
       assert(out.output.includes("kubeadm:cluster-admins"), `who-can: no admin group in:\n${out.output}`);
-      assert((await page.inputValue("input#command")).startsWith("kubectl who-can "), "who-can: the bar shows the command");
+      assert((await page.inputValue("#command")).startsWith("kubectl who-can "), "who-can: the bar shows the command");
       await shot(page, "h-who-can");
       // An allowed request: the graph highlights subject → binding → role → rule.
       await send(page, ALLOWED_GRAPH_CMD, "");
@@ -797,6 +797,81 @@ async function main() {
       assert((await page.locator("#none-ran").count()) === 1, "no 'no plugin looked' note");
       await shot(page, "m-nothing-evaluated");
       await noErrors("(m)");
+    });
+
+    await test("(n) the terminal: heredocs typed and pasted, Shift+Enter, history across reloads, Ctrl+Enter", async () => {
+      const bar = page.locator("#command");
+      const output = async () => (await outputState(page)).output || "";
+      // Typed: Enter inside an open here-document starts a new line; after its end marker it sends.
+      await bar.fill("");
+      await bar.focus();
+      const before = await output();
+      await page.keyboard.type("kubectl create -f - <<EOF");
+      await page.keyboard.press("Enter");
+      for (const line of ["apiVersion: v1", "kind: Namespace", "metadata: {name: typed}"]) {
+        await page.keyboard.type(line);
+        await page.keyboard.press("Enter");
+      }
+      eq(await output(), before, "Enter inside a heredoc sent the command");
+      assert((await bar.inputValue()).split("\n").length === 5, `the bar: ${JSON.stringify(await bar.inputValue())}`);
+      await shot(page, "n-heredoc-typed");
+      await page.keyboard.type("EOF");
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => (document.querySelector("pre#output")?.textContent || "").includes("namespace/typed created"), null, { timeout: WAIT_MS });
+      // Pasted: the newlines stay, and the pasted heredoc is complete, so Enter sends it.
+      await bar.fill("");
+      await bar.focus();
+      await page.keyboard.insertText("kubectl create -f - <<EOF\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: pasted\nEOF");
+      eq((await bar.inputValue()).split("\n").length, 6, "pasted lines");
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => (document.querySelector("pre#output")?.textContent || "").includes("namespace/pasted created"), null, { timeout: WAIT_MS });
+      // Shift+Enter: two commands, one run.
+      await bar.fill("kubectl get ns typed -o name");
+      await bar.press("End");
+      await page.keyboard.press("Shift+Enter");
+      await page.keyboard.type("kubectl get ns pasted -o name");
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => {
+        const t = document.querySelector("pre#output")?.textContent || "";
+        return t.includes("namespace/typed") && t.includes("namespace/pasted");
+      }, null, { timeout: WAIT_MS });
+      // Up on the first line recalls the commands sent, Down comes back to what was typed.
+      await bar.fill("kubectl get no");
+      await bar.press("End");
+      await page.keyboard.press("ArrowUp");
+      eq(await bar.inputValue(), "kubectl get ns typed -o name\nkubectl get ns pasted -o name", "Up");
+      await page.keyboard.press("ArrowUp");
+      assert((await bar.inputValue()).includes("name: pasted"), `Up twice: ${await bar.inputValue()}`);
+      // Down walks down a recalled command's lines, then on to the next one, then the draft.
+      for (let i = 0; i < 12 && (await bar.inputValue()) !== "kubectl get no"; i++) {
+        await page.keyboard.press("ArrowDown");
+      }
+      eq(await bar.inputValue(), "kubectl get no", "Down back to the draft");
+      // The history, the cluster and the transcript survive a reload: what was sent since the
+      // cluster booted is sent again.
+      const shown = await output();
+      const count = await page.locator(".editor-actions .muted").innerText();
+      assert(/^[1-9]\d* command\(s\) since the cluster booted$/.test(count), count);
+      await page.reload();
+      await page.waitForSelector("#command");
+      eq(await output(), shown, "the output after a reload");
+      eq(await page.locator(".editor-actions .muted").innerText(), count, "commands since boot after a reload");
+      await bar.fill("");
+      await bar.focus();
+      await page.keyboard.press("ArrowUp");
+      eq(await bar.inputValue(), "kubectl get ns typed -o name\nkubectl get ns pasted -o name", "Up after a reload");
+      // Ctrl+Enter sends the bar's command from the workspace editor; the namespaces created
+      // before the reload are still there.
+      await bar.fill("kubectl get ns default typed pasted -o name");
+      await page.locator("#workspace").focus();
+      const was = await output();
+      await page.keyboard.press("Control+Enter");
+      await page.waitForFunction((prev) => {
+        const t = document.querySelector("pre#output")?.textContent || "";
+        return t !== prev && t.includes("namespace/default\nnamespace/typed\nnamespace/pasted");
+      }, was, { timeout: WAIT_MS });
+      await shot(page, "n-terminal");
+      await noErrors("(n)");
     });
 
     await test("(k) the page refuses to run inside a frame", async () => {
