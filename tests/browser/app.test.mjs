@@ -95,7 +95,8 @@ const MIME = {
   ".map": "application/json; charset=utf-8",
 };
 
-function startServer(root) {
+// `prefix`: the sub-path the page is served under (e.g. "/kubegate/"); anything outside it is 404.
+function startServer(root, prefix = "/") {
   const served = []; // [status, url] as the server saw them
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
@@ -105,6 +106,7 @@ function startServer(root) {
     } catch {
       rel = "/";
     }
+    rel = rel.startsWith(prefix) ? "/" + rel.slice(prefix.length) : "/\0outside-the-prefix";
     if (rel.endsWith("/")) rel += "index.html";
     const file = path.join(root, path.normalize(rel).replace(/^(\.\.[/\\])+/, ""));
     let status = 200;
@@ -897,6 +899,7 @@ async function main() {
           return true;
         }
       });
+
       assert(requests.length > 0, "no requests were recorded");
       assert(
         foreign.length === 0,
@@ -905,6 +908,26 @@ async function main() {
       const missing = served.filter(([s]) => s !== 200);
       assert(missing.length === 0, `server answered 404 for: ${missing.map(([, u]) => u).join(", ")}`);
       console.log(`       ${requests.length} requests, all to ${origin}`);
+    });
+
+    await test("(o) the same dist/ works under a sub-path", async () => {
+      const sub = await startServer(DIST, "/courses/kubegate/");
+      const p = await context.newPage();
+      try {
+        await p.goto(`${sub.origin}/courses/kubegate/`);
+        await p.waitForSelector("#command", { timeout: WAIT_MS });
+        await p.fill("#command", "kubectl get ns blue -o name");
+        await p.press("#command", "Enter");
+        await p.waitForFunction(() => (document.querySelector("pre#output")?.textContent || "").includes("namespace/blue"), null, { timeout: WAIT_MS });
+        const outside = sub.served.filter(([, u]) => !u.startsWith("/courses/kubegate/"));
+        eq(outside.length, 0, `requests outside the sub-path: ${JSON.stringify(outside)}`);
+        const missing = sub.served.filter(([status]) => status !== 200);
+        eq(missing.length, 0, `requests that failed: ${JSON.stringify(missing)}`);
+        assert(sub.served.some(([, u]) => u.endsWith(".wasm")), "the wasm was not loaded from the sub-path");
+      } finally {
+        await p.close();
+        sub.server.close();
+      }
     });
   } finally {
     await context.close().catch(() => {});
