@@ -11,6 +11,9 @@ let crashed = false;
 function showCrash(detail) {
   if (crashed) return;
   crashed = true;
+  // The app may still be half-alive (an error that did not kill the wasm instance): it must
+  // not record anything from here on, above all not the text it stopped on as a good one.
+  document.documentElement.dataset.kubegateCrashed = "1";
   const panic = document.documentElement.dataset.kubegatePanic;
   const box = document.createElement("div");
   box.id = "crash";

@@ -265,6 +265,27 @@ pub fn app() -> Html {
         })
     };
 
+    // A reset asks first (and can be undone after).
+    let confirming = use_state(|| None::<Action>);
+    let ask = |a: Action| {
+        let confirming = confirming.clone();
+        Callback::from(move |_| confirming.set(Some(a.clone())))
+    };
+    let on_confirm = {
+        let store = store.clone();
+        let confirming = confirming.clone();
+        Callback::from(move |_| {
+            if let Some(a) = (*confirming).clone() {
+                storage::mark_busy();
+                store.dispatch(a);
+            }
+            confirming.set(None);
+        })
+    };
+    let on_cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |_| confirming.set(None))
+    };
     let request = state.current_request().cloned();
     let runs = state.runs.len();
     html! {
@@ -287,10 +308,28 @@ pub fn app() -> Html {
             <section class="workspace-pane" aria-label="Workspace">
                 <Editor text={state.workspace.clone()} diagnostics={state.diagnostics.clone()} checked={state.checked} onchange={on_workspace} />
                 <div class="editor-actions">
-                    <button id="reset-workspace" onclick={busy_then(Action::ResetWorkspace)}>{ "Default workspace" }</button>
-                    <button id="reset-cluster" onclick={act(Action::ResetCluster)}>{ "Re-boot cluster" }</button>
+                    <button id="reset-workspace" onclick={ask(Action::ResetWorkspace)}>{ "Default workspace" }</button>
+                    <button id="reset-cluster" onclick={ask(Action::ResetCluster)}>{ "Re-boot cluster" }</button>
                     <span class="muted">{ format!("{runs} command(s) since the cluster booted") }</span>
                 </div>
+                if let Some(a) = &*confirming {
+                    <div id="confirm-reset" class="confirm" role="alertdialog" aria-labelledby="confirm-text">
+                        <p id="confirm-text">{ if *a == Action::ResetWorkspace {
+                            format!("Replace your workspace ({} lines) with the default one, and start its cluster afresh? Undo brings both back.", state.workspace.lines().count())
+                        } else {
+                            format!("Start the cluster afresh from the workspace, forgetting what the {runs} command(s) sent since it booted did? Undo brings it back.")
+                        } }</p>
+                        <button id="confirm-yes" onclick={on_confirm}>{ if *a == Action::ResetWorkspace { "Replace" } else { "Re-boot" } }</button>
+                        <button id="confirm-no" onclick={on_cancel}>{ "Cancel" }</button>
+                    </div>
+                }
+                if let Some(undo) = &state.undo {
+                    <div id="undo-bar" class="confirm" role="status">
+                        <p>{ format!("Reset {}.", undo.what) }</p>
+                        <button id="undo" onclick={busy_then(Action::Undo)}>{ "Undo" }</button>
+                        <button id="dismiss-undo" onclick={act(Action::DismissUndo)}>{ "OK" }</button>
+                    </div>
+                }
                 <details id="decoder" class="card decoder">
                     <summary>{ "Decode a certificate or token" }</summary>
                     <p class="muted">{ "Paste a PEM certificate, a JWT, a bootstrap token, or the base64 of one (as kubeconfigs and Secrets hold them). It is read here, offline." }</p>

@@ -61,6 +61,17 @@ pub struct AppState {
     pub draft: String,
     /// Something the page must say once (e.g. that a reload could not bring the cluster back).
     pub notice: Option<String>,
+    /// What the last reset replaced, to put back with [`Action::Undo`].
+    pub undo: Option<Undo>,
+}
+
+/// The work a reset replaced: the workspace and the commands sent since its cluster booted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undo {
+    /// What was reset, for the page to say (`the workspace`, `the cluster`).
+    pub what: &'static str,
+    pub workspace: String,
+    pub commands: Vec<String>,
 }
 
 /// How many commands the history keeps.
@@ -101,6 +112,11 @@ pub enum Action {
     HistoryPrev,
     /// Show the command sent after the one shown, then the one being written (Down).
     HistoryNext,
+    /// Put back what the last reset replaced: the workspace, and the cluster built by the
+    /// commands sent on it.
+    Undo,
+    /// Forget what the last reset replaced.
+    DismissUndo,
 }
 
 impl AppState {
@@ -123,6 +139,7 @@ impl AppState {
             history_at: None,
             draft: String::new(),
             notice: None,
+            undo: None,
         }
     }
 
@@ -246,13 +263,31 @@ impl AppState {
                 }
             }
             Action::ResetWorkspace => {
+                let undo = self.undo_point("the workspace");
                 self.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
                 self.apply(Action::CheckWorkspace);
+                self.undo = Some(undo);
             }
             Action::ResetCluster => {
+                let undo = self.undo_point("the cluster");
                 self.session = None;
                 self.runs.clear();
+                self.undo = Some(undo);
             }
+            Action::Undo => {
+                if let Some(undo) = self.undo.take() {
+                    if undo.workspace != self.workspace {
+                        self.apply(Action::EditWorkspace(undo.workspace));
+                        self.apply(Action::CheckWorkspace);
+                    }
+                    self.session = None;
+                    self.runs.clear();
+                    for line in undo.commands {
+                        self.run_line(line);
+                    }
+                }
+            }
+            Action::DismissUndo => self.undo = None,
             Action::EditDecoder(text) => self.decoder = text,
         }
     }
@@ -270,6 +305,15 @@ impl AppState {
             }
         }
         self.run_line(line);
+    }
+
+    /// What a reset of `what` is about to replace.
+    fn undo_point(&self, what: &'static str) -> Undo {
+        Undo {
+            what,
+            workspace: self.workspace.clone(),
+            commands: self.commands_since_boot(),
+        }
     }
 
     /// The commands sent since the cluster booted, oldest first: sent again after a reload,
@@ -638,6 +682,38 @@ mod tests {
         // Editing the workspace starts a new cluster: nothing to send again.
         again.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
         assert!(again.commands_since_boot().is_empty());
+    }
+
+    #[test]
+    fn a_reset_can_be_undone_with_its_cluster() {
+        let mut s = state();
+        let mine = DEFAULT_WORKSPACE.replace("name: dev-user", "name: dev-user  # mine");
+        assert_ne!(mine, DEFAULT_WORKSPACE);
+        s.apply(Action::EditWorkspace(mine.clone()));
+        s.apply(Action::CheckWorkspace);
+        s.apply(Action::EditCommand("kubectl create ns green".into()));
+        s.apply(Action::Send);
+        let runs = s.runs.clone();
+        s.apply(Action::ResetWorkspace);
+        assert_eq!(s.workspace, DEFAULT_WORKSPACE);
+        assert!(s.runs.is_empty());
+        assert_eq!(s.undo.as_ref().map(|u| u.what), Some("the workspace"));
+        s.apply(Action::Undo);
+        assert_eq!(s.workspace, mine);
+        assert_eq!(s.runs, runs, "the cluster is built again");
+        assert!(s.undo.is_none());
+        // Re-booting the cluster keeps the workspace; undo sends the commands again.
+        s.apply(Action::ResetCluster);
+        assert!(s.runs.is_empty());
+        s.apply(Action::Undo);
+        assert_eq!(s.runs, runs);
+        s.apply(Action::EditCommand("kubectl get ns green -o name".into()));
+        s.apply(Action::Send);
+        assert_eq!(s.last_run().unwrap().outcome.stdout, "namespace/green\n");
+        // Nothing to undo: nothing happens.
+        let before = s.runs.len();
+        s.apply(Action::Undo);
+        assert_eq!(s.runs.len(), before);
     }
 
     #[test]

@@ -29,7 +29,19 @@ fn get(key: &str) -> Option<String> {
     storage()?.get_item(key).ok()?
 }
 
+/// Whether the page has shown its crash notice (www/boot.js marks `<html>`): from then on
+/// nothing is recorded, so the text it stopped on never becomes the last good one.
+fn stopped() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .is_some_and(|html| html.has_attribute("data-kubegate-crashed"))
+}
+
 fn set(key: &str, value: &str) {
+    if stopped() {
+        return;
+    }
     // Best effort: a full or disabled storage is not an error.
     if let Some(s) = storage() {
         let _ = s.set_item(key, value);
@@ -37,6 +49,9 @@ fn set(key: &str, value: &str) {
 }
 
 fn remove(key: &str) {
+    if stopped() {
+        return;
+    }
     if let Some(s) = storage() {
         let _ = s.remove_item(key);
     }

@@ -684,6 +684,7 @@ async function main() {
       await shot(page, "i-hostile");
       // Back to a good workspace for the tests after this one.
       await page.click("button#reset-workspace");
+      await page.click("#confirm-yes");
       await page.waitForFunction(
         () => (document.querySelector("#diagnostics")?.textContent ?? "").includes("Workspace OK"),
         null,
@@ -730,6 +731,7 @@ async function main() {
       assert(back.startsWith(marker), "the crashed workspace was not put back");
       eq(await page.locator("#recovered").count(), 0, "recovery notices after putting it back");
       await page.click("button#reset-workspace");
+      await page.click("#confirm-yes");
       await noErrors("(j)");
     });
 
@@ -874,6 +876,35 @@ async function main() {
       }, was, { timeout: WAIT_MS });
       await shot(page, "n-terminal");
       await noErrors("(n)");
+    });
+
+    await test("(p) a reset asks first and can be undone, cluster included", async () => {
+      await send(page, "kubectl create ns undo-me", "namespace/undo-me created");
+      const ws = page.locator("textarea#workspace");
+      const mine = (await ws.inputValue()) + "\n# my notes\n";
+      await ws.fill(mine);
+      await send(page, "kubectl create ns after-edit", "namespace/after-edit created");
+      await page.click("button#reset-workspace");
+      assert(/Replace your workspace/.test(await page.locator("#confirm-reset").innerText()), "no confirmation");
+      await page.click("#confirm-no");
+      eq(await page.locator("#confirm-reset").count(), 0, "the confirmation after Cancel");
+      eq(await ws.inputValue(), mine, "Cancel changed the workspace");
+      await page.click("button#reset-workspace");
+      await shot(page, "p-confirm-reset");
+      await page.click("#confirm-yes");
+      assert(!(await ws.inputValue()).includes("# my notes"), "the workspace was not reset");
+      eq(await page.locator(".editor-actions .muted").innerText(), "0 command(s) since the cluster booted", "runs after the reset");
+      assert((await page.locator("#undo-bar").innerText()).includes("Reset the workspace"), "no undo offered");
+      await page.click("#undo");
+      eq(await ws.inputValue(), mine, "Undo did not bring the workspace back");
+      eq(await page.locator("#undo-bar").count(), 0, "the undo bar after undoing");
+      await send(page, "kubectl get ns after-edit -o name", "namespace/after-edit");
+      // Re-booting the cluster asks too, and is undone the same way.
+      await page.click("button#reset-cluster");
+      await page.click("#confirm-yes");
+      await page.click("#undo");
+      await send(page, "kubectl get ns after-edit -o name --show-kind", "namespace/after-edit");
+      await noErrors("(p)");
     });
 
     await test("(k) the page refuses to run inside a frame", async () => {
