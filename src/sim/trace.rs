@@ -281,3 +281,33 @@ pub struct RequestTrace {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sent_by: String,
 }
+
+impl RequestTrace {
+    /// The stage that refused the request (the first that denied it or failed), if one did.
+    pub fn refused_at(&self) -> Option<usize> {
+        self.stages
+            .iter()
+            .position(|s| matches!(s.decision, Decision::Deny | Decision::Error))
+    }
+
+    /// The outcome in one line, as a learner wants it first: where the request stopped and
+    /// why (the server's own message), or that every stage let it through.
+    pub fn verdict(&self) -> String {
+        let code = self.response.code;
+        let message = self
+            .response
+            .body
+            .get("message")
+            .and_then(Value::as_str)
+            .filter(|m| !m.is_empty());
+        match self.refused_at() {
+            Some(i) => {
+                let stage = &self.stages[i];
+                let why = message.unwrap_or(stage.reason.as_str());
+                format!("Refused at {} ({code}): {why}", stage.stage.title().to_lowercase())
+            }
+            None if code >= 400 => format!("Answered {code}: {}", message.unwrap_or("an error")),
+            None => format!("Allowed ({code}): every stage let the request through"),
+        }
+    }
+}

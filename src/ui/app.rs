@@ -360,6 +360,10 @@ pub fn app() -> Html {
                     }
                 }
                 if let Some(req) = request.clone() {
+                    <p id="verdict" class="verdict" role="status" aria-live="polite"
+                        data-decision={if req.refused_at().is_some() || req.response.code >= 400 { "deny" } else { "allow" }}>
+                        { req.verdict() }
+                    </p>
                     <p class="request-line"><code>{ format!("{} {}", req.method, req.path) }</code></p>
                     <Timeline stages={req.stages.clone()} code={req.response.code} cursor={state.cursor} onselect={on_select} />
                 } else {

@@ -384,8 +384,12 @@ impl AppState {
             command: line,
             outcome,
         });
-        // Start at the first stage, so a learner steps forward through the pipeline.
-        self.cursor = 0;
+        // Open on the stage that refused the request; an allowed one starts at its first
+        // stage, so a learner steps forward through the pipeline.
+        self.cursor = self
+            .current_request()
+            .and_then(RequestTrace::refused_at)
+            .unwrap_or(0);
     }
 }
 
@@ -714,6 +718,30 @@ mod tests {
         let before = s.runs.len();
         s.apply(Action::Undo);
         assert_eq!(s.runs.len(), before);
+    }
+
+    #[test]
+    fn a_refused_request_opens_on_the_stage_that_refused_it_with_the_verdict() {
+        let mut s = state();
+        s.apply(Action::EditCommand(
+            "kubectl --context dev get pods -n default".into(),
+        ));
+        s.apply(Action::Send);
+        let req = s.current_request().unwrap().clone();
+        let at = req.refused_at().unwrap();
+        assert_eq!(req.stages[at].stage, crate::sim::trace::Stage::Authorization);
+        assert_eq!(s.cursor, at);
+        assert_eq!(
+            req.verdict(),
+            "Refused at authorization (403): pods is forbidden: User \"dev-user\" cannot list resource \"pods\" in API group \"\" in the namespace \"default\""
+        );
+        s.apply(Action::EditCommand("kubectl get ns blue".into()));
+        s.apply(Action::Send);
+        assert_eq!(s.cursor, 0);
+        assert_eq!(
+            s.current_request().unwrap().verdict(),
+            "Allowed (200): every stage let the request through"
+        );
     }
 
     #[test]

@@ -41,12 +41,17 @@ pub struct TimelineProps {
 pub fn timeline(props: &TimelineProps) -> Html {
     let item = |i: usize, stage: &str, title: &str, decision: &str, label: &str| {
         let onselect = props.onselect.clone();
+        // A button in each item: reachable by Tab, pressed with Enter or Space, and the
+        // current one announced as the current step.
+        let current = i == props.cursor;
         html! {
             <li data-stage={stage.to_string()} data-decision={decision.to_string()}
-                class={classes!((i == props.cursor).then_some("current"))}
+                class={classes!(current.then_some("current"))}
                 onclick={Callback::from(move |_| onselect.emit(i))}>
-                <span class="stage-name">{ title.to_string() }</span>
-                <span class="stage-decision">{ label.to_string() }</span>
+                <button type="button" class="stage-button" aria-current={current.then_some("step")}>
+                    <span class="stage-name">{ title.to_string() }</span>
+                    <span class="stage-decision">{ label.to_string() }</span>
+                </button>
             </li>
         }
     };

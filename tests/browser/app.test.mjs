@@ -907,6 +907,29 @@ async function main() {
       await noErrors("(p)");
     });
 
+    await test("(q) a refused request opens on the stage that refused it, with the verdict; the timeline works by keyboard", async () => {
+      await send(page, FORBIDDEN_CMD, "");
+      const st = await timelineState(page);
+      const at = st.stages.indexOf("authorization");
+      eq(st.current[0], at, "the step shown after a refused request");
+      const verdict = await page.locator("#verdict").innerText();
+      assert(verdict.startsWith("Refused at authorization (403): "), `verdict: ${verdict}`);
+      eq(await page.locator("#verdict").getAttribute("data-decision"), "deny", "the verdict's colour");
+      eq(await page.locator('#timeline > li.current > button').getAttribute("aria-current"), "step", "aria-current");
+      // Keyboard only: Tab reaches the stage buttons, Enter selects one, Space another.
+      await page.locator("#timeline > li:first-child > button").focus();
+      await page.keyboard.press("Enter");
+      eq((await timelineState(page)).current[0], 0, "Enter on the first stage");
+      await page.keyboard.press("Tab");
+      await page.keyboard.press(" ");
+      eq((await timelineState(page)).current[0], 1, "Tab, then Space on the second stage");
+      await shot(page, "q-refused-keyboard");
+      await send(page, ALLOWED_GRAPH_CMD, "");
+      assert((await page.locator("#verdict").innerText()).startsWith("Allowed ("), "the allowed verdict");
+      eq((await timelineState(page)).current[0], 0, "an allowed request starts at its first stage");
+      await noErrors("(q)");
+    });
+
     await test("(k) the page refuses to run inside a frame", async () => {
       const framer = await context.newPage();
       await framer.setContent(`<iframe id="f" src="${origin}/" width="800" height="300"></iframe>`);
