@@ -930,6 +930,27 @@ async function main() {
       await noErrors("(q)");
     });
 
+    await test("(r) a dark theme when the system asks for one", async () => {
+      await page.emulateMedia({ colorScheme: "dark" });
+      try {
+        const colours = await page.evaluate(() => {
+          const bg = (sel) => getComputedStyle(document.querySelector(sel)).backgroundColor;
+          return { body: bg("body"), panel: bg("#command"), text: getComputedStyle(document.body).color };
+        });
+        // Dark background, light text (rgb values below/above the middle).
+        const lum = (c) => c.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+        assert(lum(colours.body) < 60, `body background in the dark theme: ${colours.body}`);
+        assert(lum(colours.text) > 180, `text colour in the dark theme: ${colours.text}`);
+        assert(lum(colours.panel) < 60, `the request bar in the dark theme: ${colours.panel}`);
+        await shot(page, "r-dark");
+      } finally {
+        await page.emulateMedia({ colorScheme: "light" });
+      }
+      const light = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert(light.replace(/\s/g, "") === "rgb(246,247,249)", `light background back: ${light}`);
+      await noErrors("(r)");
+    });
+
     await test("(k) the page refuses to run inside a frame", async () => {
       const framer = await context.newPage();
       await framer.setContent(`<iframe id="f" src="${origin}/" width="800" height="300"></iframe>`);
