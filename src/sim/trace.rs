@@ -304,7 +304,10 @@ impl RequestTrace {
             Some(i) => {
                 let stage = &self.stages[i];
                 let why = message.unwrap_or(stage.reason.as_str());
-                format!("Refused at {} ({code}): {why}", stage.stage.title().to_lowercase())
+                format!(
+                    "Refused at {} ({code}): {why}",
+                    stage.stage.title().to_lowercase()
+                )
             }
             None if code >= 400 => format!("Answered {code}: {}", message.unwrap_or("an error")),
             None => format!("Allowed ({code}): every stage let the request through"),

@@ -729,7 +729,10 @@ mod tests {
         s.apply(Action::Send);
         let req = s.current_request().unwrap().clone();
         let at = req.refused_at().unwrap();
-        assert_eq!(req.stages[at].stage, crate::sim::trace::Stage::Authorization);
+        assert_eq!(
+            req.stages[at].stage,
+            crate::sim::trace::Stage::Authorization
+        );
         assert_eq!(s.cursor, at);
         assert_eq!(
             req.verdict(),
