@@ -183,6 +183,10 @@ pub fn app() -> Html {
         let store = store.clone();
         Callback::from(move |i: usize| store.dispatch(Action::Select(i)))
     };
+    let on_show_run = {
+        let store = store.clone();
+        Callback::from(move |i: usize| store.dispatch(Action::ShowRun(i)))
+    };
     let on_select_request = {
         let store = store.clone();
         Callback::from(move |i: usize| store.dispatch(Action::SelectRequest(i)))
@@ -353,7 +357,7 @@ pub fn app() -> Html {
                     <button id="send" onclick={busy_then(Action::Send)}>{ "Send" }</button>
                 </div>
                 <p id="command-keys" class="keys muted">{ "Enter sends · Shift+Enter adds a line (inside a heredoc Enter does too, until its end marker) · Up/Down recall earlier commands · Ctrl+Enter sends from anywhere" }</p>
-                if let Some(run) = state.last_run() {
+                if let Some(run) = state.shown_run() {
                     if run.outcome.requests.len() > 1 {
                         <RequestPicker requests={run.outcome.requests.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>()}
                             selected={state.request} onselect={on_select_request} />
@@ -378,7 +382,11 @@ pub fn app() -> Html {
                 if let Some(req) = request.clone() {
                     <StageDetail request={req} cursor={state.cursor} onrun={on_run.clone()} />
                 }
-                <Output run={state.last_run().cloned()} />
+                <Output run={state.shown_run().cloned()} />
+                if state.runs.len() > 1 {
+                    <Transcript commands={state.runs.iter().map(|r| (r.command.clone(), r.outcome.exit_code)).collect::<Vec<_>>()}
+                        shown={state.shown} onshow={on_show_run} />
+                }
             </section>
         </main>
         </>
@@ -409,5 +417,53 @@ pub fn request_picker(props: &RequestPickerProps) -> Html {
                 }
             }) }
         </div>
+    }
+}
+
+/// How many of the newest commands the transcript lists (older ones stay in the cluster and
+/// are counted).
+const TRANSCRIPT_SHOWN: usize = 50;
+
+/// Properties of [`Transcript`].
+#[derive(Properties, PartialEq)]
+pub struct TranscriptProps {
+    /// Each command sent since the cluster booted, oldest first, with its exit code.
+    pub commands: Vec<(String, i32)>,
+    /// The one shown.
+    pub shown: usize,
+    /// Called with the index of the command to open.
+    pub onshow: Callback<usize>,
+}
+
+/// The commands sent since the cluster booted, each opening its output and trace (so a
+/// who-can or a mistake never loses the trace being studied).
+#[function_component(Transcript)]
+pub fn transcript(props: &TranscriptProps) -> Html {
+    let from = props.commands.len().saturating_sub(TRANSCRIPT_SHOWN);
+    html! {
+        <nav class="transcript" aria-label="Commands sent">
+            <h2>{ "Commands sent" }</h2>
+            if from > 0 {
+                <p class="muted">{ format!("{from} older command(s) not listed") }</p>
+            }
+            <ol id="transcript" start={(from + 1).to_string()}>
+                { for props.commands.iter().enumerate().skip(from).map(|(i, (command, exit))| {
+                    let onshow = props.onshow.clone();
+                    let current = i == props.shown;
+                    let first = command.lines().next().unwrap_or("");
+                    let more = command.lines().count() > 1;
+                    html! {
+                        <li>
+                            <button type="button" data-run={i.to_string()} aria-current={current.then_some("true")}
+                                class={classes!(current.then_some("current"))}
+                                onclick={Callback::from(move |_| onshow.emit(i))}>
+                                <code>{ first }{ if more { " …" } else { "" } }</code>
+                                <span class="exit" data-exit-code={exit.to_string()}>{ format!("exit {exit}") }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </nav>
     }
 }

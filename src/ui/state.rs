@@ -38,7 +38,9 @@ pub struct AppState {
     pub session: Option<Rc<RefCell<Session>>>,
     /// Commands sent since the cluster booted, newest last.
     pub runs: Vec<Run>,
-    /// Which request of the newest run is shown.
+    /// Which run is shown (the newest, unless the learner opened an older one).
+    pub shown: usize,
+    /// Which request of the shown run is shown.
     pub request: usize,
     /// Which step of that request is shown: a stage index, or `stages.len()` for the response.
     pub cursor: usize,
@@ -117,6 +119,8 @@ pub enum Action {
     Undo,
     /// Forget what the last reset replaced.
     DismissUndo,
+    /// Open an earlier command of the transcript, with its trace.
+    ShowRun(usize),
 }
 
 impl AppState {
@@ -129,6 +133,7 @@ impl AppState {
             diagnostics,
             session: None,
             runs: Vec::new(),
+            shown: 0,
             request: 0,
             cursor: 0,
             decoder: String::new(),
@@ -178,9 +183,14 @@ impl AppState {
         self.runs.last()
     }
 
+    /// The run shown: the newest, or an older one opened from the transcript.
+    pub fn shown_run(&self) -> Option<&Run> {
+        self.runs.get(self.shown)
+    }
+
     /// The request shown.
     pub fn current_request(&self) -> Option<&RequestTrace> {
-        self.last_run()?.outcome.requests.get(self.request)
+        self.shown_run()?.outcome.requests.get(self.request)
     }
 
     /// How many steps the shown request has (its stages plus the response).
@@ -255,7 +265,7 @@ impl AppState {
             }
             Action::SelectRequest(i) => {
                 if self
-                    .last_run()
+                    .shown_run()
                     .is_some_and(|r| i < r.outcome.requests.len())
                 {
                     self.request = i;
@@ -288,6 +298,11 @@ impl AppState {
                 }
             }
             Action::DismissUndo => self.undo = None,
+            Action::ShowRun(i) => {
+                if i < self.runs.len() {
+                    self.show(i);
+                }
+            }
             Action::EditDecoder(text) => self.decoder = text,
         }
     }
@@ -353,8 +368,7 @@ impl AppState {
                         command: line,
                         outcome,
                     });
-                    self.request = 0;
-                    self.cursor = 0;
+                    self.show(self.runs.len() - 1);
                     return;
                 }
             }
@@ -378,14 +392,21 @@ impl AppState {
             let parsed = workspace::parse(&self.workspace);
             self.diagnostics = parsed.diagnostics;
         }
-        // Show the request that decided the outcome: the last one.
-        self.request = outcome.requests.len().saturating_sub(1);
         self.runs.push(Run {
             command: line,
             outcome,
         });
-        // Open on the stage that refused the request; an allowed one starts at its first
-        // stage, so a learner steps forward through the pipeline.
+        self.show(self.runs.len() - 1);
+    }
+
+    /// Shows run `i`: the request that decided its outcome (its last), opened on the stage
+    /// that refused it; an allowed one starts at its first stage, so a learner steps forward
+    /// through the pipeline.
+    fn show(&mut self, i: usize) {
+        self.shown = i;
+        self.request = self
+            .shown_run()
+            .map_or(0, |r| r.outcome.requests.len().saturating_sub(1));
         self.cursor = self
             .current_request()
             .and_then(RequestTrace::refused_at)
@@ -745,6 +766,32 @@ mod tests {
             s.current_request().unwrap().verdict(),
             "Allowed (200): every stage let the request through"
         );
+    }
+
+    #[test]
+    fn the_transcript_opens_an_earlier_command_with_its_trace() {
+        let mut s = state();
+        for cmd in [
+            "kubectl --context dev get pods -n default",
+            "kubectl get ns blue",
+        ] {
+            s.apply(Action::EditCommand(cmd.into()));
+            s.apply(Action::Send);
+        }
+        assert_eq!(s.shown, 1);
+        s.apply(Action::ShowRun(0));
+        assert_eq!(
+            s.shown_run().unwrap().command,
+            "kubectl --context dev get pods -n default"
+        );
+        assert_eq!(s.current_request().unwrap().response.code, 403);
+        assert_eq!(s.cursor, s.current_request().unwrap().refused_at().unwrap());
+        s.apply(Action::ShowRun(7));
+        assert_eq!(s.shown, 0, "no such run: nothing changes");
+        // A new command shows itself.
+        s.apply(Action::Send);
+        assert_eq!(s.shown, 2);
+        assert_eq!(s.current_request().unwrap().response.code, 200);
     }
 
     #[test]

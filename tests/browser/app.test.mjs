@@ -951,6 +951,24 @@ async function main() {
       await noErrors("(r)");
     });
 
+    await test("(s) the transcript opens an earlier command with its trace", async () => {
+      await send(page, FORBIDDEN_CMD, "");
+      await send(page, "kubectl get ns blue -o name", "namespace/blue");
+      const items = page.locator("#transcript > li > button");
+      const n = await items.count();
+      assert(n >= 2, `transcript entries: ${n}`);
+      eq(await items.nth(n - 1).getAttribute("aria-current"), "true", "the newest is shown");
+      await items.nth(n - 2).click();
+      assert((await outputState(page)).output.includes("Forbidden"), "the earlier output is not shown");
+      const st = await timelineState(page);
+      eq(st.current[0], st.stages.indexOf("authorization"), "the earlier trace opens where it was refused");
+      assert((await page.locator("#verdict").innerText()).startsWith("Refused at authorization"), "the earlier verdict");
+      await shot(page, "s-transcript");
+      await items.nth(n - 1).click();
+      assert((await outputState(page)).output.includes("namespace/blue"), "back to the newest");
+      await noErrors("(s)");
+    });
+
     await test("(k) the page refuses to run inside a frame", async () => {
       const framer = await context.newPage();
       await framer.setContent(`<iframe id="f" src="${origin}/" width="800" height="300"></iframe>`);
