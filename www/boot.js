@@ -82,6 +82,12 @@ if (framed) {
         else document.documentElement.dataset.openapi = "ready";
       })
       .catch((err) => console.warn("kubegate: API schemas not loaded:", err));
+    // Offline from the next visit on (www/sw.js). Not on file:// or where the browser has none.
+    if ("serviceWorker" in navigator && location.protocol !== "file:") {
+      navigator.serviceWorker
+        .register(new URL("sw.js", document.baseURI))
+        .catch((err) => console.warn("kubegate: works online only:", err));
+    }
   } catch (err) {
     console.error("kubegate failed to start:", err);
     const msg = document.getElementById("boot-message") || document.body.appendChild(document.createElement("p"));

@@ -969,6 +969,32 @@ async function main() {
       await noErrors("(s)");
     });
 
+    await test("(t) offline after the first visit: the service worker serves the page", async () => {
+      const ready = await page.evaluate(
+        () =>
+          Promise.race([
+            navigator.serviceWorker.ready.then(() => true),
+            new Promise((r) => setTimeout(() => r(false), 10000)),
+          ]),
+      );
+      assert(ready, "no service worker became ready");
+      // The worker takes over the page (clients.claim) once it has cached the files.
+      await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: WAIT_MS });
+      await context.setOffline(true);
+      try {
+        const t0 = Date.now();
+        await page.reload();
+        await page.waitForSelector("#command", { timeout: WAIT_MS });
+        console.log(`       offline reload: the app rendered ${Date.now() - t0} ms after reload`);
+        await send(page, "kubectl get ns kube-system -o name", "namespace/kube-system");
+        assert((await outputState(page)).output.includes("namespace/kube-system"), "the engine did not answer offline");
+        await shot(page, "t-offline");
+      } finally {
+        await context.setOffline(false);
+      }
+      await noErrors("(t)");
+    });
+
     await test("(k) the page refuses to run inside a frame", async () => {
       const framer = await context.newPage();
       await framer.setContent(`<iframe id="f" src="${origin}/" width="800" height="300"></iframe>`);
