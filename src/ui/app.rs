@@ -375,9 +375,20 @@ pub fn app() -> Html {
                     <p class="hint">{ if state.runs.is_empty() { "Press Enter (or Send) to run the command against the workspace's cluster." } else { "That command sent no request to the API server." } }</p>
                 }
                 <div class="stepper">
-                    <button id="prev" onclick={act(Action::Prev)} disabled={state.cursor == 0 || request.is_none()}>{ "Previous" }</button>
-                    <span class="muted">{ if request.is_some() { format!("step {} of {}", state.cursor + 1, state.steps()) } else { String::new() } }</span>
-                    <button id="next" onclick={act(Action::Next)} disabled={state.cursor + 1 >= state.steps()}>{ "Next" }</button>
+                    // aria-disabled, not disabled: a button that becomes disabled under the
+                    // keyboard focus drops it to <body>; this one keeps it (and does nothing).
+                    <button id="prev" onclick={act(Action::Prev)} aria-disabled={(state.cursor == 0 || request.is_none()).then_some("true")}>{ "Previous" }</button>
+                    <span id="step-status" class="muted" role="status" aria-live="polite">{ match &request {
+                        Some(req) => {
+                            let name = req.stages.get(state.cursor).map_or_else(
+                                || format!("response {}", req.response.code),
+                                |s| format!("{}: {}", s.stage.title(), super::timeline::decision_label(s.decision)),
+                            );
+                            format!("step {} of {} · {name}", state.cursor + 1, state.steps())
+                        }
+                        None => String::new(),
+                    } }</span>
+                    <button id="next" onclick={act(Action::Next)} aria-disabled={(state.cursor + 1 >= state.steps()).then_some("true")}>{ "Next" }</button>
                 </div>
                 if let Some(req) = request.clone() {
                     <StageDetail request={req} cursor={state.cursor} onrun={on_run.clone()} />

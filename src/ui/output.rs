@@ -24,7 +24,7 @@ pub fn output(props: &OutputProps) -> Html {
         };
     };
     html! {
-        <div class="terminal">
+        <div class="terminal" role="log" aria-label="kubectl output">
             <pre id="output" class="output"><span class="prompt">{ format!("$ {}\n", run.command) }</span>{ &run.outcome.stdout }<span class="stderr">{ &run.outcome.stderr }</span></pre>
             <p class="exit">{ "exit code " }<span id="exit-code" data-exit-code={run.outcome.exit_code.to_string()}>{ run.outcome.exit_code }</span></p>
         </div>

@@ -923,6 +923,13 @@ async function main() {
       await page.keyboard.press("Tab");
       await page.keyboard.press(" ");
       eq((await timelineState(page)).current[0], 1, "Tab, then Space on the second stage");
+      // Next to the end by keyboard: the focus stays on Next (not dropped to <body>), and the
+      // step is announced.
+      await page.locator("button#next").focus();
+      for (let i = 0; i < 10; i++) await page.keyboard.press("Enter");
+      eq(await page.evaluate(() => document.activeElement?.id), "next", "focus after Next reached the end");
+      eq(await page.locator("button#next").getAttribute("aria-disabled"), "true", "Next at the end");
+      assert(/^step \d+ of \d+ · response 403$/.test(await page.locator("#step-status").innerText()), await page.locator("#step-status").innerText());
       await shot(page, "q-refused-keyboard");
       await send(page, ALLOWED_GRAPH_CMD, "");
       assert((await page.locator("#verdict").innerText()).startsWith("Allowed ("), "the allowed verdict");
