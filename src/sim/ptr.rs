@@ -66,54 +66,49 @@ impl Ptr for Value {
     }
 
     fn ptr(&self, path: &str) -> Option<&Value> {
-        if path.is_empty() {
-            return Some(self);
-        }
-        let mut rest = path.strip_prefix('/')?;
-        let mut target = self;
-        loop {
-            let (token, more) = next_token(rest);
-            let token = unescape(token);
-            target = match target {
-                Value::Object(m) => member(m, &token)?,
-                Value::Array(a) => a.get(index(&token)?)?,
-                _ => return None,
-            };
-            match more {
-                Some(r) => rest = r,
-                None => return Some(target),
-            }
-        }
+        tokens(path)?.try_fold(self, |target, token| match target {
+            Value::Object(m) => member(m, &token),
+            Value::Array(a) => a.get(index(&token)?),
+            _ => None,
+        })
     }
 
     fn ptr_mut(&mut self, path: &str) -> Option<&mut Value> {
-        if path.is_empty() {
-            return Some(self);
-        }
-        let mut rest = path.strip_prefix('/')?;
-        let mut target = self;
-        loop {
-            let (token, more) = next_token(rest);
-            let token = unescape(token);
-            target = match target {
-                Value::Object(m) => member_mut(m, &token)?,
-                Value::Array(a) => a.get_mut(index(&token)?)?,
-                _ => return None,
-            };
-            match more {
-                Some(r) => rest = r,
-                None => return Some(target),
-            }
-        }
+        tokens(path)?.try_fold(self, |target, token| match target {
+            Value::Object(m) => member_mut(m, &token),
+            Value::Array(a) => a.get_mut(index(&token)?),
+            _ => None,
+        })
     }
 }
 
-/// The first token of a pointer's remainder, and what follows its `/` (pointers are short: a
-/// byte loop beats the general string search).
-fn next_token(rest: &str) -> (&str, Option<&str>) {
-    match rest.bytes().position(|b| b == b'/') {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
+/// A pointer's tokens, unescaped (`None` for a non-empty pointer without its leading `/`).
+fn tokens(path: &str) -> Option<Tokens<'_>> {
+    let rest = if path.is_empty() {
+        None
+    } else {
+        Some(path.strip_prefix('/')?)
+    };
+    Some(Tokens { rest })
+}
+
+/// The tokens of a pointer, split on bytes (pointers are short: a byte loop beats the general
+/// string search).
+struct Tokens<'p> {
+    rest: Option<&'p str>,
+}
+
+impl<'p> Iterator for Tokens<'p> {
+    type Item = std::borrow::Cow<'p, str>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let rest = self.rest?;
+        let (token, more) = match rest.bytes().position(|b| b == b'/') {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        self.rest = more;
+        Some(unescape(token))
     }
 }
 

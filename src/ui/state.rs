@@ -292,9 +292,7 @@ impl AppState {
                     }
                     self.session = None;
                     self.runs.clear();
-                    for line in undo.commands {
-                        self.run_line(line);
-                    }
+                    self.replay(undo.commands);
                 }
             }
             Action::DismissUndo => self.undo = None,
@@ -340,13 +338,18 @@ impl AppState {
     /// The same page after sending `commands` again (what was sent before a reload), the
     /// command bar and the history as they were.
     pub fn with_replay(mut self, commands: Vec<String>) -> Self {
+        self.replay(commands);
+        self
+    }
+
+    /// Sends `commands` again, without adding them to the history.
+    fn replay(&mut self, commands: Vec<String>) {
         for line in commands {
             let line = line.trim().to_string();
             if !line.is_empty() {
                 self.run_line(line);
             }
         }
-        self
     }
 
     fn run_line(&mut self, line: String) {

@@ -77,28 +77,40 @@ pub fn save_command(text: &str) {
     set(COMMAND_KEY, text);
 }
 
-/// The commands sent in earlier visits, oldest first (a JSON array of strings).
-pub fn load_history() -> Vec<String> {
-    get(HISTORY_KEY)
+/// A list of strings kept as a JSON array (none when missing or unreadable).
+fn get_list(key: &str) -> Vec<String> {
+    get(key)
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default()
 }
 
+/// Keeps a list of strings as a JSON array.
+fn set_list(key: &str, list: &[String]) {
+    if let Ok(text) = serde_json::to_string(list) {
+        set(key, &text);
+    }
+}
+
+/// The commands sent in earlier visits, oldest first.
+pub fn load_history() -> Vec<String> {
+    get_list(HISTORY_KEY)
+}
+
 /// Saves the commands sent.
 pub fn save_history(history: &[String]) {
-    if let Ok(text) = serde_json::to_string(history) {
-        set(HISTORY_KEY, &text);
-    }
+    set_list(HISTORY_KEY, history);
 }
 
 /// The commands sent since the cluster booted, to send again after a reload: `Ok`, or
 /// `Err(n)` when there were `n`, too many to keep.
 pub fn load_sent() -> Result<Vec<String>, usize> {
-    let text = get(SENT_KEY).unwrap_or_default();
-    if let Some(n) = text.strip_prefix("too many:") {
+    if let Some(n) = get(SENT_KEY)
+        .as_deref()
+        .and_then(|t| t.strip_prefix("too many:"))
+    {
         return Err(n.parse().unwrap_or(SENT_MAX + 1));
     }
-    Ok(serde_json::from_str(&text).unwrap_or_default())
+    Ok(get_list(SENT_KEY))
 }
 
 /// Saves the commands sent since the cluster booted (or how many there were, past
@@ -106,8 +118,8 @@ pub fn load_sent() -> Result<Vec<String>, usize> {
 pub fn save_sent(commands: &[String]) {
     if commands.len() > SENT_MAX {
         set(SENT_KEY, &format!("too many:{}", commands.len()));
-    } else if let Ok(text) = serde_json::to_string(commands) {
-        set(SENT_KEY, &text);
+    } else {
+        set_list(SENT_KEY, commands);
     }
 }
 

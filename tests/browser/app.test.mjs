@@ -895,6 +895,7 @@ async function main() {
       assert(!(await ws.inputValue()).includes("# my notes"), "the workspace was not reset");
       eq(await page.locator(".editor-actions .muted").innerText(), "0 command(s) since the cluster booted", "runs after the reset");
       assert((await page.locator("#undo-bar").innerText()).includes("Reset the workspace"), "no undo offered");
+      await shot(page, "p-undo-offered");
       await page.click("#undo");
       eq(await ws.inputValue(), mine, "Undo did not bring the workspace back");
       eq(await page.locator("#undo-bar").count(), 0, "the undo bar after undoing");
@@ -904,6 +905,13 @@ async function main() {
       await page.click("#confirm-yes");
       await page.click("#undo");
       await send(page, "kubectl get ns after-edit -o name --show-kind", "namespace/after-edit");
+      // More commands than a reload sends again: the page says the cluster started afresh.
+      await page.evaluate(() => localStorage.setItem("kubegate.sent-since-boot.v1", "too many:400"));
+      await page.reload();
+      await page.waitForSelector("#notice", { timeout: WAIT_MS });
+      assert((await page.locator("#notice").innerText()).includes("The 400 commands sent before"), await page.locator("#notice").innerText());
+      eq(await page.locator(".editor-actions .muted").innerText(), "0 command(s) since the cluster booted", "runs after a reload past the limit");
+      await shot(page, "p-too-many-to-replay");
       await noErrors("(p)");
     });
 

@@ -36,6 +36,13 @@ fn dns1123_label(errs: &mut Errs, field: impl FnOnce() -> String, value: &str) {
     }
 }
 
+/// `value`, when set, must be an RFC 1123 subdomain (a name a resource can refer to).
+fn dns1123_subdomain(errs: &mut Errs, field: impl FnOnce() -> String, value: &str) {
+    if !value.is_empty() && !super::is_dns1123_subdomain(value) {
+        errs.push(invalid_str(&field(), value, super::DNS1123_SUBDOMAIN_MSG));
+    }
+}
+
 /// `IsValidPortName`'s problems.
 fn port_name_problems(name: &str) -> Vec<&'static str> {
     let mut out = Vec::new();
@@ -301,14 +308,11 @@ pub fn pod_spec(errs: &mut Errs, checks: &mut Checks, spec: &Value, path: &str) 
         spec.field("nodeSelector"),
         &format!("{path}.nodeSelector"),
     );
-    let sa = s(spec, "serviceAccountName");
-    if !sa.is_empty() && !super::is_dns1123_subdomain(sa) {
-        errs.push(invalid_str(
-            &format!("{path}.serviceAccountName"),
-            sa,
-            super::DNS1123_SUBDOMAIN_MSG,
-        ));
-    }
+    dns1123_subdomain(
+        errs,
+        || format!("{path}.serviceAccountName"),
+        s(spec, "serviceAccountName"),
+    );
     if let Some(d) = spec.field("activeDeadlineSeconds").and_then(Value::as_i64) {
         if !(1..=i64::from(i32::MAX)).contains(&d) {
             errs.push(invalid_int(
@@ -614,15 +618,7 @@ pub fn pvc_spec(errs: &mut Errs, checks: &mut Checks, spec: &Value) {
         }
     }
     for field in ["storageClassName", "volumeAttributesClassName"] {
-        if let Some(name) = spec.field(field).and_then(Value::as_str) {
-            if !name.is_empty() && !super::is_dns1123_subdomain(name) {
-                errs.push(invalid_str(
-                    &format!("spec.{field}"),
-                    name,
-                    super::DNS1123_SUBDOMAIN_MSG,
-                ));
-            }
-        }
+        dns1123_subdomain(errs, || format!("spec.{field}"), s(spec, field));
     }
     if let Some(mode) = spec.field("volumeMode").and_then(Value::as_str) {
         if !["Block", "Filesystem"].contains(&mode) {
@@ -666,11 +662,7 @@ pub fn pvc_update(errs: &mut Errs, new: &Value, old: &Value) {
     if text(&os, "/volumeName").unwrap_or_default().is_empty() {
         match ns.field("volumeName") {
             Some(v) => os["volumeName"] = v.clone(),
-            None => {
-                if let Some(m) = os.as_object_mut() {
-                    m.remove("volumeName");
-                }
-            }
+            None => remove(&mut os, "volumeName"),
         }
     }
     let annotation = |v: &Value| {
@@ -689,13 +681,8 @@ pub fn pvc_update(errs: &mut Errs, new: &Value, old: &Value) {
         && new_class.is_some()
         && new_class == old_note
         && (new_note.is_none() || new_note == old_note);
-    let drop_class = |spec: &mut Value| {
-        if let Some(m) = spec.as_object_mut() {
-            m.remove("storageClassName");
-        }
-    };
     if from_annotation {
-        drop_class(&mut ns);
+        remove(&mut ns, "storageClassName");
     } else {
         // Go compares the two annotations as strings: a missing one reads "".
         if new_note.as_deref().unwrap_or("") != old_note.as_deref().unwrap_or("") {
@@ -709,7 +696,7 @@ pub fn pvc_update(errs: &mut Errs, new: &Value, old: &Value) {
             && old_class.is_none()
             && (old_note.is_none() || new_class == old_note);
         if from_nil {
-            drop_class(&mut ns);
+            remove(&mut ns, "storageClassName");
         }
     }
     let bound = old.ptr("/status/phase").and_then(Value::as_str) == Some("Bound");
@@ -731,7 +718,7 @@ pub fn pvc_update(errs: &mut Errs, new: &Value, old: &Value) {
         if ns.field("volumeAttributesClassName").is_some() {
             match os.field("volumeAttributesClassName").cloned() {
                 Some(v) => ns["volumeAttributesClassName"] = v,
-                None => drop_class_attr(&mut ns),
+                None => remove(&mut ns, "volumeAttributesClassName"),
             }
         }
     }
@@ -796,8 +783,9 @@ pub fn pvc_update(errs: &mut Errs, new: &Value, old: &Value) {
     }
 }
 
-fn drop_class_attr(spec: &mut Value) {
+/// Takes a field out of a spec (as if it had never been set).
+fn remove(spec: &mut Value, field: &str) {
     if let Some(m) = spec.as_object_mut() {
-        m.remove("volumeAttributesClassName");
+        m.remove(field);
     }
 }
