@@ -19,18 +19,15 @@ pub struct Store(pub AppState);
 
 impl PartialEq for Store {
     fn eq(&self, other: &Self) -> bool {
-        // Every action produces a new state; compare by what is shown.
-        self.0.workspace == other.0.workspace
-            && self.0.command == other.0.command
-            && self.0.runs == other.0.runs
-            && self.0.cursor == other.0.cursor
-            && self.0.request == other.0.request
+        // Every action bumps the revision: no need to compare what the states hold.
+        self.0.revision == other.0.revision
     }
 }
 
 impl Reducible for Store {
     type Action = Action;
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // A shallow copy: the workspace, the diagnostics, the runs and the cluster are shared.
         let mut next = self.0.clone();
         next.apply(action);
         Rc::new(Store(next))
@@ -290,7 +287,8 @@ pub fn app() -> Html {
         let confirming = confirming.clone();
         Callback::from(move |_| confirming.set(None))
     };
-    let request = state.current_request().cloned();
+    let request = state.shown();
+    let trace = state.current_request();
     let runs = state.runs.len();
     html! {
         <>
@@ -310,12 +308,17 @@ pub fn app() -> Html {
         }
         <main class="layout">
             <section class="workspace-pane" aria-label="Workspace">
-                <Editor text={state.workspace.clone()} diagnostics={state.diagnostics.clone()} checked={state.checked} onchange={on_workspace} />
+                <Editor text={AttrValue::from(state.workspace.clone())} diagnostics={state.diagnostics.clone()} checked={state.checked} onchange={on_workspace} />
                 <div class="editor-actions">
                     <button id="reset-workspace" onclick={ask(Action::ResetWorkspace)}>{ "Default workspace" }</button>
                     <button id="reset-cluster" onclick={ask(Action::ResetCluster)}>{ "Re-boot cluster" }</button>
                     <span class="muted">{ format!("{runs} command(s) since the cluster booted") }</span>
                 </div>
+                if state.stale && !state.commands_since_boot().is_empty() {
+                    <p id="stale" class="notice" role="status">{ format!(
+                        "The workspace changed: the next command boots the cluster from it again and first sends the {} earlier command(s) again, so what they made is kept and their outcomes follow your edit.",
+                        state.commands_since_boot().len()) }</p>
+                }
                 if let Some(a) = &*confirming {
                     <div id="confirm-reset" class="confirm" role="alertdialog" aria-labelledby="confirm-text">
                         <p id="confirm-text">{ if *a == Action::ResetWorkspace {
@@ -363,13 +366,13 @@ pub fn app() -> Html {
                             selected={state.request} onselect={on_select_request} />
                     }
                 }
-                if let Some(req) = request.clone() {
+                if let (Some(shown), Some(req)) = (request.clone(), trace) {
                     <p id="verdict" class="verdict" role="status" aria-live="polite"
                         data-decision={if req.refused_at().is_some() || req.response.code >= 400 { "deny" } else { "allow" }}>
                         { req.verdict() }
                     </p>
                     <p class="request-line"><code>{ format!("{} {}", req.method, req.path) }</code></p>
-                    <Timeline stages={req.stages.clone()} code={req.response.code} cursor={state.cursor} onselect={on_select} />
+                    <Timeline request={shown} cursor={state.cursor} onselect={on_select} />
                 } else {
                     <ol id="timeline" class="timeline empty"></ol>
                     <p class="hint">{ if state.runs.is_empty() { "Press Enter (or Send) to run the command against the workspace's cluster." } else { "That command sent no request to the API server." } }</p>
@@ -378,7 +381,7 @@ pub fn app() -> Html {
                     // aria-disabled, not disabled: a button that becomes disabled under the
                     // keyboard focus drops it to <body>; this one keeps it (and does nothing).
                     <button id="prev" onclick={act(Action::Prev)} aria-disabled={(state.cursor == 0 || request.is_none()).then_some("true")}>{ "Previous" }</button>
-                    <span id="step-status" class="muted" role="status" aria-live="polite">{ match &request {
+                    <span id="step-status" class="muted" role="status" aria-live="polite">{ match trace {
                         Some(req) => {
                             let name = req.stages.get(state.cursor).map_or_else(
                                 || format!("response {}", req.response.code),
@@ -393,7 +396,7 @@ pub fn app() -> Html {
                 if let Some(req) = request.clone() {
                     <StageDetail request={req} cursor={state.cursor} onrun={on_run.clone()} />
                 }
-                <Output run={state.shown_run().cloned()} />
+                <Output run={state.runs.get(state.shown).cloned()} />
                 if state.runs.len() > 1 {
                     <Transcript commands={state.runs.iter().map(|r| (r.command.clone(), r.outcome.exit_code)).collect::<Vec<_>>()}
                         shown={state.shown} onshow={on_show_run} />

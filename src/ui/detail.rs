@@ -6,7 +6,7 @@ use yew::prelude::*;
 use super::graph::RbacGraph;
 use super::state::{access_matrix_command, who_can_command};
 use super::timeline::{decision_class, decision_label};
-use crate::sim::trace::{Change, Decision, RequestTrace, Step};
+use crate::sim::trace::{Change, Decision, Step};
 
 /// A value of a change, shortened for the card.
 fn shown(v: Option<&serde_json::Value>) -> String {
@@ -50,7 +50,7 @@ fn step_item(s: &Step) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct StageDetailProps {
     /// The request.
-    pub request: RequestTrace,
+    pub request: crate::ui::state::Shown,
     /// The selected step.
     pub cursor: usize,
     /// Runs a command (the who-can and access-matrix buttons).
@@ -60,12 +60,12 @@ pub struct StageDetailProps {
 /// Details of one step.
 #[function_component(StageDetail)]
 pub fn stage_detail(props: &StageDetailProps) -> Html {
-    let req = &props.request;
+    let req = props.request.trace();
     let Some(stage) = req.stages.get(props.cursor) else {
         let code = req.response.code;
         let class = if code < 400 { "allow" } else { "deny" };
         return html! {
-            <section id="stage-detail" class="card">
+            <section id="stage-detail" class="card" data-decision={class}>
                 <h2>{ "Response" }</h2>
                 <span class="badge" data-decision={class}>{ format!("HTTP {code}") }</span>
                 <p class="reason">{ if code < 400 { "The API server answered with the object." } else { "The API server answered with a Status." } }</p>
@@ -83,7 +83,7 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
         Callback::from(move |_: MouseEvent| onrun.emit(cmd.clone()))
     };
     html! {
-        <section id="stage-detail" class="card">
+        <section id="stage-detail" class="card" data-decision={decision_class(stage.decision)}>
             <h2>{ stage.stage.title() }</h2>
             <span class="badge" data-decision={decision_class(stage.decision)}>{ decision_label(stage.decision) }</span>
             if !stage.plugin.is_empty() {

@@ -9,9 +9,9 @@ use crate::sim::workspace::{Diagnostic, Severity};
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     /// The workspace text.
-    pub text: String,
+    pub text: AttrValue,
     /// Its diagnostics.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: std::rc::Rc<Vec<Diagnostic>>,
     /// Whether the diagnostics are for the text shown (it is read when typing pauses).
     pub checked: bool,
     /// Called with the new text on every edit.

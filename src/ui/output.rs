@@ -1,6 +1,8 @@
 //! kubectl's output for the newest command, as a terminal shows it: stdout, then stderr in its
 //! own colour, and the exit code.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::state::Run;
@@ -8,8 +10,8 @@ use super::state::Run;
 /// Properties of [`Output`].
 #[derive(Properties, PartialEq)]
 pub struct OutputProps {
-    /// The newest run, if any.
-    pub run: Option<Run>,
+    /// The run shown, if any.
+    pub run: Option<Rc<Run>>,
 }
 
 /// The terminal pane.
@@ -17,7 +19,7 @@ pub struct OutputProps {
 pub fn output(props: &OutputProps) -> Html {
     let Some(run) = &props.run else {
         return html! {
-            <div class="terminal">
+            <div class="terminal empty">
                 <pre id="output" class="output"></pre>
                 <p class="exit">{ "exit code " }<span id="exit-code"></span></p>
             </div>
@@ -27,6 +29,9 @@ pub fn output(props: &OutputProps) -> Html {
         <div class="terminal" role="log" aria-label="kubectl output">
             <pre id="output" class="output"><span class="prompt">{ format!("$ {}\n", run.command) }</span>{ &run.outcome.stdout }<span class="stderr">{ &run.outcome.stderr }</span></pre>
             <p class="exit">{ "exit code " }<span id="exit-code" data-exit-code={run.outcome.exit_code.to_string()}>{ run.outcome.exit_code }</span></p>
+            if run.summarized {
+                <p class="muted" id="summarized">{ format!("An older command: only the start of its output is kept, and not its requests (the newest {} commands keep theirs).", super::state::DETAIL_KEPT) }</p>
+            }
         </div>
     }
 }

@@ -22,22 +22,58 @@ pub struct Run {
     pub command: String,
     /// What kubectl printed, its exit code and its requests.
     pub outcome: Outcome,
+    /// Whether it reached a cluster (not when the workspace had errors): only those are sent
+    /// again to rebuild the cluster.
+    pub booted: bool,
+    /// Whether its traces were dropped and its output cut, as the run grew older than the
+    /// newest [`DETAIL_KEPT`] (memory stays bounded however long the session).
+    pub summarized: bool,
 }
+
+/// One request of a run, as the components receive it: shared, and equal only to itself, so a
+/// render compares two pointers instead of two traces (a list's body may be megabytes).
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub run: Rc<Run>,
+    pub request: usize,
+}
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &other.run) && self.request == other.request
+    }
+}
+
+impl Shown {
+    /// The request's trace.
+    pub fn trace(&self) -> &RequestTrace {
+        &self.run.outcome.requests[self.request]
+    }
+}
+
+/// How many of the newest runs keep their traces and whole output.
+pub const DETAIL_KEPT: usize = 10;
+/// How much output an older run keeps.
+pub const SUMMARY_OUTPUT: usize = 8 * 1024;
 
 /// Everything the page shows.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    /// The workspace text in the editor.
-    pub workspace: String,
+    /// The workspace text in the editor (shared: the state is copied on every action, and a
+    /// workspace may be megabytes).
+    pub workspace: Rc<str>,
     /// The command in the request bar.
     pub command: String,
     /// Errors and warnings about the workspace.
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Rc<Vec<Diagnostic>>,
     /// The booted cluster, shared so that cloning the state stays cheap; `None` until the
-    /// first send after the workspace changed.
+    /// first send.
     pub session: Option<Rc<RefCell<Session>>>,
+    /// Whether the workspace changed since the cluster booted: the next send boots it again
+    /// from the new text and first sends the earlier commands again.
+    pub stale: bool,
     /// Commands sent since the cluster booted, newest last.
-    pub runs: Vec<Run>,
+    pub runs: Vec<Rc<Run>>,
     /// Which run is shown (the newest, unless the learner opened an older one).
     pub shown: usize,
     /// Which request of the shown run is shown.
@@ -72,7 +108,7 @@ pub struct AppState {
 pub struct Undo {
     /// What was reset, for the page to say (`the workspace`, `the cluster`).
     pub what: &'static str,
-    pub workspace: String,
+    pub workspace: Rc<str>,
     pub commands: Vec<String>,
 }
 
@@ -82,7 +118,8 @@ pub const HISTORY_MAX: usize = 200;
 /// What a user can do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// The workspace text changed (it is checked later, with [`Action::CheckWorkspace`]).
+    /// The workspace text changed (it is checked later, with [`Action::CheckWorkspace`]; the
+    /// cluster is kept until the next send, which boots it again and replays the commands).
     EditWorkspace(String),
     /// Read the workspace text and report its errors and warnings.
     CheckWorkspace,
@@ -126,12 +163,13 @@ pub enum Action {
 impl AppState {
     /// A page showing this workspace and command.
     pub fn new(workspace: String, command: String) -> Self {
-        let diagnostics = workspace::parse(&workspace).diagnostics;
+        let diagnostics = Rc::new(workspace::parse(&workspace).diagnostics);
         AppState {
-            workspace,
+            workspace: workspace.into(),
             command,
             diagnostics,
             session: None,
+            stale: false,
             runs: Vec::new(),
             shown: 0,
             request: 0,
@@ -158,7 +196,7 @@ impl AppState {
 
     /// The same page, offering back the workspace text it stopped on last time.
     pub fn with_crashed(mut self, crashed: Option<String>) -> Self {
-        self.crashed = crashed.filter(|c| *c != self.workspace);
+        self.crashed = crashed.filter(|c| **c != *self.workspace);
         self
     }
 
@@ -180,12 +218,21 @@ impl AppState {
 
     /// The newest run.
     pub fn last_run(&self) -> Option<&Run> {
-        self.runs.last()
+        self.runs.last().map(|r| &**r)
     }
 
     /// The run shown: the newest, or an older one opened from the transcript.
     pub fn shown_run(&self) -> Option<&Run> {
-        self.runs.get(self.shown)
+        self.runs.get(self.shown).map(|r| &**r)
+    }
+
+    /// The request shown, to hand to the components.
+    pub fn shown(&self) -> Option<Shown> {
+        let run = self.runs.get(self.shown)?;
+        (self.request < run.outcome.requests.len()).then(|| Shown {
+            run: run.clone(),
+            request: self.request,
+        })
     }
 
     /// The request shown.
@@ -203,14 +250,15 @@ impl AppState {
         self.revision += 1;
         match action {
             Action::EditWorkspace(text) => {
-                self.workspace = text;
-                self.checked = false;
-                self.session = None;
-                self.runs.clear();
+                if *text != *self.workspace {
+                    self.workspace = text.into();
+                    self.checked = false;
+                    self.stale = self.session.is_some();
+                }
             }
             Action::CheckWorkspace => {
                 if !self.checked {
-                    self.diagnostics = workspace::parse(&self.workspace).diagnostics;
+                    self.diagnostics = Rc::new(workspace::parse(&self.workspace).diagnostics);
                     self.checked = true;
                 }
             }
@@ -276,6 +324,8 @@ impl AppState {
                 let undo = self.undo_point("the workspace");
                 self.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
                 self.apply(Action::CheckWorkspace);
+                self.session = None;
+                self.runs.clear();
                 self.undo = Some(undo);
             }
             Action::ResetCluster => {
@@ -287,7 +337,7 @@ impl AppState {
             Action::Undo => {
                 if let Some(undo) = self.undo.take() {
                     if undo.workspace != self.workspace {
-                        self.apply(Action::EditWorkspace(undo.workspace));
+                        self.apply(Action::EditWorkspace(undo.workspace.to_string()));
                         self.apply(Action::CheckWorkspace);
                     }
                     self.session = None;
@@ -332,7 +382,11 @@ impl AppState {
     /// The commands sent since the cluster booted, oldest first: sent again after a reload,
     /// they bring back the cluster and the transcript.
     pub fn commands_since_boot(&self) -> Vec<String> {
-        self.runs.iter().map(|r| r.command.clone()).collect()
+        self.runs
+            .iter()
+            .filter(|r| r.booted)
+            .map(|r| r.command.clone())
+            .collect()
     }
 
     /// The same page after sending `commands` again (what was sent before a reload), the
@@ -353,29 +407,44 @@ impl AppState {
     }
 
     fn run_line(&mut self, line: String) {
-        if self.session.is_none() {
+        if self.session.is_none() || self.stale {
+            // The workspace changed since the cluster booted (or it never did): boot it from
+            // the text, then send the earlier commands again, so that what they built is still
+            // there and their outcomes follow the edit.
+            let earlier = self.commands_since_boot();
             self.checked = true;
             match Session::new(&self.workspace) {
                 Ok(s) => {
-                    self.diagnostics = s.warnings.clone();
+                    self.diagnostics = Rc::new(s.warnings.clone());
                     self.session = Some(Rc::new(RefCell::new(s)));
+                    self.stale = false;
+                    self.runs.clear();
+                    for earlier in earlier {
+                        self.exec(earlier);
+                    }
                 }
                 Err(diags) => {
-                    self.diagnostics = diags;
+                    self.diagnostics = Rc::new(diags);
                     let outcome = Outcome {
                         stderr: "error: the workspace has errors: fix them (see the list under the editor) and send again\n".into(),
                         exit_code: 2,
                         ..Default::default()
                     };
-                    self.runs.push(Run {
+                    self.push(Run {
                         command: line,
                         outcome,
+                        booted: false,
+                        summarized: false,
                     });
-                    self.show(self.runs.len() - 1);
                     return;
                 }
             }
         }
+        self.exec(line);
+    }
+
+    /// Runs `line` on the booted cluster and shows its run.
+    fn exec(&mut self, line: String) {
         let Some(session) = &self.session else { return };
         // The bar runs its lines as a shell script: a here-document (`kubectl create -f -
         // <<EOF` … `EOF`) feeds stdin, several commands run in turn and show as one run.
@@ -391,14 +460,36 @@ impl AppState {
         // the workspace, as kubectl rewrites its file (the cluster keeps running).
         let after = session.borrow().kubeconfig.clone();
         if after != before {
-            self.workspace = workspace::with_kubeconfig(&self.workspace, &after);
+            self.workspace = workspace::with_kubeconfig(&self.workspace, &after).into();
             let parsed = workspace::parse(&self.workspace);
-            self.diagnostics = parsed.diagnostics;
+            self.diagnostics = Rc::new(parsed.diagnostics);
         }
-        self.runs.push(Run {
+        self.push(Run {
             command: line,
             outcome,
+            booted: true,
+            summarized: false,
         });
+    }
+
+    /// Adds a run and shows it; the run that falls out of the newest [`DETAIL_KEPT`] keeps
+    /// only its command, exit code and the start of its output.
+    fn push(&mut self, run: Run) {
+        self.runs.push(Rc::new(run));
+        if let Some(old) = self.runs.len().checked_sub(DETAIL_KEPT + 1) {
+            let old = &mut self.runs[old];
+            if !old.summarized {
+                let mut run = (**old).clone();
+                run.summarized = true;
+                run.outcome.requests = Vec::new();
+                for text in [&mut run.outcome.stdout, &mut run.outcome.stderr] {
+                    if text.len() > SUMMARY_OUTPUT {
+                        *text = cut(text, SUMMARY_OUTPUT);
+                    }
+                }
+                *old = Rc::new(run);
+            }
+        }
         self.show(self.runs.len() - 1);
     }
 
@@ -707,9 +798,90 @@ mod tests {
             again.last_run().unwrap().outcome.stdout,
             "configmap/c\nconfigmap/kube-root-ca.crt\n"
         );
-        // Editing the workspace starts a new cluster: nothing to send again.
-        again.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
-        assert!(again.commands_since_boot().is_empty());
+        // Editing the workspace keeps the commands: the next send boots the new text and
+        // sends them again first.
+        again.apply(Action::EditWorkspace(
+            DEFAULT_WORKSPACE.replace("dev-user", "dev-user2"),
+        ));
+        assert!(again.stale);
+        assert_eq!(again.commands_since_boot().len(), 4);
+    }
+
+    #[test]
+    fn editing_the_workspace_keeps_the_cluster_by_sending_its_commands_again() {
+        let mut s = state();
+        for cmd in [
+            "kubectl create ns green",
+            "kubectl --context dev get pods -n blue -o name",
+            "kubectl --context dev create secret generic s -n blue --from-literal=a=b",
+        ] {
+            s.apply(Action::EditCommand(cmd.into()));
+            s.apply(Action::Send);
+        }
+        assert_eq!(s.runs[2].outcome.exit_code, 1, "no secrets in the role");
+        // Give the developer role the resource it lacked: the replay creates the secret, and
+        // the namespace made by the first command is still there.
+        let edited = DEFAULT_WORKSPACE.replace(
+            r#"resources: ["pods"]"#,
+            r#"resources: ["pods", "secrets"]"#,
+        );
+        assert_ne!(edited, DEFAULT_WORKSPACE);
+        s.apply(Action::EditWorkspace(edited.clone()));
+        assert!(s.stale && s.runs.len() == 3, "kept until the next send");
+        s.apply(Action::CheckWorkspace);
+        assert!(!s.has_errors());
+        s.apply(Action::EditCommand("kubectl get ns green -o name".into()));
+        s.apply(Action::Send);
+        assert!(!s.stale);
+        assert_eq!(s.runs.len(), 4);
+        assert_eq!(s.last_run().unwrap().outcome.stdout, "namespace/green\n");
+        assert_eq!(s.runs[2].outcome.stdout, "secret/s created\n");
+        assert_eq!(s.shown, 3, "the new command is the one shown");
+        // An edit that breaks the workspace keeps the cluster's commands: the send reports
+        // the errors, and the one after the fix sends them all again.
+        s.apply(Action::EditWorkspace("kind: [".into()));
+        s.apply(Action::Send);
+        assert_eq!(s.last_run().unwrap().outcome.exit_code, 2);
+        assert!(!s.last_run().unwrap().booted);
+        assert_eq!(
+            s.commands_since_boot().len(),
+            4,
+            "the failed send is not replayed"
+        );
+        s.apply(Action::EditWorkspace(edited));
+        s.apply(Action::EditCommand(
+            "kubectl --context dev get secrets -n blue -o name".into(),
+        ));
+        s.apply(Action::Send);
+        assert_eq!(s.runs.len(), 5);
+        assert_eq!(s.last_run().unwrap().outcome.stdout, "secret/s\n");
+    }
+
+    #[test]
+    fn older_runs_keep_a_summary_only() {
+        let mut s = state();
+        for i in 0..DETAIL_KEPT + 2 {
+            s.apply(Action::EditCommand(format!(
+                "kubectl get ns default -o name # {i}"
+            )));
+            s.apply(Action::Send);
+        }
+        assert_eq!(s.runs.len(), DETAIL_KEPT + 2);
+        for (i, run) in s.runs.iter().enumerate() {
+            let old = i < 2;
+            assert_eq!(run.summarized, old, "run {i}");
+            assert_eq!(run.outcome.requests.is_empty(), old, "run {i}");
+            assert_eq!(run.outcome.stdout, "namespace/default\n");
+        }
+        // Opening a summarized run shows its output, and no trace.
+        s.apply(Action::ShowRun(0));
+        assert!(s.current_request().is_none());
+        assert_eq!(
+            s.shown_run().unwrap().command,
+            "kubectl get ns default -o name # 0"
+        );
+        // Their commands still rebuild the cluster after a reload.
+        assert_eq!(s.commands_since_boot().len(), DETAIL_KEPT + 2);
     }
 
     #[test]
@@ -723,11 +895,11 @@ mod tests {
         s.apply(Action::Send);
         let runs = s.runs.clone();
         s.apply(Action::ResetWorkspace);
-        assert_eq!(s.workspace, DEFAULT_WORKSPACE);
+        assert_eq!(&*s.workspace, DEFAULT_WORKSPACE);
         assert!(s.runs.is_empty());
         assert_eq!(s.undo.as_ref().map(|u| u.what), Some("the workspace"));
         s.apply(Action::Undo);
-        assert_eq!(s.workspace, mine);
+        assert_eq!(*s.workspace, *mine);
         assert_eq!(s.runs, runs, "the cluster is built again");
         assert!(s.undo.is_none());
         // Re-booting the cluster keeps the workspace; undo sends the commands again.
@@ -850,7 +1022,7 @@ mod tests {
         assert!(!s.checked && !s.has_errors());
         s.apply(Action::CheckWorkspace);
         assert!(s.has_errors());
-        assert!(s.runs.is_empty());
+        assert_eq!(s.runs.len(), 1, "the cluster's commands are kept");
         s.apply(Action::Send);
         assert_eq!(s.last_run().unwrap().outcome.exit_code, 2);
         s.apply(Action::ResetWorkspace);
@@ -863,17 +1035,17 @@ mod tests {
         let s = AppState::new(DEFAULT_WORKSPACE.into(), DEFAULT_COMMAND.into())
             .with_crashed(Some(bad.clone()));
         assert_eq!(s.crashed.as_deref(), Some(bad.as_str()));
-        assert_eq!(s.workspace, DEFAULT_WORKSPACE);
+        assert_eq!(&*s.workspace, DEFAULT_WORKSPACE);
         let mut put_back = s.clone();
         put_back.apply(Action::RestoreCrashed);
         assert_eq!(
-            (put_back.workspace.as_str(), put_back.crashed.is_none()),
+            (&*put_back.workspace, put_back.crashed.is_none()),
             (bad.as_str(), true)
         );
         let mut dismissed = s;
         dismissed.apply(Action::DismissCrashed);
         assert!(dismissed.crashed.is_none());
-        assert_eq!(dismissed.workspace, DEFAULT_WORKSPACE);
+        assert_eq!(&*dismissed.workspace, DEFAULT_WORKSPACE);
         // The same text as the one opened is no offer.
         let same =
             AppState::new("a: 1\n".into(), String::new()).with_crashed(Some("a: 1\n".into()));

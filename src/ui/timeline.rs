@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::sim::trace::{Decision, StageRecord};
+use crate::sim::trace::Decision;
 
 /// The CSS decision class of a stage outcome.
 pub fn decision_class(d: Decision) -> &'static str {
@@ -26,10 +26,8 @@ pub fn decision_label(d: Decision) -> &'static str {
 /// Properties of [`Timeline`].
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
-    /// The stages, in order.
-    pub stages: Vec<StageRecord>,
-    /// The response's HTTP code.
-    pub code: u16,
+    /// The request whose stages are listed.
+    pub request: crate::ui::state::Shown,
     /// The selected step.
     pub cursor: usize,
     /// Called with a step index when clicked.
@@ -55,11 +53,13 @@ pub fn timeline(props: &TimelineProps) -> Html {
             </li>
         }
     };
-    let code_class = if props.code < 400 { "allow" } else { "deny" };
+    let req = props.request.trace();
+    let code = req.response.code;
+    let code_class = if code < 400 { "allow" } else { "deny" };
     html! {
         <ol id="timeline" class="timeline">
-            { for props.stages.iter().enumerate().map(|(i, s)| item(i, s.stage.as_str(), s.stage.title(), decision_class(s.decision), decision_label(s.decision))) }
-            { item(props.stages.len(), "response", &format!("Response {}", props.code), code_class, code_class) }
+            { for req.stages.iter().enumerate().map(|(i, s)| item(i, s.stage.as_str(), s.stage.title(), decision_class(s.decision), decision_label(s.decision))) }
+            { item(req.stages.len(), "response", &format!("Response {code}"), code_class, code_class) }
         </ol>
     }
 }
