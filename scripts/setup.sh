@@ -9,6 +9,7 @@
 #   wasm-opt 132                    npm install -g binaryen@132
 #   chromium + chromium-driver      apt-get (only if /usr/bin/chromium is missing)
 #   playwright-core (pinned)        npm ci in tests/browser (never `npx playwright install`)
+#   CodeMirror 6 + esbuild (pinned) npm ci in www/editor (the workspace editor's bundle)
 #   every crate in Cargo.lock       cargo fetch (Trunk builds with cargo --offline)
 set -euo pipefail
 
@@ -124,17 +125,24 @@ else
   apt-get install -y chromium chromium-driver
 fi
 
-# --- browser test dependencies (playwright-core, pinned in package-lock.json) -----------------
+# --- npm packages (pinned in package-lock.json files) -----------------------------------------
+#   tests/browser: playwright-core, for the browser tests;
+#   www/editor: CodeMirror 6 and esbuild, which Trunk's build hook bundles into dist/editor.js.
 
-BROWSER_DIR="$ROOT/tests/browser"
-STAMP="$BROWSER_DIR/node_modules/.setup-lock.sha256"
-LOCK_SUM="$(sha256sum "$BROWSER_DIR/package-lock.json" | cut -d' ' -f1)"
-if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$LOCK_SUM" && -d "$BROWSER_DIR/node_modules/playwright-core" ]]; then
-  log "ok: tests/browser/node_modules matches package-lock.json"
-else
-  log "npm ci in tests/browser"
-  (cd "$BROWSER_DIR" && npm ci --no-fund --no-audit)
-  echo "$LOCK_SUM" >"$STAMP"
-fi
+npm_ci() {
+  local dir="$ROOT/$1" marker="$2"
+  local stamp="$dir/node_modules/.setup-lock.sha256"
+  local sum
+  sum="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" && -d "$dir/node_modules/$marker" ]]; then
+    log "ok: $1/node_modules matches package-lock.json"
+  else
+    log "npm ci in $1"
+    (cd "$dir" && npm ci --no-fund --no-audit)
+    echo "$sum" >"$stamp"
+  fi
+}
+npm_ci tests/browser playwright-core
+npm_ci www/editor @codemirror/view
 
 log "done"

@@ -21,8 +21,12 @@ fi
 human() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
 gz() { gzip -9 -c "$1" | wc -c; }
 
+# Loaded after the first render: the editor (www/boot.js imports it once the app is up) and the
+# service worker.
+later_js() { case "$(basename "$1")" in editor.js | sw.js) return 0 ;; esac; return 1; }
 first=0
 for f in "$DIST"/*.html "$DIST"/*.css "$DIST"/*.js "${wasm[@]}"; do
+  later_js "$f" && continue
   size=$(gz "$f")
   first=$((first + size))
   printf '[size] %-40s %10s gzipped (%s raw)\n' "$(basename "$f")" "$(human "$size")" "$(human "$(stat -c %s "$f")")"
@@ -32,7 +36,7 @@ for f in "$DIST"/**/*; do
   [[ -f "$f" ]] || continue
   case "$f" in
     *.html | *.css | *.wasm) continue ;;
-    "$DIST"/*.js) continue ;;
+    "$DIST"/*.js) later_js "$f" || continue ;;
   esac
   size=$(gz "$f")
   later=$((later + size))

@@ -82,6 +82,11 @@ if (framed) {
         else document.documentElement.dataset.openapi = "ready";
       })
       .catch((err) => console.warn("kubegate: API schemas not loaded:", err));
+    // The code editor (CodeMirror, www/editor/editor.js) takes over the workspace textarea
+    // after the first render; until it has, and if it cannot load, the textarea works alone.
+    import(new URL("editor.js", document.baseURI).href)
+      .then((editor) => editor.enhance())
+      .catch((err) => console.warn("kubegate: the code editor did not load (the plain one works):", err));
     // Offline from the next visit on (www/sw.js). Not on file:// or where the browser has none.
     if ("serviceWorker" in navigator && location.protocol !== "file:") {
       navigator.serviceWorker

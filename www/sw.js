@@ -11,7 +11,7 @@ self.addEventListener("install", (event) => {
     (async () => {
       const base = new URL("./", self.registration.scope);
       const html = await (await fetch(new URL("index.html", base), { cache: "no-store" })).text();
-      const files = new Set(["./", "index.html", "openapi/v1.37.json"]);
+      const files = new Set(["./", "index.html", "editor.js", "openapi/v1.37.json"]);
       for (const m of html.matchAll(/(?:href|src|data-kubegate-js|data-kubegate-wasm)="\.\/([^"]+)"/g)) {
         files.add(m[1]);
       }

@@ -28,6 +28,7 @@ pub mod kubectl;
 pub mod labels;
 pub mod limits;
 pub mod openapi;
+pub mod outline;
 pub mod patch;
 pub mod pem;
 pub mod podresources;

@@ -308,7 +308,7 @@ pub fn app() -> Html {
         }
         <main class="layout">
             <section class="workspace-pane" aria-label="Workspace">
-                <Editor text={AttrValue::from(state.workspace.clone())} diagnostics={state.diagnostics.clone()} checked={state.checked} onchange={on_workspace} />
+                <Editor text={AttrValue::from(state.workspace.clone())} diagnostics={state.diagnostics.clone()} outline={state.outline.clone()} checked={state.checked} onchange={on_workspace} />
                 <div class="editor-actions">
                     <button id="reset-workspace" onclick={ask(Action::ResetWorkspace)}>{ "Default workspace" }</button>
                     <button id="reset-cluster" onclick={ask(Action::ResetCluster)}>{ "Re-boot cluster" }</button>

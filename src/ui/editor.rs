@@ -1,8 +1,18 @@
-//! The workspace editor and the list of errors and warnings under it, each with its line and
-//! column.
+//! The workspace editor: its outline (each document and file, a click away), the text, and the
+//! list of errors and warnings under it, each with its line and column and a click away.
+//!
+//! The text is a textarea, which www/editor/editor.js (CodeMirror 6, loaded after the first
+//! render) hides and edits through: it writes edits back with `input` events, takes the text
+//! when this component replaces it (`kubegate:text`), marks the diagnostics listed here
+//! (`data-line`, `data-column`, `data-severity`) on their lines, and handles clicks on
+//! `data-jump-line`. Without it the textarea works alone, and this component does the jumping.
 
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::sim::outline::{Entry, Part};
 use crate::sim::workspace::{Diagnostic, Severity};
 
 /// Properties of [`Editor`].
@@ -11,16 +21,69 @@ pub struct EditorProps {
     /// The workspace text.
     pub text: AttrValue,
     /// Its diagnostics.
-    pub diagnostics: std::rc::Rc<Vec<Diagnostic>>,
+    pub diagnostics: Rc<Vec<Diagnostic>>,
+    /// Its documents and files.
+    pub outline: Rc<Vec<Entry>>,
     /// Whether the diagnostics are for the text shown (it is read when typing pauses).
     pub checked: bool,
     /// Called with the new text on every edit.
     pub onchange: Callback<String>,
 }
 
-/// A textarea for the workspace YAML.
+/// How many cluster objects the outline lists (a dump may hold thousands).
+const OUTLINE_OBJECTS: usize = 60;
+/// How many diagnostics the list shows.
+const DIAGNOSTICS_SHOWN: usize = 500;
+
+/// Puts the caret of the plain textarea at `line`:`column` (from 1) and scrolls it there; the
+/// code editor, when loaded, does this itself.
+fn jump_in_textarea(line: usize, column: usize) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if doc
+        .document_element()
+        .is_some_and(|e| e.has_attribute("data-editor"))
+    {
+        return;
+    }
+    let Some(area) = doc
+        .get_element_by_id("workspace")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    else {
+        return;
+    };
+    let text = area.value();
+    // Positions count UTF-16 code units.
+    let mut at = 0usize;
+    for (i, l) in text.split('\n').enumerate() {
+        if i + 1 == line {
+            at += l
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf16)
+                .sum::<usize>();
+            break;
+        }
+        at += l.encode_utf16().count() + 1;
+    }
+    let _ = area.focus();
+    let _ = area.set_selection_range(at as u32, at as u32);
+    // Scroll the line into the middle of the box.
+    let line_height = 19.0;
+    area.set_scroll_top(
+        ((line as f64 - 1.0) * line_height - area.client_height() as f64 / 2.0).max(0.0) as i32,
+    );
+}
+
+fn jump(line: usize, column: usize) -> Callback<MouseEvent> {
+    Callback::from(move |_| jump_in_textarea(line, column))
+}
+
+/// The workspace editor.
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
+    let area_ref = use_node_ref();
     let oninput = {
         let onchange = props.onchange.clone();
         Callback::from(move |e: InputEvent| {
@@ -28,6 +91,18 @@ pub fn editor(props: &EditorProps) -> Html {
             onchange.emit(area.value());
         })
     };
+    // After the text was replaced from outside (a reset, an undo, `kubectl config`), tell the
+    // code editor; it ignores the text it wrote itself.
+    {
+        let area_ref = area_ref.clone();
+        use_effect_with(props.text.clone(), move |_| {
+            if let Some(area) = area_ref.cast::<web_sys::HtmlTextAreaElement>() {
+                if let Ok(event) = web_sys::Event::new("kubegate:text") {
+                    let _ = area.dispatch_event(&event);
+                }
+            }
+        });
+    }
     let errors = props
         .diagnostics
         .iter()
@@ -36,7 +111,8 @@ pub fn editor(props: &EditorProps) -> Html {
     html! {
         <>
         <label for="workspace" class="pane-title">{ "Workspace (kubeconfig, ControlPlane, objects)" }</label>
-        <textarea id="workspace" spellcheck="false" autocomplete="off" wrap="off"
+        <Outline entries={props.outline.clone()} />
+        <textarea id="workspace" ref={area_ref} spellcheck="false" autocomplete="off" wrap="off"
             value={props.text.clone()} {oninput} />
         <div id="diagnostics" class={classes!("diagnostics", (errors > 0).then_some("has-errors"))} aria-live="polite">
             if !props.checked {
@@ -45,21 +121,83 @@ pub fn editor(props: &EditorProps) -> Html {
                 <p class="ok">{ "Workspace OK" }</p>
             } else {
                 <ul>
-                    { for props.diagnostics.iter().map(|d| {
+                    { for props.diagnostics.iter().take(DIAGNOSTICS_SHOWN).map(|d| {
                         let (class, label) = match d.severity {
                             Severity::Error => ("error", "error"),
                             Severity::Warning => ("warning", "warning"),
                         };
+                        let (line, column) = (d.pos.line, d.pos.column);
                         html! {
-                            <li class={class}>
-                                <span class="pos">{ format!("{}:{}", d.pos.line, d.pos.column) }</span>
-                                { " " }<span class="sev">{ label }</span>{ ": " }{ &d.message }
+                            <li class={class} data-line={line.to_string()} data-column={column.to_string()}
+                                data-severity={class} data-message={d.message.clone()}>
+                                <button type="button" class="diag-jump" data-jump-line={line.to_string()} data-jump-column={column.to_string()}
+                                    title="Show this line in the editor" onclick={jump(line, column)}>
+                                    <span class="pos">{ format!("{line}:{column}") }</span>
+                                    { " " }<span class="sev">{ label }</span>{ ": " }{ &d.message }
+                                </button>
                             </li>
                         }
                     }) }
                 </ul>
+                if props.diagnostics.len() > DIAGNOSTICS_SHOWN {
+                    <p class="muted">{ format!("and {} more", props.diagnostics.len() - DIAGNOSTICS_SHOWN) }</p>
+                }
             }
         </div>
         </>
+    }
+}
+
+/// Properties of [`Outline`].
+#[derive(Properties, PartialEq)]
+pub struct OutlineProps {
+    pub entries: Rc<Vec<Entry>>,
+}
+
+/// The workspace's parts: the kubeconfig, the control plane and its files (such as the
+/// `pod.yaml` that `kubectl create -f pod.yaml` reads), and the cluster objects; each jumps to
+/// its line.
+#[function_component(Outline)]
+fn outline(props: &OutlineProps) -> Html {
+    let entry = |e: &Entry| {
+        let kind = match e.part {
+            Part::Kubeconfig => "kubeconfig",
+            Part::ControlPlane => "control-plane",
+            Part::File => "file",
+            Part::Object => "object",
+        };
+        html! {
+            <li>
+                <button type="button" class="outline-entry" data-part={kind}
+                    data-jump-line={e.line.to_string()} data-jump-column="1"
+                    title={format!("line {}", e.line)} onclick={jump(e.line, 1)}>{ e.label() }</button>
+            </li>
+        }
+    };
+    let of = |parts: &[Part]| -> Vec<&Entry> {
+        props
+            .entries
+            .iter()
+            .filter(|e| parts.contains(&e.part))
+            .collect()
+    };
+    let setup = of(&[Part::Kubeconfig, Part::ControlPlane, Part::File]);
+    let objects = of(&[Part::Object]);
+    html! {
+        <nav id="outline" class="outline" aria-label="Documents in the workspace">
+            <div class="outline-group">
+                <h3>{ "Client and control plane" }</h3>
+                <ul>{ for setup.iter().map(|e| entry(e)) }</ul>
+            </div>
+            <div class="outline-group">
+                <h3>{ format!("Cluster objects ({})", objects.len()) }</h3>
+                <ul>
+                    { for objects.iter().take(OUTLINE_OBJECTS).map(|e| entry(e)) }
+                    if objects.len() > OUTLINE_OBJECTS {
+                        <li class="muted">{ format!("and {} more", objects.len() - OUTLINE_OBJECTS) }</li>
+                    }
+                </ul>
+            </div>
+        </nav>
     }
 }

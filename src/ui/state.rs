@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::sim::kubectl::Outcome;
+use crate::sim::outline;
 use crate::sim::session::Session;
 use crate::sim::trace::RequestTrace;
 use crate::sim::workspace::{self, Diagnostic, Severity};
@@ -66,12 +67,16 @@ pub struct AppState {
     pub command: String,
     /// Errors and warnings about the workspace.
     pub diagnostics: Rc<Vec<Diagnostic>>,
+    /// The workspace's documents and files, with their lines (read with the diagnostics).
+    pub outline: Rc<Vec<outline::Entry>>,
     /// The booted cluster, shared so that cloning the state stays cheap; `None` until the
     /// first send.
     pub session: Option<Rc<RefCell<Session>>>,
-    /// Whether the workspace changed since the cluster booted: the next send boots it again
-    /// from the new text and first sends the earlier commands again.
+    /// Whether the workspace differs from the text the cluster booted from: the next send
+    /// boots it again from the new text and first sends the earlier commands again.
     pub stale: bool,
+    /// The text the cluster booted from.
+    booted_from: Rc<str>,
     /// Commands sent since the cluster booted, newest last.
     pub runs: Vec<Rc<Run>>,
     /// Which run is shown (the newest, unless the learner opened an older one).
@@ -165,11 +170,13 @@ impl AppState {
     pub fn new(workspace: String, command: String) -> Self {
         let diagnostics = Rc::new(workspace::parse(&workspace).diagnostics);
         AppState {
+            outline: Rc::new(outline::outline(&workspace)),
             workspace: workspace.into(),
             command,
             diagnostics,
             session: None,
             stale: false,
+            booted_from: Rc::from(""),
             runs: Vec::new(),
             shown: 0,
             request: 0,
@@ -253,12 +260,12 @@ impl AppState {
                 if *text != *self.workspace {
                     self.workspace = text.into();
                     self.checked = false;
-                    self.stale = self.session.is_some();
+                    self.stale = self.session.is_some() && self.workspace != self.booted_from;
                 }
             }
             Action::CheckWorkspace => {
                 if !self.checked {
-                    self.diagnostics = Rc::new(workspace::parse(&self.workspace).diagnostics);
+                    self.read_workspace();
                     self.checked = true;
                 }
             }
@@ -418,6 +425,7 @@ impl AppState {
                     self.diagnostics = Rc::new(s.warnings.clone());
                     self.session = Some(Rc::new(RefCell::new(s)));
                     self.stale = false;
+                    self.booted_from = self.workspace.clone();
                     self.runs.clear();
                     for earlier in earlier {
                         self.exec(earlier);
@@ -461,8 +469,8 @@ impl AppState {
         let after = session.borrow().kubeconfig.clone();
         if after != before {
             self.workspace = workspace::with_kubeconfig(&self.workspace, &after).into();
-            let parsed = workspace::parse(&self.workspace);
-            self.diagnostics = Rc::new(parsed.diagnostics);
+            self.booted_from = self.workspace.clone();
+            self.read_workspace();
         }
         self.push(Run {
             command: line,
@@ -470,6 +478,12 @@ impl AppState {
             booted: true,
             summarized: false,
         });
+    }
+
+    /// Reads the workspace text for its diagnostics and its outline.
+    fn read_workspace(&mut self) {
+        self.diagnostics = Rc::new(workspace::parse(&self.workspace).diagnostics);
+        self.outline = Rc::new(outline::outline(&self.workspace));
     }
 
     /// Adds a run and shows it; the run that falls out of the newest [`DETAIL_KEPT`] keeps
@@ -828,6 +842,10 @@ mod tests {
         assert_ne!(edited, DEFAULT_WORKSPACE);
         s.apply(Action::EditWorkspace(edited.clone()));
         assert!(s.stale && s.runs.len() == 3, "kept until the next send");
+        // Typing back what the cluster booted from is no change.
+        s.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
+        assert!(!s.stale);
+        s.apply(Action::EditWorkspace(edited.clone()));
         s.apply(Action::CheckWorkspace);
         assert!(!s.has_errors());
         s.apply(Action::EditCommand("kubectl get ns green -o name".into()));
@@ -848,12 +866,15 @@ mod tests {
             4,
             "the failed send is not replayed"
         );
+        // Putting back the text the cluster booted from needs no boot: the cluster and its
+        // transcript (the refused send included) carry on.
         s.apply(Action::EditWorkspace(edited));
+        assert!(!s.stale);
         s.apply(Action::EditCommand(
             "kubectl --context dev get secrets -n blue -o name".into(),
         ));
         s.apply(Action::Send);
-        assert_eq!(s.runs.len(), 5);
+        assert_eq!(s.runs.len(), 6);
         assert_eq!(s.last_run().unwrap().outcome.stdout, "secret/s\n");
     }
 

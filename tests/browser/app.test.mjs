@@ -178,15 +178,38 @@ async function shot(page, name) {
 }
 
 async function waitForApp(page) {
-  // The app is mounted once the workspace editor exists and holds the workspace text.
+  // The app is mounted once the workspace textarea holds the workspace text, and the code
+  // editor (loaded after the first render) has taken it over.
   await page.waitForFunction(
     () => {
       const ws = document.querySelector("textarea#workspace");
-      return ws && ws.value.trim().length > 0;
+      return ws && ws.value.trim().length > 0 && document.documentElement.dataset.editor === "codemirror";
     },
     null,
     { timeout: WAIT_MS },
   );
+}
+
+// Replaces the workspace text as a person does in the code editor: select all, paste (a paste
+// event carrying the text, as the browser fires for Ctrl+V).
+async function fillWorkspace(page, text) {
+  await page.waitForSelector("html[data-editor] #workspace-editor .cm-content", { timeout: WAIT_MS });
+  await page.focus("#workspace-editor .cm-content");
+  await page.keyboard.press("Control+a");
+  await page.evaluate((t) => {
+    const content = document.querySelector("#workspace-editor").shadowRoot.querySelector(".cm-content");
+    const data = new DataTransfer();
+    data.setData("text/plain", t);
+    content.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+// The code editor's text (CodeMirror draws only the lines in view: ask its view).
+async function editorLine(page, which) {
+  return page.evaluate((which) => {
+    const root = document.querySelector("#workspace-editor").shadowRoot;
+    return root.querySelector(which)?.textContent ?? null;
+  }, which);
 }
 
 async function timelineState(page) {
@@ -611,7 +634,7 @@ async function main() {
       const original = await page.inputValue("textarea#workspace");
       const marker = `kubegate-browser-test-${Date.now()}`;
       const broken = `${original.replace(/\s*$/, "")}\n---\n# ${marker}\nbroken: [unclosed\n`;
-      await page.fill("textarea#workspace", broken);
+      await fillWorkspace(page, broken);
       const diag = await page
         .waitForFunction(
           () => {
@@ -665,7 +688,7 @@ async function main() {
         [deep, "exceeded max depth of 128"],
         [laughs, "document contains excessive aliasing"],
       ]) {
-        await page.fill("textarea#workspace", text);
+        await fillWorkspace(page, text);
         // The check runs when typing pauses: wait for its message, not for a timer.
         await page
           .waitForFunction(
@@ -702,7 +725,7 @@ async function main() {
         { timeout: WAIT_MS },
       );
       const marker = `# kubegate-crash-test-${Date.now()}\n`;
-      await page.fill("textarea#workspace", marker + good);
+      await fillWorkspace(page, marker + good);
       await page.waitForFunction(
         (m) => (localStorage.getItem("kubegate.workspace.v1") || "").startsWith(m),
         marker,
@@ -867,13 +890,15 @@ async function main() {
       // Ctrl+Enter sends the bar's command from the workspace editor; the namespaces created
       // before the reload are still there.
       await bar.fill("kubectl get ns default typed pasted -o name");
-      await page.locator("#workspace").focus();
+      await page.locator("#workspace-editor .cm-content").focus();
       const was = await output();
+      const wsBefore = await page.inputValue("textarea#workspace");
       await page.keyboard.press("Control+Enter");
       await page.waitForFunction((prev) => {
         const t = document.querySelector("pre#output")?.textContent || "";
         return t !== prev && t.includes("namespace/default\nnamespace/typed\nnamespace/pasted");
       }, was, { timeout: WAIT_MS });
+      eq(await page.inputValue("textarea#workspace"), wsBefore, "the workspace after Ctrl+Enter in the editor");
       await shot(page, "n-terminal");
       await noErrors("(n)");
     });
@@ -882,7 +907,7 @@ async function main() {
       await send(page, "kubectl create ns undo-me", "namespace/undo-me created");
       const ws = page.locator("textarea#workspace");
       const mine = (await ws.inputValue()) + "\n# my notes\n";
-      await ws.fill(mine);
+      await fillWorkspace(page, mine);
       await send(page, "kubectl create ns after-edit", "namespace/after-edit created");
       await page.click("button#reset-workspace");
       assert(/Replace your workspace/.test(await page.locator("#confirm-reset").innerText()), "no confirmation");
@@ -982,6 +1007,63 @@ async function main() {
       await items.nth(n - 1).click();
       assert((await outputState(page)).output.includes("namespace/blue"), "back to the newest");
       await noErrors("(s)");
+    });
+
+    await test("(u) the code editor: outline, a typed error marked on its line, click to jump; an edit keeps the cluster", async () => {
+      // Nothing in the stylesheet re-matches the page per keystroke.
+      const hasRules = await page.evaluate(() =>
+        [...document.styleSheets].flatMap((sh) => [...sh.cssRules]).filter((r) => r.cssText.includes(":has(")).length,
+      );
+      eq(hasRules, 0, ":has() rules in the stylesheet");
+      await page.click("button#reset-workspace");
+      await page.click("#confirm-yes");
+      await page.click("#dismiss-undo");
+      const text = await page.inputValue("textarea#workspace");
+      const lines = text.split("\n");
+      // The outline lists the parts; a click shows the part's first line.
+      const role = page.locator("#outline button", { hasText: "Role blue/developer" });
+      const roleLine = Number(await role.getAttribute("data-jump-line"));
+      await role.click();
+      eq(await editorLine(page, ".cm-activeLine"), lines[roleLine - 1], "the line shown for the Role");
+      assert(await page.locator("#outline button[data-part=file]", { hasText: "/root/pod.yaml" }).count() === 1, "pod.yaml is not in the outline");
+      // Forbidden first; then the Role gains secrets, and the next send boots the edited
+      // workspace and sends the earlier command again: now it is allowed.
+      const create = "kubectl --context dev create secret generic s -n blue --from-literal=a=b";
+      await send(page, create, "secrets is forbidden");
+      const edited = text.replace('resources: ["pods"]', 'resources: ["pods", "secrets"]');
+      assert(edited !== text, "the default Role changed shape");
+      await fillWorkspace(page, edited);
+      await page.waitForSelector("#stale", { timeout: WAIT_MS });
+      assert((await page.locator("#stale").innerText()).includes("1 earlier command"), await page.locator("#stale").innerText());
+      await send(page, "kubectl --context dev get secrets -n blue -o name", "secret/s");
+      const exits = await page.locator("#transcript .exit").allInnerTexts();
+      eq(exits.join(", "), "exit 0, exit 0", "the transcript after the replay");
+      eq(await page.locator("#stale").count(), 0, "the notice after the send");
+      // Type an error at the end: it is marked on its line; a click on it goes there.
+      await page.click("#workspace-editor .cm-content");
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("\nkind: [");
+      await page.waitForSelector("#diagnostics li[data-severity=error]", { timeout: WAIT_MS });
+      await page.waitForSelector(".cm-lint-marker-error", { timeout: WAIT_MS });
+      assert((await page.locator(".cm-lintRange-error").count()) > 0, "no error underline in the editor");
+      await page.keyboard.press("Control+Home");
+      eq(await editorLine(page, ".cm-activeLine"), lines[0], "the line after Ctrl+Home");
+      await page.click("#diagnostics li[data-severity=error] button");
+      eq(await editorLine(page, ".cm-activeLine"), "kind: [", "the line after clicking the diagnostic");
+      await shot(page, "u-editor-diagnostic");
+      // Ctrl+Z in the editor takes the typing back, and the list empties.
+      for (let i = 0; i < 3 && (await page.inputValue("textarea#workspace")) !== edited; i++) {
+        await page.keyboard.press("Control+z");
+      }
+      eq(await page.inputValue("textarea#workspace"), edited, "the workspace after undo in the editor");
+      await page.waitForFunction(
+        () => (document.querySelector("#diagnostics")?.textContent ?? "").includes("Workspace OK"),
+        null,
+        { timeout: WAIT_MS },
+      );
+      eq(await page.locator(".cm-lint-marker-error").count(), 0, "error marks after the fix");
+      eq(await page.locator("#stale").count(), 0, "the changed-workspace notice once the text is the booted one again");
+      await noErrors("(u)");
     });
 
     await test("(t) offline after the first visit: the service worker serves the page", async () => {
