@@ -3,6 +3,7 @@
 //! [`sim`] is the engine (pure Rust, no browser dependencies); `ui` is the Yew
 //! single-page app that renders the engine's traces in the browser.
 
+pub mod examples;
 pub mod sim;
 
 pub mod ui;

@@ -3,7 +3,7 @@
 //! runs twice: through the library (command by command) and through the `kubegate` binary
 //! (`kubegate script`), and both must give the same text.
 //!
-//! Format: `# workspace: FILE` (relative to tests/scenarios/, or `default`), then blocks of
+//! Format: `# workspace: FILE` (in tests/scenarios/ or static/examples/, or `default`), then blocks of
 //! `$ COMMAND` followed by the expected output: plain lines are stdout, lines starting with
 //! `! ` are stderr, and `[exit N]` gives the exit code (0 when absent); `\ no newline` after
 //! stdout means it does not end with a newline. `$ cmd <<EOF` … `EOF` feeds stdin.
@@ -53,7 +53,12 @@ fn parse(path: &Path) -> Scenario {
         }
         if let Some(ws) = line.strip_prefix("# workspace: ") {
             if ws.trim() != "default" {
-                workspace = Some(path.parent().unwrap().join(ws.trim()));
+                // A workspace of its own, or one of the examples the page's gallery offers.
+                let own = path.parent().unwrap().join(ws.trim());
+                let example = Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("static/examples")
+                    .join(ws.trim());
+                workspace = Some(if own.exists() { own } else { example });
             }
             continue;
         }

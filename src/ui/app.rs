@@ -67,6 +67,7 @@ pub fn app() -> Html {
             .with_replay(sent);
         state.command = command;
         state.notice = notice;
+        state.example = storage::load_example().and_then(|id| crate::examples::find(&id));
         // And the step it showed (checked against what the replay produced).
         if let Some((request, cursor)) = storage::load_view() {
             state.apply(Action::SelectRequest(request));
@@ -81,6 +82,9 @@ pub fn app() -> Html {
         storage::save_history(history)
     });
     use_effect_with(state.commands_since_boot(), |sent| storage::save_sent(sent));
+    use_effect_with(state.example.map(|e| e.id), |id| storage::save_example(*id));
+    // After an example opens, the command bar holds its first command.
+    use_effect_with(state.command.clone(), |c| storage::save_command(c));
     use_effect_with((state.request, state.cursor), |(request, cursor)| {
         storage::save_view(*request, *cursor)
     });
@@ -287,6 +291,16 @@ pub fn app() -> Html {
         let confirming = confirming.clone();
         Callback::from(move |_| confirming.set(None))
     };
+    // The examples gallery; opening one asks first, as a reset does.
+    let gallery_open = use_state(|| false);
+    let on_open_example = {
+        let confirming = confirming.clone();
+        let gallery_open = gallery_open.clone();
+        Callback::from(move |id: &'static str| {
+            confirming.set(Some(Action::OpenExample(id)));
+            gallery_open.set(false);
+        })
+    };
     let request = state.shown();
     let trace = state.current_request();
     let runs = state.runs.len();
@@ -295,7 +309,12 @@ pub fn app() -> Html {
         <header class="topbar">
             <h1>{ "kubegate" }</h1>
             <p class="tagline">{ "Step a kubectl command through kube-apiserver: authentication → authorization → admission → storage. Offline: nothing leaves this page." }</p>
+            <button id="open-gallery" class="topbar-button" aria-expanded={(*gallery_open).to_string()} aria-controls="gallery"
+                onclick={{ let g = gallery_open.clone(); Callback::from(move |_| g.set(!*g)) }}>{ "Examples" }</button>
         </header>
+        if *gallery_open {
+            <Gallery current={state.example.map(|e| e.id)} onopen={on_open_example} />
+        }
         if let Some(crashed) = &state.crashed {
             <div id="recovered" class="recovery" role="alert">
                 <p>{ format!("kubegate stopped last time because of a bug, with a workspace of {} lines open. It opened the last workspace that worked instead; the one it stopped on is kept.", crashed.lines().count()) }</p>
@@ -321,18 +340,19 @@ pub fn app() -> Html {
                 }
                 if let Some(a) = &*confirming {
                     <div id="confirm-reset" class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                        <p id="confirm-text">{ if *a == Action::ResetWorkspace {
-                            format!("Replace your workspace ({} lines) with the default one, and start its cluster afresh? Undo brings both back.", state.workspace.lines().count())
-                        } else {
-                            format!("Start the cluster afresh from the workspace, forgetting what the {runs} command(s) sent since it booted did? Undo brings it back.")
+                        <p id="confirm-text">{ match a {
+                            Action::ResetWorkspace => format!("Replace your workspace ({} lines) with the default one, and start its cluster afresh? Undo brings both back.", state.workspace.lines().count()),
+                            Action::OpenExample(id) => format!("Replace your workspace ({} lines) with the example \"{}\", and start its cluster afresh? Undo brings both back.",
+                                state.workspace.lines().count(), crate::examples::find(id).map_or(*id, |e| e.title)),
+                            _ => format!("Start the cluster afresh from the workspace, forgetting what the {runs} command(s) sent since it booted did? Undo brings it back."),
                         } }</p>
-                        <button id="confirm-yes" onclick={on_confirm}>{ if *a == Action::ResetWorkspace { "Replace" } else { "Re-boot" } }</button>
+                        <button id="confirm-yes" onclick={on_confirm}>{ if matches!(a, Action::ResetCluster) { "Re-boot" } else { "Replace" } }</button>
                         <button id="confirm-no" onclick={on_cancel}>{ "Cancel" }</button>
                     </div>
                 }
                 if let Some(undo) = &state.undo {
                     <div id="undo-bar" class="confirm" role="status">
-                        <p>{ format!("Reset {}.", undo.what) }</p>
+                        <p>{ &undo.what }</p>
                         <button id="undo" onclick={busy_then(Action::Undo)}>{ "Undo" }</button>
                         <button id="dismiss-undo" onclick={act(Action::DismissUndo)}>{ "OK" }</button>
                     </div>
@@ -359,6 +379,15 @@ pub fn app() -> Html {
                         value={state.command.clone()} oninput={on_input} onkeydown={on_keydown} />
                     <button id="send" onclick={busy_then(Action::Send)}>{ "Send" }</button>
                 </div>
+                if let Some(ex) = state.example {
+                    <div id="tries" class="tries" aria-label={format!("Commands to try in the example \"{}\"", ex.title)}>
+                        <span class="muted">{ "Try:" }</span>
+                        { for ex.tries.iter().map(|t| html! {
+                            <button type="button" class="try" title="Send this command"
+                                onclick={on_run.reform(move |_| t.command.to_string())}><code>{ t.command }</code></button>
+                        }) }
+                    </div>
+                }
                 <p id="command-keys" class="keys muted">{ "Enter sends · Shift+Enter adds a line (inside a heredoc Enter does too, until its end marker) · Up/Down recall earlier commands · Ctrl+Enter sends from anywhere" }</p>
                 if let Some(run) = state.shown_run() {
                     if run.outcome.requests.len() > 1 {
@@ -479,5 +508,43 @@ pub fn transcript(props: &TranscriptProps) -> Html {
                 }) }
             </ol>
         </nav>
+    }
+}
+
+/// Properties of [`Gallery`].
+#[derive(Properties, PartialEq)]
+pub struct GalleryProps {
+    /// The example the workspace was opened from.
+    pub current: Option<&'static str>,
+    /// Called with the id of the example to open.
+    pub onopen: Callback<&'static str>,
+}
+
+/// The examples, a card each: what it shows, and a button that opens it.
+#[function_component(Gallery)]
+pub fn gallery(props: &GalleryProps) -> Html {
+    html! {
+        <section id="gallery" class="gallery" aria-label="Examples">
+            <h2>{ "Examples" }</h2>
+            <p class="muted">{ "Each opens a workspace on one topic, with commands to try. Your workspace can be brought back with Undo." }</p>
+            <ul>
+                { for crate::examples::EXAMPLES.iter().map(|ex| {
+                    let onopen = props.onopen.clone();
+                    let id = ex.id;
+                    let current = props.current == Some(id);
+                    html! {
+                        <li class="example-card" data-example={id}>
+                            <span class="topic">{ ex.topic }</span>
+                            <h3>{ ex.title }</h3>
+                            <p>{ ex.about }</p>
+                            <button type="button" class="primary" aria-current={current.then_some("true")}
+                                onclick={Callback::from(move |_| onopen.emit(id))}>
+                                { if current { "Open again" } else { "Open" } }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
     }
 }

@@ -187,7 +187,11 @@ fn outline(props: &OutlineProps) -> Html {
         <nav id="outline" class="outline" aria-label="Documents in the workspace">
             <div class="outline-group">
                 <h3>{ "Client and control plane" }</h3>
-                <ul>{ for setup.iter().map(|e| entry(e)) }</ul>
+                if setup.is_empty() {
+                    <p class="muted outline-none">{ "No kubeconfig and no ControlPlane: kubectl uses kubeadm's admin.conf, on a default v1.37 control plane." }</p>
+                } else {
+                    <ul>{ for setup.iter().map(|e| entry(e)) }</ul>
+                }
             </div>
             <div class="outline-group">
                 <h3>{ format!("Cluster objects ({})", objects.len()) }</h3>

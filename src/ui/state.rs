@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::examples::{self, Example};
 use crate::sim::kubectl::Outcome;
 use crate::sim::outline;
 use crate::sim::session::Session;
@@ -106,15 +107,20 @@ pub struct AppState {
     pub notice: Option<String>,
     /// What the last reset replaced, to put back with [`Action::Undo`].
     pub undo: Option<Undo>,
+    /// The example of the gallery the workspace was opened from, whose commands the page
+    /// offers to try.
+    pub example: Option<&'static Example>,
 }
 
 /// The work a reset replaced: the workspace and the commands sent since its cluster booted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Undo {
     /// What was reset, for the page to say (`the workspace`, `the cluster`).
-    pub what: &'static str,
+    /// What happened, as the page says it ("Reset the workspace.").
+    pub what: String,
     pub workspace: Rc<str>,
     pub commands: Vec<String>,
+    pub example: Option<&'static Example>,
 }
 
 /// How many commands the history keeps.
@@ -163,6 +169,8 @@ pub enum Action {
     DismissUndo,
     /// Open an earlier command of the transcript, with its trace.
     ShowRun(usize),
+    /// Replace the workspace with an example of the gallery (by id), and start its cluster.
+    OpenExample(&'static str),
 }
 
 impl AppState {
@@ -190,6 +198,7 @@ impl AppState {
             draft: String::new(),
             notice: None,
             undo: None,
+            example: None,
         }
     }
 
@@ -328,21 +337,31 @@ impl AppState {
                 }
             }
             Action::ResetWorkspace => {
-                let undo = self.undo_point("the workspace");
-                self.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
-                self.apply(Action::CheckWorkspace);
-                self.session = None;
-                self.runs.clear();
-                self.undo = Some(undo);
+                self.replace_workspace(DEFAULT_WORKSPACE, "Reset the workspace.".into());
+                self.example = None;
+            }
+            Action::OpenExample(id) => {
+                if let Some(ex) = examples::find(id) {
+                    self.replace_workspace(
+                        ex.text,
+                        format!("Opened the example \"{}\".", ex.title),
+                    );
+                    self.example = Some(ex);
+                    if let Some(first) = ex.tries.first() {
+                        self.command = first.command.to_string();
+                        self.history_at = None;
+                    }
+                }
             }
             Action::ResetCluster => {
-                let undo = self.undo_point("the cluster");
+                let undo = self.undo_point("Reset the cluster.".into());
                 self.session = None;
                 self.runs.clear();
                 self.undo = Some(undo);
             }
             Action::Undo => {
                 if let Some(undo) = self.undo.take() {
+                    self.example = undo.example;
                     if undo.workspace != self.workspace {
                         self.apply(Action::EditWorkspace(undo.workspace.to_string()));
                         self.apply(Action::CheckWorkspace);
@@ -378,12 +397,24 @@ impl AppState {
     }
 
     /// What a reset of `what` is about to replace.
-    fn undo_point(&self, what: &'static str) -> Undo {
+    fn undo_point(&self, what: String) -> Undo {
         Undo {
             what,
             workspace: self.workspace.clone(),
             commands: self.commands_since_boot(),
+            example: self.example,
         }
+    }
+
+    /// Puts `text` in the editor and starts its cluster afresh; the reset can be undone.
+    fn replace_workspace(&mut self, text: &str, what: String) {
+        let undo = self.undo_point(what);
+        self.apply(Action::EditWorkspace(text.into()));
+        self.apply(Action::CheckWorkspace);
+        self.session = None;
+        self.stale = false;
+        self.runs.clear();
+        self.undo = Some(undo);
     }
 
     /// The commands sent since the cluster booted, oldest first: sent again after a reload,
@@ -879,6 +910,34 @@ mod tests {
     }
 
     #[test]
+    fn an_example_opens_with_its_first_command_and_can_be_undone() {
+        let mut s = state();
+        s.apply(Action::EditCommand("kubectl create ns mine".into()));
+        s.apply(Action::Send);
+        s.apply(Action::OpenExample("resource-names"));
+        let ex = examples::find("resource-names").unwrap();
+        assert_eq!(&*s.workspace, ex.text);
+        assert_eq!(s.example.map(|e| e.id), Some("resource-names"));
+        assert_eq!(s.command, ex.tries[0].command);
+        assert!(s.runs.is_empty() && !s.has_errors() && !s.stale);
+        assert!(s.outline.iter().any(|e| e.label() == "Pod default/green"));
+        s.apply(Action::Send);
+        assert_eq!(s.last_run().unwrap().outcome.exit_code, 0);
+        assert_eq!(
+            s.undo.as_ref().map(|u| u.what.as_str()),
+            Some("Opened the example \"resourceNames: the pods blue and orange\".")
+        );
+        s.apply(Action::Undo);
+        assert_eq!(&*s.workspace, DEFAULT_WORKSPACE);
+        assert!(s.example.is_none());
+        assert_eq!(s.commands_since_boot(), ["kubectl create ns mine"]);
+        // An unknown id changes nothing.
+        let before = s.workspace.clone();
+        s.apply(Action::OpenExample("nope"));
+        assert_eq!(s.workspace, before);
+    }
+
+    #[test]
     fn older_runs_keep_a_summary_only() {
         let mut s = state();
         for i in 0..DETAIL_KEPT + 2 {
@@ -918,7 +977,10 @@ mod tests {
         s.apply(Action::ResetWorkspace);
         assert_eq!(&*s.workspace, DEFAULT_WORKSPACE);
         assert!(s.runs.is_empty());
-        assert_eq!(s.undo.as_ref().map(|u| u.what), Some("the workspace"));
+        assert_eq!(
+            s.undo.as_ref().map(|u| u.what.as_str()),
+            Some("Reset the workspace.")
+        );
         s.apply(Action::Undo);
         assert_eq!(*s.workspace, *mine);
         assert_eq!(s.runs, runs, "the cluster is built again");

@@ -20,6 +20,7 @@ const CRASHED_KEY: &str = "kubegate.crashed.v1";
 const BUSY_KEY: &str = "kubegate.busy.v1";
 /// Set by the crash notice's "reload with the last good workspace" button (www/boot.js).
 const RECOVER_KEY: &str = "kubegate.recover.v1";
+const EXAMPLE_KEY: &str = "kubegate.example.v1";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -70,6 +71,19 @@ pub fn load_command() -> Option<String> {
 /// Saves the workspace text.
 pub fn save_workspace(text: &str) {
     set(WORKSPACE_KEY, text);
+}
+
+/// The id of the example the workspace was opened from, if any.
+pub fn load_example() -> Option<String> {
+    get(EXAMPLE_KEY)
+}
+
+/// Saves (or, with `None`, forgets) the example the workspace was opened from.
+pub fn save_example(id: Option<&str>) {
+    match id {
+        Some(id) => set(EXAMPLE_KEY, id),
+        None => remove(EXAMPLE_KEY),
+    }
 }
 
 /// Saves the command.

@@ -1066,6 +1066,32 @@ async function main() {
       await noErrors("(u)");
     });
 
+    await test("(v) the examples gallery opens an example in a click, with commands to try; Undo brings the work back", async () => {
+      const mine = await page.inputValue("textarea#workspace");
+      await page.click("#open-gallery");
+      const cards = await page.locator("#gallery .example-card").count();
+      assert(cards >= 8, `only ${cards} examples`);
+      await shot(page, "v-gallery");
+      await page.click('#gallery [data-example="resource-names"] button');
+      assert((await page.locator("#confirm-text").innerText()).includes("resourceNames"), "the confirmation does not name the example");
+      await page.click("#confirm-yes");
+      eq(await page.locator("#gallery").count(), 0, "the gallery after opening an example");
+      assert((await page.inputValue("textarea#workspace")).includes('resourceNames: ["blue", "orange"]'), "the example's workspace is not in the editor");
+      eq(await page.inputValue("#command"), "kubectl get pod blue --as dev-user", "the bar holds the first command to try");
+      await send(page, "kubectl get pod blue --as dev-user", "blue");
+      // A suggested command runs in one click; this one is refused, and the page opens on the
+      // stage that refused it.
+      await page.locator("#tries .try", { hasText: "get pods --as dev-user" }).click();
+      await page.waitForFunction(() => (document.querySelector("#verdict")?.textContent ?? "").startsWith("Refused at authorization"), null, { timeout: WAIT_MS });
+      const st = await timelineState(page);
+      eq(st.stages[st.current[0]], "authorization", "the stage shown");
+      await shot(page, "v-example-refused");
+      await page.click("#undo");
+      eq(await page.inputValue("textarea#workspace"), mine, "Undo after opening an example");
+      eq(await page.locator("#tries").count(), 0, "suggested commands after Undo");
+      await noErrors("(v)");
+    });
+
     await test("(t) offline after the first visit: the service worker serves the page", async () => {
       const ready = await page.evaluate(
         () =>
