@@ -4,6 +4,7 @@
 //! single-page app that renders the engine's traces in the browser.
 
 pub mod examples;
+pub mod share;
 pub mod sim;
 
 pub mod ui;

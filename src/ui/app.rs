@@ -73,6 +73,11 @@ pub fn app() -> Html {
             state.apply(Action::SelectRequest(request));
             state.apply(Action::Select(cursor));
         }
+        // A share link (#share=…) opens its workspace and commands; the user's own work is
+        // one Undo away.
+        if let Some(action) = take_share_link() {
+            state.apply(action);
+        }
         Store(state)
     });
     let state = &store.0;
@@ -88,6 +93,21 @@ pub fn app() -> Html {
     use_effect_with((state.request, state.cursor), |(request, cursor)| {
         storage::save_view(*request, *cursor)
     });
+    // A share link pasted into the address bar of an open page changes only the fragment.
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "hashchange", move |_| {
+                    if let Some(action) = take_share_link() {
+                        storage::mark_busy();
+                        store.dispatch(action);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     // Ctrl+Enter (Cmd+Enter on a Mac) sends the command from anywhere on the page.
     {
         let store = store.clone();
@@ -291,6 +311,19 @@ pub fn app() -> Html {
         let confirming = confirming.clone();
         Callback::from(move |_| confirming.set(None))
     };
+    // Sharing and files.
+    let sharing = use_state(|| false);
+    let on_import = {
+        let store = store.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            storage::mark_busy();
+            store.dispatch(Action::Import { name, text });
+        })
+    };
+    let on_notice = {
+        let store = store.clone();
+        Callback::from(move |text: String| store.dispatch(Action::Notice(text)))
+    };
     // The examples gallery; opening one asks first, as a reset does.
     let gallery_open = use_state(|| false);
     let on_open_example = {
@@ -331,6 +364,10 @@ pub fn app() -> Html {
                 <div class="editor-actions">
                     <button id="reset-workspace" onclick={ask(Action::ResetWorkspace)}>{ "Default workspace" }</button>
                     <button id="reset-cluster" onclick={ask(Action::ResetCluster)}>{ "Re-boot cluster" }</button>
+                    <button id="share" aria-expanded={(*sharing).to_string()} aria-controls="share-panel"
+                        onclick={{ let s = sharing.clone(); Callback::from(move |_| s.set(!*s)) }}>{ "Share…" }</button>
+                    <button id="export" onclick={{ let ws = state.workspace.clone(); Callback::from(move |_| super::sharing::export_workspace(&ws)) }}>{ "Export" }</button>
+                    <super::sharing::ImportButton onimport={on_import} onerror={on_notice} />
                     <span class="muted">{ format!("{runs} command(s) since the cluster booted") }</span>
                 </div>
                 if state.stale && !state.commands_since_boot().is_empty() {
@@ -349,6 +386,10 @@ pub fn app() -> Html {
                         <button id="confirm-yes" onclick={on_confirm}>{ if matches!(a, Action::ResetCluster) { "Re-boot" } else { "Replace" } }</button>
                         <button id="confirm-no" onclick={on_cancel}>{ "Cancel" }</button>
                     </div>
+                }
+                if *sharing {
+                    <super::sharing::SharePanel workspace={state.workspace.clone()} commands={state.commands_since_boot()}
+                        onclose={{ let s = sharing.clone(); Callback::from(move |_| s.set(false)) }} />
                 }
                 if let Some(undo) = &state.undo {
                     <div id="undo-bar" class="confirm" role="status">
@@ -434,6 +475,32 @@ pub fn app() -> Html {
         </main>
         </>
     }
+}
+
+/// What the page's share link (`#share=…`) asks for, if it has one: open its workspace and
+/// commands, or say why it cannot be read. The fragment is dropped from the address, so a
+/// reload does not open the link again.
+fn take_share_link() -> Option<Action> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let hash = location.hash().ok()?;
+    if !hash.starts_with(crate::share::FRAGMENT_PREFIX) {
+        return None;
+    }
+    let bare = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&bare));
+    }
+    Some(match crate::share::decode(&hash) {
+        Ok(shared) => Action::OpenShared(shared),
+        Err(e) => Action::Notice(format!(
+            "This share link could not be opened: {e}. Your workspace is as you left it."
+        )),
+    })
 }
 
 /// Properties of [`RequestPicker`].

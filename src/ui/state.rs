@@ -171,6 +171,12 @@ pub enum Action {
     ShowRun(usize),
     /// Replace the workspace with an example of the gallery (by id), and start its cluster.
     OpenExample(&'static str),
+    /// Replace the workspace with one from a share link, and send its commands.
+    OpenShared(crate::share::Shared),
+    /// Replace the workspace with a file's text.
+    Import { name: String, text: String },
+    /// Say something once (a file or a link that could not be read).
+    Notice(String),
 }
 
 impl AppState {
@@ -353,6 +359,16 @@ impl AppState {
                     }
                 }
             }
+            Action::OpenShared(shared) => {
+                self.replace_workspace(&shared.workspace, "Opened a shared link.".into());
+                self.example = None;
+                self.replay(shared.commands);
+            }
+            Action::Import { name, text } => {
+                self.replace_workspace(&text, format!("Imported {name}."));
+                self.example = None;
+            }
+            Action::Notice(text) => self.notice = Some(text),
             Action::ResetCluster => {
                 let undo = self.undo_point("Reset the cluster.".into());
                 self.session = None;
@@ -935,6 +951,35 @@ mod tests {
         let before = s.workspace.clone();
         s.apply(Action::OpenExample("nope"));
         assert_eq!(s.workspace, before);
+    }
+
+    #[test]
+    fn a_shared_link_or_a_file_replaces_the_workspace_and_can_be_undone() {
+        let mut s = state();
+        s.apply(Action::EditCommand("kubectl create ns mine".into()));
+        s.apply(Action::Send);
+        let ex = examples::find("dashboard-sa").unwrap();
+        let link = crate::share::encode(ex.text, &["kubectl create ns shared".into()]);
+        s.apply(Action::OpenShared(crate::share::decode(&link).unwrap()));
+        assert_eq!(&*s.workspace, ex.text);
+        assert_eq!(s.commands_since_boot(), ["kubectl create ns shared"]);
+        assert_eq!(
+            s.last_run().unwrap().outcome.stdout,
+            "namespace/shared created\n"
+        );
+        assert!(
+            s.history.len() == 1,
+            "a link's commands are not the user's history"
+        );
+        s.apply(Action::Undo);
+        assert_eq!(&*s.workspace, DEFAULT_WORKSPACE);
+        assert_eq!(s.commands_since_boot(), ["kubectl create ns mine"]);
+        s.apply(Action::Import {
+            name: "mine.yaml".into(),
+            text: "kind: [".into(),
+        });
+        assert!(s.has_errors());
+        assert_eq!(s.undo.as_ref().unwrap().what, "Imported mine.yaml.");
     }
 
     #[test]

@@ -1092,6 +1092,75 @@ async function main() {
       await noErrors("(v)");
     });
 
+    await test("(w) a share link carries the workspace and commands, credentials taken out unless kept; export and import", async () => {
+      await page.click("button#reset-workspace");
+      await page.click("#confirm-yes");
+      await page.click("#dismiss-undo");
+      const mine = await page.inputValue("textarea#workspace");
+      await send(page, "kubectl create ns shared-ns", "namespace/shared-ns created");
+      await send(page, "kubectl --context dev --token=8f2b6c1e-dev-user-token get pods -n blue -o name", "pod/orange");
+      await page.click("#share");
+      const found = await page.locator("#share-credentials").innerText();
+      assert(/\d+ credential\(s\) found: they are taken out of the link/.test(found), found);
+      assert(found.includes("a bearer token") && found.includes("a client key") && found.includes("1 command(s) with --token"), found);
+      const link = await page.inputValue("#share-link");
+      assert(link.startsWith(origin + "/#share="), link.slice(0, 80));
+      await shot(page, "w-share-panel");
+      // Kept only after a warning.
+      await page.check("#share-keep");
+      await page.waitForSelector("#share-warning");
+      const kept = await page.inputValue("#share-link");
+      assert(kept !== link, "keeping the credentials did not change the link");
+      await page.uncheck("#share-keep");
+      eq(await page.inputValue("#share-link"), link, "the link after unchecking");
+      // Opened in a fresh profile: the workspace and the commands, without the credentials.
+      const freshDir = await fsp.mkdtemp(path.join(os.tmpdir(), "kubegate-fresh-"));
+      const other = await chromium.launchPersistentContext(freshDir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport: { width: 1280, height: 900 },
+      });
+      const fresh = other.pages()[0] || (await other.newPage());
+      const errors = [];
+      fresh.on("pageerror", (e) => errors.push(String(e)));
+      await fresh.goto(link);
+      await waitForApp(fresh);
+      const ws = await fresh.inputValue("textarea#workspace");
+      assert(!ws.includes("8f2b6c1e-dev-user-token"), "the token reached the link");
+      assert(ws.includes("removed-before-sharing"), "no placeholder where the token was");
+      const cmds = await fresh.locator("#transcript code").allInnerTexts();
+      eq(cmds.length, 2, "commands in the shared page's transcript");
+      assert(cmds[1].includes("--token=removed-before-sharing"), cmds[1]);
+      eq(await fresh.evaluate(() => location.hash), "", "the fragment after opening");
+      // The shared namespace exists; dev-user's token is gone, so its request is refused.
+      await send(fresh, "kubectl get ns shared-ns -o name", "namespace/shared-ns");
+      await send(fresh, "kubectl --context dev get pods -n blue", "Unauthorized");
+      assert((await fresh.locator("#undo-bar").innerText()).includes("Opened a shared link"), "no undo for the link");
+      await fresh.screenshot({ path: path.join(SHOTS, "w-opened-link.png"), fullPage: true });
+      // A damaged link, pasted into the open page's address bar (only the fragment changes:
+      // no reload), says so, and keeps the workspace.
+      const before = await fresh.inputValue("textarea#workspace");
+      await fresh.evaluate((h) => { location.hash = h; }, link.slice(link.indexOf("#"), link.length - 40));
+      await fresh.waitForSelector("#notice", { timeout: WAIT_MS });
+      assert((await fresh.locator("#notice").innerText()).includes("could not be opened"), "no notice for a damaged link");
+      eq(await fresh.inputValue("textarea#workspace"), before, "the workspace after a damaged link");
+      eq(errors.length, 0, "page errors in the fresh profile: " + errors.join("; "));
+      await other.close();
+      // Export writes the workspace to a file; import reads one back.
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+      eq(download.suggestedFilename(), "kubegate-workspace.yaml", "the exported file's name");
+      const file = await download.path();
+      eq(fs.readFileSync(file, "utf8"), mine, "the exported text");
+      const imported = "# imported\n" + mine;
+      await page.setInputFiles("#import-file", { name: "mine.yaml", mimeType: "application/yaml", buffer: Buffer.from(imported) });
+      await page.waitForFunction((t) => document.querySelector("textarea#workspace").value === t, imported, { timeout: WAIT_MS });
+      assert((await page.locator("#undo-bar").innerText()).includes("Imported mine.yaml"), "no undo after import");
+      await page.click("#undo");
+      eq(await page.inputValue("textarea#workspace"), mine, "Undo after import");
+      await noErrors("(w)");
+    });
+
     await test("(t) offline after the first visit: the service worker serves the page", async () => {
       const ready = await page.evaluate(
         () =>
