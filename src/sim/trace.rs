@@ -32,6 +32,17 @@ pub enum Stage {
 }
 
 impl Stage {
+    /// Every stage, in the order kube-apiserver's handler chain runs them.
+    pub const ALL: [Stage; 7] = [
+        Stage::Authentication,
+        Stage::Impersonation,
+        Stage::Authorization,
+        Stage::MutatingAdmission,
+        Stage::Validation,
+        Stage::ValidatingAdmission,
+        Stage::Storage,
+    ];
+
     /// The stage's name as the trace JSON spells it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -280,6 +291,10 @@ pub struct RequestTrace {
     /// credential it sent); empty for raw requests.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sent_by: String,
+    /// The body the client sent (JSON), for the page to compare with what was stored; not in
+    /// the trace JSON, whose shape is the CLI's contract.
+    #[serde(skip)]
+    pub sent_body: Option<String>,
 }
 
 impl RequestTrace {

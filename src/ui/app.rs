@@ -122,7 +122,21 @@ pub fn app() -> Html {
                         e.prevent_default();
                         storage::mark_busy();
                         store.dispatch(Action::Send);
+                        return;
                     }
+                    // Stepping by keyboard, unless the keys are for a text being edited.
+                    if e.ctrl_key() || e.meta_key() || e.alt_key() || typing(e) {
+                        return;
+                    }
+                    let action = match e.key().as_str() {
+                        "ArrowLeft" => Action::Prev,
+                        "ArrowRight" => Action::Next,
+                        "Home" => Action::Select(0),
+                        "End" => Action::Select(usize::MAX),
+                        _ => return,
+                    };
+                    e.prevent_default();
+                    store.dispatch(action);
                 })
             });
             move || drop(listener)
@@ -130,9 +144,19 @@ pub fn app() -> Html {
     }
     // Keep the workspace in localStorage whenever it changes (edits, and `kubectl config`
     // commands that rewrite its kubeconfig).
-    use_effect_with(state.workspace.clone(), |text| {
-        storage::save_workspace(text)
-    });
+    // A text the browser cannot hold even deflated is said once (it would not survive a reload).
+    {
+        let store = store.clone();
+        let told = state.notice.is_some();
+        use_effect_with(state.workspace.clone(), move |text| {
+            if !storage::save_workspace(text) && !told {
+                store.dispatch(Action::Notice(format!(
+                    "This workspace ({:.1} MB) is more than this browser keeps for a page, even compressed: it will not come back after a reload. Export it to a file to keep it.",
+                    text.len() as f64 / 1e6
+                )));
+            }
+        });
+    }
     // Once a change has settled the engine is done with the text: clear the busy marker, and
     // remember a workspace that reads and boots cleanly as the last good one.
     {
@@ -157,7 +181,7 @@ pub fn app() -> Html {
         let store = store.clone();
         let check_timer = check_timer.clone();
         Callback::from(move |text: String| {
-            storage::save_workspace(&text);
+            // Saved by the effect above once the state holds it, before the engine reads it.
             store.dispatch(Action::EditWorkspace(text));
             let store = store.clone();
             // Replacing the timer cancels the one before.
@@ -311,6 +335,59 @@ pub fn app() -> Html {
         let confirming = confirming.clone();
         Callback::from(move |_| confirming.set(None))
     };
+    // Presentation mode (kept across reloads): the page on a projector.
+    let present = use_state(storage::load_present);
+    {
+        let on = *present;
+        use_effect_with(on, |on| {
+            if let Some(root) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = if *on {
+                    root.set_attribute("data-present", "")
+                } else {
+                    root.remove_attribute("data-present")
+                };
+            }
+        });
+    }
+    // Play: the steps one after another, as the request went, until the response.
+    let playing = use_state(|| false);
+    let on_play = {
+        let playing = playing.clone();
+        let store = store.clone();
+        let at_end = state.cursor + 1 >= state.steps();
+        let none = state.steps() == 0;
+        Callback::from(move |_| {
+            if none {
+                return;
+            }
+            if !*playing && at_end {
+                store.dispatch(Action::Select(0));
+            }
+            playing.set(!*playing);
+        })
+    };
+    {
+        let store = store.clone();
+        let playing_now = *playing;
+        use_effect_with(playing_now, move |on| {
+            let timer = on.then(|| {
+                gloo_timers::callback::Interval::new(1200, move || store.dispatch(Action::Next))
+            });
+            move || drop(timer)
+        });
+    }
+    {
+        let playing = playing.clone();
+        let done = state.cursor + 1 >= state.steps();
+        use_effect_with((done, state.revision), move |(done, _)| {
+            if *done && *playing {
+                playing.set(false);
+            }
+        });
+    }
     // Sharing and files.
     let sharing = use_state(|| false);
     let on_import = {
@@ -339,9 +416,22 @@ pub fn app() -> Html {
     let runs = state.runs.len();
     html! {
         <>
+        // The first stop of the Tab key: straight to the command bar (the code editor before it
+        // keeps Tab for indenting; Esc then Tab leaves it).
+        <button id="skip-to-command" class="skip-link" onclick={Callback::from(|_| {
+            if let Some(bar) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("command")) {
+                if let Ok(bar) = bar.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = bar.focus();
+                }
+            }
+        })}>{ "Skip to the command bar" }</button>
         <header class="topbar">
             <h1>{ "kubegate" }</h1>
             <p class="tagline">{ "Step a kubectl command through kube-apiserver: authentication → authorization → admission → storage. Offline: nothing leaves this page." }</p>
+            <button id="present" class="topbar-button" aria-pressed={(*present).to_string()}
+                title="Large text, the editor folded away, the output beside the card: for a projector"
+                onclick={{ let p = present.clone(); Callback::from(move |_| { storage::save_present(!*p); p.set(!*p) }) }}>
+                { if *present { "Leave presentation" } else { "Present" } }</button>
             <button id="open-gallery" class="topbar-button" aria-expanded={(*gallery_open).to_string()} aria-controls="gallery"
                 onclick={{ let g = gallery_open.clone(); Callback::from(move |_| g.set(!*g)) }}>{ "Examples" }</button>
         </header>
@@ -358,7 +448,7 @@ pub fn app() -> Html {
         if let Some(notice) = &state.notice {
             <p id="notice" class="notice" role="status">{ notice }</p>
         }
-        <main class="layout">
+        <main class={classes!("layout", present.then_some("present"))}>
             <section class="workspace-pane" aria-label="Workspace">
                 <Editor text={AttrValue::from(state.workspace.clone())} diagnostics={state.diagnostics.clone()} outline={state.outline.clone()} checked={state.checked} onchange={on_workspace} />
                 <div class="editor-actions">
@@ -462,6 +552,9 @@ pub fn app() -> Html {
                         None => String::new(),
                     } }</span>
                     <button id="next" onclick={act(Action::Next)} aria-disabled={(state.cursor + 1 >= state.steps()).then_some("true")}>{ "Next" }</button>
+                    <button id="play" aria-pressed={(*playing).to_string()} aria-disabled={request.is_none().then_some("true")}
+                        onclick={on_play}>{ if *playing { "Pause" } else { "Play" } }</button>
+                    <span class="keys muted">{ "← → step · Home End" }</span>
                 </div>
                 if let Some(req) = request.clone() {
                     <StageDetail request={req} cursor={state.cursor} onrun={on_run.clone()} />
@@ -475,6 +568,21 @@ pub fn app() -> Html {
         </main>
         </>
     }
+}
+
+/// Whether a key goes to a text being edited (a field, the code editor in its shadow root).
+fn typing(e: &KeyboardEvent) -> bool {
+    let Some(el) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || el.id() == "workspace-editor"
+        || el
+            .dyn_ref::<web_sys::HtmlElement>()
+            .is_some_and(|h| h.is_content_editable())
 }
 
 /// What the page's share link (`#share=…`) asks for, if it has one: open its workspace and

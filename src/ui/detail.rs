@@ -29,20 +29,28 @@ fn step_item(s: &Step) -> Html {
             { " " }<span class="badge" data-decision={decision_class(s.decision)}>{ if changes.is_empty() { s.decision.as_str() } else { "mutated" } }</span>
             { " " }<span class="reason">{ s.reason.as_ref() }</span>
             if !changes.is_empty() {
-                <table class="changes">
-                    <thead><tr><th>{ "field" }</th><th>{ "before" }</th><th>{ "after" }</th></tr></thead>
-                    <tbody>
-                        { for changes.iter().map(|c: &Change| html! {
-                            <tr>
-                                <td class="path"><code>{ &c.path }</code></td>
-                                <td class="before">if c.before.is_some() { <del>{ shown(c.before.as_ref()) }</del> } else { <span class="muted">{ "(absent)" }</span> }</td>
-                                <td class="after">if c.after.is_some() { <ins>{ shown(c.after.as_ref()) }</ins> } else { <span class="muted">{ "(removed)" }</span> }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
+                { changes_table(&changes) }
             }
         </li>
+    }
+}
+
+/// Fields before and after: a plugin's mutation, or what the server stored against what was
+/// sent.
+fn changes_table(changes: &[Change]) -> Html {
+    html! {
+        <table class="changes">
+            <thead><tr><th>{ "field" }</th><th>{ "before" }</th><th>{ "after" }</th></tr></thead>
+            <tbody>
+                { for changes.iter().map(|c: &Change| html! {
+                    <tr>
+                        <td class="path"><code>{ &c.path }</code></td>
+                        <td class="before">if c.before.is_some() { <del>{ shown(c.before.as_ref()) }</del> } else { <span class="muted">{ "(absent)" }</span> }</td>
+                        <td class="after">if c.after.is_some() { <ins>{ shown(c.after.as_ref()) }</ins> } else { <span class="muted">{ "(removed)" }</span> }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
     }
 }
 
@@ -69,6 +77,13 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                 <h2>{ "Response" }</h2>
                 <span class="badge" data-decision={class}>{ format!("HTTP {code}") }</span>
                 <p class="reason">{ if code < 400 { "The API server answered with the object." } else { "The API server answered with a Status." } }</p>
+                if let Some(changes) = crate::ui::state::stored_changes(req) {
+                    <details id="stored-diff" class="stored" open=true>
+                        <summary>{ format!("What was stored, against what kubectl sent: {} change(s)", changes.len()) }</summary>
+                        <p class="muted">{ "Set by the API server (metadata), by defaulting, and by the admission plugins that mutated the object." }</p>
+                        { changes_table(&changes) }
+                    </details>
+                }
                 <pre class="json">{ crate::ui::state::body_preview(&req.response.body) }</pre>
             </section>
         };
@@ -157,6 +172,12 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                     <div class="graph-scroll"><RbacGraph rows={stage.graph.clone()} /></div>
                 </details>
             }
+            <details class="raw">
+                <summary>{ "This stage as JSON (as kubegate --trace json prints it)" }</summary>
+                <pre class="json">{ serde_json::to_string_pretty(stage).unwrap_or_default() }</pre>
+            </details>
+            <p class="docs"><a href={crate::ui::state::docs_url(stage.stage, &stage.plugin)} target="_blank" rel="noopener noreferrer">
+                { format!("{} on kubernetes.io", stage.stage.title()) }</a>{ " (opens a new tab: the only link that leaves this page)" }</p>
         </section>
     }
 }

@@ -114,6 +114,7 @@ pub fn editor(props: &EditorProps) -> Html {
         <Outline entries={props.outline.clone()} />
         <textarea id="workspace" ref={area_ref} spellcheck="false" autocomplete="off" wrap="off"
             value={props.text.clone()} {oninput} />
+        <p class="keys muted editor-keys">{ "Tab indents · Esc then Tab leaves the editor · Ctrl+F finds · Ctrl+Z undoes" }</p>
         <div id="diagnostics" class={classes!("diagnostics", (errors > 0).then_some("has-errors"))} aria-live="polite">
             if !props.checked {
                 <p class="muted">{ "Reading the workspace…" }</p>

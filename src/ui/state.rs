@@ -328,11 +328,8 @@ impl AppState {
                     self.cursor += 1;
                 }
             }
-            Action::Select(i) => {
-                if i < self.steps() {
-                    self.cursor = i;
-                }
-            }
+            // Past the end: the last step (the response).
+            Action::Select(i) => self.cursor = i.min(self.steps().saturating_sub(1)),
             Action::SelectRequest(i) => {
                 if self
                     .shown_run()
@@ -598,6 +595,61 @@ pub fn cut(text: &str, limit: usize) -> String {
         end -= 1;
     }
     format!("{}…", &text[..end])
+}
+
+/// What the server stored, against what the client sent: the changes from the sent object to
+/// the answered one for a create or a replace that succeeded (defaults, metadata the server
+/// sets, admission's mutations); `None` for other requests.
+pub fn stored_changes(req: &RequestTrace) -> Option<Vec<crate::sim::trace::Change>> {
+    if !matches!(req.method.as_str(), "POST" | "PUT") || !(200..300).contains(&req.response.code) {
+        return None;
+    }
+    let sent: serde_json::Value = serde_json::from_str(req.sent_body.as_deref()?).ok()?;
+    let stored = &req.response.body;
+    if sent.get("kind").is_none() || sent.get("kind") != stored.get("kind") {
+        return None;
+    }
+    Some(
+        crate::sim::jsondiff::diff(&sent, stored)
+            .into_iter()
+            .map(|e| crate::sim::trace::Change {
+                path: e.path,
+                before: e.before,
+                after: e.after,
+            })
+            .collect(),
+    )
+}
+
+/// The kubernetes.io page that explains a stage (or the authorizer or plugin that decided).
+pub fn docs_url(stage: crate::sim::trace::Stage, plugin: &str) -> &'static str {
+    use crate::sim::trace::Stage;
+    match (stage, plugin) {
+        (Stage::Authentication, _) => {
+            "https://kubernetes.io/docs/reference/access-authn-authz/authentication/"
+        }
+        (Stage::Impersonation, _) => {
+            "https://kubernetes.io/docs/reference/access-authn-authz/authentication/#user-impersonation"
+        }
+        (Stage::Authorization, "RBAC") => "https://kubernetes.io/docs/reference/access-authn-authz/rbac/",
+        (Stage::Authorization, "Node") => "https://kubernetes.io/docs/reference/access-authn-authz/node/",
+        (Stage::Authorization, "ABAC") => "https://kubernetes.io/docs/reference/access-authn-authz/abac/",
+        (Stage::Authorization, p) if p.contains("ebhook") => {
+            "https://kubernetes.io/docs/reference/access-authn-authz/webhook/"
+        }
+        (Stage::Authorization, _) => {
+            "https://kubernetes.io/docs/reference/access-authn-authz/authorization/"
+        }
+        (Stage::MutatingAdmission | Stage::ValidatingAdmission, _) => {
+            "https://kubernetes.io/docs/reference/access-authn-authz/admission-controllers/"
+        }
+        (Stage::Validation, _) => {
+            "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation"
+        }
+        (Stage::Storage, _) => {
+            "https://kubernetes.io/docs/concepts/overview/components/#etcd"
+        }
+    }
 }
 
 /// `kubectl who-can` for the request a trace shows: who else may do exactly this.
@@ -980,6 +1032,38 @@ mod tests {
         });
         assert!(s.has_errors());
         assert_eq!(s.undo.as_ref().unwrap().what, "Imported mine.yaml.");
+    }
+
+    #[test]
+    fn the_stored_object_is_compared_with_the_one_sent() {
+        let mut s = state();
+        s.apply(Action::Send); // kubectl --context dev create -f pod.yaml
+        let req = s.current_request().unwrap();
+        assert_eq!((req.method.as_str(), req.response.code), ("POST", 201));
+        let changes = stored_changes(req).unwrap();
+        let at = |p: &str| changes.iter().find(|c| c.path == p);
+        // The server set these; the sent pod had none of them.
+        for path in [
+            "/metadata/uid",
+            "/metadata/creationTimestamp",
+            "/metadata/resourceVersion",
+        ] {
+            let c = at(path).unwrap_or_else(|| panic!("{path} in {changes:?}"));
+            assert!(c.before.is_none() && c.after.is_some());
+        }
+        // A default and an admission mutation show too.
+        assert!(at("/spec/restartPolicy").is_some(), "{changes:?}");
+        assert!(
+            changes
+                .iter()
+                .any(|c| c.path.starts_with("/spec/tolerations")),
+            "{changes:?}"
+        );
+        // A read has nothing to compare.
+        s.apply(Action::EditCommand("kubectl get pods -n blue".into()));
+        s.apply(Action::Send);
+        assert!(stored_changes(s.current_request().unwrap()).is_none());
+        assert!(docs_url(crate::sim::trace::Stage::Authorization, "RBAC").ends_with("/rbac/"));
     }
 
     #[test]

@@ -21,6 +21,7 @@ const BUSY_KEY: &str = "kubegate.busy.v1";
 /// Set by the crash notice's "reload with the last good workspace" button (www/boot.js).
 const RECOVER_KEY: &str = "kubegate.recover.v1";
 const EXAMPLE_KEY: &str = "kubegate.example.v1";
+const PRESENT_KEY: &str = "kubegate.present.v1";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -39,14 +40,23 @@ fn stopped() -> bool {
         .is_some_and(|html| html.has_attribute("data-kubegate-crashed"))
 }
 
-fn set(key: &str, value: &str) {
+/// Stores a value; `false` when the storage is off or full (the caller decides whether that
+/// is worth saying).
+fn set(key: &str, value: &str) -> bool {
     if stopped() {
-        return;
+        return true;
     }
-    // Best effort: a full or disabled storage is not an error.
-    if let Some(s) = storage() {
-        let _ = s.set_item(key, value);
-    }
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+/// A text kept with [`set_text`].
+fn get_text(key: &str) -> Option<String> {
+    crate::share::unpack_text(&get(key)?)
+}
+
+/// Stores a text, deflated when it is large (the storage holds a few MB per site).
+fn set_text(key: &str, text: &str) -> bool {
+    set(key, &crate::share::pack_text(text))
 }
 
 fn remove(key: &str) {
@@ -60,7 +70,7 @@ fn remove(key: &str) {
 
 /// The saved workspace text, if any.
 pub fn load_workspace() -> Option<String> {
-    get(WORKSPACE_KEY)
+    get_text(WORKSPACE_KEY)
 }
 
 /// The saved command, if any.
@@ -68,9 +78,15 @@ pub fn load_command() -> Option<String> {
     get(COMMAND_KEY)
 }
 
-/// Saves the workspace text.
-pub fn save_workspace(text: &str) {
-    set(WORKSPACE_KEY, text);
+/// Saves the workspace text; `false` when the browser's storage cannot hold it.
+pub fn save_workspace(text: &str) -> bool {
+    if set_text(WORKSPACE_KEY, text) {
+        return true;
+    }
+    // Too large: what is kept must not be an older text that a reload would bring back as if
+    // it were this one.
+    remove(WORKSPACE_KEY);
+    false
 }
 
 /// The id of the example the workspace was opened from, if any.
@@ -81,8 +97,24 @@ pub fn load_example() -> Option<String> {
 /// Saves (or, with `None`, forgets) the example the workspace was opened from.
 pub fn save_example(id: Option<&str>) {
     match id {
-        Some(id) => set(EXAMPLE_KEY, id),
+        Some(id) => {
+            set(EXAMPLE_KEY, id);
+        }
         None => remove(EXAMPLE_KEY),
+    }
+}
+
+/// Whether the page was in presentation mode.
+pub fn load_present() -> bool {
+    get(PRESENT_KEY).is_some()
+}
+
+/// Keeps (or forgets) presentation mode.
+pub fn save_present(on: bool) {
+    if on {
+        set(PRESENT_KEY, "1");
+    } else {
+        remove(PRESENT_KEY);
     }
 }
 
@@ -151,12 +183,14 @@ pub fn save_view(request: usize, cursor: usize) {
 
 /// The last workspace that read and booted without errors.
 pub fn load_last_good() -> Option<String> {
-    get(LAST_GOOD_KEY)
+    get_text(LAST_GOOD_KEY)
 }
 
 /// Remembers a workspace that read and booted without errors.
 pub fn save_last_good(text: &str) {
-    set(LAST_GOOD_KEY, text);
+    if !set_text(LAST_GOOD_KEY, text) {
+        remove(LAST_GOOD_KEY);
+    }
 }
 
 /// The engine is about to work on the saved workspace text.
@@ -178,11 +212,12 @@ pub fn recover() -> (bool, Option<String>) {
     remove(BUSY_KEY);
     remove(RECOVER_KEY);
     if crashed {
-        if let Some(text) = load_workspace() {
-            set(CRASHED_KEY, &text);
+        // Moved as kept (packed or not).
+        if let Some(kept) = get(WORKSPACE_KEY) {
+            set(CRASHED_KEY, &kept);
         }
     }
-    (crashed, get(CRASHED_KEY))
+    (crashed, get_text(CRASHED_KEY))
 }
 
 /// Forgets the workspace that crashed the page (the user put it back or dismissed it).

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::sim::trace::Decision;
+use crate::sim::trace::{Decision, Stage};
 
 /// The CSS decision class of a stage outcome.
 pub fn decision_class(d: Decision) -> &'static str {
@@ -34,10 +34,35 @@ pub struct TimelineProps {
     pub onselect: Callback<usize>,
 }
 
-/// The ordered list of stages.
+/// One box of the pipeline picture.
+enum Item {
+    /// The request's step `i` (a stage it reached).
+    Reached(usize),
+    /// A stage it did not go through: after the one that refused it, or one this kind of
+    /// request does not need (impersonation without `--as`, admission for a read).
+    Unreached(Stage, bool),
+}
+
+/// The pipeline as a picture: every stage of kube-apiserver in order, each a box lit with its
+/// decision where the request passed through it, red where it was refused, dimmed where it
+/// did not go; then the response. Each reached box is a button that opens its card.
 #[function_component(Timeline)]
 pub fn timeline(props: &TimelineProps) -> Html {
-    let item = |i: usize, stage: &str, title: &str, decision: &str, label: &str| {
+    let req = props.request.trace();
+    let refused = req.refused_at();
+    let mut items = Vec::new();
+    let mut next = 0;
+    for stage in Stage::ALL {
+        if req.stages.get(next).is_some_and(|s| s.stage == stage) {
+            items.push(Item::Reached(next));
+            next += 1;
+        } else {
+            items.push(Item::Unreached(stage, refused.is_some_and(|r| r < next)));
+        }
+    }
+    // Anything recorded out of the usual order still shows.
+    items.extend((next..req.stages.len()).map(Item::Reached));
+    let reached = |i: usize, stage: &str, title: &str, decision: &str, label: &str| {
         let onselect = props.onselect.clone();
         // A button in each item: reachable by Tab, pressed with Enter or Space, and the
         // current one announced as the current step.
@@ -53,13 +78,30 @@ pub fn timeline(props: &TimelineProps) -> Html {
             </li>
         }
     };
-    let req = props.request.trace();
     let code = req.response.code;
     let code_class = if code < 400 { "allow" } else { "deny" };
     html! {
-        <ol id="timeline" class="timeline">
-            { for req.stages.iter().enumerate().map(|(i, s)| item(i, s.stage.as_str(), s.stage.title(), decision_class(s.decision), decision_label(s.decision))) }
-            { item(req.stages.len(), "response", &format!("Response {code}"), code_class, code_class) }
+        <ol id="timeline" class="timeline" aria-label="The request's way through kube-apiserver">
+            { for items.iter().map(|item| match item {
+                Item::Reached(i) => {
+                    let s = &req.stages[*i];
+                    reached(*i, s.stage.as_str(), s.stage.title(), decision_class(s.decision), decision_label(s.decision))
+                }
+                Item::Unreached(stage, after_refusal) => {
+                    let (label, why) = if *after_refusal {
+                        ("not reached", "The request was refused before this stage.")
+                    } else {
+                        ("not run", "This request did not need this stage (no impersonation asked, or a request that writes no object).")
+                    };
+                    html! {
+                        <li class="unreached" data-stage={stage.as_str()} title={why}>
+                            <span class="stage-name">{ stage.title() }</span>
+                            <span class="stage-decision">{ label }</span>
+                        </li>
+                    }
+                }
+            }) }
+            { reached(req.stages.len(), "response", &format!("Response {code}"), code_class, code_class) }
         </ol>
     }
 }

@@ -214,7 +214,8 @@ async function editorLine(page, which) {
 
 async function timelineState(page) {
   return page.evaluate(() => {
-    const lis = [...document.querySelectorAll("ol#timeline > li")];
+    // The stages the request went through (the picture also draws the others, dimmed).
+    const lis = [...document.querySelectorAll("ol#timeline > li:not(.unreached)")];
     const detail = document.querySelector("section#stage-detail");
     const h2 = detail && detail.querySelector("h2");
     return {
@@ -1159,6 +1160,75 @@ async function main() {
       await page.click("#undo");
       eq(await page.inputValue("textarea#workspace"), mine, "Undo after import");
       await noErrors("(w)");
+    });
+
+    await test("(x) keyboard only from load to the deciding stage; the pipeline picture; Play; presentation mode; 390 px", async () => {
+      await page.goto(origin + "/");
+      await waitForApp(page);
+      // The code editor keeps Tab for indenting, and lets it go after Esc.
+      await page.focus("#workspace-editor .cm-content");
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Tab");
+      assert((await page.evaluate(() => document.activeElement?.id)) !== "workspace-editor", "Esc, Tab did not leave the editor");
+      // From the top of the page, the first Tab reaches a button that goes to the command bar.
+      await page.reload();
+      await waitForApp(page);
+      await page.keyboard.press("Tab");
+      eq(await page.evaluate(() => document.activeElement?.id), "skip-to-command", "the first Tab stop");
+      await page.keyboard.press("Enter");
+      eq(await page.evaluate(() => document.activeElement?.id), "command", "the focus after the skip button");
+      let tabs = 0;
+      await page.keyboard.press("Control+a");
+      await page.keyboard.type(FORBIDDEN_CMD);
+      await page.keyboard.press("Enter");
+      await page.waitForFunction(() => (document.querySelector("#verdict")?.textContent ?? "").startsWith("Refused at authorization"), null, { timeout: WAIT_MS });
+      // The picture draws every stage: the ones after the refusal are not reached.
+      const picture = await page.evaluate(() =>
+        [...document.querySelectorAll("#timeline > li")].map((li) => `${li.dataset.stage}:${li.classList.contains("unreached") ? li.querySelector(".stage-decision").textContent : li.dataset.decision}`),
+      );
+      eq(picture.join(" "), "authentication:allow impersonation:not run authorization:deny mutating-admission:not reached validation:not reached validating-admission:not reached storage:not reached response:deny", "the pipeline picture");
+      // Tab on to the current stage's button; the arrow keys step.
+      tabs = 0;
+      while (tabs < 30 && !(await page.evaluate(() => document.activeElement?.getAttribute("aria-current") === "step"))) {
+        await page.keyboard.press("Tab");
+        tabs++;
+      }
+      assert(await page.evaluate(() => document.activeElement?.closest("#timeline") !== null), "the focus is not on the timeline");
+      eq(await page.locator("#step-status").innerText(), "step 2 of 3 · Authorization: deny", "the step shown");
+      await page.keyboard.press("ArrowLeft");
+      eq(await page.locator("#step-status").innerText(), "step 1 of 3 · Authentication: allow", "after ArrowLeft");
+      await page.keyboard.press("End");
+      eq(await page.locator("#step-status").innerText(), "step 3 of 3 · response 403", "after End");
+      await page.keyboard.press("Home");
+      // Play walks to the response by itself.
+      await page.click("#play");
+      eq(await page.getAttribute("#play", "aria-pressed"), "true", "Play pressed");
+      await page.waitForFunction(() => (document.querySelector("#step-status")?.textContent ?? "").includes("response 403"), null, { timeout: WAIT_MS });
+      await page.waitForFunction(() => document.querySelector("#play")?.getAttribute("aria-pressed") === "false", null, { timeout: WAIT_MS });
+      // The docs link opens kubernetes.io in a new tab, without the page's address.
+      await page.keyboard.press("Home");
+      await page.keyboard.press("ArrowRight");
+      const link = page.locator("#stage-detail .docs a");
+      eq(await link.getAttribute("href"), "https://kubernetes.io/docs/reference/access-authn-authz/authorization/", "the docs link");
+      eq(await link.getAttribute("rel"), "noopener noreferrer", "the docs link's rel");
+      await page.click("#present");
+      await shot(page, "x-present");
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForTimeout(400); // the buttons' colour transition
+      await shot(page, "x-present-dark");
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.click("#present");
+      // A create shows what was stored against what was sent.
+      await send(page, "kubectl --context dev -n blue run kb-x --image=nginx", "pod/kb-x created");
+      await page.click('#timeline > li[data-stage="response"]');
+      const stored = await page.locator("#stored-diff").innerText();
+      assert(/What was stored, against what kubectl sent: \d+ change/.test(stored) && stored.includes("/metadata/uid"), stored.slice(0, 200));
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert(overflow <= 0, `the page scrolls sideways at 390 px by ${overflow} px`);
+      await shot(page, "x-390");
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await noErrors("(x)");
     });
 
     await test("(t) offline after the first visit: the service worker serves the page", async () => {

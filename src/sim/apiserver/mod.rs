@@ -121,6 +121,7 @@ impl Cluster {
                         body: Value::String(failure.client),
                     },
                     sent_by: String::new(),
+                    sent_body: req.body.clone(),
                 };
             }
             Some(Ok(chain)) => chain,
@@ -194,6 +195,7 @@ impl Cluster {
             stages: rec.stages,
             response: ResponseRecord { code, body },
             sent_by: String::new(),
+            sent_body: req.body.clone(),
         }
     }
 
