@@ -200,6 +200,10 @@ pub struct GraphRow {
     pub role: String,
     /// The role's rules.
     pub rules: Vec<GraphRule>,
+    /// A binding elsewhere (another namespace) that would allow the request there: drawn
+    /// beside the user's bindings here, its rules marked as they would decide there.
+    #[serde(rename = "nearMiss", skip_serializing_if = "std::ops::Not::not")]
+    pub near_miss: bool,
 }
 
 /// One rule in the RBAC graph.

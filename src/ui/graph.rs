@@ -1,9 +1,12 @@
 //! The RBAC graph of the authorization card: the user's subjects → bindings → roles → rules,
-//! the path that allowed the request highlighted. Laid out by `state::graph_layout`.
+//! the path that allowed the request highlighted, then the near-miss bindings elsewhere that
+//! would allow it there. HTML, not a picture: it takes the card's width, names wrap whole,
+//! and the text scales with the page (presentation mode included). Built by
+//! `state::rbac_tree`.
 
 use yew::prelude::*;
 
-use super::state::{graph_layout, GRAPH_BOX, GRAPH_COLUMNS, GRAPH_RULE_BOX};
+use super::state::{rbac_tree, GraphSubject};
 use crate::sim::trace::GraphRow;
 
 /// Properties of [`RbacGraph`].
@@ -13,32 +16,41 @@ pub struct RbacGraphProps {
     pub rows: Vec<GraphRow>,
 }
 
-/// The graph, as SVG.
+fn subjects(list: &[GraphSubject]) -> Html {
+    html! {
+        { for list.iter().map(|g| html! {
+            <li class="rbac-subject">
+                <span class={classes!("node", "subject", g.on_path.then_some("path"))}>{ &g.subject }</span>
+                <ol class="rbac-bindings">
+                    { for g.bindings.iter().map(|b| html! {
+                        <li class={classes!("rbac-chain", b.on_path.then_some("path"))}>
+                            <span class={classes!("node", "binding", b.on_path.then_some("path"))}>{ &b.binding }</span>
+                            <span class={classes!("node", "role", b.on_path.then_some("path"))}>{ &b.role }</span>
+                            <ul class="rules">
+                                { for b.rules.iter().map(|r| html! {
+                                    <li class={classes!("node", "rule", r.allows.then_some("allows"), (b.on_path && r.allows).then_some("path"))}>{ &r.text }</li>
+                                }) }
+                            </ul>
+                        </li>
+                    }) }
+                </ol>
+            </li>
+        }) }
+    }
+}
+
+/// The graph.
 #[function_component(RbacGraph)]
 pub fn rbac_graph(props: &RbacGraphProps) -> Html {
-    let layout = graph_layout(&props.rows);
-    let width = GRAPH_COLUMNS[3] + GRAPH_RULE_BOX + 4;
-    let height = layout.height + 24;
-    let heads = ["subject", "binding", "role", "rules"];
+    let (here, elsewhere) = rbac_tree(&props.rows);
     html! {
-        <svg id="rbac-graph" class="rbac-graph" role="img" aria-label="RBAC graph of the user"
-            width={width.to_string()} height={(height + 18).to_string()}
-            viewBox={format!("0 -18 {width} {}", height + 18)}>
-            { for heads.iter().zip(GRAPH_COLUMNS).map(|(h, x)| html! {
-                <text class="head" x={(x + 4).to_string()} y="-4">{ *h }</text>
-            }) }
-            { for layout.edges.iter().map(|(x1, y1, x2, y2, on)| html! {
-                <line class={classes!("edge", on.then_some("path"))}
-                    x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} />
-            }) }
-            { for layout.nodes.iter().map(|n| html! {
-                <g class={classes!("node", n.on_path.then_some("path"))}>
-                    <title>{ &n.title }</title>
-                    <rect x={n.x.to_string()} y={(n.y - 9).to_string()} height="18" rx="4"
-                        width={(if n.x == GRAPH_COLUMNS[3] { GRAPH_RULE_BOX } else { GRAPH_BOX }).to_string()} />
-                    <text x={(n.x + 6).to_string()} y={(n.y + 4).to_string()}>{ &n.label }</text>
-                </g>
-            }) }
-        </svg>
+        <div id="rbac-graph" class="rbac-graph" role="group" aria-label="RBAC graph of the user">
+            <p class="rbac-heads" aria-hidden="true"><span>{ "subject" }</span><span>{ "binding" }</span><span>{ "role" }</span><span>{ "rules" }</span></p>
+            <ol class="rbac-subjects">{ subjects(&here) }</ol>
+            if !elsewhere.is_empty() {
+                <p class="rbac-near-title">{ "Near misses: bindings in other namespaces that would allow this there" }</p>
+                <ol class="rbac-subjects near-miss">{ subjects(&elsewhere) }</ol>
+            }
+        </div>
     }
 }

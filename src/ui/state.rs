@@ -691,146 +691,61 @@ pub fn access_matrix_command(req: &RequestTrace) -> Option<String> {
     Some(line)
 }
 
-/// A box of the RBAC graph.
+/// One binding of the RBAC graph: binding → role → rules.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GraphNode {
-    /// Left edge.
-    pub x: u32,
-    /// Vertical centre.
-    pub y: u32,
-    /// Shown text (shortened).
-    pub label: String,
-    /// Full text (tooltip).
-    pub title: String,
-    /// On the path that allowed the request.
+pub struct GraphBinding {
+    pub binding: String,
+    pub role: String,
+    pub rules: Vec<crate::sim::trace::GraphRule>,
+    /// Whether this is the binding whose rule allowed the request (its allowing rules are on
+    /// the path too).
     pub on_path: bool,
 }
 
-/// The RBAC graph laid out in four columns: subjects, bindings, roles, rules.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GraphLayout {
-    /// Boxes.
-    pub nodes: Vec<GraphNode>,
-    /// Lines `(x1, y1, x2, y2, on_path)`.
-    pub edges: Vec<(u32, u32, u32, u32, bool)>,
-    /// Drawing height.
-    pub height: u32,
+/// A subject of the RBAC graph (how bindings name the user) and the bindings naming it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphSubject {
+    pub subject: String,
+    pub bindings: Vec<GraphBinding>,
+    pub on_path: bool,
 }
 
-/// Column left edges and box width of the graph.
-pub const GRAPH_COLUMNS: [u32; 4] = [0, 180, 360, 540];
-/// Box width.
-pub const GRAPH_BOX: u32 = 170;
-/// Width of the rule boxes (the last column).
-pub const GRAPH_RULE_BOX: u32 = 260;
-const ROW: u32 = 22;
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(max - 1).collect();
-        format!("{cut}…")
-    }
-}
-
-/// Lays out a trace's RBAC graph; the first binding with an allowing rule is the path (RBAC
-/// stops there).
-pub fn graph_layout(rows: &[crate::sim::trace::GraphRow]) -> GraphLayout {
-    let mut out = GraphLayout::default();
-    let path_row = rows.iter().position(|r| r.rules.iter().any(|x| x.allows));
-    let mut subjects: Vec<(String, u32)> = Vec::new();
-    let mut roles: Vec<(String, u32)> = Vec::new();
-    let mut y = ROW / 2;
-    let right = |col: usize| GRAPH_COLUMNS[col] + GRAPH_BOX;
+/// The RBAC graph as a tree: the user's subjects, each with its bindings here, then the
+/// near-miss bindings elsewhere (the second list). The first binding with an allowing rule is
+/// the path that allowed the request.
+pub fn rbac_tree(rows: &[crate::sim::trace::GraphRow]) -> (Vec<GraphSubject>, Vec<GraphSubject>) {
+    let path = rows
+        .iter()
+        .position(|r| !r.near_miss && r.rules.iter().any(|x| x.allows));
+    let mut here: Vec<GraphSubject> = Vec::new();
+    let mut elsewhere: Vec<GraphSubject> = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        let on_path = Some(i) == path_row;
-        let band_top = y;
-        let binding_y = y;
-        let subject_y = match subjects.iter().find(|(s, _)| *s == row.subject) {
-            Some((_, sy)) => *sy,
+        let list = if row.near_miss {
+            &mut elsewhere
+        } else {
+            &mut here
+        };
+        let on_path = Some(i) == path;
+        let at = match list.iter().position(|g| g.subject == row.subject) {
+            Some(at) => at,
             None => {
-                subjects.push((row.subject.clone(), binding_y));
-                out.nodes.push(GraphNode {
-                    x: GRAPH_COLUMNS[0],
-                    y: binding_y,
-                    label: shorten(&row.subject, 25),
-                    title: row.subject.clone(),
+                list.push(GraphSubject {
+                    subject: row.subject.clone(),
+                    bindings: Vec::new(),
                     on_path: false,
                 });
-                binding_y
+                list.len() - 1
             }
         };
-        out.nodes.push(GraphNode {
-            x: GRAPH_COLUMNS[1],
-            y: binding_y,
-            label: shorten(&row.binding, 25),
-            title: row.binding.clone(),
+        list[at].on_path |= on_path;
+        list[at].bindings.push(GraphBinding {
+            binding: row.binding.clone(),
+            role: row.role.clone(),
+            rules: row.rules.clone(),
             on_path,
         });
-        if on_path {
-            if let Some(n) = out
-                .nodes
-                .iter_mut()
-                .find(|n| n.x == GRAPH_COLUMNS[0] && n.title == row.subject)
-            {
-                n.on_path = true;
-            }
-        }
-        out.edges
-            .push((right(0), subject_y, GRAPH_COLUMNS[1], binding_y, on_path));
-        let role_y = match roles.iter().find(|(r, _)| *r == row.role) {
-            Some((_, ry)) => {
-                y += ROW;
-                *ry
-            }
-            None => {
-                roles.push((row.role.clone(), binding_y));
-                out.nodes.push(GraphNode {
-                    x: GRAPH_COLUMNS[2],
-                    y: binding_y,
-                    label: shorten(&row.role, 25),
-                    title: row.role.clone(),
-                    on_path,
-                });
-                for rule in &row.rules {
-                    out.nodes.push(GraphNode {
-                        x: GRAPH_COLUMNS[3],
-                        y,
-                        label: shorten(&rule.text, 38),
-                        title: rule.text.clone(),
-                        on_path: on_path && rule.allows,
-                    });
-                    out.edges.push((
-                        right(2),
-                        binding_y,
-                        GRAPH_COLUMNS[3],
-                        y,
-                        on_path && rule.allows,
-                    ));
-                    y += ROW;
-                }
-                if row.rules.is_empty() {
-                    y += ROW;
-                }
-                binding_y
-            }
-        };
-        if on_path {
-            if let Some(n) = out
-                .nodes
-                .iter_mut()
-                .find(|n| n.x == GRAPH_COLUMNS[2] && n.title == row.role)
-            {
-                n.on_path = true;
-            }
-        }
-        out.edges
-            .push((right(1), binding_y, GRAPH_COLUMNS[2], role_y, on_path));
-        y = y.max(band_top + ROW) + ROW / 2;
     }
-    out.height = y;
-    out
+    (here, elsewhere)
 }
 
 #[cfg(test)]
@@ -1403,41 +1318,54 @@ mod tests {
     fn the_rbac_graph_marks_the_path_that_allowed() {
         let mut s = state();
         s.apply(Action::Run("kubectl --context dev get pods -n blue".into()));
-        let req = s.current_request().cloned().expect("a request");
-        let authz = req
-            .stages
-            .iter()
-            .find(|st| st.stage.as_str() == "authorization")
-            .expect("authorization ran");
-        let layout = graph_layout(&authz.graph);
-        let on_path: Vec<&str> = layout
-            .nodes
-            .iter()
-            .filter(|n| n.on_path)
-            .map(|n| n.title.as_str())
-            .collect();
-        assert_eq!(
-            on_path,
-            [
-                "User \"dev-user\"",
-                "RoleBinding blue/dev-user-developer-binding",
-                "Role developer",
-                "get, list, watch, create, update, delete pods",
-            ]
-        );
-        assert!(layout.edges.iter().filter(|e| e.4).count() == 3);
-        // Boxes do not overlap within a column.
-        for col in GRAPH_COLUMNS {
-            let mut ys: Vec<u32> = layout
-                .nodes
+        let authz = |s: &AppState| {
+            s.current_request()
+                .unwrap()
+                .stages
                 .iter()
-                .filter(|n| n.x == col)
-                .map(|n| n.y)
-                .collect();
-            let before = ys.len();
-            ys.sort();
-            ys.dedup();
-            assert_eq!(ys.len(), before, "column {col}");
-        }
+                .find(|st| st.stage.as_str() == "authorization")
+                .expect("authorization ran")
+                .graph
+                .clone()
+        };
+        let (here, elsewhere) = rbac_tree(&authz(&s));
+        assert!(elsewhere.is_empty());
+        let on: Vec<&GraphSubject> = here.iter().filter(|g| g.on_path).collect();
+        assert_eq!(on.len(), 1);
+        assert_eq!(on[0].subject, "User \"dev-user\"");
+        let b: Vec<&GraphBinding> = on[0].bindings.iter().filter(|b| b.on_path).collect();
+        assert_eq!(
+            (b[0].binding.as_str(), b[0].role.as_str()),
+            (
+                "RoleBinding blue/dev-user-developer-binding",
+                "Role developer"
+            )
+        );
+        assert_eq!(
+            b[0].rules
+                .iter()
+                .filter(|r| r.allows)
+                .map(|r| r.text.as_str())
+                .collect::<Vec<_>>(),
+            ["get, list, watch, create, update, delete pods"]
+        );
+        // Every subject appears once, with all its bindings.
+        let mut subjects: Vec<&str> = here.iter().map(|g| g.subject.as_str()).collect();
+        subjects.dedup();
+        assert_eq!(subjects.len(), here.len());
+        assert!(here
+            .iter()
+            .any(|g| g.subject == "Group \"system:authenticated\"" && g.bindings.len() >= 2));
+        // Refused in default: nothing on the path, and the binding in blue is the near miss.
+        s.apply(Action::Run(
+            "kubectl --context dev get pods -n default".into(),
+        ));
+        let (here, elsewhere) = rbac_tree(&authz(&s));
+        assert!(here.iter().all(|g| !g.on_path));
+        assert_eq!(elsewhere.len(), 1);
+        assert_eq!(
+            elsewhere[0].bindings[0].binding,
+            "RoleBinding blue/dev-user-developer-binding"
+        );
     }
 }

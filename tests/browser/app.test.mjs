@@ -552,11 +552,21 @@ async function main() {
       assert(card.includes("near misses"), `forbidden: no near misses in the card:\n${card}`);
       assert(card.includes("smallest change"), `forbidden: no smallest change in the card:\n${card}`);
       const graph = await page.evaluate(() => ({
-        nodes: document.querySelectorAll("svg#rbac-graph g.node").length,
-        onPath: document.querySelectorAll("svg#rbac-graph g.node.path").length,
+        nodes: document.querySelectorAll("#rbac-graph .node").length,
+        onPath: document.querySelectorAll("#rbac-graph .node.path").length,
+        nearMiss: [...document.querySelectorAll("#rbac-graph .near-miss .binding")].map((n) => n.textContent),
+        // A name wider than its box (the text's own extent, not the arrow drawn beside it).
+        clipped: [...document.querySelectorAll("#rbac-graph .node")].filter((n) => {
+          const text = document.createRange();
+          text.selectNodeContents(n);
+          return text.getBoundingClientRect().right > n.getBoundingClientRect().right + 1;
+        }).length,
       }));
       assert(graph.nodes >= 4, `forbidden: the RBAC graph has ${graph.nodes} boxes`);
       eq(graph.onPath, 0, "forbidden: boxes on an allowing path");
+      // The near miss the card names is in the graph; no name is cut.
+      eq(graph.nearMiss.join(), "RoleBinding blue/dev-user-developer-binding", "forbidden: near-miss bindings in the graph");
+      eq(graph.clipped, 0, "forbidden: graph boxes whose text overflows");
       await noErrors("(b2)");
     });
 
@@ -579,7 +589,7 @@ async function main() {
         await step(page, cur > authz ? "prev" : "next");
       }
       const onPath = await page.evaluate(() =>
-        [...document.querySelectorAll("svg#rbac-graph g.node.path title")].map((t) => t.textContent),
+        [...document.querySelectorAll("#rbac-graph .node.path")].map((t) => t.textContent),
       );
       eq(JSON.stringify(onPath), JSON.stringify(['User "dev-user"', "RoleBinding blue/dev-user-developer-binding", "Role developer", "get, list, watch, create, update, delete pods"]), "graph path");
       await shot(page, "h-graph");

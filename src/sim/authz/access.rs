@@ -10,7 +10,7 @@ use super::{abac, authorize, node, rbac, Attributes, Chain};
 use crate::sim::authn::UserInfo;
 use crate::sim::discovery;
 use crate::sim::store::{name_of, namespace_of, Store};
-use crate::sim::trace::Decision;
+use crate::sim::trace::{Decision, GraphRow, GraphRule};
 
 /// A subject that may be allowed something.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -226,6 +226,91 @@ pub fn access_matrix(
     rows
 }
 
+/// A RoleBinding in another namespace that names the user and whose role would allow the
+/// request there.
+struct Elsewhere<'s> {
+    binding: &'s Value,
+    namespace: &'s str,
+    /// How the binding names the user (`User "dev-user"`).
+    subject: String,
+    role: &'s Value,
+    role_desc: String,
+    /// The request as it would be in that namespace.
+    there: Attributes,
+}
+
+/// The RoleBindings elsewhere that would allow a namespaced request (the subject index finds
+/// the user's bindings in every namespace).
+fn bindings_elsewhere<'s>(store: &'s Store, a: &Attributes) -> Vec<Elsewhere<'s>> {
+    let mut out = Vec::new();
+    if !a.resource_request || a.namespace.is_empty() {
+        return out;
+    }
+    for (rb, first) in rbac::bindings_naming(store, &a.user, None) {
+        let ns = namespace_of(rb);
+        if ns.is_empty() || ns == a.namespace {
+            continue;
+        }
+        let subjects = rb
+            .get("subjects")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let Some(subject) = rbac::applies_to(subjects.get(first..).unwrap_or(&[]), &a.user, ns)
+        else {
+            continue;
+        };
+        let there = Attributes {
+            namespace: ns.into(),
+            ..a.clone()
+        };
+        if let Ok((role, role_desc)) = rbac::resolve_role(store, rb, ns) {
+            if rbac::rules(role)
+                .iter()
+                .any(|r| rbac::rule_allows(&there, r))
+            {
+                out.push(Elsewhere {
+                    binding: rb,
+                    namespace: ns,
+                    subject,
+                    role,
+                    role_desc,
+                    there,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The near-miss bindings as rows of the RBAC graph (marked as such): each binding elsewhere
+/// that would allow the request, with its rules and which of them would allow it there.
+pub fn near_miss_rows(store: &Store, a: &Attributes) -> Vec<GraphRow> {
+    bindings_elsewhere(store, a)
+        .into_iter()
+        .map(|near| GraphRow {
+            subject: near.subject,
+            binding: format!("RoleBinding {}/{}", near.namespace, name_of(near.binding)),
+            role: format!(
+                "{} {}",
+                near.role
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("Role"),
+                name_of(near.role)
+            ),
+            rules: rbac::rules(near.role)
+                .iter()
+                .map(|r| GraphRule {
+                    text: rbac::rule_text(r),
+                    allows: rbac::rule_allows(&near.there, r),
+                })
+                .collect(),
+            near_miss: true,
+        })
+        .collect()
+}
+
 /// What is close to allowing a request RBAC refused: lines for the trace, the last one the
 /// smallest change that would allow it.
 pub fn near_misses(store: &Store, a: &Attributes) -> Vec<String> {
@@ -347,39 +432,16 @@ pub fn near_misses(store: &Store, a: &Attributes) -> Vec<String> {
             true
         },
     );
-    // Bindings elsewhere that would allow it (the subject index finds the user's bindings in
-    // every namespace).
-    if a.resource_request && !a.namespace.is_empty() {
-        for (rb, first) in rbac::bindings_naming(store, &a.user, None) {
-            let ns = namespace_of(rb);
-            if ns.is_empty() || ns == a.namespace {
-                continue;
-            }
-            let subjects = rb
-                .get("subjects")
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            if rbac::applies_to(subjects.get(first..).unwrap_or(&[]), &a.user, ns).is_none() {
-                continue;
-            }
-            let there = Attributes {
-                namespace: ns.into(),
-                ..a.clone()
-            };
-            if let Ok((role, desc)) = rbac::resolve_role(store, rb, ns) {
-                if rbac::rules(role)
-                    .iter()
-                    .any(|r| rbac::rule_allows(&there, r))
-                {
-                    out.push(format!(
-                        "RoleBinding \"{}/{ns}\" of {desc} allows {what} in namespace {ns:?}, not {:?}",
-                        name_of(rb),
-                        a.namespace
-                    ));
-                }
-            }
-        }
+    // Bindings elsewhere that would allow it.
+    for near in bindings_elsewhere(store, a) {
+        out.push(format!(
+            "RoleBinding \"{}/{}\" of {} allows {what} in namespace {:?}, not {:?}",
+            name_of(near.binding),
+            near.namespace,
+            near.role_desc,
+            near.namespace,
+            a.namespace
+        ));
     }
     // The workspace's bindings that would allow it, but to someone else.
     let here = if a.namespace.is_empty() {
@@ -542,6 +604,23 @@ mod tests {
         let lines = near_misses(store, &dev("get", "pods", "default", "web"));
         assert_eq!(lines[0], "RoleBinding \"dev-user-developer-binding/blue\" of Role \"developer\" allows get pods in namespace \"blue\", not \"default\"");
         assert_eq!(lines.last().unwrap(), "smallest change: kubectl create role get-pods -n default --verb=get --resource=pods --resource-name=web && kubectl create rolebinding get-pods -n default --role=get-pods --user=dev-user");
+        // The same binding, as a row of the graph: marked, its rule allowing it there.
+        let rows = near_miss_rows(store, &dev("get", "pods", "default", "web"));
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        let r = &rows[0];
+        assert!(r.near_miss);
+        assert_eq!(
+            (r.subject.as_str(), r.binding.as_str(), r.role.as_str()),
+            (
+                "User \"dev-user\"",
+                "RoleBinding blue/dev-user-developer-binding",
+                "Role developer"
+            )
+        );
+        assert_eq!(r.rules.iter().filter(|x| x.allows).count(), 1);
+        // Nothing elsewhere for a request in blue, nor for a cluster-scoped one.
+        assert!(near_miss_rows(store, &dev("get", "secrets", "blue", "db")).is_empty());
+        assert!(near_miss_rows(store, &dev("get", "nodes", "", "n1")).is_empty());
     }
 
     #[test]

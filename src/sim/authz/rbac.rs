@@ -613,6 +613,7 @@ pub fn authorize_graphed(
                         binding,
                         role,
                         rules: Vec::new(),
+                        near_miss: false,
                     });
                 }
                 if let Some(row) = rows.last_mut() {

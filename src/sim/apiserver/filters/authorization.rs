@@ -91,6 +91,9 @@ impl Cluster {
             if self.authz.modes.contains(&authz::Mode::Rbac) {
                 let lines = authz::access::near_misses(&self.store, &attrs);
                 record.detail("near misses (RBAC)", lines.join("\n"));
+                record
+                    .graph
+                    .extend(authz::access::near_miss_rows(&self.store, &attrs));
             }
             record.decide(&decision.plugin, Decision::Deny, why);
             rec.push(record);
