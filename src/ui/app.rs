@@ -388,6 +388,13 @@ pub fn app() -> Html {
             }
         });
     }
+    let on_ask = {
+        let store = store.clone();
+        Callback::from(move |cmd: String| {
+            storage::mark_busy();
+            store.dispatch(Action::Ask(cmd));
+        })
+    };
     // Sharing and files.
     let sharing = use_state(|| false);
     let on_import = {
@@ -557,7 +564,8 @@ pub fn app() -> Html {
                     <span class="keys muted">{ "← → step · Home End" }</span>
                 </div>
                 if let Some(req) = request.clone() {
-                    <StageDetail request={req} cursor={state.cursor} onrun={on_run.clone()} />
+                    <StageDetail request={req} cursor={state.cursor} onask={on_ask} aside={state.aside.clone()}
+                        onclose={{ let store = store.clone(); Callback::from(move |_| store.dispatch(Action::CloseAside)) }} />
                 }
                 <Output run={state.runs.get(state.shown).cloned()} />
                 if state.runs.len() > 1 {

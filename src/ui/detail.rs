@@ -61,8 +61,12 @@ pub struct StageDetailProps {
     pub request: crate::ui::state::Shown,
     /// The selected step.
     pub cursor: usize,
-    /// Runs a command (the who-can and access-matrix buttons).
-    pub onrun: Callback<String>,
+    /// Asks a question beside the trace (the who-can and access-matrix buttons).
+    pub onask: Callback<String>,
+    /// The answer, if one was asked.
+    pub aside: Option<std::rc::Rc<crate::ui::state::Run>>,
+    /// Puts the answer away.
+    pub onclose: Callback<()>,
 }
 
 /// Details of one step.
@@ -94,8 +98,8 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
         "mutating-admission" | "validating-admission"
     );
     let run = |cmd: String| {
-        let onrun = props.onrun.clone();
-        Callback::from(move |_: MouseEvent| onrun.emit(cmd.clone()))
+        let onask = props.onask.clone();
+        Callback::from(move |_: MouseEvent| onask.emit(cmd.clone()))
     };
     html! {
         <section id="stage-detail" class="card" data-decision={decision_class(stage.decision)}>
@@ -144,6 +148,13 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                         <button id="access-matrix" onclick={run(cmd)}>{ "What else can this user do?" }</button>
                     }
                 </div>
+                if let Some(answer) = &props.aside {
+                    <div id="aside" class="aside" role="region" aria-label="Answer">
+                        <p class="aside-command"><code>{ format!("$ {}", answer.command) }</code>
+                            <button id="close-aside" class="small" onclick={props.onclose.reform(|_| ())}>{ "Close" }</button></p>
+                        <pre class="output">{ &answer.outcome.stdout }<span class="stderr">{ &answer.outcome.stderr }</span></pre>
+                    </div>
+                }
             }
             if !stage.steps.is_empty() && !is_admission {
                 <ol class="steps">

@@ -110,6 +110,9 @@ pub struct AppState {
     /// The example of the gallery the workspace was opened from, whose commands the page
     /// offers to try.
     pub example: Option<&'static Example>,
+    /// A question asked from a card (who else can do this, what else can this user do),
+    /// answered beside the trace instead of replacing it.
+    pub aside: Option<Rc<Run>>,
 }
 
 /// The work a reset replaced: the workspace and the commands sent since its cluster booted.
@@ -177,6 +180,11 @@ pub enum Action {
     Import { name: String, text: String },
     /// Say something once (a file or a link that could not be read).
     Notice(String),
+    /// Ask a read-only question from a card (`kubectl who-can …`, `kubectl access-matrix …`)
+    /// and show the answer beside the trace; it is not a run of the transcript.
+    Ask(String),
+    /// Put the answer away.
+    CloseAside,
 }
 
 impl AppState {
@@ -205,6 +213,7 @@ impl AppState {
             notice: None,
             undo: None,
             example: None,
+            aside: None,
         }
     }
 
@@ -366,6 +375,23 @@ impl AppState {
                 self.example = None;
             }
             Action::Notice(text) => self.notice = Some(text),
+            Action::Ask(line) => {
+                if let Some(session) = &self.session {
+                    let mut outcome = Outcome::default();
+                    session.borrow_mut().script_each(&line, &mut |_, o| {
+                        outcome.stdout.push_str(&o.stdout);
+                        outcome.stderr.push_str(&o.stderr);
+                        outcome.exit_code = o.exit_code;
+                    });
+                    self.aside = Some(Rc::new(Run {
+                        command: line,
+                        outcome,
+                        booted: true,
+                        summarized: false,
+                    }));
+                }
+            }
+            Action::CloseAside => self.aside = None,
             Action::ResetCluster => {
                 let undo = self.undo_point("Reset the cluster.".into());
                 self.session = None;
@@ -556,6 +582,7 @@ impl AppState {
     /// through the pipeline.
     fn show(&mut self, i: usize) {
         self.shown = i;
+        self.aside = None;
         self.request = self
             .shown_run()
             .map_or(0, |r| r.outcome.requests.len().saturating_sub(1));
@@ -979,6 +1006,31 @@ mod tests {
         s.apply(Action::Send);
         assert!(stored_changes(s.current_request().unwrap()).is_none());
         assert!(docs_url(crate::sim::trace::Stage::Authorization, "RBAC").ends_with("/rbac/"));
+    }
+
+    #[test]
+    fn a_question_from_the_card_is_answered_beside_the_trace() {
+        let mut s = state();
+        s.apply(Action::Run(
+            "kubectl --context dev get pods -n default".into(),
+        ));
+        let (shown, cursor, runs) = (s.shown, s.cursor, s.runs.len());
+        let who = who_can_command(s.current_request().unwrap());
+        s.apply(Action::Ask(who.clone()));
+        let aside = s.aside.clone().expect("an answer");
+        assert_eq!(aside.command, who);
+        assert!(
+            aside.outcome.stdout.contains("Subjects who may"),
+            "{}",
+            aside.outcome.stdout
+        );
+        // The trace being studied stays; the transcript and what a reload sends are unchanged.
+        assert_eq!((s.shown, s.cursor, s.runs.len()), (shown, cursor, runs));
+        assert_eq!(s.commands_since_boot().len(), 1);
+        s.apply(Action::Next);
+        assert!(s.aside.is_some(), "stepping keeps it");
+        s.apply(Action::Run("kubectl get ns".into()));
+        assert!(s.aside.is_none(), "another run puts it away");
     }
 
     #[test]

@@ -571,14 +571,21 @@ async function main() {
     });
 
     await test("(h) who-can and the access matrix are one click away; the graph shows the path", async () => {
+      // The answer opens beside the trace: the card, the output and the bar stay as they were.
       const before = await outputState(page);
+      const bar = await page.inputValue("#command");
+      const stepShown = await page.locator("#step-status").innerText();
       await page.click("button#who-can");
-      await page.waitForFunction((prev) => document.querySelector("pre#output")?.textContent !== prev, before.output, { timeout: WAIT_MS });
-      let out = await outputState(page);
-      assert(out.output.includes("Subjects who may"), `who-can: output is:\n${out.output}`);
-      assert(out.output.includes("kubeadm:cluster-admins"), `who-can: no admin group in:\n${out.output}`);
-      assert((await page.inputValue("#command")).startsWith("kubectl who-can "), "who-can: the bar shows the command");
+      await page.waitForSelector("#aside", { timeout: WAIT_MS });
+      const answer = await page.locator("#aside").innerText();
+      assert(answer.includes("$ kubectl who-can ") && answer.includes("Subjects who may"), `who-can: the answer is:\n${answer}`);
+      assert(answer.includes("kubeadm:cluster-admins"), `who-can: no admin group in:\n${answer}`);
+      eq((await outputState(page)).output, before.output, "who-can: the output under the card");
+      eq(await page.inputValue("#command"), bar, "who-can: the bar");
+      eq(await page.locator("#step-status").innerText(), stepShown, "who-can: the step shown");
       await shot(page, "h-who-can");
+      await page.click("#close-aside");
+      eq(await page.locator("#aside").count(), 0, "the answer after Close");
       // An allowed request: the graph highlights subject → binding → role → rule.
       await send(page, ALLOWED_GRAPH_CMD, "");
       const sel = await timelineState(page);
@@ -593,12 +600,11 @@ async function main() {
       );
       eq(JSON.stringify(onPath), JSON.stringify(['User "dev-user"', "RoleBinding blue/dev-user-developer-binding", "Role developer", "get, list, watch, create, update, delete pods"]), "graph path");
       await shot(page, "h-graph");
-      const before2 = await outputState(page);
       await page.click("button#access-matrix");
-      await page.waitForFunction((prev) => document.querySelector("pre#output")?.textContent !== prev, before2.output, { timeout: WAIT_MS });
-      out = await outputState(page);
-      const pods = out.output.split("\n").find((l) => l.startsWith("pods "));
-      assert(pods && pods.split(/\s+/).join(" ") === "pods ✔ ✔ ✔ ✔", `access matrix: pods row is ${JSON.stringify(pods)} in:\n${out.output}`);
+      await page.waitForSelector("#aside", { timeout: WAIT_MS });
+      const matrix = await page.locator("#aside pre").innerText();
+      const pods = matrix.split("\n").find((l) => l.startsWith("pods "));
+      assert(pods && pods.split(/\s+/).join(" ") === "pods ✔ ✔ ✔ ✔", `access matrix: pods row is ${JSON.stringify(pods)} in:\n${matrix}`);
       await shot(page, "h-access-matrix");
       await noErrors("(h)");
     });
