@@ -262,6 +262,7 @@ pub fn app() -> Html {
     }
     let on_keydown = {
         let store = store.clone();
+        let session = state.session.clone();
         let caret_to_start = caret_to_start.clone();
         Callback::from(move |e: KeyboardEvent| {
             let bar: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
@@ -290,6 +291,25 @@ pub fn app() -> Html {
                     e.prevent_default();
                     storage::mark_busy();
                     store.dispatch(Action::Send);
+                }
+                // Tab completes a kubectl command at its end (elsewhere Tab moves the focus on,
+                // as it should).
+                // Only when there is something to add: a bar holding a finished command lets
+                // Tab through (no keyboard trap).
+                "Tab"
+                    if plain && caret == text.len() && {
+                        let last = text.rsplit('\n').next().unwrap_or("").trim_start();
+                        !last.is_empty()
+                            && (last.starts_with("kubectl") || "kubectl".starts_with(last))
+                            && session.as_ref().is_none_or(|s| {
+                                !crate::sim::kubectl::complete::complete(Some(&s.borrow()), &text)
+                                    .candidates
+                                    .is_empty()
+                            })
+                    } =>
+                {
+                    e.prevent_default();
+                    store.dispatch(Action::Complete);
                 }
                 // Up on the first line and Down on the last browse the commands sent.
                 "ArrowUp" if plain && !text[..caret].contains('\n') => {
@@ -526,7 +546,28 @@ pub fn app() -> Html {
                         }) }
                     </div>
                 }
-                <p id="command-keys" class="keys muted">{ "Enter sends · Shift+Enter adds a line (inside a heredoc Enter does too, until its end marker) · Up/Down recall earlier commands · Ctrl+Enter sends from anywhere" }</p>
+                if !state.completions.is_empty() {
+                    <ul id="completions" class="completions" role="listbox" aria-label="Completions">
+                        { for state.completions.iter().map(|c| {
+                            let start = state.command.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                            let line = format!("{}{c}{}", &state.command[..start], if c.ends_with(['=', '/']) { "" } else { " " });
+                            let on_command = on_command.clone();
+                            html! {
+                                <li role="option" aria-selected="false">
+                                    <button type="button" class="completion" onclick={Callback::from(move |_| {
+                                        on_command.emit(line.clone());
+                                        if let Some(bar) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("command")) {
+                                            if let Ok(bar) = bar.dyn_into::<web_sys::HtmlElement>() {
+                                                let _ = bar.focus();
+                                            }
+                                        }
+                                    })}>{ c }</button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+                <p id="command-keys" class="keys muted">{ "Tab completes · Enter sends · Shift+Enter adds a line (inside a heredoc Enter does too, until its end marker) · Up/Down recall earlier commands · Ctrl+Enter sends from anywhere" }</p>
                 if let Some(run) = state.shown_run() {
                     if run.outcome.requests.len() > 1 {
                         <RequestPicker requests={run.outcome.requests.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>()}

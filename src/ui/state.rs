@@ -113,7 +113,12 @@ pub struct AppState {
     /// A question asked from a card (who else can do this, what else can this user do),
     /// answered beside the trace instead of replacing it.
     pub aside: Option<Rc<Run>>,
+    /// What Tab found for the word being typed, when there was more than one.
+    pub completions: Vec<String>,
 }
+
+/// How many completions the bar lists.
+pub const COMPLETIONS_MAX: usize = 60;
 
 /// The work a reset replaced: the workspace and the commands sent since its cluster booted.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +190,8 @@ pub enum Action {
     Ask(String),
     /// Put the answer away.
     CloseAside,
+    /// Complete the last word of the command bar (Tab).
+    Complete,
 }
 
 impl AppState {
@@ -214,6 +221,7 @@ impl AppState {
             undo: None,
             example: None,
             aside: None,
+            completions: Vec::new(),
         }
     }
 
@@ -302,6 +310,7 @@ impl AppState {
             Action::EditCommand(text) => {
                 self.command = text;
                 self.history_at = None;
+                self.completions.clear();
             }
             Action::HistoryPrev => {
                 let at = match self.history_at {
@@ -392,6 +401,7 @@ impl AppState {
                 }
             }
             Action::CloseAside => self.aside = None,
+            Action::Complete => self.complete(),
             Action::ResetCluster => {
                 let undo = self.undo_point("Reset the cluster.".into());
                 self.session = None;
@@ -421,6 +431,7 @@ impl AppState {
     }
 
     fn send(&mut self) {
+        self.completions.clear();
         let line = self.command.trim().to_string();
         if line.is_empty() {
             return;
@@ -484,41 +495,89 @@ impl AppState {
     }
 
     fn run_line(&mut self, line: String) {
-        if self.session.is_none() || self.stale {
-            // The workspace changed since the cluster booted (or it never did): boot it from
-            // the text, then send the earlier commands again, so that what they built is still
-            // there and their outcomes follow the edit.
-            let earlier = self.commands_since_boot();
-            self.checked = true;
-            match Session::new(&self.workspace) {
-                Ok(s) => {
-                    self.diagnostics = Rc::new(s.warnings.clone());
-                    self.session = Some(Rc::new(RefCell::new(s)));
-                    self.stale = false;
-                    self.booted_from = self.workspace.clone();
-                    self.runs.clear();
-                    for earlier in earlier {
-                        self.exec(earlier);
-                    }
-                }
-                Err(diags) => {
-                    self.diagnostics = Rc::new(diags);
-                    let outcome = Outcome {
-                        stderr: "error: the workspace has errors: fix them (see the list under the editor) and send again\n".into(),
-                        exit_code: 2,
-                        ..Default::default()
-                    };
-                    self.push(Run {
-                        command: line,
-                        outcome,
-                        booted: false,
-                        summarized: false,
-                    });
-                    return;
-                }
-            }
+        if !self.boot() {
+            let outcome = Outcome {
+                stderr: "error: the workspace has errors: fix them (see the list under the editor) and send again\n".into(),
+                exit_code: 2,
+                ..Default::default()
+            };
+            self.push(Run {
+                command: line,
+                outcome,
+                booted: false,
+                summarized: false,
+            });
+            return;
         }
         self.exec(line);
+    }
+
+    /// Makes sure a cluster is running the workspace's text: when the text changed since the
+    /// cluster booted (or it never did), boots it from the text, then sends the earlier
+    /// commands again, so that what they built is still there and their outcomes follow the
+    /// edit. `false` when the workspace has errors (they become the diagnostics).
+    fn boot(&mut self) -> bool {
+        if self.session.is_some() && !self.stale {
+            return true;
+        }
+        let earlier = self.commands_since_boot();
+        self.checked = true;
+        match Session::new(&self.workspace) {
+            Ok(s) => {
+                self.diagnostics = Rc::new(s.warnings.clone());
+                self.session = Some(Rc::new(RefCell::new(s)));
+                self.stale = false;
+                self.booted_from = self.workspace.clone();
+                self.runs.clear();
+                for earlier in earlier {
+                    self.exec(earlier);
+                }
+                true
+            }
+            Err(diags) => {
+                self.diagnostics = Rc::new(diags);
+                false
+            }
+        }
+    }
+
+    /// Completes the last word of the command bar (Tab): one candidate is put in; several
+    /// extend the word to what they share and are listed.
+    fn complete(&mut self) {
+        self.completions.clear();
+        // Names come from the cluster: boot it if needed (nothing is sent).
+        let booted = self.boot();
+        let session = self.session.as_ref().filter(|_| booted).map(|s| s.borrow());
+        let c = crate::sim::kubectl::complete::complete(session.as_deref(), &self.command);
+        drop(session);
+        let partial = &self.command[c.start..];
+        let shared = c.candidates.iter().skip(1).fold(
+            c.candidates.first().cloned().unwrap_or_default(),
+            |acc, cand| {
+                let n = acc
+                    .char_indices()
+                    .zip(cand.chars())
+                    .take_while(|((_, a), b)| a == b)
+                    .last()
+                    .map_or(0, |((i, a), _)| i + a.len_utf8());
+                acc[..n].to_string()
+            },
+        );
+        match c.candidates.len() {
+            0 => {}
+            1 => {
+                let word = &c.candidates[0];
+                let space = if word.ends_with(['=', '/']) { "" } else { " " };
+                self.command = format!("{}{word}{space}", &self.command[..c.start]);
+            }
+            _ => {
+                if shared.len() > partial.len() {
+                    self.command = format!("{}{shared}", &self.command[..c.start]);
+                }
+                self.completions = c.candidates.into_iter().take(COMPLETIONS_MAX).collect();
+            }
+        }
+        self.history_at = None;
     }
 
     /// Runs `line` on the booted cluster and shows its run.
@@ -1031,6 +1090,42 @@ mod tests {
         assert!(s.aside.is_some(), "stepping keeps it");
         s.apply(Action::Run("kubectl get ns".into()));
         assert!(s.aside.is_none(), "another run puts it away");
+    }
+
+    #[test]
+    fn tab_completes_from_the_cluster_booting_it_if_needed() {
+        let mut s = state();
+        s.apply(Action::EditCommand("kubectl get pods -n bl".into()));
+        s.apply(Action::Complete);
+        assert_eq!(s.command, "kubectl get pods -n blue ");
+        assert!(
+            s.session.is_some() && s.runs.is_empty(),
+            "booted, nothing sent"
+        );
+        s.apply(Action::EditCommand("kubectl get pods -n blue or".into()));
+        s.apply(Action::Complete);
+        assert_eq!(s.command, "kubectl get pods -n blue orange ");
+        // Several: the shared start is filled in, and they are listed.
+        s.apply(Action::EditCommand("kubectl auth can-i del".into()));
+        s.apply(Action::Complete);
+        assert_eq!(s.command, "kubectl auth can-i delete");
+        assert_eq!(s.completions, ["delete", "deletecollection"]);
+        s.apply(Action::EditCommand("kubectl auth can-i delete ".into()));
+        assert!(s.completions.is_empty(), "typing puts the list away");
+        // An edited workspace: the cluster boots again first, with the commands sent.
+        s.apply(Action::Run("kubectl create ns green".into()));
+        s.apply(Action::EditWorkspace(
+            DEFAULT_WORKSPACE.replace("name: blue\n", "name: teal\n"),
+        ));
+        s.apply(Action::EditCommand("kubectl get ns ".into()));
+        s.apply(Action::Complete);
+        assert!(
+            s.completions.contains(&"green".to_string())
+                && s.completions.contains(&"teal".to_string()),
+            "{:?}",
+            s.completions
+        );
+        assert_eq!(s.commands_since_boot(), ["kubectl create ns green"]);
     }
 
     #[test]

@@ -1247,6 +1247,36 @@ async function main() {
       await noErrors("(x)");
     });
 
+    await test("(y) Tab completes commands, types, namespaces and names from the cluster", async () => {
+      const bar = page.locator("#command");
+      await bar.fill("");
+      await bar.focus();
+      await page.keyboard.type("kubectl ge");
+      await page.keyboard.press("Tab");
+      eq(await bar.inputValue(), "kubectl get ", "after one Tab");
+      await page.keyboard.type("po -n bl");
+      await page.keyboard.press("Tab");
+      eq(await bar.inputValue(), "kubectl get po -n blue ", "the namespace");
+      await page.keyboard.type("o");
+      await page.keyboard.press("Tab");
+      eq(await bar.inputValue(), "kubectl get po -n blue orange ", "the pod's name");
+      // Several: listed, and one click puts one in.
+      await bar.fill("kubectl auth can-i del");
+      await page.keyboard.press("End");
+      await page.keyboard.press("Tab");
+      eq(await bar.inputValue(), "kubectl auth can-i delete", "the shared start");
+      eq((await page.locator("#completions button").allInnerTexts()).join(" "), "delete deletecollection", "the list");
+      await shot(page, "y-completions");
+      await page.locator("#completions button", { hasText: "deletecollection" }).click();
+      eq(await bar.inputValue(), "kubectl auth can-i deletecollection ", "after a click");
+      eq(await page.evaluate(() => document.activeElement?.id), "command", "the focus after a click");
+      // Elsewhere Tab moves the focus on.
+      await bar.fill("");
+      await page.keyboard.press("Tab");
+      assert((await page.evaluate(() => document.activeElement?.id)) !== "command", "Tab in an empty bar kept the focus");
+      await noErrors("(y)");
+    });
+
     await test("(t) offline after the first visit: the service worker serves the page", async () => {
       const ready = await page.evaluate(
         () =>

@@ -4,6 +4,7 @@
 
 mod access;
 pub mod args;
+pub mod complete;
 mod config;
 mod create;
 pub use create::parse_go_duration;
