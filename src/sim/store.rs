@@ -221,6 +221,14 @@ impl Store {
         self.revision
     }
 
+    /// Each resource the store holds objects of, `(group, resource, how many)`, in key order.
+    pub fn resources(&self) -> impl Iterator<Item = (&str, &str, usize)> {
+        self.buckets
+            .iter()
+            .filter(|(_, b)| !b.is_empty())
+            .map(|((g, r), b)| (g.as_str(), r.as_str(), b.len()))
+    }
+
     /// One object.
     pub fn get(&self, group: &str, resource: &str, namespace: &str, name: &str) -> Option<&Value> {
         self.buckets

@@ -508,6 +508,10 @@ pub fn app() -> Html {
                     <super::sharing::SharePanel workspace={state.workspace.clone()} commands={state.commands_since_boot()}
                         onclose={{ let s = sharing.clone(); Callback::from(move |_| s.set(false)) }} />
                 }
+                if let Some(session) = &state.session {
+                    <super::cluster::ClusterView session={session.clone()} revision={session.borrow().cluster.store.revision()}
+                        written={state.shown_run().map(|r| super::state::writes(&r.outcome)).unwrap_or_default()} />
+                }
                 if let Some(undo) = &state.undo {
                     <div id="undo-bar" class="confirm" role="status">
                         <p>{ &undo.what }</p>

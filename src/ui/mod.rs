@@ -6,6 +6,8 @@ pub mod state;
 #[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
+mod cluster;
+#[cfg(target_arch = "wasm32")]
 mod detail;
 #[cfg(target_arch = "wasm32")]
 mod editor;

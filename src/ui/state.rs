@@ -707,6 +707,57 @@ pub fn stored_changes(req: &RequestTrace) -> Option<Vec<crate::sim::trace::Chang
     )
 }
 
+/// One object a command wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub group: String,
+    pub resource: String,
+    pub namespace: String,
+    pub name: String,
+    /// `created`, `replaced`, `patched`, `deleted`.
+    pub how: &'static str,
+}
+
+/// What a command's requests wrote to the cluster: each create, replace, patch and delete the
+/// API server accepted and stored (not a dry run). Controllers acting after it are not listed.
+pub fn writes(outcome: &Outcome) -> Vec<Written> {
+    outcome
+        .requests
+        .iter()
+        .filter(|r| (200..300).contains(&r.response.code) && !r.path.contains("dryRun="))
+        .filter_map(|r| {
+            let a = &r.attributes;
+            let how = match a.verb.as_str() {
+                "create" => "created",
+                "update" => "replaced",
+                "patch" => "patched",
+                "delete" => "deleted",
+                _ => return None,
+            };
+            if !a.is_resource_request || !a.subresource.is_empty() {
+                return None;
+            }
+            let body = &r.response.body;
+            let name = if a.name.is_empty() {
+                crate::sim::store::name_of(body).to_string()
+            } else {
+                a.name.clone()
+            };
+            // A review (SubjectAccessReview, TokenReview…) is answered, not stored.
+            if name.is_empty() {
+                return None;
+            }
+            Some(Written {
+                group: a.api_group.clone(),
+                resource: a.resource.clone(),
+                namespace: a.namespace.clone(),
+                name,
+                how,
+            })
+        })
+        .collect()
+}
+
 /// The kubernetes.io page that explains a stage (or the authorizer or plugin that decided).
 pub fn docs_url(stage: crate::sim::trace::Stage, plugin: &str) -> &'static str {
     use crate::sim::trace::Stage;
@@ -1126,6 +1177,33 @@ mod tests {
             s.completions
         );
         assert_eq!(s.commands_since_boot(), ["kubectl create ns green"]);
+    }
+
+    #[test]
+    fn a_run_says_what_it_wrote() {
+        let mut s = state();
+        s.apply(Action::Run("kubectl create ns green\nkubectl -n green create configmap c --from-literal=a=b\nkubectl -n green label configmap c x=y\nkubectl -n green delete configmap c\nkubectl get ns\nkubectl -n green create configmap d --dry-run=server".into()));
+        let w: Vec<String> = writes(&s.last_run().unwrap().outcome)
+            .iter()
+            .map(|w| {
+                format!(
+                    "{} {}/{} {} {}",
+                    w.how, w.resource, w.name, w.namespace, w.group
+                )
+            })
+            .collect();
+        assert_eq!(
+            w,
+            [
+                "created namespaces/green  ",
+                "created configmaps/c green ",
+                "patched configmaps/c green ",
+                "deleted configmaps/c green "
+            ]
+        );
+        // can-i asks (a SelfSubjectAccessReview): nothing stored.
+        s.apply(Action::Run("kubectl auth can-i get pods".into()));
+        assert!(writes(&s.last_run().unwrap().outcome).is_empty());
     }
 
     #[test]

@@ -1277,6 +1277,25 @@ async function main() {
       await noErrors("(y)");
     });
 
+    await test("(z) the cluster now: its objects, what the command shown wrote, each readable", async () => {
+      await send(page, "kubectl --context dev -n blue run kb-z --image=nginx", "pod/kb-z created");
+      eq(await page.locator("#written").innerText(), "Written to the cluster: pods/kb-z created.", "the line under the output");
+      await page.click("#cluster > summary");
+      const summary = await page.locator("#cluster > summary").innerText();
+      assert(/The cluster now: \d+ objects of \d+ resources/.test(summary), summary);
+      const marked = page.locator("#cluster .object.written");
+      eq(await marked.count(), 1, "objects marked as written");
+      eq((await marked.innerText()).trim(), "blue/kb-z created", "the marked object");
+      await marked.click();
+      const yaml = await page.locator("#cluster .cluster-object pre").innerText();
+      assert(yaml.includes("name: kb-z") && yaml.includes("namespace: blue"), yaml.slice(0, 300));
+      await shot(page, "z-cluster");
+      await send(page, "kubectl get pods -n blue -o name", "pod/kb-z");
+      eq(await page.locator("#written").innerText(), "Nothing written to the cluster.", "after a read");
+      eq(await page.locator("#cluster .object.written").count(), 0, "marks after a read");
+      await noErrors("(z)");
+    });
+
     await test("(t) offline after the first visit: the service worker serves the page", async () => {
       const ready = await page.evaluate(
         () =>
