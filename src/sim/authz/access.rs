@@ -286,34 +286,48 @@ fn bindings_elsewhere<'s>(store: &'s Store, a: &Attributes) -> Vec<Elsewhere<'s>
 /// The near-miss bindings as rows of the RBAC graph (marked as such): each binding elsewhere
 /// that would allow the request, with its rules and which of them would allow it there.
 pub fn near_miss_rows(store: &Store, a: &Attributes) -> Vec<GraphRow> {
-    bindings_elsewhere(store, a)
-        .into_iter()
-        .map(|near| GraphRow {
-            subject: near.subject,
-            binding: format!("RoleBinding {}/{}", near.namespace, name_of(near.binding)),
-            role: format!(
-                "{} {}",
-                near.role
-                    .get("kind")
-                    .and_then(Value::as_str)
-                    .unwrap_or("Role"),
-                name_of(near.role)
-            ),
-            rules: rbac::rules(near.role)
-                .iter()
-                .map(|r| GraphRule {
-                    text: rbac::rule_text(r),
-                    allows: rbac::rule_allows(&near.there, r),
-                })
-                .collect(),
-            near_miss: true,
-        })
-        .collect()
+    bindings_elsewhere(store, a).iter().map(row_of).collect()
+}
+
+fn row_of(near: &Elsewhere<'_>) -> GraphRow {
+    GraphRow {
+        subject: near.subject.clone(),
+        binding: format!("RoleBinding {}/{}", near.namespace, name_of(near.binding)),
+        role: format!(
+            "{} {}",
+            near.role
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("Role"),
+            name_of(near.role)
+        ),
+        rules: rbac::rules(near.role)
+            .iter()
+            .map(|r| GraphRule {
+                text: rbac::rule_text(r),
+                allows: rbac::rule_allows(&near.there, r),
+            })
+            .collect(),
+        near_miss: true,
+    }
+}
+
+/// [`near_misses`] and [`near_miss_rows`] from one walk over the user's bindings elsewhere.
+pub fn near_misses_graphed(store: &Store, a: &Attributes) -> (Vec<String>, Vec<GraphRow>) {
+    let elsewhere = bindings_elsewhere(store, a);
+    (
+        near_misses_given(store, a, &elsewhere),
+        elsewhere.iter().map(row_of).collect(),
+    )
 }
 
 /// What is close to allowing a request RBAC refused: lines for the trace, the last one the
 /// smallest change that would allow it.
 pub fn near_misses(store: &Store, a: &Attributes) -> Vec<String> {
+    near_misses_given(store, a, &bindings_elsewhere(store, a))
+}
+
+fn near_misses_given(store: &Store, a: &Attributes, elsewhere: &[Elsewhere<'_>]) -> Vec<String> {
     let mut out = Vec::new();
     let want_resource = if a.subresource.is_empty() {
         a.resource.clone()
@@ -433,7 +447,7 @@ pub fn near_misses(store: &Store, a: &Attributes) -> Vec<String> {
         },
     );
     // Bindings elsewhere that would allow it.
-    for near in bindings_elsewhere(store, a) {
+    for near in elsewhere {
         out.push(format!(
             "RoleBinding \"{}/{}\" of {} allows {what} in namespace {:?}, not {:?}",
             name_of(near.binding),

@@ -89,11 +89,9 @@ impl Cluster {
                 format!("denied by {}", decision.plugin)
             };
             if self.authz.modes.contains(&authz::Mode::Rbac) {
-                let lines = authz::access::near_misses(&self.store, &attrs);
+                let (lines, rows) = authz::access::near_misses_graphed(&self.store, &attrs);
                 record.detail("near misses (RBAC)", lines.join("\n"));
-                record
-                    .graph
-                    .extend(authz::access::near_miss_rows(&self.store, &attrs));
+                record.graph.extend(rows);
             }
             record.decide(&decision.plugin, Decision::Deny, why);
             rec.push(record);
