@@ -65,28 +65,42 @@ if (framed) {
   }
 } else {
   try {
+    performance.mark("kubegate:import");
     const mod = await import(tag.dataset.kubegateJs);
+    performance.mark("kubegate:instantiate");
     const wasm = await mod.default({ module_or_path: tag.dataset.kubegateWasm });
+    performance.mark("kubegate:started");
     // The app mounts itself; drop the placeholder if it did not mount over it.
     document.getElementById("boot-message")?.remove();
     // For the browser tests: replay a fuzz input inside the page (src/ui/mod.rs).
     window.kubegateReplay = mod.replay_fuzz_input;
     dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
-    // The API schemas for `kubectl explain` (1.4 MB) come after the first render, from our own
-    // origin; until they arrive the simulated /openapi/v3 answers 503.
-    fetch(new URL("openapi/v1.37.json", document.baseURI))
-      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((text) => {
-        const problem = mod.install_openapi(text);
-        if (problem) console.warn("kubegate: API schemas not usable:", problem);
-        else document.documentElement.dataset.openapi = "ready";
-      })
-      .catch((err) => console.warn("kubegate: API schemas not loaded:", err));
-    // The code editor (CodeMirror, www/editor/editor.js) takes over the workspace textarea
-    // after the first render; until it has, and if it cannot load, the textarea works alone.
+    // Everything else waits until the first frame is on screen: a long task before it (the
+    // editor's 400 KB of JavaScript, the schemas' 1.4 MB of JSON read into the engine) would hold
+    // the page blank.
+    await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
+    performance.mark("kubegate:painted");
+    // The code editor (CodeMirror, www/editor/editor.js) takes over the workspace textarea;
+    // until it has, and if it cannot load, the textarea works alone.
     import(new URL("editor.js", document.baseURI).href)
       .then((editor) => editor.enhance())
       .catch((err) => console.warn("kubegate: the code editor did not load (the plain one works):", err));
+    // The API schemas for `kubectl explain` (1.4 MB) come from our own origin when the page is
+    // idle; until they arrive the simulated /openapi/v3 answers 503.
+    const idle = window.requestIdleCallback || ((f) => setTimeout(f, 300));
+    idle(() =>
+      fetch(new URL("openapi/v1.37.json", document.baseURI))
+        .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+        .then((text) => {
+          performance.mark("kubegate:openapi-fetched");
+          const problem = mod.install_openapi(text);
+          performance.mark("kubegate:openapi-installed");
+          if (problem) console.warn("kubegate: API schemas not usable:", problem);
+          else document.documentElement.dataset.openapi = "ready";
+        })
+        .catch((err) => console.warn("kubegate: API schemas not loaded:", err)),
+      { timeout: 3000 },
+    );
     // Offline from the next visit on (www/sw.js). Not on file:// or where the browser has none.
     if ("serviceWorker" in navigator && location.protocol !== "file:") {
       navigator.serviceWorker
