@@ -26,7 +26,12 @@ pub struct Session {
 impl Session {
     /// Parses and boots a workspace; errors come back with every diagnostic.
     pub fn new(text: &str) -> Result<Session, Vec<Diagnostic>> {
-        let parsed = workspace::parse(text);
+        Self::from_parsed(workspace::parse(text))
+    }
+
+    /// Boots a workspace already parsed (the page reads the text when typing pauses, and
+    /// boots from that reading instead of parsing again).
+    pub fn from_parsed(parsed: workspace::Parsed) -> Result<Session, Vec<Diagnostic>> {
         let Some(ws) = parsed.workspace else {
             return Err(parsed.diagnostics);
         };

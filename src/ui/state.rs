@@ -78,6 +78,9 @@ pub struct AppState {
     pub stale: bool,
     /// The text the cluster booted from.
     booted_from: Rc<str>,
+    /// The last reading of the workspace text (kept for the next boot, which takes it instead
+    /// of parsing the same text again); shared, so copying the state does not copy it.
+    parsed: Rc<RefCell<Reading>>,
     /// Commands sent since the cluster booted, newest last.
     pub runs: Vec<Rc<Run>>,
     /// Which run is shown (the newest, unless the learner opened an older one).
@@ -116,6 +119,9 @@ pub struct AppState {
     /// What Tab found for the word being typed, when there was more than one.
     pub completions: Vec<String>,
 }
+
+/// A reading of the workspace: the text read and what it gave.
+type Reading = Option<(Rc<str>, workspace::Parsed)>;
 
 /// How many completions the bar lists.
 pub const COMPLETIONS_MAX: usize = 60;
@@ -197,15 +203,15 @@ pub enum Action {
 impl AppState {
     /// A page showing this workspace and command.
     pub fn new(workspace: String, command: String) -> Self {
-        let diagnostics = Rc::new(workspace::parse(&workspace).diagnostics);
-        AppState {
-            outline: Rc::new(outline::outline(&workspace)),
+        let mut state = AppState {
+            outline: Rc::default(),
             workspace: workspace.into(),
             command,
-            diagnostics,
+            diagnostics: Rc::default(),
             session: None,
             stale: false,
             booted_from: Rc::from(""),
+            parsed: Rc::default(),
             runs: Vec::new(),
             shown: 0,
             request: 0,
@@ -222,7 +228,9 @@ impl AppState {
             example: None,
             aside: None,
             completions: Vec::new(),
-        }
+        };
+        state.read_workspace();
+        state
     }
 
     /// The same page, with the commands sent in earlier visits.
@@ -522,7 +530,17 @@ impl AppState {
         }
         let earlier = self.commands_since_boot();
         self.checked = true;
-        match Session::new(&self.workspace) {
+        // The reading made when typing paused, if it is of this very text.
+        let reading = self
+            .parsed
+            .borrow_mut()
+            .take()
+            .filter(|(text, _)| Rc::ptr_eq(text, &self.workspace));
+        let booted = match reading {
+            Some((_, parsed)) => Session::from_parsed(parsed),
+            None => Session::new(&self.workspace),
+        };
+        match booted {
             Ok(s) => {
                 self.diagnostics = Rc::new(s.warnings.clone());
                 self.session = Some(Rc::new(RefCell::new(s)));
@@ -611,8 +629,11 @@ impl AppState {
 
     /// Reads the workspace text for its diagnostics and its outline.
     fn read_workspace(&mut self) {
-        self.diagnostics = Rc::new(workspace::parse(&self.workspace).diagnostics);
+        let parsed = workspace::parse(&self.workspace);
+        self.diagnostics = Rc::new(parsed.diagnostics.clone());
         self.outline = Rc::new(outline::outline(&self.workspace));
+        // A new cell: an older copy of the state keeps its own.
+        self.parsed = Rc::new(RefCell::new(Some((self.workspace.clone(), parsed))));
     }
 
     /// Adds a run and shows it; the run that falls out of the newest [`DETAIL_KEPT`] keeps
@@ -993,6 +1014,11 @@ mod tests {
         assert_ne!(edited, DEFAULT_WORKSPACE);
         s.apply(Action::EditWorkspace(edited.clone()));
         assert!(s.stale && s.runs.len() == 3, "kept until the next send");
+        s.apply(Action::CheckWorkspace);
+        assert!(
+            s.parsed.borrow().is_some(),
+            "the reading is kept for the boot"
+        );
         // Typing back what the cluster booted from is no change.
         s.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
         assert!(!s.stale);
@@ -1002,6 +1028,7 @@ mod tests {
         s.apply(Action::EditCommand("kubectl get ns green -o name".into()));
         s.apply(Action::Send);
         assert!(!s.stale);
+        assert!(s.parsed.borrow().is_none(), "the boot took the reading");
         assert_eq!(s.runs.len(), 4);
         assert_eq!(s.last_run().unwrap().outcome.stdout, "namespace/green\n");
         assert_eq!(s.runs[2].outcome.stdout, "secret/s created\n");
