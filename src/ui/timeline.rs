@@ -23,6 +23,22 @@ pub fn decision_label(d: Decision) -> &'static str {
     }
 }
 
+/// Why a request that was not refused has no record of a stage.
+fn not_run_because(stage: Stage, verb: &str) -> &'static str {
+    match stage {
+        Stage::Impersonation => {
+            "the request asks for no impersonation (no --as): it acts as its sender"
+        }
+        Stage::MutatingAdmission | Stage::Validation | Stage::ValidatingAdmission
+            if matches!(verb, "get" | "list" | "watch") =>
+        {
+            "a read: admission and validation look only at requests that write an object"
+        }
+        Stage::Storage => "nothing is stored for this request (a review is answered, not kept)",
+        _ => "this kind of request does not go through this stage",
+    }
+}
+
 /// Properties of [`Timeline`].
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -89,14 +105,15 @@ pub fn timeline(props: &TimelineProps) -> Html {
                 }
                 Item::Unreached(stage, after_refusal) => {
                     let (label, why) = if *after_refusal {
-                        ("not reached", "The request was refused before this stage.")
+                        ("not reached", "the request was refused before this stage")
                     } else {
-                        ("not run", "This request did not need this stage (no impersonation asked, or a request that writes no object).")
+                        ("not run", not_run_because(*stage, &req.attributes.verb))
                     };
                     html! {
                         <li class="unreached" data-stage={stage.as_str()} title={why}>
                             <span class="stage-name">{ stage.title() }</span>
                             <span class="stage-decision">{ label }</span>
+                            <span class="visually-hidden">{ format!(": {why}") }</span>
                         </li>
                     }
                 }

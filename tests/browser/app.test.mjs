@@ -1203,6 +1203,10 @@ async function main() {
         [...document.querySelectorAll("#timeline > li")].map((li) => `${li.dataset.stage}:${li.classList.contains("unreached") ? li.querySelector(".stage-decision").textContent : li.dataset.decision}`),
       );
       eq(picture.join(" "), "authentication:allow impersonation:not run authorization:deny mutating-admission:not reached validation:not reached validating-admission:not reached storage:not reached response:deny", "the pipeline picture");
+      // Each dimmed box says why, for the eye (title) and for a screen reader (text).
+      const why = await page.locator('#timeline > li[data-stage="impersonation"]').getAttribute("title");
+      assert(why.includes("no --as"), why);
+      assert((await page.locator('#timeline > li[data-stage="storage"]').textContent()).includes("refused before this stage"), "no reason in the storage box's text");
       // Tab on to the current stage's button; the arrow keys step.
       tabs = 0;
       while (tabs < 30 && !(await page.evaluate(() => document.activeElement?.getAttribute("aria-current") === "step"))) {
@@ -1292,6 +1296,8 @@ async function main() {
       await shot(page, "z-cluster");
       await send(page, "kubectl get pods -n blue -o name", "pod/kb-z");
       eq(await page.locator("#written").innerText(), "Nothing written to the cluster.", "after a read");
+      const readWhy = await page.locator('#timeline > li[data-stage="mutating-admission"]').getAttribute("title");
+      assert(readWhy.startsWith("a read:"), `why a read skips admission: ${readWhy}`);
       eq(await page.locator("#cluster .object.written").count(), 0, "marks after a read");
       await noErrors("(z)");
     });
