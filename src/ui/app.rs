@@ -553,7 +553,7 @@ pub fn app() -> Html {
                 if !state.completions.is_empty() {
                     <ul id="completions" class="completions" role="listbox" aria-label="Completions">
                         { for state.completions.iter().map(|c| {
-                            let start = state.command.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                            let start = crate::sim::kubectl::complete::word_start(&state.command);
                             let line = format!("{}{c}{}", &state.command[..start], if c.ends_with(['=', '/']) { "" } else { " " });
                             let on_command = on_command.clone();
                             html! {

@@ -128,11 +128,19 @@ fn find_flag<'f>(flags: &'f [Flag], word: &str) -> Option<&'f Flag> {
     }
 }
 
+/// Where the last word of `text` starts: after its last whitespace, which may be more than one
+/// byte (a no-break or ideographic space pasted in).
+pub fn word_start(text: &str) -> usize {
+    text.char_indices()
+        .rfind(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
 /// The candidates for the last word of `text`.
 pub fn complete(session: Option<&Session>, text: &str) -> Completion {
     let line_start = text.rfind('\n').map_or(0, |i| i + 1);
     let line = &text[line_start..];
-    let start = line_start + line.rfind(|c: char| c.is_whitespace()).map_or(0, |i| i + 1);
+    let start = line_start + word_start(line);
     let partial = &text[start..];
     let words: Vec<&str> = text[line_start..start].split_whitespace().collect();
     let mut out = candidates(session, &words, partial);
@@ -405,6 +413,12 @@ mod tests {
         let c = complete(s, "kubectl get ns\nkubectl auth can-i list secr");
         assert_eq!(c.candidates, ["secret", "secrets"]);
         assert_eq!(c.start, "kubectl get ns\nkubectl auth can-i list ".len());
+        // Whitespace of more than one byte (no-break, ideographic) separates words too.
+        assert_eq!(done(s, "kubectl\u{3000}ge"), ["get"]);
+        assert_eq!(
+            complete(s, "kubectl get\u{a0}po").start,
+            "kubectl get\u{a0}".len()
+        );
         // Not kubectl, or nothing left to add.
         assert!(done(s, "echo ").is_empty());
         assert!(done(s, "kubectl get").is_empty(), "already whole");
