@@ -18,6 +18,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { pasteIntoWorkspace } from "../tests/browser/editor.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(path.join(REPO, "tests/browser/package.json"));
@@ -128,14 +129,7 @@ try {
     const text = dump(10_000_000);
     await page.evaluate(() => { window.__longtasks = []; });
     const t0 = Date.now();
-    await page.focus("#workspace-editor .cm-content");
-    await page.keyboard.press("Control+a");
-    await page.evaluate((t) => {
-      const content = document.querySelector("#workspace-editor").shadowRoot.querySelector(".cm-content");
-      const data = new DataTransfer();
-      data.setData("text/plain", t);
-      content.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-    }, text);
+    await pasteIntoWorkspace(page, text);
     await page.waitForFunction((n) => document.querySelector("textarea#workspace").value.length >= n, text.length, { timeout: 120000, polling: 100 });
     await page.waitForFunction(() => !(document.querySelector("#diagnostics")?.textContent ?? "").includes("Reading"), null, { timeout: 120000, polling: 100 });
     const read = Date.now() - t0;

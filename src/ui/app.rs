@@ -88,7 +88,7 @@ pub fn app() -> Html {
     });
     use_effect_with(state.commands_since_boot(), |sent| storage::save_sent(sent));
     use_effect_with(state.example.map(|e| e.id), |id| storage::save_example(*id));
-    // After an example opens, the command bar holds its first command.
+    // The command bar is kept whatever changed it (typing, history, an example, completion).
     use_effect_with(state.command.clone(), |c| storage::save_command(c));
     use_effect_with((state.request, state.cursor), |(request, cursor)| {
         storage::save_view(*request, *cursor)
@@ -201,7 +201,6 @@ pub fn app() -> Html {
     let on_command = {
         let store = store.clone();
         Callback::from(move |text: String| {
-            storage::save_command(&text);
             store.dispatch(Action::EditCommand(text));
         })
     };
@@ -219,7 +218,6 @@ pub fn app() -> Html {
     let on_run = {
         let store = store.clone();
         Callback::from(move |cmd: String| {
-            storage::save_command(&cmd);
             storage::mark_busy();
             store.dispatch(Action::Run(cmd));
         })
@@ -445,13 +443,7 @@ pub fn app() -> Html {
         <>
         // The first stop of the Tab key: straight to the command bar (the code editor before it
         // keeps Tab for indenting; Esc then Tab leaves it).
-        <button id="skip-to-command" class="skip-link" onclick={Callback::from(|_| {
-            if let Some(bar) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("command")) {
-                if let Ok(bar) = bar.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = bar.focus();
-                }
-            }
-        })}>{ "Skip to the command bar" }</button>
+        <button id="skip-to-command" class="skip-link" onclick={Callback::from(|_| focus_command_bar())}>{ "Skip to the command bar" }</button>
         <header class="topbar">
             <h1>{ "kubegate" }</h1>
             <p class="tagline">{ "Step a kubectl command through kube-apiserver: authentication → authorization → admission → storage. Offline: nothing leaves this page." }</p>
@@ -560,11 +552,7 @@ pub fn app() -> Html {
                                 <li role="option" aria-selected="false">
                                     <button type="button" class="completion" onclick={Callback::from(move |_| {
                                         on_command.emit(line.clone());
-                                        if let Some(bar) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("command")) {
-                                            if let Ok(bar) = bar.dyn_into::<web_sys::HtmlElement>() {
-                                                let _ = bar.focus();
-                                            }
-                                        }
+                                        focus_command_bar();
                                     })}>{ c }</button>
                                 </li>
                             }
@@ -623,6 +611,17 @@ pub fn app() -> Html {
     }
 }
 
+/// Puts the keyboard focus in the command bar.
+fn focus_command_bar() {
+    if let Some(bar) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("command"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = bar.focus();
+    }
+}
+
 /// Whether a key goes to a text being edited (a field, the code editor in its shadow root).
 fn typing(e: &KeyboardEvent) -> bool {
     let Some(el) = e
@@ -648,12 +647,8 @@ fn take_share_link() -> Option<Action> {
     if !hash.starts_with(crate::share::FRAGMENT_PREFIX) {
         return None;
     }
-    let bare = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
     if let Ok(history) = window.history() {
+        let bare = super::sharing::page_address();
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&bare));
     }
     Some(match crate::share::decode(&hash) {

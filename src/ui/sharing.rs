@@ -20,7 +20,7 @@ pub struct SharePanelProps {
 }
 
 /// The page's address without its fragment.
-fn page_address() -> String {
+pub fn page_address() -> String {
     web_sys::window()
         .map(|w| w.location())
         .map(|l| {

@@ -32,6 +32,19 @@ pub struct Run {
     pub summarized: bool,
 }
 
+/// Runs the bar's text as a shell script: a here-document (`kubectl create -f - <<EOF` …
+/// `EOF`) feeds stdin, several commands run in turn and make one outcome.
+fn run_script(session: &mut Session, line: &str) -> Outcome {
+    let mut outcome = Outcome::default();
+    session.script_each(line, &mut |_, o| {
+        outcome.stdout.push_str(&o.stdout);
+        outcome.stderr.push_str(&o.stderr);
+        outcome.exit_code = o.exit_code;
+        outcome.requests.extend(o.requests);
+    });
+    outcome
+}
+
 /// One request of a run, as the components receive it: shared, and equal only to itself, so a
 /// render compares two pointers instead of two traces (a list's body may be megabytes).
 #[derive(Debug, Clone)]
@@ -394,12 +407,9 @@ impl AppState {
             Action::Notice(text) => self.notice = Some(text),
             Action::Ask(line) => {
                 if let Some(session) = &self.session {
-                    let mut outcome = Outcome::default();
-                    session.borrow_mut().script_each(&line, &mut |_, o| {
-                        outcome.stdout.push_str(&o.stdout);
-                        outcome.stderr.push_str(&o.stderr);
-                        outcome.exit_code = o.exit_code;
-                    });
+                    let mut outcome = run_script(&mut session.borrow_mut(), &line);
+                    // Only the answer is kept, not its requests.
+                    outcome.requests = Vec::new();
                     self.aside = Some(Rc::new(Run {
                         command: line,
                         outcome,
@@ -601,16 +611,8 @@ impl AppState {
     /// Runs `line` on the booted cluster and shows its run.
     fn exec(&mut self, line: String) {
         let Some(session) = &self.session else { return };
-        // The bar runs its lines as a shell script: a here-document (`kubectl create -f -
-        // <<EOF` … `EOF`) feeds stdin, several commands run in turn and show as one run.
         let before = session.borrow().kubeconfig.clone();
-        let mut outcome = Outcome::default();
-        session.borrow_mut().script_each(&line, &mut |_, o| {
-            outcome.stdout.push_str(&o.stdout);
-            outcome.stderr.push_str(&o.stderr);
-            outcome.exit_code = o.exit_code;
-            outcome.requests.extend(o.requests);
-        });
+        let outcome = run_script(&mut session.borrow_mut(), &line);
         // `kubectl config set-context …` and friends edit the kubeconfig: write it back into
         // the workspace, as kubectl rewrites its file (the cluster keeps running).
         let after = session.borrow().kubeconfig.clone();

@@ -12,6 +12,7 @@
 // Prints one line per test and finally "N passed, M failed"; exits 1 if any failed.
 
 import { chromium } from "playwright-core";
+import { pasteIntoWorkspace } from "./editor.mjs";
 import http from "node:http";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
@@ -75,6 +76,17 @@ const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+// Chromium with a profile of its own (`dir`, fresh: localStorage starts empty).
+function launch(dir, viewport) {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+    serviceWorkers: "allow",
+  });
+}
 
 // ---- a tiny static server for dist/ ----
 
@@ -190,18 +202,10 @@ async function waitForApp(page) {
   );
 }
 
-// Replaces the workspace text as a person does in the code editor: select all, paste (a paste
-// event carrying the text, as the browser fires for Ctrl+V).
+// Replaces the workspace text as a person does in the code editor, once it has loaded.
 async function fillWorkspace(page, text) {
   await page.waitForSelector("html[data-editor] #workspace-editor .cm-content", { timeout: WAIT_MS });
-  await page.focus("#workspace-editor .cm-content");
-  await page.keyboard.press("Control+a");
-  await page.evaluate((t) => {
-    const content = document.querySelector("#workspace-editor").shadowRoot.querySelector(".cm-content");
-    const data = new DataTransfer();
-    data.setData("text/plain", t);
-    content.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
+  await pasteIntoWorkspace(page, text);
 }
 
 // The code editor's text (CodeMirror draws only the lines in view: ask its view).
@@ -377,13 +381,7 @@ async function main() {
   const userDataDir = await fsp.mkdtemp(path.join(os.tmpdir(), "kubegate-chromium-"));
   // launchPersistentContext is how Playwright takes a --user-data-dir of our own (a fresh one,
   // so localStorage starts empty); it also keeps localStorage across the reload in test (c).
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-    serviceWorkers: "allow",
-  });
+  const context = await launch(userDataDir, { width: 1440, height: 900 });
   const page = context.pages()[0] || (await context.newPage());
 
   // Every request the page (or any page / worker of this context) makes.
@@ -1132,12 +1130,7 @@ async function main() {
       eq(await page.inputValue("#share-link"), link, "the link after unchecking");
       // Opened in a fresh profile: the workspace and the commands, without the credentials.
       const freshDir = await fsp.mkdtemp(path.join(os.tmpdir(), "kubegate-fresh-"));
-      const other = await chromium.launchPersistentContext(freshDir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        viewport: { width: 1280, height: 900 },
-      });
+      const other = await launch(freshDir, { width: 1280, height: 900 });
       const fresh = other.pages()[0] || (await other.newPage());
       const errors = [];
       fresh.on("pageerror", (e) => errors.push(String(e)));
