@@ -270,7 +270,8 @@ fn the_engine_does_not_depend_on_web_crates() {
 
 #[test]
 fn the_page_and_the_cli_give_the_same_output() {
-    use kubegate::ui::state::{Action, AppState, DEFAULT_COMMAND, DEFAULT_WORKSPACE};
+    use kubegate::ui::engine::LocalPage;
+    use kubegate::ui::state::{Action, DEFAULT_COMMAND, DEFAULT_WORKSPACE};
     let commands = [
         DEFAULT_COMMAND,
         "kubectl --context dev get pods",
@@ -279,7 +280,7 @@ fn the_page_and_the_cli_give_the_same_output() {
         "kubectl get pod blue -n blue -o yaml",
         "kubectl delete pod blue -n blue",
     ];
-    let mut page = AppState::new(DEFAULT_WORKSPACE.into(), String::new());
+    let mut page = LocalPage::new(DEFAULT_WORKSPACE, "");
     let mut page_out = String::new();
     let mut page_err = String::new();
     for c in commands {

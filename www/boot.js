@@ -85,22 +85,6 @@ if (framed) {
     import(new URL("editor.js", document.baseURI).href)
       .then((editor) => editor.enhance())
       .catch((err) => console.warn("kubegate: the code editor did not load (the plain one works):", err));
-    // The API schemas for `kubectl explain` (1.4 MB) come from our own origin when the page is
-    // idle; until they arrive the simulated /openapi/v3 answers 503.
-    const idle = window.requestIdleCallback || ((f) => setTimeout(f, 300));
-    idle(() =>
-      fetch(new URL("openapi/v1.37.json", document.baseURI))
-        .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
-        .then((text) => {
-          performance.mark("kubegate:openapi-fetched");
-          const problem = mod.install_openapi(text);
-          performance.mark("kubegate:openapi-installed");
-          if (problem) console.warn("kubegate: API schemas not usable:", problem);
-          else document.documentElement.dataset.openapi = "ready";
-        })
-        .catch((err) => console.warn("kubegate: API schemas not loaded:", err)),
-      { timeout: 3000 },
-    );
     // Offline from the next visit on (www/sw.js). Not on file:// or where the browser has none.
     if ("serviceWorker" in navigator && location.protocol !== "file:") {
       navigator.serviceWorker

@@ -4,7 +4,7 @@
 //! a workspace with errors and takes one pass over a 10 MB text.
 
 /// What an entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Part {
     /// A kubeconfig (`kind: Config`).
     Kubeconfig,
@@ -17,7 +17,7 @@ pub enum Part {
 }
 
 /// One document or file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub part: Part,
     /// Its first line, from 1 (the `kind:` line's document start, or the file's key).

@@ -25,7 +25,7 @@ const VERBS_WITH_SELECTORS: [&str; 3] = ["list", "watch", "deletecollection"];
 
 /// Everything the API server knows about a request before authentication and authorization:
 /// the Kubernetes verb and the object the request is about.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestInfo {
     /// True for requests under `/api/<v>/…` or `/apis/<g>/<v>/…` that name a resource.
@@ -53,10 +53,10 @@ pub struct RequestInfo {
     #[serde(skip)]
     pub parts: Vec<String>,
     /// The raw `fieldSelector` query value, kept for list, watch and deletecollection.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub field_selector: String,
     /// The raw `labelSelector` query value, kept for list, watch and deletecollection.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub label_selector: String,
 }
 

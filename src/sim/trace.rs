@@ -2,17 +2,17 @@
 //! decision, the reason, and the steps (authenticators, authorizers, plugins) it tried.
 //! See <https://kubernetes.io/docs/concepts/security/controlling-access/>.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 use serde_json::Value;
 
 use super::authn::UserInfo;
-use super::jsondiff::Edit;
+use super::jsondiff::{Edit, EditOp};
 use super::request::RequestInfo;
 
 /// The stages of kube-apiserver's request pipeline, in the order they run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     /// Who is sending the request.
@@ -71,7 +71,7 @@ impl Stage {
 }
 
 /// The outcome of a stage or of one step in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
     /// The request goes on.
@@ -104,7 +104,7 @@ impl Decision {
 }
 
 /// One authenticator, authorizer or admission plugin consulted within a stage.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     /// Its upstream name, e.g. `RBAC` or `NamespaceLifecycle`.
     pub plugin: Cow<'static, str>,
@@ -157,9 +157,48 @@ impl Serialize for Mutation {
     }
 }
 
+/// Reads back what the `Serialize` above wrote: the operations from `patch`, the values
+/// before and after from `changes` (a step with neither had no mutation).
+impl<'de> Deserialize<'de> for Mutation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        struct Written {
+            patch: Vec<Value>,
+            changes: Vec<Change>,
+        }
+        let w = Written::deserialize(d)?;
+        if w.patch.len() != w.changes.len() {
+            return Err(D::Error::custom(
+                "a mutation's patch and changes differ in length",
+            ));
+        }
+        let edits = w
+            .patch
+            .iter()
+            .zip(w.changes)
+            .map(|(op, change)| {
+                let op = match op.get("op").and_then(Value::as_str) {
+                    Some("add") => EditOp::Add,
+                    Some("remove") => EditOp::Remove,
+                    Some("replace") => EditOp::Replace,
+                    other => return Err(D::Error::custom(format!("unknown patch op {other:?}"))),
+                };
+                Ok(Edit {
+                    op,
+                    path: change.path,
+                    before: change.before,
+                    after: change.after,
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Mutation { edits })
+    }
+}
+
 /// One field a mutating plugin changed: its JSON pointer and its value before and after
 /// (`None` where it did not exist, or was removed).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -169,7 +208,7 @@ pub struct Change {
 }
 
 /// One stage of one request.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StageRecord {
     /// Which stage.
     pub stage: Stage,
@@ -182,15 +221,20 @@ pub struct StageRecord {
     /// Every plugin consulted, in order.
     pub steps: Vec<Step>,
     /// Stage-specific facts worth showing (credential sent, object before/after, …).
-    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "pairs_as_map")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "pairs_as_map",
+        deserialize_with = "map_as_pairs"
+    )]
     pub details: Vec<(String, String)>,
     /// For authorization under RBAC: the user's bindings, roles and rules.
-    #[serde(skip_serializing_if = "Vec::is_empty", rename = "rbacGraph")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", rename = "rbacGraph")]
     pub graph: Vec<GraphRow>,
 }
 
 /// One binding that names the user, in the RBAC graph: subject → binding → role → rules.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphRow {
     /// How the binding names the user (`User "dev-user"`, `Group "system:authenticated"`).
     pub subject: String,
@@ -202,12 +246,16 @@ pub struct GraphRow {
     pub rules: Vec<GraphRule>,
     /// A binding elsewhere (another namespace) that would allow the request there: drawn
     /// beside the user's bindings here, its rules marked as they would decide there.
-    #[serde(rename = "nearMiss", skip_serializing_if = "std::ops::Not::not")]
+    #[serde(
+        default,
+        rename = "nearMiss",
+        skip_serializing_if = "std::ops::Not::not"
+    )]
     pub near_miss: bool,
 }
 
 /// One rule in the RBAC graph.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphRule {
     /// The rule in one line.
     pub text: String,
@@ -267,8 +315,30 @@ fn pairs_as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Resul
     map.end()
 }
 
+/// Reads back what [`pairs_as_map`] wrote, in the object's order.
+fn map_as_pairs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    struct Pairs;
+    impl<'de> serde::de::Visitor<'de> for Pairs {
+        type Value = Vec<(String, String)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of strings")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut pairs = Vec::new();
+            while let Some(pair) = map.next_entry()? {
+                pairs.push(pair);
+            }
+            Ok(pairs)
+        }
+    }
+    d.deserialize_map(Pairs)
+}
+
 /// The HTTP response the server sent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResponseRecord {
     /// HTTP status code.
     pub code: u16,
@@ -277,7 +347,7 @@ pub struct ResponseRecord {
 }
 
 /// One HTTP request through the whole pipeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestTrace {
     /// HTTP method.
     pub method: String,
@@ -293,7 +363,7 @@ pub struct RequestTrace {
     pub response: ResponseRecord,
     /// How the client chose its credentials (kubectl: the context, kubeconfig user and the
     /// credential it sent); empty for raw requests.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub sent_by: String,
     /// The body the client sent (JSON), for the page to compare with what was stored; not in
     /// the trace JSON, whose shape is the CLI's contract.

@@ -15,7 +15,7 @@ use super::yaml::{self, Node, NodeKind, Pos};
 pub const KUBEGATE_API_VERSION: &str = "kubegate.dev/v1alpha1";
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The workspace cannot be used.
@@ -25,7 +25,7 @@ pub enum Severity {
 }
 
 /// An error or warning about the workspace text.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

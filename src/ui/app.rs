@@ -30,6 +30,10 @@ impl Reducible for Store {
         // A shallow copy: the workspace, the diagnostics, the runs and the cluster are shared.
         let mut next = self.0.clone();
         next.apply(action);
+        // The jobs the action made go to the engine's worker.
+        for job in std::mem::take(&mut next.outbox) {
+            super::worker::post(&job);
+        }
         Rc::new(Store(next))
     }
 }
@@ -68,19 +72,41 @@ pub fn app() -> Html {
         state.command = command;
         state.notice = notice;
         state.example = storage::load_example().and_then(|id| crate::examples::find(&id));
-        // And the step it showed (checked against what the replay produced).
+        // And the step it showed (checked against what the replay produced, once it is back).
         if let Some((request, cursor)) = storage::load_view() {
-            state.apply(Action::SelectRequest(request));
-            state.apply(Action::Select(cursor));
+            state = state.with_view(request, cursor);
         }
         // A share link (#share=…) opens its workspace and commands; the user's own work is
         // one Undo away.
         if let Some(action) = take_share_link() {
             state.apply(action);
         }
+        for job in std::mem::take(&mut state.outbox) {
+            super::worker::post(&job);
+        }
         Store(state)
     });
     let state = &store.0;
+    // The engine's answers come back as actions.
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            super::worker::connect(Callback::from(move |reply| {
+                store.dispatch(Action::Reply(reply))
+            }));
+        });
+    }
+    // Tab found nothing to complete: the focus moves on, as Tab does.
+    use_effect_with(state.tab_through, |n| {
+        let in_bar = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .is_some_and(|e| e.id() == "command");
+        // Unless the focus went elsewhere meanwhile.
+        if *n > 0 && in_bar {
+            focus_after_command_bar();
+        }
+    });
     // Keep the commands sent across reloads: all of them for Up/Down, and those since the
     // cluster booted to build it again.
     use_effect_with(state.history.clone(), |history| {
@@ -143,28 +169,43 @@ pub fn app() -> Html {
         });
     }
     // Keep the workspace in localStorage whenever it changes (edits, and `kubectl config`
-    // commands that rewrite its kubeconfig).
+    // commands that rewrite its kubeconfig): a small text at once, a large one once the engine
+    // has deflated it (off this thread; before it reads it, so a text it stops on is kept).
     // A text the browser cannot hold even deflated is said once (it would not survive a reload).
     {
         let store = store.clone();
         let told = state.notice.is_some();
-        use_effect_with(state.workspace.clone(), move |text| {
-            if !storage::save_workspace(text) && !told {
-                store.dispatch(Action::Notice(format!(
+        use_effect_with(
+            (state.workspace.clone(), state.kept.clone()),
+            move |(text, kept)| {
+                let saved = match kept {
+                    Some(kept) => storage::save_workspace_kept(kept),
+                    None if text.len() <= crate::share::PACK_OVER => storage::save_workspace(text),
+                    None => return,
+                };
+                if !saved && !told {
+                    store.dispatch(Action::Notice(format!(
                     "This workspace ({:.1} MB) is more than this browser keeps for a page, even compressed: it will not come back after a reload. Export it to a file to keep it.",
                     text.len() as f64 / 1e6
                 )));
+                }
+            },
+        );
+    }
+    // Once the engine has answered every job the text is settled: clear the busy marker, and
+    // remember a workspace that reads and boots cleanly as the last good one (once per text).
+    {
+        let idle = state.busy.is_none();
+        use_effect_with((state.revision, idle), |(_, idle)| {
+            if *idle {
+                storage::clear_busy();
             }
         });
-    }
-    // Once a change has settled the engine is done with the text: clear the busy marker, and
-    // remember a workspace that reads and boots cleanly as the last good one.
-    {
-        let good = (state.checked && !state.has_errors()).then(|| state.workspace.clone());
-        use_effect_with((state.revision, good), |(_, good)| {
-            storage::clear_busy();
-            if let Some(text) = good {
-                storage::save_last_good(text);
+        let good = (idle && state.checked && !state.has_errors())
+            .then(|| (state.workspace.clone(), state.kept.clone()));
+        use_effect_with(good, |good| {
+            if let Some((text, kept)) = good {
+                storage::save_last_good(text, kept.as_deref());
             }
         });
     }
@@ -260,7 +301,7 @@ pub fn app() -> Html {
     }
     let on_keydown = {
         let store = store.clone();
-        let session = state.session.clone();
+        let busy = state.busy.is_some();
         let caret_to_start = caret_to_start.clone();
         Callback::from(move |e: KeyboardEvent| {
             let bar: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
@@ -292,18 +333,14 @@ pub fn app() -> Html {
                 }
                 // Tab completes a kubectl command at its end (elsewhere Tab moves the focus on,
                 // as it should).
-                // Only when there is something to add: a bar holding a finished command lets
-                // Tab through (no keyboard trap).
+                // When the engine finds nothing to add, the focus moves on as Tab would (no
+                // keyboard trap): see `tab_through`. While the engine is busy (a big boot),
+                // Tab is just Tab.
                 "Tab"
-                    if plain && caret == text.len() && {
+                    if plain && !busy && caret == text.len() && {
                         let last = text.rsplit('\n').next().unwrap_or("").trim_start();
                         !last.is_empty()
                             && (last.starts_with("kubectl") || "kubectl".starts_with(last))
-                            && session.as_ref().is_none_or(|s| {
-                                !crate::sim::kubectl::complete::complete(Some(&s.borrow()), &text)
-                                    .candidates
-                                    .is_empty()
-                            })
                     } =>
                 {
                     e.prevent_default();
@@ -500,9 +537,11 @@ pub fn app() -> Html {
                     <super::sharing::SharePanel workspace={state.workspace.clone()} commands={state.commands_since_boot()}
                         onclose={{ let s = sharing.clone(); Callback::from(move |_| s.set(false)) }} />
                 }
-                if let Some(session) = &state.session {
-                    <super::cluster::ClusterView session={session.clone()} revision={session.borrow().cluster.store.revision()}
-                        written={state.shown_run().map(|r| super::state::writes(&r.outcome)).unwrap_or_default()} />
+                if let Some(cluster) = &state.cluster {
+                    <super::cluster::ClusterView cluster={cluster.clone()} object={state.object.clone()}
+                        written={state.shown_run().map(|r| super::state::writes(&r.outcome)).unwrap_or_default()}
+                        onopen={{ let store = store.clone(); Callback::from(move |key| store.dispatch(Action::OpenObject(key))) }}
+                        onclose={act(Action::CloseObject)} />
                 }
                 if let Some(undo) = &state.undo {
                     <div id="undo-bar" class="confirm" role="status">
@@ -533,6 +572,14 @@ pub fn app() -> Html {
                         value={state.command.clone()} oninput={on_input} onkeydown={on_keydown} />
                     <button id="send" onclick={busy_then(Action::Send)}>{ "Send" }</button>
                 </div>
+                // Shown only when the engine takes a while (style.css delays it), with a way out.
+                if let Some(busy) = &state.busy {
+                    <p id="busy" class="busy" role="status">
+                        <span class="spinner" aria-hidden="true"></span>{ busy }
+                        <button id="stop-engine" class="small" title="Stop the engine: the cluster is dropped, the transcript kept; the next command boots the workspace again"
+                            onclick={{ let store = store.clone(); Callback::from(move |_| if super::worker::stop() { store.dispatch(Action::Stopped) }) }}>{ "Stop" }</button>
+                    </p>
+                }
                 if let Some(ex) = state.example {
                     <div id="tries" class="tries" aria-label={format!("Commands to try in the example \"{}\"", ex.title)}>
                         <span class="muted">{ "Try:" }</span>
@@ -619,6 +666,29 @@ fn focus_command_bar() {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = bar.focus();
+    }
+}
+
+/// Moves the focus to what follows the command bar in the Tab order (what Tab would have
+/// done, had it not been taken to complete).
+fn focus_after_command_bar() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(all) = doc.query_selector_all(
+        "button:not([disabled]), a[href], input:not([disabled]), select, textarea, summary, [tabindex]:not([tabindex='-1'])",
+    ) else {
+        return;
+    };
+    let elements: Vec<web_sys::HtmlElement> = (0..all.length())
+        .filter_map(|i| all.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+        .collect();
+    if let Some(next) = elements
+        .iter()
+        .position(|e| e.id() == "command")
+        .and_then(|i| elements.get(i + 1))
+    {
+        let _ = next.focus();
     }
 }
 

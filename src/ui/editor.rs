@@ -2,8 +2,9 @@
 //! list of errors and warnings under it, each with its line and column and a click away.
 //!
 //! The text is a textarea, which www/editor/editor.js (CodeMirror 6, loaded after the first
-//! render) hides and edits through: it writes edits back with `input` events, takes the text
-//! when this component replaces it (`kubegate:text`), marks the diagnostics listed here
+//! render) hides and replaces: it hands edits over in `kubegate:edit` events (the text in
+//! `detail`: writing 10 MB into a textarea alone takes ~130 ms), takes the text when this
+//! component replaces it (`kubegate:text`), marks the diagnostics listed here
 //! (`data-line`, `data-column`, `data-severity`) on their lines, and handles clicks on
 //! `data-jump-line`. Without it the textarea works alone, and this component does the jumping.
 
@@ -32,6 +33,8 @@ pub struct EditorProps {
 
 /// How many cluster objects the outline lists (a dump may hold thousands).
 const OUTLINE_OBJECTS: usize = 60;
+/// A text this long is written into the textarea in a task of its own.
+const LARGE_TEXT: usize = 256 * 1024;
 /// How many diagnostics the list shows.
 const DIAGNOSTICS_SHOWN: usize = 500;
 
@@ -91,16 +94,68 @@ pub fn editor(props: &EditorProps) -> Html {
             onchange.emit(area.value());
         })
     };
-    // After the text was replaced from outside (a reset, an undo, `kubectl config`), tell the
-    // code editor; it ignores the text it wrote itself.
+    // The code editor's edits.
     {
         let area_ref = area_ref.clone();
-        use_effect_with(props.text.clone(), move |_| {
-            if let Some(area) = area_ref.cast::<web_sys::HtmlTextAreaElement>() {
-                if let Ok(event) = web_sys::Event::new("kubegate:text") {
-                    let _ = area.dispatch_event(&event);
+        let onchange = props.onchange.clone();
+        use_effect_with((), move |_| {
+            let listener = area_ref.get().map(|area| {
+                gloo_events::EventListener::new(&area, "kubegate:edit", move |e| {
+                    if let Some(text) = e
+                        .dyn_ref::<web_sys::CustomEvent>()
+                        .and_then(|e| e.detail().as_string())
+                    {
+                        onchange.emit(text);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // The textarea holds a small text (not bound by the render, so that a large one is not
+    // written where nobody reads it). Once the code editor has taken over, a large text goes to
+    // it in the `kubegate:text` event instead; before that the hidden textarea holds it for the
+    // editor to start from. A large text is handed over after the render, in a task of its own,
+    // skipped if the text changes again first. `data-bytes` says how long the text is.
+    {
+        let area_ref = area_ref.clone();
+        use_effect_with(props.text.clone(), move |text| {
+            let write = {
+                let text = text.clone();
+                move || {
+                    let Some(area) = area_ref.cast::<web_sys::HtmlTextAreaElement>() else {
+                        return;
+                    };
+                    let _ = area.set_attribute("data-bytes", &text.len().to_string());
+                    let enhanced = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.document_element())
+                        .is_some_and(|e| e.has_attribute("data-editor"));
+                    let event = if enhanced && text.len() > LARGE_TEXT {
+                        if area.text_length() > 0 {
+                            area.set_value("");
+                        }
+                        let init = web_sys::CustomEventInit::new();
+                        init.set_detail(&wasm_bindgen::JsValue::from_str(&text));
+                        web_sys::CustomEvent::new_with_event_init_dict("kubegate:text", &init)
+                    } else {
+                        if area.value() != *text {
+                            area.set_value(&text);
+                        }
+                        web_sys::CustomEvent::new("kubegate:text")
+                    };
+                    if let Ok(event) = event {
+                        let _ = area.dispatch_event(&event);
+                    }
                 }
-            }
+            };
+            let later = if text.len() > LARGE_TEXT {
+                Some(gloo_timers::callback::Timeout::new(0, write))
+            } else {
+                write();
+                None
+            };
+            move || drop(later)
         });
     }
     let errors = props
@@ -112,8 +167,14 @@ pub fn editor(props: &EditorProps) -> Html {
         <>
         <label for="workspace" class="pane-title">{ "Workspace (kubeconfig, ControlPlane, objects)" }</label>
         <Outline entries={props.outline.clone()} />
+        // A plain text box lays out all of its text: a large one is hidden until the code
+        // editor (which draws only the lines in view) takes over.
         <textarea id="workspace" ref={area_ref} spellcheck="false" autocomplete="off" wrap="off"
-            value={props.text.clone()} {oninput} />
+            class={classes!((props.text.len() > LARGE_TEXT).then_some("large"))} {oninput} />
+        if props.text.len() > LARGE_TEXT {
+            <p class="muted large-note">{ format!("Loading the code editor for this {} workspace (a plain text box this large would hold the page still)…",
+                crate::ui::state::size(props.text.len())) }</p>
+        }
         <p class="keys muted editor-keys">{ "Tab indents · Esc then Tab leaves the editor · Ctrl+F finds · Ctrl+Z undoes" }</p>
         <div id="diagnostics" class={classes!("diagnostics", (errors > 0).then_some("has-errors"))} aria-live="polite">
             if !props.checked {

@@ -1,6 +1,7 @@
 //! The browser UI: a Yew single-page app over the engine. [`state`] holds what the page shows
 //! and is plain Rust (tested natively); the components, compiled for wasm only, render it.
 
+pub mod engine;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]
@@ -21,10 +22,16 @@ mod sharing;
 mod storage;
 #[cfg(target_arch = "wasm32")]
 mod timeline;
+#[cfg(target_arch = "wasm32")]
+mod worker;
 
 /// Mounts the app on the page's body.
 #[cfg(target_arch = "wasm32")]
 pub fn start() {
+    // In the engine's worker (www/worker.js) the same wasm starts with no page to mount on.
+    if web_sys::window().is_none() {
+        return;
+    }
     // Through Yew's own API (its renderer would replace a std hook): the panic's message and
     // stack go to the console, and the message to the page, where www/boot.js shows it in the
     // crash notice when the trap that follows a panic reaches the browser.
@@ -35,9 +42,9 @@ pub fn start() {
     yew::Renderer::<app::App>::new().render();
 }
 
-/// Hands the engine the OpenAPI schemas behind `kubectl explain`, which www/boot.js fetches
-/// from the page's own origin after the app has started (they are too large to carry in the
-/// wasm). Returns an error text if the file does not parse.
+/// Hands the engine the OpenAPI schemas behind `kubectl explain`, which www/worker.js fetches
+/// from the page's own origin once the engine's worker is up (they are too large to carry in
+/// the wasm). Returns an error text if the file does not parse.
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn install_openapi(text: &str) -> Option<String> {

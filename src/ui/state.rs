@@ -2,15 +2,16 @@
 //! natively; the components only render it. Stepping moves a cursor over a finished trace and
 //! never re-runs a request.
 
-use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
+use super::engine::{Answer, ClusterSummary, Job, ObjectKey, Reply, Then, Worked};
 use crate::examples::{self, Example};
+use crate::sim::clock::Instant;
 use crate::sim::kubectl::Outcome;
 use crate::sim::outline;
-use crate::sim::session::Session;
 use crate::sim::trace::RequestTrace;
-use crate::sim::workspace::{self, Diagnostic, Severity};
+use crate::sim::workspace::{Diagnostic, Severity};
 
 /// The workspace a page starts with.
 pub const DEFAULT_WORKSPACE: &str = include_str!("../../static/workspaces/default.yaml");
@@ -30,19 +31,6 @@ pub struct Run {
     /// Whether its traces were dropped and its output cut, as the run grew older than the
     /// newest [`DETAIL_KEPT`] (memory stays bounded however long the session).
     pub summarized: bool,
-}
-
-/// Runs the bar's text as a shell script: a here-document (`kubectl create -f - <<EOF` …
-/// `EOF`) feeds stdin, several commands run in turn and make one outcome.
-fn run_script(session: &mut Session, line: &str) -> Outcome {
-    let mut outcome = Outcome::default();
-    session.script_each(line, &mut |_, o| {
-        outcome.stdout.push_str(&o.stdout);
-        outcome.stderr.push_str(&o.stderr);
-        outcome.exit_code = o.exit_code;
-        outcome.requests.extend(o.requests);
-    });
-    outcome
 }
 
 /// One request of a run, as the components receive it: shared, and equal only to itself, so a
@@ -83,17 +71,40 @@ pub struct AppState {
     pub diagnostics: Rc<Vec<Diagnostic>>,
     /// The workspace's documents and files, with their lines (read with the diagnostics).
     pub outline: Rc<Vec<outline::Entry>>,
-    /// The booted cluster, shared so that cloning the state stays cheap; `None` until the
-    /// first send.
-    pub session: Option<Rc<RefCell<Session>>>,
+    /// Whether a cluster runs (in the engine, [`super::engine`]): not until the first send.
+    pub booted: bool,
     /// Whether the workspace differs from the text the cluster booted from: the next send
     /// boots it again from the new text and first sends the earlier commands again.
     pub stale: bool,
     /// The text the cluster booted from.
     booted_from: Rc<str>,
-    /// The last reading of the workspace text (kept for the next boot, which takes it instead
-    /// of parsing the same text again); shared, so copying the state does not copy it.
-    parsed: Rc<RefCell<Reading>>,
+    /// The cluster's objects, as the engine last reported them (`None`: no cluster).
+    pub cluster: Option<Rc<ClusterSummary>>,
+    /// The cluster's simulated time.
+    pub now: Instant,
+    /// The object of the cluster view being read, as YAML (`None`: it is gone).
+    pub object: Option<(ObjectKey, Option<String>)>,
+    /// The workspace text's revision: bumped whenever the text changes, so that an answer
+    /// about an older text is known as such.
+    ws_rev: u64,
+    /// The revision of the text the engine holds, if it is known.
+    engine_rev: Option<u64>,
+    /// Jobs for the engine, in order: whoever applies actions posts them (the page to its
+    /// worker, the tests to an [`super::engine::Engine`]) and applies the replies.
+    pub outbox: Vec<Job>,
+    /// How many jobs are out; while any is, actions that need the engine wait.
+    pending: usize,
+    /// What the engine is doing, for the page to say.
+    pub busy: Option<String>,
+    /// Actions that came while the engine was busy, in order.
+    waiting: VecDeque<Action>,
+    /// The workspace text deflated for the browser's storage, when it is large (packed by the
+    /// engine, off the page's thread); `None` until then, and for a small text.
+    pub kept: Option<Rc<str>>,
+    /// The step to show once the commands sent again after a reload are back.
+    restore_view: Option<(usize, usize)>,
+    /// Bumped when Tab found nothing to complete: the page moves the focus on, as Tab does.
+    pub tab_through: u64,
     /// Commands sent since the cluster booted, newest last.
     pub runs: Vec<Rc<Run>>,
     /// Which run is shown (the newest, unless the learner opened an older one).
@@ -132,9 +143,6 @@ pub struct AppState {
     /// What Tab found for the word being typed, when there was more than one.
     pub completions: Vec<String>,
 }
-
-/// A reading of the workspace: the text read and what it gave.
-type Reading = Option<(Rc<str>, workspace::Parsed)>;
 
 /// How many completions the bar lists.
 pub const COMPLETIONS_MAX: usize = 60;
@@ -211,6 +219,39 @@ pub enum Action {
     CloseAside,
     /// Complete the last word of the command bar (Tab).
     Complete,
+    /// Send this command line (a send made while the engine was busy, done once it is not).
+    SendLine(String),
+    /// Read an object of the cluster view.
+    OpenObject(ObjectKey),
+    /// Close it.
+    CloseObject,
+    /// What the engine answered to a job.
+    Reply(Reply),
+    /// The engine was stopped while it worked: its cluster and the jobs out are gone.
+    Stopped,
+}
+
+impl Action {
+    /// Whether the action needs the engine, or decides on what the engine did: such actions
+    /// wait while a job is out.
+    fn needs_engine(&self) -> bool {
+        matches!(
+            self,
+            Action::CheckWorkspace
+                | Action::Send
+                | Action::SendLine(_)
+                | Action::Run(_)
+                | Action::Ask(_)
+                | Action::Complete
+                | Action::OpenObject(_)
+                | Action::ResetWorkspace
+                | Action::ResetCluster
+                | Action::OpenExample(_)
+                | Action::OpenShared(_)
+                | Action::Import { .. }
+                | Action::Undo
+        )
+    }
 }
 
 impl AppState {
@@ -221,10 +262,21 @@ impl AppState {
             workspace: workspace.into(),
             command,
             diagnostics: Rc::default(),
-            session: None,
+            booted: false,
             stale: false,
             booted_from: Rc::from(""),
-            parsed: Rc::default(),
+            cluster: None,
+            now: crate::sim::controlplane::ControlPlane::default().clock,
+            object: None,
+            ws_rev: 0,
+            engine_rev: None,
+            outbox: Vec::new(),
+            pending: 0,
+            busy: None,
+            waiting: VecDeque::new(),
+            kept: None,
+            restore_view: None,
+            tab_through: 0,
             runs: Vec::new(),
             shown: 0,
             request: 0,
@@ -262,11 +314,7 @@ impl AppState {
 
     /// What the decoder makes of its text, at the cluster's simulated time.
     pub fn decoded(&self) -> Result<String, String> {
-        let now = match &self.session {
-            Some(s) => s.borrow().cluster.now,
-            None => crate::sim::controlplane::ControlPlane::default().clock,
-        };
-        crate::sim::decode::describe(&self.decoder, now)
+        crate::sim::decode::describe(&self.decoder, self.now)
     }
 
     /// Whether the workspace has an error.
@@ -308,14 +356,17 @@ impl AppState {
     /// Applies one action.
     pub fn apply(&mut self, action: Action) {
         self.revision += 1;
+        if self.pending > 0 && action.needs_engine() {
+            // The bar's text is what is sent, as it is now.
+            let action = match action {
+                Action::Send => Action::SendLine(self.command.clone()),
+                a => a,
+            };
+            self.waiting.push_back(action);
+            return;
+        }
         match action {
-            Action::EditWorkspace(text) => {
-                if *text != *self.workspace {
-                    self.workspace = text.into();
-                    self.checked = false;
-                    self.stale = self.session.is_some() && self.workspace != self.booted_from;
-                }
-            }
+            Action::EditWorkspace(text) => self.set_workspace(text.into()),
             Action::CheckWorkspace => {
                 if !self.checked {
                     self.read_workspace();
@@ -356,10 +407,47 @@ impl AppState {
                     self.command = std::mem::take(&mut self.draft);
                 }
             },
-            Action::Send => self.send(),
+            Action::Send => self.send(self.command.clone()),
+            Action::SendLine(line) => self.send(line),
             Action::Run(command) => {
-                self.command = command;
-                self.send();
+                self.command = command.clone();
+                self.send(command);
+            }
+            Action::OpenObject(key) => self.post_cluster(Then::Object(key), false),
+            Action::CloseObject => self.object = None,
+            Action::Stopped => {
+                self.pending = 0;
+                self.busy = None;
+                self.waiting.clear();
+                self.engine_rev = None;
+                self.booted = false;
+                self.stale = false;
+                self.cluster = None;
+                self.object = None;
+                self.restore_view = None;
+                self.notice = Some(format!(
+                    "Stopped. The transcript is kept; the next command boots the cluster from the workspace again{}.",
+                    match self.commands_since_boot().len() {
+                        0 => String::new(),
+                        n => format!(" and first sends the {n} earlier command(s) again"),
+                    }
+                ));
+            }
+            // News, not an answer: no job is done.
+            Action::Reply(reply) if !reply.answers_job() => self.receive(reply),
+            Action::Reply(reply) => {
+                self.receive(reply);
+                self.pending = self.pending.saturating_sub(1);
+                if self.pending == 0 {
+                    self.busy = None;
+                }
+                // What waited, in order, until something needs the engine again.
+                while self.pending == 0 {
+                    let Some(next) = self.waiting.pop_front() else {
+                        break;
+                    };
+                    self.apply(next);
+                }
             }
             Action::Prev => self.cursor = self.cursor.saturating_sub(1),
             Action::Next => {
@@ -405,36 +493,31 @@ impl AppState {
                 self.example = None;
             }
             Action::Notice(text) => self.notice = Some(text),
+            // Asked of the cluster as it runs (a question boots nothing).
             Action::Ask(line) => {
-                if let Some(session) = &self.session {
-                    let mut outcome = run_script(&mut session.borrow_mut(), &line);
-                    // Only the answer is kept, not its requests.
-                    outcome.requests = Vec::new();
-                    self.aside = Some(Rc::new(Run {
-                        command: line,
-                        outcome,
-                        booted: true,
-                        summarized: false,
-                    }));
+                if self.booted {
+                    self.post_cluster(Then::Ask(line), false);
                 }
             }
             Action::CloseAside => self.aside = None,
-            Action::Complete => self.complete(),
+            // Names come from the cluster: it boots if needed (nothing is sent).
+            Action::Complete => {
+                self.completions.clear();
+                self.post_cluster(Then::Complete(self.command.clone()), true);
+            }
             Action::ResetCluster => {
                 let undo = self.undo_point("Reset the cluster.".into());
-                self.session = None;
-                self.runs.clear();
+                self.drop_cluster();
                 self.undo = Some(undo);
             }
             Action::Undo => {
                 if let Some(undo) = self.undo.take() {
                     self.example = undo.example;
                     if undo.workspace != self.workspace {
-                        self.apply(Action::EditWorkspace(undo.workspace.to_string()));
-                        self.apply(Action::CheckWorkspace);
+                        self.set_workspace(undo.workspace.clone());
+                        self.read_workspace();
                     }
-                    self.session = None;
-                    self.runs.clear();
+                    self.drop_cluster();
                     self.replay(undo.commands);
                 }
             }
@@ -448,9 +531,9 @@ impl AppState {
         }
     }
 
-    fn send(&mut self) {
+    fn send(&mut self, line: String) {
         self.completions.clear();
-        let line = self.command.trim().to_string();
+        let line = line.trim().to_string();
         if line.is_empty() {
             return;
         }
@@ -461,7 +544,7 @@ impl AppState {
                 self.history.remove(0);
             }
         }
-        self.run_line(line);
+        self.post_cluster(Then::Run(vec![line]), true);
     }
 
     /// What a reset of `what` is about to replace.
@@ -477,12 +560,31 @@ impl AppState {
     /// Puts `text` in the editor and starts its cluster afresh; the reset can be undone.
     fn replace_workspace(&mut self, text: &str, what: String) {
         let undo = self.undo_point(what);
-        self.apply(Action::EditWorkspace(text.into()));
-        self.apply(Action::CheckWorkspace);
-        self.session = None;
-        self.stale = false;
-        self.runs.clear();
+        self.set_workspace(text.into());
+        self.read_workspace();
+        self.drop_cluster();
         self.undo = Some(undo);
+    }
+
+    /// Puts `text` in the editor (read later, with [`Action::CheckWorkspace`]; the cluster
+    /// runs on until the next send, which boots it again and replays the commands).
+    fn set_workspace(&mut self, text: Rc<str>) {
+        if *text != *self.workspace {
+            self.workspace = text;
+            self.ws_rev += 1;
+            self.kept = None;
+            self.checked = false;
+            self.stale = self.booted && self.workspace != self.booted_from;
+        }
+    }
+
+    /// Forgets the cluster and its runs: the next send boots the workspace afresh.
+    fn drop_cluster(&mut self) {
+        self.booted = false;
+        self.stale = false;
+        self.cluster = None;
+        self.object = None;
+        self.runs.clear();
     }
 
     /// The commands sent since the cluster booted, oldest first: sent again after a reload,
@@ -504,80 +606,226 @@ impl AppState {
 
     /// Sends `commands` again, without adding them to the history.
     fn replay(&mut self, commands: Vec<String>) {
-        for line in commands {
-            let line = line.trim().to_string();
-            if !line.is_empty() {
-                self.run_line(line);
-            }
+        let lines: Vec<String> = commands
+            .iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        if !lines.is_empty() {
+            self.post_cluster(Then::Run(lines), true);
         }
     }
 
-    fn run_line(&mut self, line: String) {
-        if !self.boot() {
-            let outcome = Outcome {
-                stderr: "error: the workspace has errors: fix them (see the list under the editor) and send again\n".into(),
-                exit_code: 2,
-                ..Default::default()
-            };
-            self.push(Run {
-                command: line,
-                outcome,
-                booted: false,
-                summarized: false,
-            });
+    /// The same page, showing this step of the commands sent again (once they are back).
+    pub fn with_view(mut self, request: usize, cursor: usize) -> Self {
+        if self.outbox.iter().any(|j| matches!(j, Job::Cluster { .. })) {
+            self.restore_view = Some((request, cursor));
+        } else {
+            self.apply(Action::SelectRequest(request));
+            self.apply(Action::Select(cursor));
+        }
+        self
+    }
+
+    /// Hands the engine a job.
+    fn post(&mut self, job: Job, busy: String) {
+        self.outbox.push(job);
+        self.pending += 1;
+        self.busy = Some(busy);
+    }
+
+    /// Asks the engine to work on the cluster: when `may_boot` and no cluster runs the
+    /// workspace's text (or none runs at all), it boots it first and sends the earlier
+    /// commands again, so that what they built is still there and their outcomes follow the
+    /// edit.
+    fn post_cluster(&mut self, then: Then, may_boot: bool) {
+        let boot = (may_boot && (!self.booted || self.stale)).then(|| self.commands_since_boot());
+        // The engine always holds the page's text (a `kubectl config` command rewrites it).
+        let text = (self.engine_rev != Some(self.ws_rev)).then(|| self.workspace.to_string());
+        if text.is_some() {
+            self.engine_rev = Some(self.ws_rev);
+        }
+        let doing = match &then {
+            Then::Run(lines) if lines.len() > 1 => format!("Sending {} commands…", lines.len()),
+            Then::Run(_) => "Sending the command…".to_string(),
+            Then::Ask(_) => "Asking the cluster…".to_string(),
+            Then::Complete(_) => "Completing…".to_string(),
+            Then::Object(_) => "Reading the object…".to_string(),
+        };
+        let busy = match &boot {
+            Some(earlier) => format!(
+                "Booting the cluster from the workspace ({}){}, then: {}",
+                size(self.workspace.len()),
+                match earlier.len() {
+                    0 => String::new(),
+                    n => format!(" and sending the {n} earlier command(s) again"),
+                },
+                doing.to_lowercase()
+            ),
+            None => doing,
+        };
+        self.post(
+            Job::Cluster {
+                rev: self.ws_rev,
+                text,
+                boot,
+                then,
+            },
+            busy,
+        );
+    }
+
+    /// Reads the workspace text for its diagnostics and its outline (the engine keeps the
+    /// reading for the next boot).
+    fn read_workspace(&mut self) {
+        self.engine_rev = Some(self.ws_rev);
+        let busy = format!("Reading the workspace ({})…", size(self.workspace.len()));
+        self.post(
+            Job::Check {
+                rev: self.ws_rev,
+                text: self.workspace.to_string(),
+            },
+            busy,
+        );
+    }
+
+    /// Takes in what the engine answered.
+    fn receive(&mut self, reply: Reply) {
+        match reply {
+            Reply::Checked {
+                rev,
+                diagnostics,
+                outline,
+            } => {
+                if rev == self.ws_rev {
+                    self.diagnostics = Rc::new(diagnostics);
+                    self.outline = Rc::new(outline);
+                    self.checked = true;
+                }
+            }
+            Reply::Cluster(worked) => self.receive_worked(*worked),
+            Reply::Packed { rev, kept } => {
+                if rev == self.ws_rev {
+                    self.kept = Some(Rc::from(kept));
+                }
+            }
+            // The page stops before it would apply a crash (src/ui/worker.rs), and takes the
+            // schemas' news itself.
+            Reply::Crashed(_) | Reply::Schemas(_) => {}
+        }
+    }
+
+    fn receive_worked(&mut self, w: Worked) {
+        let current = w.rev == self.ws_rev;
+        if let Some(b) = w.booted {
+            if current {
+                self.diagnostics = Rc::new(b.diagnostics);
+                if let Some(outline) = b.outline {
+                    self.outline = Rc::new(outline);
+                }
+                self.checked = true;
+            }
+            if b.ok {
+                self.booted = true;
+                self.booted_from = if current {
+                    self.workspace.clone()
+                } else {
+                    // Edited since: the next send boots again.
+                    Rc::from("")
+                };
+                self.stale = !current;
+                self.runs.clear();
+                self.object = None;
+                for (command, c) in b.earlier {
+                    self.push(Run {
+                        command,
+                        outcome: c.0,
+                        booted: true,
+                        summarized: false,
+                    });
+                }
+            }
+        }
+        if let Some(rw) = w.rewritten {
+            if current && self.workspace == self.booted_from {
+                // `kubectl config …` rewrote the kubeconfig: it is written back into the
+                // workspace, as kubectl rewrites its file (the cluster keeps running).
+                self.workspace = Rc::from(rw.text);
+                self.ws_rev += 1;
+                self.kept = None;
+                self.engine_rev = Some(self.ws_rev);
+                self.booted_from = self.workspace.clone();
+                self.diagnostics = Rc::new(rw.diagnostics);
+                self.outline = Rc::new(rw.outline);
+                self.checked = true;
+                // A large text is deflated for the browser's storage by a reading.
+                if self.workspace.len() > crate::share::PACK_OVER {
+                    self.read_workspace();
+                }
+            } else {
+                // Edited meanwhile: the edit wins, and the engine's text is not the page's.
+                self.engine_rev = None;
+            }
+        }
+        self.now = w.now;
+        if self.cluster.as_deref() != w.cluster.as_ref() {
+            self.cluster = w.cluster.map(Rc::new);
+        }
+        match w.answer {
+            Answer::Ran(runs) => {
+                for (command, c) in runs {
+                    self.push(Run {
+                        command,
+                        outcome: c.0,
+                        booted: true,
+                        summarized: false,
+                    });
+                }
+            }
+            Answer::NotRun(lines) => {
+                for command in lines {
+                    self.push(Run {
+                        command,
+                        outcome: Outcome {
+                            stderr: "error: the workspace has errors: fix them (see the list under the editor) and send again\n".into(),
+                            exit_code: 2,
+                            ..Default::default()
+                        },
+                        booted: false,
+                        summarized: false,
+                    });
+                }
+            }
+            Answer::Asked(command, c) => {
+                self.aside = Some(Rc::new(Run {
+                    command,
+                    outcome: c.0,
+                    booted: true,
+                    summarized: false,
+                }));
+            }
+            Answer::Completed(command, c) => {
+                if command == self.command {
+                    self.complete(c);
+                }
+            }
+            Answer::Object(key, yaml) => self.object = Some((key, yaml)),
+            Answer::NoCluster => {}
+        }
+        if let Some((request, cursor)) = self.restore_view.take() {
+            self.apply(Action::SelectRequest(request));
+            self.apply(Action::Select(cursor));
+        }
+    }
+
+    /// Completes the last word of the command bar (Tab) with what the engine found: one
+    /// candidate is put in; several extend the word to what they share and are listed;
+    /// none lets the Tab through.
+    fn complete(&mut self, c: crate::sim::kubectl::complete::Completion) {
+        self.completions.clear();
+        if c.start > self.command.len() || !self.command.is_char_boundary(c.start) {
             return;
         }
-        self.exec(line);
-    }
-
-    /// Makes sure a cluster is running the workspace's text: when the text changed since the
-    /// cluster booted (or it never did), boots it from the text, then sends the earlier
-    /// commands again, so that what they built is still there and their outcomes follow the
-    /// edit. `false` when the workspace has errors (they become the diagnostics).
-    fn boot(&mut self) -> bool {
-        if self.session.is_some() && !self.stale {
-            return true;
-        }
-        let earlier = self.commands_since_boot();
-        self.checked = true;
-        // The reading made when typing paused, if it is of this very text.
-        let reading = self
-            .parsed
-            .borrow_mut()
-            .take()
-            .filter(|(text, _)| Rc::ptr_eq(text, &self.workspace));
-        let booted = match reading {
-            Some((_, parsed)) => Session::from_parsed(parsed),
-            None => Session::new(&self.workspace),
-        };
-        match booted {
-            Ok(s) => {
-                self.diagnostics = Rc::new(s.warnings.clone());
-                self.session = Some(Rc::new(RefCell::new(s)));
-                self.stale = false;
-                self.booted_from = self.workspace.clone();
-                self.runs.clear();
-                for earlier in earlier {
-                    self.exec(earlier);
-                }
-                true
-            }
-            Err(diags) => {
-                self.diagnostics = Rc::new(diags);
-                false
-            }
-        }
-    }
-
-    /// Completes the last word of the command bar (Tab): one candidate is put in; several
-    /// extend the word to what they share and are listed.
-    fn complete(&mut self) {
-        self.completions.clear();
-        // Names come from the cluster: boot it if needed (nothing is sent).
-        let booted = self.boot();
-        let session = self.session.as_ref().filter(|_| booted).map(|s| s.borrow());
-        let c = crate::sim::kubectl::complete::complete(session.as_deref(), &self.command);
-        drop(session);
         let partial = &self.command[c.start..];
         let shared = c.candidates.iter().skip(1).fold(
             c.candidates.first().cloned().unwrap_or_default(),
@@ -592,7 +840,7 @@ impl AppState {
             },
         );
         match c.candidates.len() {
-            0 => {}
+            0 => self.tab_through += 1,
             1 => {
                 let word = &c.candidates[0];
                 let space = if word.ends_with(['=', '/']) { "" } else { " " };
@@ -606,36 +854,6 @@ impl AppState {
             }
         }
         self.history_at = None;
-    }
-
-    /// Runs `line` on the booted cluster and shows its run.
-    fn exec(&mut self, line: String) {
-        let Some(session) = &self.session else { return };
-        let before = session.borrow().kubeconfig.clone();
-        let outcome = run_script(&mut session.borrow_mut(), &line);
-        // `kubectl config set-context …` and friends edit the kubeconfig: write it back into
-        // the workspace, as kubectl rewrites its file (the cluster keeps running).
-        let after = session.borrow().kubeconfig.clone();
-        if after != before {
-            self.workspace = workspace::with_kubeconfig(&self.workspace, &after).into();
-            self.booted_from = self.workspace.clone();
-            self.read_workspace();
-        }
-        self.push(Run {
-            command: line,
-            outcome,
-            booted: true,
-            summarized: false,
-        });
-    }
-
-    /// Reads the workspace text for its diagnostics and its outline.
-    fn read_workspace(&mut self) {
-        let parsed = workspace::parse(&self.workspace);
-        self.diagnostics = Rc::new(parsed.diagnostics.clone());
-        self.outline = Rc::new(outline::outline(&self.workspace));
-        // A new cell: an older copy of the state keeps its own.
-        self.parsed = Rc::new(RefCell::new(Some((self.workspace.clone(), parsed))));
     }
 
     /// Adds a run and shows it; the run that falls out of the newest [`DETAIL_KEPT`] keeps
@@ -672,6 +890,15 @@ impl AppState {
             .current_request()
             .and_then(RequestTrace::refused_at)
             .unwrap_or(0);
+    }
+}
+
+/// A size as the page says it: `820 B`, `12.4 KB`, `10.2 MB`.
+pub fn size(bytes: usize) -> String {
+    match bytes {
+        b if b < 1000 => format!("{b} B"),
+        b if b < 1_000_000 => format!("{:.1} KB", b as f64 / 1e3),
+        b => format!("{:.1} MB", b as f64 / 1e6),
     }
 }
 
@@ -912,8 +1139,14 @@ pub fn rbac_tree(rows: &[crate::sim::trace::GraphRow]) -> (Vec<GraphSubject>, Ve
 mod tests {
     use super::*;
 
-    fn state() -> AppState {
-        AppState::new(DEFAULT_WORKSPACE.into(), DEFAULT_COMMAND.into())
+    use crate::ui::engine::{Engine, LocalPage as Page};
+
+    fn through_json<T: serde::Serialize + serde::de::DeserializeOwned>(t: &T) -> T {
+        serde_json::from_str(&serde_json::to_string(t).unwrap()).unwrap()
+    }
+
+    fn state() -> Page {
+        Page::new(DEFAULT_WORKSPACE, DEFAULT_COMMAND)
     }
 
     #[test]
@@ -1017,10 +1250,6 @@ mod tests {
         s.apply(Action::EditWorkspace(edited.clone()));
         assert!(s.stale && s.runs.len() == 3, "kept until the next send");
         s.apply(Action::CheckWorkspace);
-        assert!(
-            s.parsed.borrow().is_some(),
-            "the reading is kept for the boot"
-        );
         // Typing back what the cluster booted from is no change.
         s.apply(Action::EditWorkspace(DEFAULT_WORKSPACE.into()));
         assert!(!s.stale);
@@ -1030,7 +1259,6 @@ mod tests {
         s.apply(Action::EditCommand("kubectl get ns green -o name".into()));
         s.apply(Action::Send);
         assert!(!s.stale);
-        assert!(s.parsed.borrow().is_none(), "the boot took the reading");
         assert_eq!(s.runs.len(), 4);
         assert_eq!(s.last_run().unwrap().outcome.stdout, "namespace/green\n");
         assert_eq!(s.runs[2].outcome.stdout, "secret/s created\n");
@@ -1173,15 +1401,158 @@ mod tests {
     }
 
     #[test]
+    fn actions_that_need_the_engine_wait_while_it_works_and_run_in_order() {
+        // The page's side alone: the jobs stay out until answered.
+        let mut s = AppState::new(DEFAULT_WORKSPACE.into(), "kubectl create ns a".into());
+        let mut engine = Engine::default();
+        let answer = |s: &mut AppState, engine: &mut Engine| {
+            let job = s.outbox.remove(0);
+            let reply = engine.handle(through_json(&job), &mut |_| {});
+            s.apply(Action::Reply(through_json(&reply)));
+        };
+        assert_eq!(s.outbox.len(), 1, "the first reading");
+        assert!(s
+            .busy
+            .as_deref()
+            .is_some_and(|b| b.starts_with("Reading the workspace")));
+        s.apply(Action::Send);
+        s.apply(Action::EditCommand("kubectl create ns b".into()));
+        s.apply(Action::Send);
+        // Typing goes on while the engine works; what needs it waits.
+        s.apply(Action::EditCommand("kubectl get ns".into()));
+        assert_eq!(s.outbox.len(), 1, "nothing more is sent while a job is out");
+        assert_eq!(s.command, "kubectl get ns");
+        answer(&mut s, &mut engine);
+        // The first send went out (it boots the cluster); the second waits for it.
+        assert_eq!(s.outbox.len(), 1);
+        assert!(matches!(&s.outbox[0], Job::Cluster { boot: Some(_), .. }));
+        assert!(s
+            .busy
+            .as_deref()
+            .is_some_and(|b| b.starts_with("Booting the cluster")));
+        answer(&mut s, &mut engine);
+        assert!(matches!(
+            &s.outbox[0],
+            Job::Cluster {
+                boot: None,
+                text: None,
+                ..
+            }
+        ));
+        answer(&mut s, &mut engine);
+        assert!(s.outbox.is_empty() && s.busy.is_none());
+        let sent: Vec<_> = s
+            .runs
+            .iter()
+            .map(|r| (r.command.as_str(), r.outcome.stdout.as_str()))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                ("kubectl create ns a", "namespace/a created\n"),
+                ("kubectl create ns b", "namespace/b created\n")
+            ]
+        );
+        assert_eq!(
+            s.command, "kubectl get ns",
+            "the bar keeps what was typed since"
+        );
+        assert_eq!(s.history, ["kubectl create ns a", "kubectl create ns b"]);
+        // A reading of a text edited since it was asked for is not taken as the text's.
+        s.apply(Action::EditWorkspace("kind: [".into()));
+        s.apply(Action::CheckWorkspace);
+        s.apply(Action::EditWorkspace(
+            DEFAULT_WORKSPACE.replace("blue", "navy"),
+        ));
+        answer(&mut s, &mut engine);
+        assert!(!s.checked && !s.has_errors(), "{:?}", s.diagnostics);
+        // Sending the edited text sends it along, and boots it.
+        s.apply(Action::Send);
+        assert!(
+            matches!(&s.outbox[0], Job::Cluster { boot: Some(b), text: Some(t), .. } if b.len() == 2 && t.contains("navy"))
+        );
+        answer(&mut s, &mut engine);
+        assert!(s.checked && !s.stale);
+        assert_eq!(s.runs.len(), 3);
+        let ns = &s.last_run().unwrap().outcome.stdout;
+        assert!(
+            ns.contains("\na  ") && ns.contains("\nnavy  ") && !ns.contains("\nblue "),
+            "{ns}"
+        );
+    }
+
+    #[test]
+    fn the_step_shown_before_a_reload_comes_back_once_the_replay_has() {
+        let sent = vec!["kubectl --context dev get secrets -n blue".to_string()];
+        let s = Page::of(
+            AppState::new(DEFAULT_WORKSPACE.into(), String::new())
+                .with_replay(sent)
+                .with_view(0, 0),
+        );
+        assert_eq!(
+            (s.runs.len(), s.cursor),
+            (1, 0),
+            "the step kept, not the refusal"
+        );
+        // With nothing to send again, a kept step is no claim on the next command's view.
+        let mut s =
+            Page::of(AppState::new(DEFAULT_WORKSPACE.into(), String::new()).with_view(0, 0));
+        s.apply(Action::Run(
+            "kubectl --context dev get secrets -n blue".into(),
+        ));
+        let at = s.current_request().and_then(RequestTrace::refused_at);
+        assert_eq!(
+            (Some(s.cursor), at.is_some()),
+            (at, true),
+            "opened on the refusal"
+        );
+    }
+
+    #[test]
+    fn tab_with_nothing_to_complete_moves_on_and_the_cluster_view_reads_objects() {
+        let mut s = state();
+        s.apply(Action::EditCommand("kubectl get pods --zzz".into()));
+        s.apply(Action::Complete);
+        assert_eq!(
+            (s.tab_through, s.command.as_str()),
+            (1, "kubectl get pods --zzz")
+        );
+        let cluster = s.cluster.clone().expect("booted by the completion");
+        let pods = cluster
+            .resources
+            .iter()
+            .find(|r| r.resource == "namespaces")
+            .unwrap();
+        assert!(
+            pods.objects.contains(&(String::new(), "blue".to_string())),
+            "{pods:?}"
+        );
+        let key = ObjectKey {
+            group: String::new(),
+            resource: "namespaces".into(),
+            namespace: String::new(),
+            name: "blue".into(),
+        };
+        s.apply(Action::OpenObject(key.clone()));
+        let (k, yaml) = s.object.clone().unwrap();
+        assert_eq!(k, key);
+        assert!(yaml.unwrap().contains("name: blue"));
+        s.apply(Action::Run("kubectl delete ns blue".into()));
+        assert!(s.object.is_some(), "a run leaves it open");
+        s.apply(Action::OpenObject(key));
+        assert_eq!(s.object.as_ref().unwrap().1, None, "gone");
+        let before = s.now;
+        assert!(s.cluster.as_ref().unwrap().revision > cluster.revision);
+        assert!(s.now >= before);
+    }
+
+    #[test]
     fn tab_completes_from_the_cluster_booting_it_if_needed() {
         let mut s = state();
         s.apply(Action::EditCommand("kubectl get pods -n bl".into()));
         s.apply(Action::Complete);
         assert_eq!(s.command, "kubectl get pods -n blue ");
-        assert!(
-            s.session.is_some() && s.runs.is_empty(),
-            "booted, nothing sent"
-        );
+        assert!(s.booted && s.runs.is_empty(), "booted, nothing sent");
         s.apply(Action::EditCommand("kubectl get pods -n blue or".into()));
         s.apply(Action::Complete);
         assert_eq!(s.command, "kubectl get pods -n blue orange ");
@@ -1413,8 +1784,10 @@ mod tests {
     #[test]
     fn a_workspace_the_page_stopped_on_is_offered_back_not_read() {
         let bad = "- ".repeat(50) + "x\n";
-        let s = AppState::new(DEFAULT_WORKSPACE.into(), DEFAULT_COMMAND.into())
-            .with_crashed(Some(bad.clone()));
+        let s = Page::of(
+            AppState::new(DEFAULT_WORKSPACE.into(), DEFAULT_COMMAND.into())
+                .with_crashed(Some(bad.clone())),
+        );
         assert_eq!(s.crashed.as_deref(), Some(bad.as_str()));
         assert_eq!(&*s.workspace, DEFAULT_WORKSPACE);
         let mut put_back = s.clone();
@@ -1482,10 +1855,7 @@ mod tests {
 
     #[test]
     fn kubectl_config_changes_show_in_the_workspace_and_keep_the_cluster() {
-        let mut st = AppState::new(
-            DEFAULT_WORKSPACE.into(),
-            "kubectl run web --image=nginx".into(),
-        );
+        let mut st = Page::new(DEFAULT_WORKSPACE, "kubectl run web --image=nginx");
         st.apply(Action::Send);
         st.apply(Action::EditCommand(
             "kubectl config set-context dev --namespace=green".into(),
@@ -1501,7 +1871,7 @@ mod tests {
             st.workspace
         );
         assert!(!st.has_errors(), "{:?}", st.diagnostics);
-        assert!(st.session.is_some(), "the cluster keeps running");
+        assert!(st.booted && !st.stale, "the cluster keeps running");
         assert_eq!(st.runs.len(), 2);
         // The pod created before is still there.
         st.apply(Action::EditCommand("kubectl get pod web -o name".into()));
@@ -1514,7 +1884,7 @@ mod tests {
 
     #[test]
     fn the_decoder_describes_what_is_pasted() {
-        let mut st = AppState::new(DEFAULT_WORKSPACE.into(), String::new());
+        let mut st = Page::new(DEFAULT_WORKSPACE, "");
         assert!(st.decoded().is_err());
         st.apply(Action::EditDecoder("abcdef.0123456789abcdef".into()));
         assert!(st

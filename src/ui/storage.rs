@@ -78,6 +78,16 @@ pub fn load_command() -> Option<String> {
     get(COMMAND_KEY)
 }
 
+/// Saves a large workspace text in the deflated form the engine made of it
+/// ([`crate::share::pack_text`]); `false` when the browser's storage cannot hold it.
+pub fn save_workspace_kept(kept: &str) -> bool {
+    if set(WORKSPACE_KEY, kept) {
+        return true;
+    }
+    remove(WORKSPACE_KEY);
+    false
+}
+
 /// Saves the workspace text; `false` when the browser's storage cannot hold it.
 pub fn save_workspace(text: &str) -> bool {
     if set_text(WORKSPACE_KEY, text) {
@@ -186,9 +196,15 @@ pub fn load_last_good() -> Option<String> {
     get_text(LAST_GOOD_KEY)
 }
 
-/// Remembers a workspace that read and booted without errors.
-pub fn save_last_good(text: &str) {
-    if !set_text(LAST_GOOD_KEY, text) {
+/// Remembers a workspace that read and booted without errors: a large one in the deflated
+/// form the engine made (`kept`), never deflated here (it would hold the page still).
+pub fn save_last_good(text: &str, kept: Option<&str>) {
+    let saved = match kept {
+        Some(kept) => set(LAST_GOOD_KEY, kept),
+        None if text.len() <= crate::share::PACK_OVER => set_text(LAST_GOOD_KEY, text),
+        None => return,
+    };
+    if !saved {
         remove(LAST_GOOD_KEY);
     }
 }

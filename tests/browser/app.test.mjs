@@ -12,7 +12,7 @@
 // Prints one line per test and finally "N passed, M failed"; exits 1 if any failed.
 
 import { chromium } from "playwright-core";
-import { pasteIntoWorkspace } from "./editor.mjs";
+import { pasteIntoWorkspace, rbacDump } from "./editor.mjs";
 import http from "node:http";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
@@ -200,6 +200,7 @@ async function waitForApp(page) {
     null,
     { timeout: WAIT_MS },
   );
+  await idle(page);
 }
 
 // Replaces the workspace text as a person does in the code editor, once it has loaded.
@@ -273,6 +274,12 @@ function checkDetailFollows(st, what) {
   );
 }
 
+// Wait until the engine (a Web Worker) has answered every job the page gave it, as a person
+// waits for the answer (the page says so on its root element: src/ui/worker.rs).
+async function idle(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.engine !== "busy", null, { timeout: WAIT_MS });
+}
+
 // Click a stepper button; returns false if it is disabled (an end of the timeline).
 async function step(page, id) {
   const btn = page.locator(`button#${id}`);
@@ -324,6 +331,7 @@ async function send(page, cmd, expectedOutput) {
   const before = await outputState(page);
   await page.fill("#command", cmd);
   await page.press("#command", "Enter");
+  await idle(page);
   // Why wait on pre#output: the command runs entirely inside the wasm engine, so there is no
   // network response to wait for; the app renders the finished trace (timeline, detail card,
   // output, exit code) in one update, and kubectl always prints something, so a change of
@@ -895,7 +903,7 @@ async function main() {
       const count = await page.locator(".editor-actions .muted").innerText();
       assert(/^[1-9]\d* command\(s\) since the cluster booted$/.test(count), count);
       await page.reload();
-      await page.waitForSelector("#command");
+      await waitForApp(page);
       eq(await output(), shown, "the output after a reload");
       eq(await page.locator(".editor-actions .muted").innerText(), count, "commands since boot after a reload");
       await bar.fill("");
@@ -1204,6 +1212,8 @@ async function main() {
       tabs = 0;
       while (tabs < 30 && !(await page.evaluate(() => document.activeElement?.getAttribute("aria-current") === "step"))) {
         await page.keyboard.press("Tab");
+        // In the command bar Tab first asks the engine for a completion.
+        await idle(page);
         tabs++;
       }
       assert(await page.evaluate(() => document.activeElement?.closest("#timeline") !== null), "the focus is not on the timeline");
@@ -1250,17 +1260,21 @@ async function main() {
       await bar.focus();
       await page.keyboard.type("kubectl ge");
       await page.keyboard.press("Tab");
+      await idle(page);
       eq(await bar.inputValue(), "kubectl get ", "after one Tab");
       await page.keyboard.type("po -n bl");
       await page.keyboard.press("Tab");
+      await idle(page);
       eq(await bar.inputValue(), "kubectl get po -n blue ", "the namespace");
       await page.keyboard.type("o");
       await page.keyboard.press("Tab");
+      await idle(page);
       eq(await bar.inputValue(), "kubectl get po -n blue orange ", "the pod's name");
       // Several: listed, and one click puts one in.
       await bar.fill("kubectl auth can-i del");
       await page.keyboard.press("End");
       await page.keyboard.press("Tab");
+      await idle(page);
       eq(await bar.inputValue(), "kubectl auth can-i delete", "the shared start");
       eq((await page.locator("#completions button").allInnerTexts()).join(" "), "delete deletecollection", "the list");
       await shot(page, "y-completions");
@@ -1270,6 +1284,7 @@ async function main() {
       // Elsewhere Tab moves the focus on.
       await bar.fill("");
       await page.keyboard.press("Tab");
+      await idle(page);
       assert((await page.evaluate(() => document.activeElement?.id)) !== "command", "Tab in an empty bar kept the focus");
       await noErrors("(y)");
     });
@@ -1284,6 +1299,7 @@ async function main() {
       eq(await marked.count(), 1, "objects marked as written");
       eq((await marked.innerText()).trim(), "blue/kb-z created", "the marked object");
       await marked.click();
+      await idle(page);
       const yaml = await page.locator("#cluster .cluster-object pre").innerText();
       assert(yaml.includes("name: kb-z") && yaml.includes("namespace: blue"), yaml.slice(0, 300));
       await shot(page, "z-cluster");
@@ -1293,6 +1309,57 @@ async function main() {
       assert(readWhy.startsWith("a read:"), `why a read skips admission: ${readWhy}`);
       eq(await page.locator("#cluster .object.written").count(), 0, "marks after a read");
       await noErrors("(z)");
+    });
+
+    await test("(aa) the engine works beside the page: a 10 MB workspace boots while the page answers, says so, and can be stopped", async () => {
+      const big = rbacDump(10_000_000);
+      await fillWorkspace(page, big);
+      await page.waitForFunction((n) => Number(document.querySelector("textarea#workspace").dataset.bytes) === n, big.length, { timeout: WAIT_MS });
+      // Read when typing pauses.
+      await page.waitForFunction(() => document.querySelector("#diagnostics")?.textContent === "Workspace OK", null, { timeout: WAIT_MS });
+      await idle(page);
+      // A long job: boot 10 MB, then write some 40,000 objects as YAML.
+      await page.fill("#command", "kubectl get rolebindings -A -o yaml");
+      await page.press("#command", "Enter");
+      // The engine works in its worker; meanwhile the page takes typing and says what the
+      // engine is doing (after a blink).
+      await page.waitForSelector("#busy", { state: "visible", timeout: WAIT_MS });
+      const busy = await page.locator("#busy").innerText();
+      assert(/^Booting the cluster from the workspace \(10\.0 MB\)( and sending the \d+ earlier command\(s\) again)?, then: sending the command…/.test(busy), busy);
+      await page.fill("#command", "kubectl get ns blue -o name");
+      eq(await page.evaluate(() => document.documentElement.dataset.engine), "busy", "typing waited for the engine");
+      await shot(page, "aa-busy");
+      await page.click("#stop-engine");
+      await page.waitForSelector("#notice", { timeout: WAIT_MS });
+      assert((await page.locator("#notice").innerText()).startsWith("Stopped. The transcript is kept; the next command boots the cluster"), await page.locator("#notice").innerText());
+      eq(await page.locator("#busy").count(), 0, "the busy line after Stop");
+      eq(await page.evaluate(() => document.documentElement.dataset.engine), "idle", "the engine after Stop");
+      // Back to the default workspace: a new engine boots it and answers.
+      await page.click("#reset-workspace");
+      await page.click("#confirm-yes");
+      await send(page, "kubectl get ns blue -o name", "namespace/blue");
+      eq((await outputState(page)).output.trim().split("\n").pop(), "namespace/blue", "the answer after Stop");
+      await page.click("#dismiss-undo");
+      await noErrors("(aa)");
+    });
+
+    await test("(ab) without its worker (a host that does not serve worker.js) the page runs the engine itself", async () => {
+      const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "kubegate-noworker-"));
+      const other = await launch(dir, { width: 1280, height: 900 });
+      try {
+        const p = other.pages()[0] || (await other.newPage());
+        await p.route("**/worker.js", (route) => route.fulfill({ status: 404, body: "" }));
+        const warnings = [];
+        p.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
+        await p.goto(origin + "/");
+        await waitForApp(p);
+        await send(p, "kubectl --context dev get pods -n blue -o name", "pod/blue");
+        assert((await outputState(p)).output.includes("pod/orange"), (await outputState(p)).output);
+        assert(warnings.some((w) => w.includes("the engine's worker did not start")), `console: ${warnings.join(" | ")}`);
+      } finally {
+        await other.close();
+        await fsp.rm(dir, { recursive: true, force: true }).catch(() => {});
+      }
     });
 
     await test("(t) offline after the first visit: the service worker serves the page", async () => {

@@ -1,11 +1,14 @@
 // The workspace editor: CodeMirror 6 over the page's textarea#workspace, loaded after the first
 // render (www/boot.js) and bundled by esbuild when Trunk builds (www/editor/build.mjs).
 //
-// The textarea stays the app's source of truth (src/ui/editor.rs): this module hides it, shows
-// an editor with line numbers and YAML highlighting, and
-//   - writes every edit back into the textarea and fires `input`, as typing in it would;
-//   - takes the textarea's text when the app replaces it (a reset, an undo, `kubectl config`):
-//     the app fires `kubegate:text` on the textarea after such a render;
+// The app holds the text (src/ui/editor.rs) and keeps the textarea in step with it: this module
+// hides the textarea, shows an editor with line numbers and YAML highlighting, and
+//   - hands every edit to the app in a `kubegate:edit` event on the textarea (the text in
+//     `detail`);
+//   - takes the app's text when the app replaces it (a reset, an undo, `kubectl config`): the
+//     app fires `kubegate:text` on the textarea, with a large text in `detail` (the hidden
+//     textarea then stays empty: writing megabytes into one is a long task), a small one written
+//     into the textarea;
 //   - marks the app's diagnostics (#diagnostics [data-line]) on their lines, and jumps to a
 //     line when a diagnostic or an outline entry ([data-jump-line]) is clicked.
 // If this file fails to load, the textarea keeps working as before.
@@ -178,8 +181,7 @@ export function enhance(area = document.getElementById("workspace")) {
     const text = view.state.doc.toString();
     if (text === pushed) return;
     pushed = text;
-    area.value = text;
-    area.dispatchEvent(new Event("input", { bubbles: true }));
+    area.dispatchEvent(new CustomEvent("kubegate:edit", { detail: text }));
   };
 
   const view = new EditorView({
@@ -231,10 +233,13 @@ export function enhance(area = document.getElementById("workspace")) {
   addEventListener("pagehide", () => timer && push(view));
 
   // The app replaced the text (a reset, an undo, `kubectl config` rewriting the kubeconfig).
-  area.addEventListener("kubegate:text", () => {
-    if (area.value === pushed) return;
-    pushed = area.value;
-    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: area.value } });
+  // A large text comes in the event (the hidden textarea is not written: 10 MB there is a long
+  // task), a small one in the textarea.
+  area.addEventListener("kubegate:text", (e) => {
+    const text = typeof e.detail === "string" ? e.detail : area.value;
+    if (text === pushed) return;
+    pushed = text;
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
   });
 
   // The app's diagnostics, marked on their lines whenever the list changes.

@@ -21,17 +21,17 @@ pub use tokenfile::TokenFile;
 pub use x509::ClientCa;
 
 /// Upstream's `user.Info`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct UserInfo {
     /// The user name.
     pub username: String,
     /// The user's UID (empty when the authenticator gives none).
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub uid: String,
     /// Groups, in order.
     pub groups: Vec<String>,
     /// Extra attributes.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, Vec<String>>,
 }
 

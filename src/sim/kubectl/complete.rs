@@ -10,7 +10,7 @@ use crate::sim::session::Session;
 use crate::sim::store::name_of;
 
 /// What may replace the word being typed.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Completion {
     /// Where the word starts (a byte offset into the text given).
     pub start: usize,
