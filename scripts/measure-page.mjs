@@ -124,9 +124,11 @@ try {
     await page.waitForFunction(() => !(document.querySelector("#diagnostics")?.textContent ?? "").includes("Reading"), null, { timeout: 120000, polling: 100 });
     const read = Date.now() - t0;
     await page.fill("#command", "kubectl get rolebindings -n team-7 -o name");
+    const sent = Date.now();
     await page.press("#command", "Enter");
     await page.waitForFunction(() => (document.querySelector("pre#output")?.textContent ?? "").includes("rolebinding.rbac.authorization.k8s.io/"), null, { timeout: 120000, polling: 100 });
     const answered = Date.now() - t0;
+    const booted = Date.now() - sent;
     const tasks = await page.evaluate(() => window.__longtasks);
     const seen = await page.evaluate(() => ({
       length: Number(document.querySelector("textarea#workspace").dataset.bytes),
@@ -135,7 +137,8 @@ try {
     }));
     console.log(`[measure] the page held ${seen.length} characters; diagnostics: ${seen.diagnostics}; output: ${seen.output.split("\n").slice(0, 2).join(" | ")}`);
     const longest = Math.round(Math.max(0, ...tasks));
-    say("10 MB workspace: pasted until read", `${read} ms`);
+    say("10 MB workspace: pasted until read (the editor waits 250 ms for typing to pause, the page 300 ms)", `${read} ms`);
+    say("10 MB workspace: sent until answered (the boot from that reading, and the command)", `${booted} ms`);
     say("10 MB workspace: pasted until a command answered", `${answered} ms`, "2000 ms (parse + boot)");
     say("10 MB workspace: longest main-thread task", `${longest} ms (${tasks.length} tasks over 50 ms)`, "200 ms");
     // 5. The same page reloaded: the workspace comes back from storage, the command is sent

@@ -74,6 +74,8 @@ if (framed) {
     document.getElementById("boot-message")?.remove();
     // For the browser tests: replay a fuzz input inside the page (src/ui/mod.rs).
     window.kubegateReplay = mod.replay_fuzz_input;
+    // And hand the engine's worker a job as written (src/ui/worker.rs).
+    window.kubegateEngineJob = mod.engine_post_raw;
     dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
     // Everything else waits until the first frame is on screen: a long task before it (the
     // editor's 400 KB of JavaScript, the schemas' 1.4 MB of JSON read into the engine) would hold

@@ -53,9 +53,20 @@ thread_local! {
 
 /// Sends the engine a job.
 pub fn post(job: &Job) {
-    let Ok(json) = serde_json::to_string(job) else {
-        return;
-    };
+    if let Ok(json) = serde_json::to_string(job) {
+        post_text(json);
+    }
+}
+
+/// Sends the engine a job as written, for the browser tests (`window.kubegateEngineJob`, set by
+/// www/boot.js): a text that is no job makes the engine answer as if it had crashed, which
+/// shows the page's crash notice by the path a panic in the worker takes.
+#[wasm_bindgen]
+pub fn engine_post_raw(job: String) {
+    post_text(job);
+}
+
+fn post_text(json: String) {
     let local = CONN.with(|c| {
         let mut c = c.borrow_mut();
         if matches!(c.link, Link::Unstarted) {

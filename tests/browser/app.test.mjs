@@ -1362,6 +1362,30 @@ async function main() {
       }
     });
 
+    await test("(ac) a crash of the engine's worker shows the crash notice, and a reload brings the work back", async () => {
+      const dir = await fsp.mkdtemp(path.join(os.tmpdir(), "kubegate-enginecrash-"));
+      const other = await launch(dir, { width: 1280, height: 900 });
+      try {
+        const p = other.pages()[0] || (await other.newPage());
+        await p.goto(origin + "/");
+        await waitForApp(p);
+        await send(p, "kubectl create ns kept", "namespace/kept created");
+        // What no page sends: the engine answers as a crashed one does.
+        await p.evaluate(() => window.kubegateEngineJob("not a job"));
+        await p.waitForSelector("#crash", { timeout: WAIT_MS });
+        const text = await p.locator("#crash").innerText();
+        assert(text.includes("the engine could not read a job") && text.includes("Your workspace is saved"), text);
+        await shot(p, "ac-engine-crash");
+        await Promise.all([p.waitForEvent("load"), p.click("#crash-reload")]);
+        await waitForApp(p);
+        await send(p, "kubectl get ns kept -o name", "namespace/kept");
+        eq((await outputState(p)).output.trim().split("\n").pop(), "namespace/kept", "the cluster after the reload");
+      } finally {
+        await other.close();
+        await fsp.rm(dir, { recursive: true, force: true }).catch(() => {});
+      }
+    });
+
     await test("(t) offline after the first visit: the service worker serves the page", async () => {
       const ready = await page.evaluate(
         () =>
