@@ -70,7 +70,7 @@ async function fresh() {
 async function rendered(page) {
   return page.waitForFunction(() => {
     const ws = document.querySelector("textarea#workspace");
-    return ws && ws.value.length > 0 ? performance.now() : false;
+    return ws && (ws.value.length > 0 || Number(ws.dataset.bytes) > 0) ? performance.now() : false;
   }, null, { timeout: 60000, polling: "raf" }).then((h) => h.jsonValue());
 }
 

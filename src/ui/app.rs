@@ -32,7 +32,7 @@ impl Reducible for Store {
         next.apply(action);
         // The jobs the action made go to the engine's worker.
         for job in std::mem::take(&mut next.outbox) {
-            super::worker::post(&job);
+            super::worker::post(job);
         }
         Rc::new(Store(next))
     }
@@ -82,7 +82,7 @@ pub fn app() -> Html {
             state.apply(action);
         }
         for job in std::mem::take(&mut state.outbox) {
-            super::worker::post(&job);
+            super::worker::post(job);
         }
         Store(state)
     });

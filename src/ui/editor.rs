@@ -79,6 +79,38 @@ fn jump_in_textarea(line: usize, column: usize) {
     );
 }
 
+/// Gives the text to the textarea (a small one) or to the code editor (a large one, in the
+/// event: not at all before the editor has loaded), then tells the editor.
+fn hand_over(area_ref: &NodeRef, text: &str) {
+    let Some(area) = area_ref.cast::<web_sys::HtmlTextAreaElement>() else {
+        return;
+    };
+    let _ = area.set_attribute("data-bytes", &text.len().to_string());
+    let event = if text.len() > LARGE_TEXT {
+        if area.text_length() > 0 {
+            area.set_value("");
+        }
+        let enhanced = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .is_some_and(|e| e.has_attribute("data-editor"));
+        if !enhanced {
+            return;
+        }
+        let init = web_sys::CustomEventInit::new();
+        init.set_detail(&wasm_bindgen::JsValue::from_str(text));
+        web_sys::CustomEvent::new_with_event_init_dict("kubegate:text", &init)
+    } else {
+        if area.value() != *text {
+            area.set_value(text);
+        }
+        web_sys::CustomEvent::new("kubegate:text")
+    };
+    if let Ok(event) = event {
+        let _ = area.dispatch_event(&event);
+    }
+}
+
 fn jump(line: usize, column: usize) -> Callback<MouseEvent> {
     Callback::from(move |_| jump_in_textarea(line, column))
 }
@@ -112,42 +144,34 @@ pub fn editor(props: &EditorProps) -> Html {
             move || drop(listener)
         });
     }
-    // The textarea holds a small text (not bound by the render, so that a large one is not
-    // written where nobody reads it). Once the code editor has taken over, a large text goes to
-    // it in the `kubegate:text` event instead; before that the hidden textarea holds it for the
-    // editor to start from. A large text is handed over after the render, in a task of its own,
-    // skipped if the text changes again first. `data-bytes` says how long the text is.
+    // The textarea holds a small text (not bound by the render, so that a large one is never
+    // written into it: ~130 ms for 10 MB, and 4 s to lay out if shown). A large text goes to the
+    // code editor in the `kubegate:text` event instead, after the render, in a task of its own
+    // (skipped if the text changes again first), and again when the editor has loaded
+    // (`kubegate:ready`). `data-bytes` says how long the text is.
+    let latest = use_mut_ref(AttrValue::default);
+    *latest.borrow_mut() = props.text.clone();
+    {
+        let area_ref = area_ref.clone();
+        let latest = latest.clone();
+        use_effect_with((), move |_| {
+            let listener = area_ref.get().map(|area| {
+                gloo_events::EventListener::new(&area, "kubegate:ready", move |_| {
+                    let text = latest.borrow().clone();
+                    if text.len() > LARGE_TEXT {
+                        hand_over(&area_ref, &text);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
     {
         let area_ref = area_ref.clone();
         use_effect_with(props.text.clone(), move |text| {
             let write = {
                 let text = text.clone();
-                move || {
-                    let Some(area) = area_ref.cast::<web_sys::HtmlTextAreaElement>() else {
-                        return;
-                    };
-                    let _ = area.set_attribute("data-bytes", &text.len().to_string());
-                    let enhanced = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.document_element())
-                        .is_some_and(|e| e.has_attribute("data-editor"));
-                    let event = if enhanced && text.len() > LARGE_TEXT {
-                        if area.text_length() > 0 {
-                            area.set_value("");
-                        }
-                        let init = web_sys::CustomEventInit::new();
-                        init.set_detail(&wasm_bindgen::JsValue::from_str(&text));
-                        web_sys::CustomEvent::new_with_event_init_dict("kubegate:text", &init)
-                    } else {
-                        if area.value() != *text {
-                            area.set_value(&text);
-                        }
-                        web_sys::CustomEvent::new("kubegate:text")
-                    };
-                    if let Ok(event) = event {
-                        let _ = area.dispatch_event(&event);
-                    }
-                }
+                move || hand_over(&area_ref, &text)
             };
             let later = if text.len() > LARGE_TEXT {
                 Some(gloo_timers::callback::Timeout::new(0, write))

@@ -236,14 +236,23 @@ pub struct Engine {
 impl Engine {
     /// Does one job; `news` takes what the engine says before its answer.
     pub fn handle(&mut self, job: Job, news: &mut dyn FnMut(Reply)) -> Reply {
+        // A new large text is deflated for the page's storage before anything reads it.
+        if let Job::Check { rev, text }
+        | Job::Cluster {
+            rev,
+            text: Some(text),
+            ..
+        } = &job
+        {
+            if text.len() > crate::share::PACK_OVER {
+                news(Reply::Packed {
+                    rev: *rev,
+                    kept: crate::share::pack_text(text),
+                });
+            }
+        }
         match job {
             Job::Check { rev, text } => {
-                if text.len() > crate::share::PACK_OVER {
-                    news(Reply::Packed {
-                        rev,
-                        kept: crate::share::pack_text(&text),
-                    });
-                }
                 let parsed = workspace::parse(&text);
                 let diagnostics = parsed.diagnostics.clone();
                 let outline = outline::outline(&text);

@@ -1509,6 +1509,39 @@ mod tests {
     }
 
     #[test]
+    fn a_large_text_is_packed_for_storage_however_it_reaches_the_engine() {
+        let big = format!(
+            "{DEFAULT_WORKSPACE}\n# {}\n",
+            "x".repeat(crate::share::PACK_OVER)
+        );
+        // Sent before the pause in typing that would have read it.
+        let mut s = state();
+        s.apply(Action::EditWorkspace(big.clone()));
+        assert!(s.kept.is_none(), "not kept before the engine packed it");
+        s.apply(Action::Send);
+        let kept = s
+            .kept
+            .clone()
+            .expect("packed when the send took it to the engine");
+        assert_eq!(
+            crate::share::unpack_text(&kept).as_deref(),
+            Some(big.as_str())
+        );
+        // Read when typing paused.
+        let mut s = state();
+        s.apply(Action::EditWorkspace(big.clone()));
+        s.apply(Action::CheckWorkspace);
+        assert!(s.kept.is_some());
+        // An edit since makes the packed text an old one: it is dropped, not kept as this one.
+        s.apply(Action::EditWorkspace(big.replace("blue", "navy")));
+        assert!(s.kept.is_none());
+        // A small text needs none.
+        let mut s = state();
+        s.apply(Action::Send);
+        assert!(s.kept.is_none());
+    }
+
+    #[test]
     fn tab_with_nothing_to_complete_moves_on_and_the_cluster_view_reads_objects() {
         let mut s = state();
         s.apply(Action::EditCommand("kubectl get pods --zzz".into()));

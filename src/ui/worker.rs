@@ -29,6 +29,8 @@ enum Link {
 
 struct Conn {
     link: Link,
+    /// Jobs given and not written out yet.
+    unsent: Vec<Job>,
     /// Jobs sent and not answered yet, as JSON (the page's engine takes them over if the
     /// worker turns out unable to start).
     out: VecDeque<String>,
@@ -43,6 +45,7 @@ struct Conn {
 thread_local! {
     static CONN: RefCell<Conn> = RefCell::new(Conn {
         link: Link::Unstarted,
+        unsent: Vec::new(),
         out: VecDeque::new(),
         answered: false,
         deliver: None,
@@ -51,10 +54,26 @@ thread_local! {
     });
 }
 
-/// Sends the engine a job.
-pub fn post(job: &Job) {
-    if let Ok(json) = serde_json::to_string(job) {
-        post_text(json);
+/// Sends the engine a job. Writing it out (a 10 MB text, escaped for JSON, then copied for the
+/// worker: ~80 ms) is left to a task of its own, after the action that made it; the jobs keep
+/// their order.
+pub fn post(job: Job) {
+    let first = CONN.with(|c| {
+        let mut c = c.borrow_mut();
+        c.unsent.push(job);
+        c.unsent.len() == 1
+    });
+    mark(true);
+    if first {
+        gloo_timers::callback::Timeout::new(0, || {
+            let jobs = CONN.with(|c| std::mem::take(&mut c.borrow_mut().unsent));
+            for job in jobs {
+                if let Ok(json) = serde_json::to_string(&job) {
+                    post_text(json);
+                }
+            }
+        })
+        .forget();
     }
 }
 
@@ -118,6 +137,7 @@ pub fn stop() -> bool {
         };
         w.terminate();
         c.link = Link::Unstarted;
+        c.unsent.clear();
         c.out.clear();
         c.answered = false;
         c.handlers.clear();
@@ -241,8 +261,11 @@ fn receive(text: &str) {
     if let Some(deliver) = deliver {
         deliver.emit(reply);
     }
-    // Whatever the reply started is out by now.
-    mark(CONN.with(|c| !c.borrow().out.is_empty()));
+    // Whatever the reply started is out (or about to be) by now.
+    mark(CONN.with(|c| {
+        let c = c.borrow();
+        !c.out.is_empty() || !c.unsent.is_empty()
+    }));
 }
 
 /// The engine stopped because of a bug: the page's crash notice (www/boot.js) says so and

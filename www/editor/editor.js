@@ -6,9 +6,10 @@
 //   - hands every edit to the app in a `kubegate:edit` event on the textarea (the text in
 //     `detail`);
 //   - takes the app's text when the app replaces it (a reset, an undo, `kubectl config`): the
-//     app fires `kubegate:text` on the textarea, with a large text in `detail` (the hidden
-//     textarea then stays empty: writing megabytes into one is a long task), a small one written
-//     into the textarea;
+//     app fires `kubegate:text` on the textarea, with a large text in `detail` (the textarea
+//     then stays empty: writing megabytes into one is a long task), a small one written into
+//     the textarea; once loaded, this module fires `kubegate:ready` for the app to hand over a
+//     large text it holds;
 //   - marks the app's diagnostics (#diagnostics [data-line]) on their lines, and jumps to a
 //     line when a diagnostic or an outline entry ([data-jump-line]) is clicked.
 // If this file fails to load, the textarea keeps working as before.
@@ -263,5 +264,7 @@ export function enhance(area = document.getElementById("workspace")) {
 
   area.classList.add("enhanced");
   document.documentElement.dataset.editor = "codemirror";
+  // A large text is not in the textarea: the app hands it over now (src/ui/editor.rs).
+  area.dispatchEvent(new Event("kubegate:ready"));
   return view;
 }
