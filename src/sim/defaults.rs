@@ -44,6 +44,36 @@ fn string_data(obj: &mut Value) {
     }
 }
 
+/// A webhook configuration's v1 defaults (`admissionregistration/v1/defaults.go`): Fail,
+/// Equivalent, selectors that select everything, 10 s, Never, scope `*`, port 443.
+fn webhooks(obj: &mut Value, mutating: bool) {
+    let Some(hooks) = obj.get_mut("webhooks").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for hook in hooks.iter_mut().filter(|h| h.is_object()) {
+        set_if_missing(hook, "failurePolicy", json!("Fail"));
+        set_if_missing(hook, "matchPolicy", json!("Equivalent"));
+        set_if_missing(hook, "namespaceSelector", json!({}));
+        set_if_missing(hook, "objectSelector", json!({}));
+        set_if_missing(hook, "timeoutSeconds", json!(10));
+        if mutating {
+            set_if_missing(hook, "reinvocationPolicy", json!("Never"));
+        }
+        if let Some(rules) = hook.get_mut("rules").and_then(Value::as_array_mut) {
+            for rule in rules.iter_mut().filter(|r| r.is_object()) {
+                set_if_missing(rule, "scope", json!("*"));
+            }
+        }
+        if let Some(svc) = hook
+            .get_mut("clientConfig")
+            .and_then(|c| c.get_mut("service"))
+            .filter(|s| s.is_object())
+        {
+            set_if_missing(svc, "port", json!(443));
+        }
+    }
+}
+
 /// Applies the defaults of the object's kind.
 pub fn apply(obj: &mut Value, res: &ApiResource) {
     match (res.group, res.name) {
@@ -54,6 +84,10 @@ pub fn apply(obj: &mut Value, res: &ApiResource) {
             string_data(obj);
         }
         ("", "services") => service(obj),
+        (
+            "admissionregistration.k8s.io",
+            r @ ("mutatingwebhookconfigurations" | "validatingwebhookconfigurations"),
+        ) => webhooks(obj, r == "mutatingwebhookconfigurations"),
         ("scheduling.k8s.io", "priorityclasses") => {
             set_if_missing(obj, "preemptionPolicy", json!("PreemptLowerPriority"));
         }

@@ -205,6 +205,28 @@ pub fn dns1123_subdomain_problems(value: &str) -> Vec<String> {
     errs
 }
 
+/// Upstream's `IsDNS1035Label`: the problems with a label, none when it is one.
+pub fn dns1035_label_problems(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let b = value.as_bytes();
+    let ok = b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.last()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-');
+    if !ok {
+        errs.push(regex_error(
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+            "[a-z]([-a-z0-9]*[a-z0-9])?",
+            &["my-name", "abc-123"],
+        ));
+    }
+    errs
+}
+
 /// Upstream's `IsQualifiedName` as label keys use it (the v1.35 wording): the problems with a
 /// key, none when it is valid.
 pub fn label_key_problems(value: &str) -> Vec<String> {

@@ -289,6 +289,8 @@ pub enum FieldErrorKind {
     TooLong,
     /// `Not found`.
     NotFound,
+    /// `Too many` (the value is the count; the detail says the limit).
+    TooMany,
 }
 
 impl FieldErrorKind {
@@ -301,6 +303,7 @@ impl FieldErrorKind {
             FieldErrorKind::Duplicate => "Duplicate value",
             FieldErrorKind::TooLong => "Too long",
             FieldErrorKind::NotFound => "Not found",
+            FieldErrorKind::TooMany => "Too many",
         }
     }
     fn reason(self) -> &'static str {
@@ -312,6 +315,7 @@ impl FieldErrorKind {
             FieldErrorKind::Duplicate => "FieldValueDuplicate",
             FieldErrorKind::TooLong => "FieldValueTooLong",
             FieldErrorKind::NotFound => "FieldValueNotFound",
+            FieldErrorKind::TooMany => "FieldValueTooMany",
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod pods;
 pub mod quota;
 pub mod scheduling;
 pub mod storage;
+pub mod webhook;
 
 use crate::sim::jsondiff;
 use std::borrow::Cow;

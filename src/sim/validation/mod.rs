@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::discovery::ApiResource;
 use super::response::{FieldError, FieldErrorKind};
 
+mod admissionregistration;
 mod apps;
 mod core;
 
@@ -189,6 +190,16 @@ pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (E
         ("rbac.authorization.k8s.io", "rolebindings" | "clusterrolebindings") => {
             checks.push("roleRef (name, kind)");
         }
+        (
+            "admissionregistration.k8s.io",
+            r @ ("mutatingwebhookconfigurations" | "validatingwebhookconfigurations"),
+        ) => admissionregistration::webhook_configuration(
+            &mut errs,
+            &mut checks,
+            obj,
+            old,
+            r == "mutatingwebhookconfigurations",
+        ),
         _ => checks.push("(no other field rules of this kind are modelled)"),
     }
     match (old, res.group, res.name) {

@@ -1,0 +1,436 @@
+//! Admission webhooks (MutatingAdmissionWebhook, ValidatingAdmissionWebhook): the webhook
+//! configurations the cluster holds, and which of their webhooks a request calls, as
+//! upstream's `k8s.io/apiserver/pkg/admission/plugin/webhook` decides it (`generic.ShouldCallHook`
+//! and the `predicates` packages): the namespaceSelector, the objectSelector, then the rules
+//! (the request's own resource first; with `matchPolicy: Equivalent`, the same resource in
+//! another version or group after).
+//! See <https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/>.
+
+use serde_json::Value;
+
+use super::{Attributes, Operation};
+use crate::sim::labels;
+use crate::sim::ptr::Ptr as _;
+use crate::sim::response::ApiError;
+use crate::sim::store::Store;
+
+const GROUP: &str = "admissionregistration.k8s.io";
+
+/// What a webhook does when it cannot be called (`failurePolicy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailurePolicy {
+    /// The request fails.
+    Fail,
+    /// The webhook is skipped (the error is recorded).
+    Ignore,
+}
+
+/// Where the webhook is served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Client {
+    /// `clientConfig.url`.
+    Url(String),
+    /// `clientConfig.service`: reached through the Service object.
+    Service {
+        namespace: String,
+        name: String,
+        path: String,
+        port: i64,
+    },
+}
+
+impl Client {
+    /// The URL the API server posts to (`https://<name>.<namespace>.svc:<port><path>` for a
+    /// service), with the call's timeout as upstream appends it.
+    pub fn url(&self, timeout_seconds: i64) -> String {
+        let base = match self {
+            Client::Url(u) => u.clone(),
+            Client::Service {
+                namespace,
+                name,
+                path,
+                port,
+            } => format!("https://{name}.{namespace}.svc:{port}{path}"),
+        };
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}timeout={timeout_seconds}s")
+    }
+}
+
+/// One rule of a webhook: operations and resources it is called for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rule {
+    pub operations: Vec<String>,
+    pub api_groups: Vec<String>,
+    pub api_versions: Vec<String>,
+    /// `resource`, `resource/subresource`, with `*` for either part.
+    pub resources: Vec<String>,
+    /// `*`, `Cluster` or `Namespaced`.
+    pub scope: String,
+}
+
+/// One webhook of a stored configuration (defaulted, validated).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hook {
+    /// The configuration's `metadata.name`.
+    pub configuration: String,
+    /// The webhook's name.
+    pub name: String,
+    pub rules: Vec<Rule>,
+    /// `matchPolicy: Equivalent` (else Exact).
+    pub equivalent: bool,
+    pub namespace_selector: Value,
+    pub object_selector: Value,
+    /// `matchConditions`: name and CEL expression.
+    pub match_conditions: Vec<(String, String)>,
+    pub failure_policy: FailurePolicy,
+    pub side_effects: String,
+    pub timeout_seconds: i64,
+    /// `reinvocationPolicy: IfNeeded` (mutating webhooks).
+    pub reinvoke: bool,
+    pub review_versions: Vec<String>,
+    pub client: Client,
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|x| x.as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Hook {
+    /// The webhooks of one stored configuration, in its order.
+    pub fn of_configuration(config: &Value) -> Vec<Hook> {
+        let configuration = config
+            .ptr("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let text = |h: &Value, k: &str, default: &str| {
+            h.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or(default)
+                .to_string()
+        };
+        config
+            .get("webhooks")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|h| {
+                let cc = h.get("clientConfig");
+                let client = match (
+                    cc.and_then(|c| c.get("url")).and_then(Value::as_str),
+                    cc.and_then(|c| c.get("service")),
+                ) {
+                    (Some(url), _) => Client::Url(url.to_string()),
+                    (None, Some(svc)) => Client::Service {
+                        namespace: text(svc, "namespace", ""),
+                        name: text(svc, "name", ""),
+                        path: text(svc, "path", ""),
+                        port: svc.get("port").and_then(Value::as_i64).unwrap_or(443),
+                    },
+                    (None, None) => Client::Url(String::new()),
+                };
+                Hook {
+                    configuration: configuration.clone(),
+                    name: text(h, "name", ""),
+                    rules: h
+                        .get("rules")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|r| Rule {
+                            operations: strings(r.get("operations")),
+                            api_groups: strings(r.get("apiGroups")),
+                            api_versions: strings(r.get("apiVersions")),
+                            resources: strings(r.get("resources")),
+                            scope: text(r, "scope", "*"),
+                        })
+                        .collect(),
+                    equivalent: text(h, "matchPolicy", "Equivalent") == "Equivalent",
+                    namespace_selector: h
+                        .get("namespaceSelector")
+                        .cloned()
+                        .unwrap_or(serde_json::json!({})),
+                    object_selector: h
+                        .get("objectSelector")
+                        .cloned()
+                        .unwrap_or(serde_json::json!({})),
+                    match_conditions: h
+                        .get("matchConditions")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|c| (text(c, "name", ""), text(c, "expression", "")))
+                        .collect(),
+                    failure_policy: if text(h, "failurePolicy", "Fail") == "Ignore" {
+                        FailurePolicy::Ignore
+                    } else {
+                        FailurePolicy::Fail
+                    },
+                    side_effects: text(h, "sideEffects", ""),
+                    timeout_seconds: h
+                        .get("timeoutSeconds")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(10),
+                    reinvoke: text(h, "reinvocationPolicy", "Never") == "IfNeeded",
+                    review_versions: strings(h.get("admissionReviewVersions")),
+                    client,
+                }
+            })
+            .collect()
+    }
+
+    /// Every webhook of the cluster's mutating (or validating) configurations, as upstream
+    /// calls them: configurations by name, then each one's webhooks in order.
+    pub fn all(store: &Store, mutating: bool) -> Vec<Hook> {
+        let resource = if mutating {
+            "mutatingwebhookconfigurations"
+        } else {
+            "validatingwebhookconfigurations"
+        };
+        // The store lists by namespace then name: cluster-scoped, so by name.
+        store
+            .list(GROUP, resource, None)
+            .flat_map(Hook::of_configuration)
+            .collect()
+    }
+}
+
+/// The part of a request the rules look at.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleAttrs<'a> {
+    pub operation: Operation,
+    pub group: &'a str,
+    pub version: &'a str,
+    pub resource: &'a str,
+    pub subresource: &'a str,
+    /// Empty for a cluster-scoped object.
+    pub namespace: &'a str,
+}
+
+impl Rule {
+    /// Whether the rule covers the request (`rules.Matcher`): scope, operation, group,
+    /// version and resource.
+    pub fn matches(&self, a: &RuleAttrs<'_>) -> bool {
+        let listed = |list: &[String], v: &str| list.iter().any(|x| x == "*" || x == v);
+        let namespaces = a.group.is_empty() && a.version == "v1" && a.resource == "namespaces";
+        let scope = match self.scope.as_str() {
+            "" | "*" => true,
+            "Cluster" => namespaces || a.namespace.is_empty(),
+            "Namespaced" => !namespaces && !a.namespace.is_empty(),
+            _ => false,
+        };
+        scope
+            && listed(&self.operations, a.operation.as_str())
+            && listed(&self.api_groups, a.group)
+            && listed(&self.api_versions, a.version)
+            && self.resources.iter().any(|entry| {
+                let (res, sub) = entry.split_once('/').unwrap_or((entry, ""));
+                (res == "*" || res == a.resource) && (sub == "*" || sub == a.subresource)
+            })
+    }
+}
+
+/// How a webhook is called for a request: the resource and kind it is called as (another
+/// version's, under `matchPolicy: Equivalent`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub group: String,
+    pub version: String,
+    pub resource: String,
+    pub subresource: String,
+    pub kind: String,
+}
+
+/// Whether a request calls a webhook.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Not called; why, for the trace.
+    Skip(String),
+    /// Called, as this resource; its matchConditions (if any) are still to be evaluated.
+    Call(Invocation),
+    /// The request fails before any call (a selector that cannot be evaluated).
+    Error(ApiError),
+}
+
+/// The labels a namespaceSelector is matched against: the new Namespace object's when the
+/// request creates or updates one, else the request's namespace's, from the store.
+fn namespace_labels(a: &Attributes<'_>, store: &Store) -> Result<Option<Value>, ApiError> {
+    let is_namespace = a.is_core("namespaces");
+    if is_namespace && matches!(a.operation, Operation::Create | Operation::Update) {
+        return Ok(a
+            .object
+            .as_ref()
+            .and_then(|o| o.ptr("/metadata/labels"))
+            .cloned());
+    }
+    let ns = if a.group.is_empty() && a.resource == "namespaces" {
+        a.name.as_str()
+    } else {
+        a.namespace.as_str()
+    };
+    match store.get("", "namespaces", "", ns) {
+        Some(obj) => Ok(obj.ptr("/metadata/labels").cloned()),
+        // Upstream answers 404 here, "for backwards compatibility".
+        None => Err(ApiError::not_found("", "namespaces", ns)),
+    }
+}
+
+/// `MatchNamespaceSelector`: a cluster-scoped object (other than a Namespace) is never
+/// exempted; an empty selector matches without a lookup.
+fn namespace_selector(hook: &Hook, a: &Attributes<'_>, store: &Store) -> Result<bool, ApiError> {
+    let namespace_request = a.group.is_empty() && a.resource == "namespaces";
+    if a.namespace.is_empty() && !namespace_request {
+        return Ok(true);
+    }
+    let selector = labels::from_label_selector(Some(&hook.namespace_selector))
+        .map_err(|e| ApiError::internal(&e))?;
+    if selector.is_everything() {
+        return Ok(true);
+    }
+    Ok(selector.matches(namespace_labels(a, store)?.as_ref()))
+}
+
+/// `MatchObjectSelector`: the new object's labels or the old one's; an object without
+/// metadata (a CONNECT's options) never matches a non-empty selector.
+fn object_selector(hook: &Hook, a: &Attributes<'_>) -> Result<bool, ApiError> {
+    let selector = labels::from_label_selector(Some(&hook.object_selector))
+        .map_err(|e| ApiError::internal(&e))?;
+    if selector.is_everything() {
+        return Ok(true);
+    }
+    if a.operation == Operation::Connect {
+        return Ok(false);
+    }
+    let matches = |o: Option<&Value>| {
+        o.and_then(|o| o.get("metadata"))
+            .is_some_and(|m| selector.matches(m.get("labels")))
+    };
+    Ok(matches(a.object.as_ref()) || matches(a.old_object.as_ref()))
+}
+
+/// The resources that are the same objects as `group/resource[/sub]`: its other served
+/// versions, and the core and `events.k8s.io` Events (one storage); with each one's kind.
+fn equivalents(minor: u32, a: &Attributes<'_>) -> Vec<(String, String, String)> {
+    let full = if a.subresource.is_empty() {
+        a.resource.clone()
+    } else {
+        format!("{}/{}", a.resource, a.subresource)
+    };
+    let same_objects = |group: &str| {
+        group == a.group
+            || (a.resource == "events"
+                && matches!(
+                    (a.group.as_str(), group),
+                    ("", "events.k8s.io") | ("events.k8s.io", "")
+                ))
+    };
+    crate::sim::discovery::resources(minor)
+        .filter(|r| r.name == full && same_objects(r.group))
+        .filter(|r| !(r.group == a.group && r.version == a.version))
+        .map(|r| {
+            (
+                r.group.to_string(),
+                r.version.to_string(),
+                r.kind.to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `ShouldCallHook`: whether the request calls the webhook, and as which resource.
+pub fn should_call(hook: &Hook, a: &Attributes<'_>, store: &Store, minor: u32) -> Decision {
+    let ns_match = namespace_selector(hook, a, store);
+    let obj_match = object_selector(hook, a);
+    let own = RuleAttrs {
+        operation: a.operation,
+        group: &a.group,
+        version: &a.version,
+        resource: &a.resource,
+        subresource: &a.subresource,
+        namespace: &a.namespace,
+    };
+    let mut invocation = hook
+        .rules
+        .iter()
+        .any(|r| r.matches(&own))
+        .then(|| Invocation {
+            group: a.group.clone(),
+            version: a.version.clone(),
+            resource: a.resource.clone(),
+            subresource: a.subresource.clone(),
+            kind: a.kind.clone(),
+        });
+    if invocation.is_none() && hook.equivalent {
+        let others = equivalents(minor, a);
+        'rules: for rule in &hook.rules {
+            for (group, version, kind) in &others {
+                let other = RuleAttrs {
+                    group,
+                    version,
+                    ..own
+                };
+                if rule.matches(&other) {
+                    invocation = Some(Invocation {
+                        group: group.clone(),
+                        version: version.clone(),
+                        resource: a.resource.clone(),
+                        subresource: a.subresource.clone(),
+                        kind: kind.clone(),
+                    });
+                    break 'rules;
+                }
+            }
+        }
+    }
+    let Some(invocation) = invocation else {
+        return Decision::Skip(format!(
+            "no rule of webhook {:?} covers {} {}",
+            hook.name,
+            a.operation.as_str(),
+            describe(a)
+        ));
+    };
+    // Selector errors count only once a rule matched.
+    match (ns_match, obj_match) {
+        (Err(e), _) | (_, Err(e)) => Decision::Error(e),
+        (Ok(false), _) => Decision::Skip(format!(
+            "the namespaceSelector of webhook {:?} does not select namespace {:?}",
+            hook.name,
+            if a.namespace.is_empty() {
+                &a.name
+            } else {
+                &a.namespace
+            }
+        )),
+        (_, Ok(false)) => Decision::Skip(format!(
+            "the objectSelector of webhook {:?} selects neither the object nor its old version",
+            hook.name
+        )),
+        (Ok(true), Ok(true)) => Decision::Call(invocation),
+    }
+}
+
+/// `pods/status in v1`, `deployments in apps/v1`.
+fn describe(a: &Attributes<'_>) -> String {
+    let res = if a.subresource.is_empty() {
+        a.resource.clone()
+    } else {
+        format!("{}/{}", a.resource, a.subresource)
+    };
+    let gv = if a.group.is_empty() {
+        a.version.clone()
+    } else {
+        format!("{}/{}", a.group, a.version)
+    };
+    format!("{res} in {gv}")
+}
+
+#[cfg(test)]
+mod tests;
