@@ -417,6 +417,218 @@ pub fn should_call(hook: &Hook, a: &Attributes<'_>, store: &Store, minor: u32) -
     }
 }
 
+/// The AdmissionReview versions the API server speaks (when a webhook lists both, the
+/// webhook's own order decides).
+const KNOWN_REVIEW_VERSIONS: [&str; 2] = ["v1", "v1beta1"];
+
+/// `CreateAdmissionObjects`' choice: the first version in the webhook's list the API server
+/// knows; an error (a call failure, so failurePolicy applies) when there is none.
+pub fn review_version(hook: &Hook) -> Result<&'static str, String> {
+    hook.review_versions
+        .iter()
+        .find_map(|v| KNOWN_REVIEW_VERSIONS.iter().find(|k| **k == v.as_str()).copied())
+        .ok_or_else(|| {
+            "could not create admission objects: webhook does not accept known AdmissionReview versions (v1, v1beta1)".to_string()
+        })
+}
+
+/// The AdmissionReview the API server posts for one call (`CreateV1AdmissionReview`), its
+/// fields in upstream's order: the resource and kind the webhook is called as, and the ones
+/// the user sent; `object`, `oldObject` and `options` written as `null` when absent.
+pub fn review_request(
+    version: &str,
+    a: &Attributes<'_>,
+    inv: &Invocation,
+    uid: &str,
+    options: Option<&Value>,
+) -> Value {
+    use serde_json::{json, Map};
+    let gvk = |group: &str, version: &str, kind: &str| json!({"group": group, "version": version, "kind": kind});
+    let gvr = |group: &str, version: &str, resource: &str| json!({"group": group, "version": version, "resource": resource});
+    let mut r = Map::new();
+    r.insert("uid".into(), json!(uid));
+    r.insert("kind".into(), gvk(&inv.group, &inv.version, &inv.kind));
+    r.insert(
+        "resource".into(),
+        gvr(&inv.group, &inv.version, &inv.resource),
+    );
+    if !inv.subresource.is_empty() {
+        r.insert("subResource".into(), json!(inv.subresource));
+    }
+    r.insert("requestKind".into(), gvk(&a.group, &a.version, &a.kind));
+    r.insert(
+        "requestResource".into(),
+        gvr(&a.group, &a.version, &a.resource),
+    );
+    if !a.subresource.is_empty() {
+        r.insert("requestSubResource".into(), json!(a.subresource));
+    }
+    if !a.name.is_empty() {
+        r.insert("name".into(), json!(a.name));
+    }
+    // A Namespace's own requests carry its name as their namespace.
+    let namespace = if a.group.is_empty() && a.resource == "namespaces" {
+        &a.name
+    } else {
+        &a.namespace
+    };
+    if !namespace.is_empty() {
+        r.insert("namespace".into(), json!(namespace));
+    }
+    r.insert("operation".into(), json!(a.operation.as_str()));
+    let mut user = Map::new();
+    if !a.user.username.is_empty() {
+        user.insert("username".into(), json!(a.user.username));
+    }
+    if !a.user.uid.is_empty() {
+        user.insert("uid".into(), json!(a.user.uid));
+    }
+    if !a.user.groups.is_empty() {
+        user.insert("groups".into(), json!(a.user.groups));
+    }
+    if !a.user.extra.is_empty() {
+        user.insert("extra".into(), json!(a.user.extra));
+    }
+    r.insert("userInfo".into(), Value::Object(user));
+    // The object as the webhook's version has it.
+    let api_version = if inv.group.is_empty() {
+        inv.version.clone()
+    } else {
+        format!("{}/{}", inv.group, inv.version)
+    };
+    let versioned = |o: &Option<Value>| match o {
+        Some(Value::Object(m)) => {
+            let mut out = Map::new();
+            out.insert("kind".into(), json!(inv.kind));
+            out.insert("apiVersion".into(), json!(api_version));
+            for (k, v) in m {
+                if k != "kind" && k != "apiVersion" {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            Value::Object(out)
+        }
+        Some(other) => other.clone(),
+        None => Value::Null,
+    };
+    r.insert("object".into(), versioned(&a.object));
+    r.insert("oldObject".into(), versioned(&a.old_object));
+    r.insert("dryRun".into(), json!(a.dry_run));
+    r.insert("options".into(), options.cloned().unwrap_or(Value::Null));
+    json!({
+        "kind": "AdmissionReview",
+        "apiVersion": format!("admission.k8s.io/{version}"),
+        "request": Value::Object(r),
+    })
+}
+
+/// A webhook's answer, as the API server reads it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Response {
+    pub allowed: bool,
+    /// `response.status` (a `metav1.Status`), when given.
+    pub status: Option<Value>,
+    /// The decoded JSON patch (mutating webhooks), when given.
+    pub patch: Option<Value>,
+    /// `response.patchType` (`JSONPatch`); forced for a v1beta1 answer with a patch.
+    pub patch_type: Option<String>,
+    /// `response.auditAnnotations`, stored as `<webhook name>/<key>`.
+    pub audit_annotations: Vec<(String, String)>,
+    /// `response.warnings`, sent on to the client as `Warning` headers.
+    pub warnings: Vec<String>,
+}
+
+/// `VerifyAdmissionResponse`: reads a webhook's answer to review `uid` (sent as `version`),
+/// checking it as upstream does; `Err` is the reason of `received invalid webhook response:
+/// <reason>`.
+pub fn verify_response(
+    version: &str,
+    uid: &str,
+    mutating: bool,
+    body: &Value,
+) -> Result<Response, String> {
+    let Some(resp) = body.get("response").filter(|r| r.is_object()) else {
+        return Err("webhook response was absent".into());
+    };
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
+    let mut out = Response {
+        allowed: resp
+            .get("allowed")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        status: resp.get("status").filter(|s| !s.is_null()).cloned(),
+        patch_type: text(resp, "patchType"),
+        audit_annotations: resp
+            .get("auditAnnotations")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        warnings: resp
+            .get("warnings")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|w| w.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ..Response::default()
+    };
+    let patch = text(resp, "patch").filter(|p| !p.is_empty());
+    if version == "v1" {
+        let got_uid = text(resp, "uid").unwrap_or_default();
+        if got_uid != uid {
+            return Err(format!("expected response.uid={uid:?}, got {got_uid:?}"));
+        }
+        let api_version = text(body, "apiVersion").unwrap_or_default();
+        let (group, v) = api_version.rsplit_once('/').unwrap_or(("", &api_version));
+        let kind = text(body, "kind").unwrap_or_default();
+        if (group, v, kind.as_str()) != ("admission.k8s.io", "v1", "AdmissionReview") {
+            return Err(format!(
+                "expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got {group}/{v}, Kind={kind}"
+            ));
+        }
+        match (mutating, &patch, &out.patch_type) {
+            (true, Some(_), None) => {
+                return Err("webhook returned response.patch but not response.patchType".into())
+            }
+            (true, None, Some(_)) => {
+                return Err("webhook returned response.patchType but not response.patch".into())
+            }
+            (true, Some(_), Some(t)) if t.is_empty() => {
+                return Err("webhook returned invalid response.patchType of \"\"".into())
+            }
+            (false, Some(_), _) => {
+                return Err("validating webhook may not return response.patch".into())
+            }
+            (false, None, Some(_)) => {
+                return Err("validating webhook may not return response.patchType".into())
+            }
+            _ => {}
+        }
+    } else if mutating {
+        // v1beta1: any patch is a JSON patch.
+        if patch.is_some() {
+            out.patch_type = Some("JSONPatch".into());
+        }
+    } else {
+        out.patch_type = None;
+        return Ok(out);
+    }
+    if let Some(p) = patch {
+        let bytes = crate::sim::b64::STANDARD
+            .decode(&p)
+            .map_err(|e| format!("illegal base64 data: {e}"))?;
+        out.patch =
+            Some(serde_json::from_slice(&bytes).map_err(|e| format!("invalid JSON patch: {e}"))?);
+    }
+    Ok(out)
+}
+
 /// `pods/status in v1`, `deployments in apps/v1`.
 fn describe(a: &Attributes<'_>) -> String {
     let res = if a.subresource.is_empty() {

@@ -518,3 +518,263 @@ fn stored_configurations_give_their_webhooks_in_upstreams_order() {
     );
     assert!(Hook::all(&store, false).is_empty());
 }
+
+/// Ported from `TestCreateAdmissionObjects` (the version chosen) and the shape of
+/// `CreateV1AdmissionReview`.
+#[test]
+fn the_admission_review_is_written_as_upstream_writes_it() {
+    let mut h = hook(vec![], true);
+    for (versions, want) in [
+        (vec![], Err(())),
+        (vec!["vX"], Err(())),
+        (vec!["v1", "v1beta1"], Ok("v1")),
+        (vec!["v1beta1", "v1"], Ok("v1beta1")),
+    ] {
+        h.review_versions = versions.iter().map(|v| v.to_string()).collect();
+        match (review_version(&h), want) {
+            (Ok(got), Ok(want)) => assert_eq!(got, want),
+            (Err(e), Err(())) => assert_eq!(e, "could not create admission objects: webhook does not accept known AdmissionReview versions (v1, v1beta1)"),
+            (got, want) => panic!("{versions:?}: {got:?} vs {want:?}"),
+        }
+    }
+    // The user sent apps/v1; the webhook is called as another version (Equivalent).
+    let mut user = UserInfo {
+        username: "myuser".into(),
+        uid: "myuid".into(),
+        groups: vec!["mygroup".into()],
+        ..UserInfo::default()
+    };
+    user.extra
+        .insert("extrakey".into(), vec!["value1".into(), "value2".into()]);
+    let old = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "myname", "namespace": "myns"}});
+    let mut a = request(
+        &user,
+        Operation::Update,
+        ("apps", "v1", "deployments", "", "Deployment"),
+        "myns",
+        Some(old.clone()),
+        Some(old),
+    );
+    a.name = "myname".into();
+    let inv = Invocation {
+        group: "extensions".into(),
+        version: "v1beta1".into(),
+        resource: "deployments".into(),
+        subresource: String::new(),
+        kind: "Deployment".into(),
+    };
+    let options =
+        json!({"kind": "UpdateOptions", "apiVersion": "meta.k8s.io/v1", "fieldManager": "foo"});
+    let review = review_request("v1", &a, &inv, "0001", Some(&options));
+    assert_eq!(
+        serde_json::to_string(&review).unwrap(),
+        concat!(
+            r#"{"kind":"AdmissionReview","apiVersion":"admission.k8s.io/v1","request":{"uid":"0001","#,
+            r#""kind":{"group":"extensions","version":"v1beta1","kind":"Deployment"},"#,
+            r#""resource":{"group":"extensions","version":"v1beta1","resource":"deployments"},"#,
+            r#""requestKind":{"group":"apps","version":"v1","kind":"Deployment"},"#,
+            r#""requestResource":{"group":"apps","version":"v1","resource":"deployments"},"#,
+            r#""name":"myname","namespace":"myns","operation":"UPDATE","#,
+            r#""userInfo":{"username":"myuser","uid":"myuid","groups":["mygroup"],"extra":{"extrakey":["value1","value2"]}},"#,
+            r#""object":{"kind":"Deployment","apiVersion":"extensions/v1beta1","metadata":{"name":"myname","namespace":"myns"}},"#,
+            r#""oldObject":{"kind":"Deployment","apiVersion":"extensions/v1beta1","metadata":{"name":"myname","namespace":"myns"}},"#,
+            r#""dryRun":false,"options":{"kind":"UpdateOptions","apiVersion":"meta.k8s.io/v1","fieldManager":"foo"}}}"#
+        )
+    );
+    // A create has a null oldObject; a Namespace's own request names it as its namespace.
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "green"}});
+    let mut a = request(
+        &user,
+        C,
+        ("", "v1", "namespaces", "", "Namespace"),
+        "",
+        Some(ns),
+        None,
+    );
+    a.name = "green".into();
+    let inv = Invocation {
+        group: String::new(),
+        version: "v1".into(),
+        resource: "namespaces".into(),
+        subresource: String::new(),
+        kind: "Namespace".into(),
+    };
+    let r = &review_request("v1", &a, &inv, "2", None)["request"];
+    assert_eq!(
+        (
+            r["namespace"].as_str(),
+            r["oldObject"].is_null(),
+            r["options"].is_null()
+        ),
+        (Some("green"), true, true)
+    );
+    assert_eq!(
+        r["kind"],
+        json!({"group": "", "version": "v1", "kind": "Namespace"})
+    );
+}
+
+/// Ported from `TestVerifyAdmissionResponse`.
+#[test]
+fn answers_are_checked_as_upstream_checks_them() {
+    let review = |version: &str, response: Value| json!({"apiVersion": format!("admission.k8s.io/{version}"), "kind": "AdmissionReview", "response": response});
+    let patch = crate::sim::b64::STANDARD
+        .encode(r#"[{"op":"add","path":"/metadata/labels/x","value":"y"}]"#);
+    let ok = |version: &str, mutating: bool, body: Value| {
+        verify_response(version, "123", mutating, &body)
+    };
+    // Allowed answers.
+    for (v, m) in [("v1beta1", false), ("v1", false), ("v1", true)] {
+        assert!(
+            ok(v, m, review(v, json!({"uid": "123", "allowed": true})))
+                .unwrap()
+                .allowed
+        );
+    }
+    let r = ok("v1", true, review("v1", json!({"uid": "123", "allowed": true, "auditAnnotations": {"foo": "bar"}, "warnings": ["w"]}))).unwrap();
+    assert_eq!(
+        (r.audit_annotations, r.warnings),
+        (
+            vec![("foo".to_string(), "bar".to_string())],
+            vec!["w".to_string()]
+        )
+    );
+    let r = ok(
+        "v1",
+        true,
+        review(
+            "v1",
+            json!({"uid": "123", "allowed": true, "patch": patch, "patchType": "JSONPatch"}),
+        ),
+    )
+    .unwrap();
+    assert_eq!(r.patch.unwrap()[0]["path"], "/metadata/labels/x");
+    let err = |version: &str, mutating: bool, body: Value| ok(version, mutating, body).unwrap_err();
+    for v in ["v1beta1", "v1"] {
+        assert_eq!(
+            err(
+                v,
+                false,
+                json!({"apiVersion": format!("admission.k8s.io/{v}"), "kind": "AdmissionReview"})
+            ),
+            "webhook response was absent"
+        );
+    }
+    for (api, kind) in [
+        ("admission.k8s.io2/v1", "AdmissionReview"),
+        ("admission.k8s.io/v2", "AdmissionReview"),
+        ("admission.k8s.io/v1", "AdmissionReview2"),
+    ] {
+        let e = err(
+            "v1",
+            false,
+            json!({"apiVersion": api, "kind": kind, "response": {"uid": "123", "allowed": true}}),
+        );
+        assert!(
+            e.starts_with(
+                "expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got "
+            ),
+            "{e}"
+        );
+    }
+    assert_eq!(
+        err("v1", false, json!({"response": {"uid": "123"}})),
+        "expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got /, Kind="
+    );
+    assert_eq!(
+        err(
+            "v1",
+            false,
+            review("v1", json!({"uid": "1234", "allowed": true}))
+        ),
+        "expected response.uid=\"123\", got \"1234\""
+    );
+    assert_eq!(
+        err(
+            "v1",
+            true,
+            review("v1", json!({"uid": "123", "patch": patch}))
+        ),
+        "webhook returned response.patch but not response.patchType"
+    );
+    assert_eq!(
+        err(
+            "v1",
+            true,
+            review("v1", json!({"uid": "123", "patchType": "JSONPatch"}))
+        ),
+        "webhook returned response.patchType but not response.patch"
+    );
+    assert_eq!(
+        err(
+            "v1",
+            true,
+            review("v1", json!({"uid": "123", "patch": patch, "patchType": ""}))
+        ),
+        "webhook returned invalid response.patchType of \"\""
+    );
+    // Another patch type passes here (the dispatcher refuses it).
+    assert_eq!(
+        ok(
+            "v1",
+            true,
+            review(
+                "v1",
+                json!({"uid": "123", "patch": patch, "patchType": "Foo"})
+            )
+        )
+        .unwrap()
+        .patch_type
+        .as_deref(),
+        Some("Foo")
+    );
+    assert_eq!(
+        err(
+            "v1",
+            false,
+            review(
+                "v1",
+                json!({"uid": "123", "patch": patch, "patchType": "JSONPatch"})
+            )
+        ),
+        "validating webhook may not return response.patch"
+    );
+    assert_eq!(
+        err(
+            "v1",
+            false,
+            review("v1", json!({"uid": "123", "patchType": "JSONPatch"}))
+        ),
+        "validating webhook may not return response.patchType"
+    );
+    // v1beta1: neither the kind nor the uid is checked; a validating webhook's patch is
+    // dropped, a mutating one's is a JSON patch whatever its type says.
+    assert!(ok(
+        "v1beta1",
+        false,
+        json!({"apiVersion": "x/y", "kind": "Z", "response": {"uid": "9", "allowed": true}})
+    )
+    .is_ok());
+    let r = ok(
+        "v1beta1",
+        false,
+        review(
+            "v1beta1",
+            json!({"uid": "123", "patch": patch, "patchType": "JSONPatch"}),
+        ),
+    )
+    .unwrap();
+    assert_eq!((r.patch, r.patch_type), (None, None));
+    for t in [json!(""), json!("Foo")] {
+        let r = ok(
+            "v1beta1",
+            true,
+            review(
+                "v1beta1",
+                json!({"uid": "123", "patch": patch, "patchType": t}),
+            ),
+        )
+        .unwrap();
+        assert_eq!(r.patch_type.as_deref(), Some("JSONPatch"));
+    }
+}
