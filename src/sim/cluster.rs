@@ -84,6 +84,8 @@ pub struct Cluster {
     pub admission_state: super::admission::State,
     /// The simulated now.
     pub now: Instant,
+    /// The workspace's simulated webhook servers (authorization and admission webhooks).
+    pub webhook_servers: Vec<WebhookServer>,
 }
 
 impl Cluster {
@@ -381,6 +383,7 @@ impl Cluster {
             }
         }
         let authz = authorizers(&cp, &ws.webhook_servers, &mut diags);
+        let webhook_servers = ws.webhook_servers.clone();
         let admission =
             super::admission::Chain::from_flags(minor, &|flag| cp.arg(flag).map(str::to_string))
                 .unwrap_or_else(|errors| {
@@ -456,6 +459,7 @@ impl Cluster {
                 admission,
                 admission_state,
                 now,
+                webhook_servers,
             },
             diags,
         ))

@@ -440,17 +440,23 @@ fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
     }
 }
 
+/// evanphx/json-patch v4's `remove`: a missing parent, a missing key and a bad index each
+/// have their text.
 fn remove(doc: &mut Value, path: &str) -> Result<Value, String> {
     let (parent, last) = split_pointer(path)?;
-    let missing = || format!("remove operation does not apply: doc is missing path: \"{path}\"");
+    let missing = || {
+        format!("remove operation does not apply: doc is missing path: \"{path}\": missing value")
+    };
     match doc.ptr_mut(&parent).ok_or_else(missing)? {
-        Value::Object(m) => m.remove(&last).ok_or_else(missing),
+        Value::Object(m) => m.remove(&last).ok_or_else(|| {
+            format!("error in remove for path: '{path}': Unable to remove nonexistent key: {last}: missing value")
+        }),
         Value::Array(a) => {
             let i: usize = last.parse().map_err(|_| missing())?;
             if i < a.len() {
                 Ok(a.remove(i))
             } else {
-                Err(missing())
+                Err(format!("error in remove for path: '{path}': Unable to access invalid index: {i}: invalid index referenced"))
             }
         }
         _ => Err(missing()),

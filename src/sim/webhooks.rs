@@ -22,6 +22,29 @@
 //!     reason: mallory is suspended
 //! ```
 //! No rule matching answers `{"allowed": false}`: no opinion.
+//!
+//! The same server can be an admission webhook, named by a Mutating/ValidatingWebhookConfiguration
+//! (`clientConfig.url`, or a Service: `https://<name>.<namespace>.svc:<port><path>`). It answers
+//! each AdmissionReview from its `admit` rules: the first rule whose conditions all hold
+//! answers (no rule: allowed, nothing changed).
+//!
+//! ```yaml
+//! spec:
+//!   url: https://policy.default.svc:443/validate
+//!   admit:
+//!   - operations: [CREATE]        # CREATE, UPDATE, DELETE, CONNECT (none: any)
+//!     resources: [pods]           # resource or resource/subresource, * for any
+//!     namespaces: [blue]          # the request's namespace
+//!     users: [dev-user]           # who sent the request
+//!     groups: [developers]
+//!     allowed: false              # the answer (default true)
+//!     code: 403                   # response.status.code, .message, .reason
+//!     message: pods in blue are reviewed first
+//!     warnings: [this namespace is frozen]
+//!   - resources: [deployments]
+//!     patch:                      # a JSON patch (mutating webhooks)
+//!     - {op: add, path: /metadata/labels/team, value: blue}
+//! ```
 
 use serde_json::{json, Map, Value};
 
@@ -70,6 +93,35 @@ pub struct AuthzRule {
     pub pos: Pos,
 }
 
+/// One answer rule of an admission webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AdmitRule {
+    /// Operations (`CREATE` …; empty or `*`: any).
+    pub operations: Vec<String>,
+    /// Resources, `resource` or `resource/subresource` (empty or `*`: any).
+    pub resources: Vec<String>,
+    /// Namespaces (empty or `*`: any).
+    pub namespaces: Vec<String>,
+    /// Users (empty: any).
+    pub users: Vec<String>,
+    /// Groups (empty: any).
+    pub groups: Vec<String>,
+    /// `response.allowed`.
+    pub allowed: bool,
+    /// `response.status.code` (0: none).
+    pub code: i64,
+    /// `response.status.message`.
+    pub message: String,
+    /// `response.status.reason`.
+    pub reason: String,
+    /// `response.warnings`.
+    pub warnings: Vec<String>,
+    /// A JSON patch to return (`Value::Null`: none).
+    pub patch: Value,
+    /// Where the rule is in the workspace.
+    pub pos: Pos,
+}
+
 /// A simulated webhook server.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct WebhookServer {
@@ -81,6 +133,8 @@ pub struct WebhookServer {
     pub state: State,
     /// Answers to SubjectAccessReviews.
     pub authorize: Vec<AuthzRule>,
+    /// Answers to AdmissionReviews.
+    pub admit: Vec<AdmitRule>,
 }
 
 const LIST: Schema = Schema::List(&Schema::Str);
@@ -109,6 +163,22 @@ pub const SCHEMA: Schema = Schema::Obj(&[
                     ("allowed", Schema::Bool),
                     ("denied", Schema::Bool),
                     ("reason", Schema::Str),
+                ])),
+            ),
+            (
+                "admit",
+                Schema::List(&Schema::Obj(&[
+                    ("operations", LIST),
+                    ("resources", LIST),
+                    ("namespaces", LIST),
+                    ("users", LIST),
+                    ("groups", LIST),
+                    ("allowed", Schema::Bool),
+                    ("code", Schema::Int),
+                    ("message", Schema::Str),
+                    ("reason", Schema::Str),
+                    ("warnings", LIST),
+                    ("patch", Schema::Any),
                 ])),
             ),
         ]),
@@ -192,11 +262,44 @@ impl WebhookServer {
                 });
             }
         }
+        let mut admit = Vec::new();
+        if let Some(NodeKind::Seq(rules)) = spec.and_then(|s| s.get("admit")).map(|n| &n.kind) {
+            for r in rules {
+                let text = |k: &str| r.get(k).and_then(Node::as_str).unwrap_or("").to_string();
+                let patch = r.get("patch").map_or(Value::Null, Node::to_json);
+                if !patch.is_null() && !patch.is_array() {
+                    return Err((
+                        r.get("patch").map_or(r.pos, |n| n.pos),
+                        "admit[].patch: a JSON patch is a list of operations ({op, path, value})"
+                            .into(),
+                    ));
+                }
+                admit.push(AdmitRule {
+                    operations: strs(r, "operations"),
+                    resources: strs(r, "resources"),
+                    namespaces: strs(r, "namespaces"),
+                    users: strs(r, "users"),
+                    groups: strs(r, "groups"),
+                    allowed: r.get("allowed").and_then(Node::as_str) != Some("false"),
+                    code: r
+                        .get("code")
+                        .and_then(Node::as_str)
+                        .and_then(|c| c.parse().ok())
+                        .unwrap_or(0),
+                    message: text("message"),
+                    reason: text("reason"),
+                    warnings: strs(r, "warnings"),
+                    patch,
+                    pos: r.pos,
+                });
+            }
+        }
         Ok(WebhookServer {
             name,
             url: url.to_string(),
             state,
             authorize,
+            admit,
         })
     }
 }
@@ -314,6 +417,92 @@ pub fn answer(server: &WebhookServer, review: &Value, a: &Attributes) -> (Value,
     (out, hit)
 }
 
+impl AdmitRule {
+    /// Whether the rule's conditions hold for an AdmissionReview's request.
+    fn matches(&self, req: &Value) -> bool {
+        let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+        let any =
+            |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x == "*" || x == v);
+        let resource = s(req.pointer("/resource/resource"));
+        let sub = s(req.get("subResource"));
+        let full = if sub.is_empty() {
+            resource.clone()
+        } else {
+            format!("{resource}/{sub}")
+        };
+        let groups: Vec<String> = req
+            .pointer("/userInfo/groups")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|g| g.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        any(&self.operations, &s(req.get("operation")))
+            && (self.resources.is_empty()
+                || self.resources.iter().any(|r| {
+                    let (res, rsub) = r.split_once('/').unwrap_or((r, ""));
+                    (res == "*" || res == resource) && (rsub == "*" || rsub == sub)
+                })
+                || self.resources.contains(&full))
+            && any(&self.namespaces, &s(req.get("namespace")))
+            && any(&self.users, &s(req.pointer("/userInfo/username")))
+            && (self.groups.is_empty() || self.groups.iter().any(|g| groups.contains(g)))
+    }
+}
+
+impl WebhookServer {
+    /// The server's answer to an AdmissionReview, from the first `admit` rule that matches
+    /// (none: allowed, nothing changed), and which rule that was.
+    pub fn answer_review(&self, review: &Value) -> (Value, Option<usize>) {
+        let req = review.get("request").unwrap_or(&Value::Null);
+        let uid = req.get("uid").cloned().unwrap_or(Value::Null);
+        let found = self.admit.iter().position(|r| r.matches(req));
+        let mut response = Map::new();
+        response.insert("uid".into(), uid);
+        match found.map(|i| &self.admit[i]) {
+            None => {
+                response.insert("allowed".into(), json!(true));
+            }
+            Some(rule) => {
+                response.insert("allowed".into(), json!(rule.allowed));
+                if rule.code != 0 || !rule.message.is_empty() || !rule.reason.is_empty() {
+                    let mut status = Map::new();
+                    if rule.code != 0 {
+                        status.insert("code".into(), json!(rule.code));
+                    }
+                    if !rule.message.is_empty() {
+                        status.insert("message".into(), json!(rule.message));
+                    }
+                    if !rule.reason.is_empty() {
+                        status.insert("reason".into(), json!(rule.reason));
+                    }
+                    response.insert("status".into(), Value::Object(status));
+                }
+                if !rule.patch.is_null() {
+                    response.insert(
+                        "patch".into(),
+                        json!(super::b64::STANDARD.encode(rule.patch.to_string())),
+                    );
+                    response.insert("patchType".into(), json!("JSONPatch"));
+                }
+                if !rule.warnings.is_empty() {
+                    response.insert("warnings".into(), json!(rule.warnings));
+                }
+            }
+        }
+        (
+            json!({
+                "kind": "AdmissionReview",
+                "apiVersion": review.get("apiVersion").cloned().unwrap_or(json!("admission.k8s.io/v1")),
+                "response": Value::Object(response),
+            }),
+            found,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,6 +572,7 @@ mod tests {
                 rule(&["banned"], &[], false, true),
                 rule(&["ops"], &["pods", "pods/log"], true, false),
             ],
+            admit: Vec::new(),
         };
         let ask = |a: &Attributes| answer(&server, &subject_access_review(a, "v1"), a);
         let (r, hit) = ask(&attrs("j", &["ops"], "get", "pods", "log"));

@@ -502,7 +502,8 @@ pub fn app() -> Html {
             </div>
         }
         if let Some(notice) = &state.notice {
-            <p id="notice" class="notice" role="status">{ notice }</p>
+            <p id="notice" class="notice" role="status">{ notice }
+                <button id="dismiss-notice" class="small" onclick={act(Action::DismissNotice)}>{ "OK" }</button></p>
         }
         <main class={classes!("layout", present.then_some("present"))}>
             <section class="workspace-pane" aria-label="Workspace">

@@ -55,6 +55,9 @@ fn changes_table(changes: &[Change]) -> Html {
 }
 
 /// Properties of [`StageDetail`].
+/// A stage fact longer than this many lines (or a JSON document) is shown folded.
+const DOCUMENT_LINES: usize = 12;
+
 #[derive(Properties, PartialEq)]
 pub struct StageDetailProps {
     /// The request.
@@ -134,7 +137,11 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
             }
             if !stage.details.is_empty() {
                 <dl class="details">
-                    { for stage.details.iter().map(|(k, v)| if v.contains('\n') {
+                    { for stage.details.iter().map(|(k, v)| if (v.starts_with('{') && v.contains('\n')) || v.lines().nth(DOCUMENT_LINES).is_some() {
+                        // A document (an AdmissionReview sent and answered): the whole width,
+                        // folded until asked for.
+                        html! { <dd class="wide"><details class="detail-doc"><summary>{ k }</summary><pre class="detail-block">{ v }</pre></details></dd> }
+                    } else if v.contains('\n') {
                         html! { <><dt>{ k }</dt><dd><pre class="detail-block">{ v }</pre></dd></> }
                     } else {
                         html! { <><dt>{ k }</dt><dd>{ v }</dd></> }

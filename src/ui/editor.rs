@@ -193,8 +193,10 @@ pub fn editor(props: &EditorProps) -> Html {
         <Outline entries={props.outline.clone()} />
         // A plain text box lays out all of its text: a large one is hidden until the code
         // editor (which draws only the lines in view) takes over.
+        // (Not a class: the code editor adds its own to this element, which a class the
+        // render sets would wipe.)
         <textarea id="workspace" ref={area_ref} spellcheck="false" autocomplete="off" wrap="off"
-            class={classes!((props.text.len() > LARGE_TEXT).then_some("large"))} {oninput} />
+            data-large={(props.text.len() > LARGE_TEXT).then_some("")} {oninput} />
         if props.text.len() > LARGE_TEXT {
             <p class="muted large-note">{ format!("Loading the code editor for this {} workspace (a plain text box this large would hold the page still)…",
                 crate::ui::state::size(props.text.len())) }</p>

@@ -212,6 +212,8 @@ pub enum Action {
     Import { name: String, text: String },
     /// Say something once (a file or a link that could not be read).
     Notice(String),
+    /// Put the notice away.
+    DismissNotice,
     /// Ask a read-only question from a card (`kubectl who-can …`, `kubectl access-matrix …`)
     /// and show the answer beside the trace; it is not a run of the transcript.
     Ask(String),
@@ -493,6 +495,7 @@ impl AppState {
                 self.example = None;
             }
             Action::Notice(text) => self.notice = Some(text),
+            Action::DismissNotice => self.notice = None,
             // Asked of the cluster as it runs (a question boots nothing).
             Action::Ask(line) => {
                 if self.booted {

@@ -827,8 +827,10 @@ async function main() {
       assert(card.saRows >= 1, "ServiceAccount's changes are not shown");
       assert(/\d+ plugins of the table did not run/.test(card.skipped), `skipped summary: ${card.skipped}`);
       assert(card.skippedItems > 10, `skipped plugins listed: ${card.skippedItems}`);
-      assert(card.ran.includes("MutatingAdmissionWebhook"), "a plugin a real server runs here but kubegate does not model is hidden");
+      assert(card.ran.includes("MutatingAdmissionPolicy"), "a plugin a real server runs here but kubegate does not model is hidden");
       await page.click("#plugins-skipped > summary");
+      const webhooks = await page.locator('#plugins-skipped li', { hasText: "MutatingAdmissionWebhook" }).innerText();
+      assert(webhooks.includes("no MutatingWebhookConfiguration in the cluster"), `the webhook plugin's line: ${webhooks}`);
       await shot(page, "m-mutating-admission");
       await page.click('ol#timeline > li[data-stage="validation"]');
       const validation = await page.locator("section#stage-detail").innerText();
@@ -1334,6 +1336,8 @@ async function main() {
       assert((await page.locator("#notice").innerText()).startsWith("Stopped. The transcript is kept; the next command boots the cluster"), await page.locator("#notice").innerText());
       eq(await page.locator("#busy").count(), 0, "the busy line after Stop");
       eq(await page.evaluate(() => document.documentElement.dataset.engine), "idle", "the engine after Stop");
+      await page.click("#dismiss-notice");
+      eq(await page.locator("#notice").count(), 0, "the notice after OK");
       // Back to the default workspace: a new engine boots it and answers.
       await page.click("#reset-workspace");
       await page.click("#confirm-yes");
@@ -1384,6 +1388,50 @@ async function main() {
         await other.close();
         await fsp.rm(dir, { recursive: true, force: true }).catch(() => {});
       }
+    });
+
+    await test("(ad) an admission webhook: the AdmissionReview sent and answered, on the card of the stage that called it", async () => {
+      const servers = fs.readFileSync(path.join(REPO, "tests/scenarios/admission-webhooks.yaml"), "utf8");
+      const base = fs.readFileSync(path.join(REPO, "static/workspaces/default.yaml"), "utf8");
+      await fillWorkspace(page, `${base}\n---\n${servers}`);
+      await page.waitForFunction(() => document.querySelector("#diagnostics")?.textContent === "Workspace OK", null, { timeout: WAIT_MS });
+      // The plain text box stays hidden behind the code editor (after a large text and back too).
+      eq(await page.locator("textarea#workspace").isVisible(), false, "the plain textarea is visible");
+      await send(page, "kubectl create service clusterip policy --tcp=443:8443", "service/policy created");
+      await send(page, [
+        "kubectl create -f - <<EOF",
+        "apiVersion: admissionregistration.k8s.io/v1",
+        "kind: ValidatingWebhookConfiguration",
+        "metadata: {name: policy}",
+        "webhooks:",
+        "- name: policy.example.com",
+        "  rules: [{operations: [CREATE], apiGroups: [''], apiVersions: [v1], resources: [pods]}]",
+        "  clientConfig: {service: {namespace: default, name: policy, path: /validate}}",
+        "  sideEffects: None",
+        "  admissionReviewVersions: [v1]",
+        "EOF",
+      ].join("\n"), "validatingwebhookconfiguration.admissionregistration.k8s.io/policy created");
+      await send(page, "kubectl run a -n blue --image=nginx", "denied the request");
+      eq((await outputState(page)).output.trim().split("\n").pop(), 'Error from server: admission webhook "policy.example.com" denied the request: pods in blue are reviewed first', "kubectl's line");
+      const verdict = await page.locator("#verdict").innerText();
+      assert(verdict.startsWith("Refused at validating admission (403)"), verdict);
+      const docs = page.locator("#stage-detail .detail-doc > summary");
+      eq(await docs.count(), 2, "the documents on the card");
+      assert((await docs.nth(0).innerText()).startsWith("AdmissionReview sent to policy.example.com (https://policy.default.svc:443/validate)"), await docs.nth(0).innerText());
+      await docs.nth(0).click();
+      await docs.nth(1).click();
+      const sent = await page.locator("#stage-detail .detail-doc pre").nth(0).innerText();
+      const answered = await page.locator("#stage-detail .detail-doc pre").nth(1).innerText();
+      const review = JSON.parse(sent);
+      eq(Object.keys(review.request).slice(0, 4).join(" "), "uid kind resource requestKind", "the request's fields in upstream's order");
+      eq(`${review.request.operation} ${review.request.namespace} ${review.request.object.metadata.name}`, "CREATE blue a", "what the review asks");
+      const answer = JSON.parse(answered);
+      eq(`${answer.response.uid === review.request.uid} ${answer.response.allowed} ${answer.response.status.code}`, "true false 403", "the answer");
+      await shot(page, "ad-webhook");
+      await page.click("#reset-workspace");
+      await page.click("#confirm-yes");
+      await page.click("#dismiss-undo");
+      await noErrors("(ad)");
     });
 
     await test("(t) offline after the first visit: the service worker serves the page", async () => {

@@ -178,6 +178,10 @@ pub struct Context<'a> {
     pub control_plane: &'a ControlPlane,
     /// What plugins configure at boot and keep between requests.
     pub state: &'a mut State,
+    /// The simulated webhook servers the admission webhooks call.
+    pub servers: &'a [crate::sim::webhooks::WebhookServer],
+    /// Facts a plugin wants shown on the stage (an AdmissionReview sent and answered).
+    pub notes: Vec<(String, String)>,
 }
 
 /// What the plugins read at boot (`--admission-control-config-file`) and keep between
@@ -490,6 +494,8 @@ pub(crate) mod testing {
             now: 0,
             control_plane: &ControlPlane::default(),
             state: &mut State::default(),
+            servers: &[],
+            notes: Vec::new(),
         };
         f(&mut ctx, a)
     }
@@ -503,6 +509,8 @@ pub(crate) mod testing {
             now: 0,
             control_plane: &ControlPlane::default(),
             state: &mut State::default(),
+            servers: &[],
+            notes: Vec::new(),
         };
         f(&mut ctx, a)
     }
@@ -710,6 +718,8 @@ mod tests {
             now: 0,
             control_plane: &cp,
             state: &mut State::default(),
+            servers: &[],
+            notes: Vec::new(),
         };
         let mut attrs = testing::attrs(
             Operation::Create,
@@ -788,6 +798,8 @@ mod tests {
             now: 0,
             control_plane: &cp,
             state: &mut State::default(),
+            servers: &[],
+            notes: Vec::new(),
         };
         let mut attrs = testing::attrs(
             Operation::Create,

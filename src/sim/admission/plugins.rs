@@ -376,7 +376,7 @@ pub static ALL_ORDERED: &[Plugin] = &[
     plugin(
         "MutatingAdmissionWebhook",
         ALL,
-        Nm,
+        M(super::webhook::admit),
         No,
         (16, NOW),
         (16, NOW),
@@ -393,7 +393,7 @@ pub static ALL_ORDERED: &[Plugin] = &[
         "ValidatingAdmissionWebhook",
         ALL,
         No,
-        Nm,
+        M(super::webhook::validate),
         (16, NOW),
         (16, NOW),
     ),

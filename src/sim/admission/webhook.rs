@@ -8,7 +8,7 @@
 
 use serde_json::Value;
 
-use super::{Attributes, Operation};
+use super::{Attributes, Context, Operation, Verdict};
 use crate::sim::labels;
 use crate::sim::ptr::Ptr as _;
 use crate::sim::response::ApiError;
@@ -50,7 +50,10 @@ impl Client {
                 name,
                 path,
                 port,
-            } => format!("https://{name}.{namespace}.svc:{port}{path}"),
+            } => format!(
+                "https://{name}.{namespace}.svc:{port}{}",
+                if path.is_empty() { "/" } else { path }
+            ),
         };
         let sep = if base.contains('?') { '&' } else { '?' };
         format!("{base}{sep}timeout={timeout_seconds}s")
@@ -627,6 +630,293 @@ pub fn verify_response(
             Some(serde_json::from_slice(&bytes).map_err(|e| format!("invalid JSON patch: {e}"))?);
     }
     Ok(out)
+}
+
+/// The admission configuration objects, which the API server never sends to webhooks.
+const NEVER_SENT: [&str; 6] = [
+    "mutatingwebhookconfigurations",
+    "validatingwebhookconfigurations",
+    "validatingadmissionpolicies",
+    "validatingadmissionpolicybindings",
+    "mutatingadmissionpolicies",
+    "mutatingadmissionpolicybindings",
+];
+
+/// MutatingAdmissionWebhook: each matching mutating webhook, one after another, each seeing
+/// what the ones before it changed.
+pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
+    dispatch(ctx, a, true)
+}
+
+/// ValidatingAdmissionWebhook: every matching validating webhook. Upstream calls them in
+/// parallel and reports the first error to arrive; kubegate reports the first in their order.
+pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
+    let mut a = a.clone();
+    dispatch(ctx, &mut a, false)
+}
+
+fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Verdict {
+    let kind = if mutating {
+        "MutatingWebhookConfiguration"
+    } else {
+        "ValidatingWebhookConfiguration"
+    };
+    let hooks = Hook::all(ctx.store, mutating);
+    if hooks.is_empty() {
+        return Verdict::Skip(format!("no {kind} in the cluster").into());
+    }
+    if a.group == GROUP && NEVER_SENT.contains(&a.resource.as_str()) {
+        return Verdict::Skip(
+            "the API server never sends its admission configuration objects to webhooks".into(),
+        );
+    }
+    let minor = ctx.control_plane.minor;
+    let mut said = Vec::new();
+    let mut called = 0;
+    for hook in &hooks {
+        let inv = match should_call(hook, a, ctx.store, minor) {
+            Decision::Skip(why) => {
+                said.push(why);
+                continue;
+            }
+            Decision::Error(e) => return Verdict::Reject(e),
+            Decision::Call(inv) => inv,
+        };
+        if !hook.match_conditions.is_empty() {
+            said.push(format!(
+                "the {} matchConditions of webhook {:?} are not evaluated (kubegate has no CEL engine yet): called as if they held",
+                hook.match_conditions.len(),
+                hook.name
+            ));
+        }
+        if a.dry_run && !matches!(hook.side_effects.as_str(), "None" | "NoneOnDryRun") {
+            return Verdict::Reject(ApiError::bad_request(format!(
+                "admission webhook {:?} does not support dry run",
+                hook.name
+            )));
+        }
+        called += 1;
+        let answer = call(ctx, hook, a, &inv, mutating).and_then(|resp| {
+            match (&resp.patch, resp.patch_type.as_deref()) {
+                (Some(_), Some(t)) if t != "JSONPatch" => {
+                    Err(format!("unsupported patch type {t:?}"))
+                }
+                _ => Ok(resp),
+            }
+        });
+        let resp = match answer {
+            Ok(resp) => resp,
+            Err(reason) => {
+                let msg = format!("failed calling webhook {:?}: {reason}", hook.name);
+                match hook.failure_policy {
+                    FailurePolicy::Fail => return Verdict::Reject(ApiError::internal(&msg)),
+                    FailurePolicy::Ignore => {
+                        said.push(format!("{msg} (ignored: failurePolicy Ignore)"));
+                        continue;
+                    }
+                }
+            }
+        };
+        for w in &resp.warnings {
+            ctx.notes
+                .push((format!("warning from {}", hook.name), w.clone()));
+        }
+        if !resp.allowed {
+            return Verdict::Reject(to_status_err(&hook.name, resp.status.as_ref()));
+        }
+        let ops = resp
+            .patch
+            .filter(|p| p.as_array().is_some_and(|a| !a.is_empty()));
+        let Some(ops) = ops else {
+            said.push(format!("webhook {:?} allowed the request", hook.name));
+            continue;
+        };
+        let Some(object) = a.object.as_ref() else {
+            return Verdict::Reject(ApiError::internal(&format!(
+                "admission webhook {:?} attempted to modify the object, which is not supported for this operation",
+                hook.name
+            )));
+        };
+        match crate::sim::patch::json_patch(object, &ops) {
+            Ok(patched) => {
+                if patched != *object {
+                    if let Some(o) = a.object_mut() {
+                        *o = patched;
+                    }
+                    said.push(format!("webhook {:?} patched the object", hook.name));
+                } else {
+                    said.push(format!(
+                        "webhook {:?} returned a patch that changed nothing",
+                        hook.name
+                    ));
+                }
+            }
+            Err(e) => return Verdict::Reject(ApiError::internal(&e.to_string())),
+        }
+    }
+    let said = said.join("; ");
+    if called == 0 {
+        Verdict::Skip(said.into())
+    } else {
+        Verdict::Admit(said.into())
+    }
+}
+
+/// `ToStatusErr`: a webhook's refusal as the API server answers it: its code (400 at least),
+/// its reason and details, and the message naming the webhook.
+fn to_status_err(name: &str, status: Option<&Value>) -> ApiError {
+    let text = |k: &str| {
+        status
+            .and_then(|s| s.get(k))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let code = status
+        .and_then(|s| s.get("code"))
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    let (message, reason) = (text("message"), text("reason"));
+    let prefix = format!("admission webhook {name:?} denied the request");
+    ApiError {
+        text_body: false,
+        code: u16::try_from(code)
+            .ok()
+            .filter(|c| *c >= 400)
+            .unwrap_or(400),
+        message: if !message.is_empty() {
+            format!("{prefix}: {message}")
+        } else if !reason.is_empty() {
+            format!("{prefix}: {reason}")
+        } else {
+            format!("{prefix} without explanation")
+        },
+        reason,
+        details: Box::new(
+            status
+                .and_then(|s| s.get("details"))
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+/// Calls one webhook: builds the review, finds the server the URL leads to, and reads its
+/// answer. `Err` is the reason of `failed calling webhook "<name>": <reason>`.
+fn call(
+    ctx: &mut Context<'_>,
+    hook: &Hook,
+    a: &Attributes<'_>,
+    inv: &Invocation,
+    mutating: bool,
+) -> Result<Response, String> {
+    let version = review_version(hook)?;
+    let full = hook.client.url(hook.timeout_seconds);
+    let post = |err: &str| format!("failed to call webhook: Post {full:?}: {err}");
+    let base = full.split('?').next().unwrap_or(&full).to_string();
+    // Where the connection goes: a Service's cluster IP, or the URL's host.
+    let address = match &hook.client {
+        Client::Service {
+            namespace,
+            name,
+            port,
+            ..
+        } => {
+            let Some(svc) = ctx.store.get("", "services", namespace, name) else {
+                return Err(post(&format!("service {name:?} not found")));
+            };
+            let has_port = svc
+                .ptr("/spec/ports")
+                .and_then(Value::as_array)
+                .is_some_and(|ps| {
+                    ps.iter()
+                        .any(|p| p.get("port").and_then(Value::as_i64) == Some(*port))
+                });
+            if !has_port {
+                return Err(post(&format!(
+                    "no service port {port} found for service {name:?}"
+                )));
+            }
+            let ip = svc
+                .ptr("/spec/clusterIP")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            format!("{ip}:{port}")
+        }
+        Client::Url(_) => {
+            let host = base
+                .strip_prefix("https://")
+                .unwrap_or(&base)
+                .split('/')
+                .next()
+                .unwrap_or("");
+            if host.contains(':') {
+                host.to_string()
+            } else {
+                format!("{host}:443")
+            }
+        }
+    };
+    let same = |u: &str| u.trim_end_matches('/') == base.trim_end_matches('/');
+    let Some(server) = ctx.servers.iter().find(|s| same(&s.url)) else {
+        return Err(post(&match &hook.client {
+            // Nothing behind the Service: kube-proxy refuses the connection.
+            Client::Service { .. } => format!("dial tcp {address}: connect: connection refused"),
+            Client::Url(_) => format!(
+                "dial tcp: lookup {}: no such host",
+                address
+                    .rsplit_once(':')
+                    .map_or(address.as_str(), |(h, _)| h)
+            ),
+        }));
+    };
+    match server.state {
+        crate::sim::webhooks::State::Unreachable => {
+            return Err(post(&format!(
+                "dial tcp {address}: connect: connection refused"
+            )))
+        }
+        crate::sim::webhooks::State::Timeout => return Err(post("context deadline exceeded")),
+        crate::sim::webhooks::State::Up => {}
+    }
+    let uid = ctx.store.next_uid();
+    let options = options_of(a);
+    let review = review_request(version, a, inv, &uid, options.as_ref());
+    let (answer, rule) = server.answer_review(&review);
+    ctx.notes.push((
+        format!("AdmissionReview sent to {} ({})", hook.name, base),
+        serde_json::to_string_pretty(&review).unwrap_or_default(),
+    ));
+    ctx.notes.push((
+        format!(
+            "AdmissionReview answered by WebhookServer {:?} ({})",
+            server.name,
+            match rule {
+                Some(i) => format!("its admit rule {}", i + 1),
+                None => "no admit rule matched: allowed".to_string(),
+            }
+        ),
+        serde_json::to_string_pretty(&answer).unwrap_or_default(),
+    ));
+    verify_response(version, &uid, mutating, &answer)
+        .map_err(|m| format!("received invalid webhook response: {m}"))
+}
+
+/// The request's options as the review carries them (kubegate does not keep the field
+/// manager and field validation kubectl sent, so only the kind and dry run).
+fn options_of(a: &Attributes<'_>) -> Option<Value> {
+    let kind = match a.operation {
+        Operation::Create => "CreateOptions",
+        Operation::Update => "UpdateOptions",
+        Operation::Delete => "DeleteOptions",
+        Operation::Connect => return None,
+    };
+    let mut o = serde_json::json!({"kind": kind, "apiVersion": "meta.k8s.io/v1"});
+    if a.dry_run {
+        o["dryRun"] = serde_json::json!(["All"]);
+    }
+    Some(o)
 }
 
 /// `pods/status in v1`, `deployments in apps/v1`.

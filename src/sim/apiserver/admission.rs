@@ -41,13 +41,16 @@ impl Cluster {
             now: self.now,
             control_plane: &self.control_plane,
             state: &mut self.admission_state,
+            servers: &self.webhook_servers,
+            notes: Vec::new(),
         };
         let result = if stage == Stage::MutatingAdmission {
             self.admission.admit(&mut ctx, attrs)
         } else {
             self.admission.validate(&mut ctx, attrs)
         };
-        self.record_pass(stage, attrs, result, rec)
+        let notes = std::mem::take(&mut ctx.notes);
+        self.record_pass(stage, attrs, result, notes, rec)
     }
 
     fn record_pass(
@@ -55,6 +58,7 @@ impl Cluster {
         stage: Stage,
         attrs: &Attributes<'_>,
         result: PassResult,
+        notes: Vec<(String, String)>,
         rec: &mut Recorder,
     ) -> Result<(), ApiError> {
         let mut record = StageRecord::new(stage);
@@ -131,6 +135,7 @@ impl Cluster {
         } else {
             "validating"
         };
+        record.details.extend(notes);
         if let Some(err) = result.error {
             record.decide(refused_by, Decision::Deny, err.message.clone());
             rec.push(record);

@@ -546,6 +546,7 @@ mod tests {
                 url: "https://w.example/authorize".into(),
                 state,
                 authorize: rules,
+                admit: Vec::new(),
             }),
         }
     }
