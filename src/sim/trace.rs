@@ -344,6 +344,10 @@ pub struct ResponseRecord {
     pub code: u16,
     /// The JSON body (a `Status` for errors).
     pub body: Value,
+    /// The `Warning` headers (admission webhooks' and policies' warnings), which kubectl
+    /// prints as `Warning: …`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// One HTTP request through the whole pipeline.

@@ -1412,7 +1412,8 @@ async function main() {
         "EOF",
       ].join("\n"), "validatingwebhookconfiguration.admissionregistration.k8s.io/policy created");
       await send(page, "kubectl run a -n blue --image=nginx", "denied the request");
-      eq((await outputState(page)).output.trim().split("\n").pop(), 'Error from server: admission webhook "policy.example.com" denied the request: pods in blue are reviewed first', "kubectl's line");
+      const printed = (await outputState(page)).output.trim().split("\n");
+      eq(printed.slice(-2).join("\n"), 'Warning: blue is frozen until Friday\nError from server: admission webhook "policy.example.com" denied the request: pods in blue are reviewed first', "kubectl's lines");
       const verdict = await page.locator("#verdict").innerText();
       assert(verdict.startsWith("Refused at validating admission (403)"), verdict);
       const docs = page.locator("#stage-detail .detail-doc > summary");

@@ -182,6 +182,8 @@ pub struct Context<'a> {
     pub servers: &'a [crate::sim::webhooks::WebhookServer],
     /// Facts a plugin wants shown on the stage (an AdmissionReview sent and answered).
     pub notes: Vec<(String, String)>,
+    /// Warnings for the client (`Warning` headers: kubectl prints them).
+    pub warnings: Vec<String>,
 }
 
 /// What the plugins read at boot (`--admission-control-config-file`) and keep between
@@ -496,6 +498,7 @@ pub(crate) mod testing {
             state: &mut State::default(),
             servers: &[],
             notes: Vec::new(),
+            warnings: Vec::new(),
         };
         f(&mut ctx, a)
     }
@@ -511,6 +514,7 @@ pub(crate) mod testing {
             state: &mut State::default(),
             servers: &[],
             notes: Vec::new(),
+            warnings: Vec::new(),
         };
         f(&mut ctx, a)
     }
@@ -720,6 +724,7 @@ mod tests {
             state: &mut State::default(),
             servers: &[],
             notes: Vec::new(),
+            warnings: Vec::new(),
         };
         let mut attrs = testing::attrs(
             Operation::Create,
@@ -800,6 +805,7 @@ mod tests {
             state: &mut State::default(),
             servers: &[],
             notes: Vec::new(),
+            warnings: Vec::new(),
         };
         let mut attrs = testing::attrs(
             Operation::Create,

@@ -720,6 +720,7 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
         for w in &resp.warnings {
             ctx.notes
                 .push((format!("warning from {}", hook.name), w.clone()));
+            ctx.warnings.push(w.clone());
         }
         if !resp.allowed {
             return Verdict::Reject(to_status_err(&hook.name, resp.status.as_ref()));

@@ -43,6 +43,7 @@ impl Cluster {
             state: &mut self.admission_state,
             servers: &self.webhook_servers,
             notes: Vec::new(),
+            warnings: Vec::new(),
         };
         let result = if stage == Stage::MutatingAdmission {
             self.admission.admit(&mut ctx, attrs)
@@ -50,6 +51,7 @@ impl Cluster {
             self.admission.validate(&mut ctx, attrs)
         };
         let notes = std::mem::take(&mut ctx.notes);
+        rec.warnings.append(&mut ctx.warnings);
         self.record_pass(stage, attrs, result, notes, rec)
     }
 

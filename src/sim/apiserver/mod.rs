@@ -35,12 +35,15 @@ pub(crate) struct Recorder {
     pub user: Option<UserInfo>,
     /// Where an error no stage has recorded happened (the endpoint sets it while decoding).
     at: (Stage, &'static str),
+    /// The warnings the response carries (upstream's `warning.AddWarning`).
+    pub warnings: Vec<String>,
 }
 
 impl Recorder {
     fn new() -> Recorder {
         Recorder {
             stages: Vec::new(),
+            warnings: Vec::new(),
             user: None,
             at: (Stage::Storage, "handler"),
         }
@@ -119,6 +122,7 @@ impl Cluster {
                     response: ResponseRecord {
                         code: 0,
                         body: Value::String(failure.client),
+                        warnings: Vec::new(),
                     },
                     sent_by: String::new(),
                     sent_body: req.body.clone(),
@@ -193,7 +197,11 @@ impl Cluster {
             attributes: info,
             user: rec.user,
             stages: rec.stages,
-            response: ResponseRecord { code, body },
+            response: ResponseRecord {
+                code,
+                body,
+                warnings: warning_headers(std::mem::take(&mut rec.warnings)),
+            },
             sent_by: String::new(),
             sent_body: req.body.clone(),
         }
@@ -354,5 +362,33 @@ mod tests {
                 .unwrap_or_default();
             assert!(reason.starts_with(&format!("HTTP {code}: ")), "{reason}");
         }
+    }
+}
+
+/// The warnings as the API server sends them (`filters.WithWarningRecorder`): empty ones and
+/// ones with control characters dropped, each once.
+fn warning_headers(warnings: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in warnings {
+        if !w.is_empty() && !w.chars().any(char::is_control) && !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod warning_tests {
+    #[test]
+    fn warnings_are_sent_once_and_only_printable() {
+        let got = super::warning_headers(vec![
+            "a".into(),
+            String::new(),
+            "line\nbreak".into(),
+            "tab\tinside".into(),
+            "a".into(),
+            "b".into(),
+        ]);
+        assert_eq!(got, ["a", "b"]);
     }
 }

@@ -810,6 +810,13 @@ impl Kubectl<'_, '_> {
             req.body = Some(b);
         }
         let mut trace = self.env.cluster.handle(&req);
+        // client-go's warning handler: each `Warning` header on stderr, once per command.
+        for w in &trace.response.warnings {
+            let line = format!("Warning: {w}\n");
+            if !self.out.stderr.contains(&line) {
+                self.out.stderr.push_str(&line);
+            }
+        }
         let credential = if req.client_certificate.is_some() {
             "a client certificate"
         } else if req
