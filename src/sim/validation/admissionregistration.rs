@@ -192,18 +192,30 @@ fn fully_qualified_name(errs: &mut Errs, name: &str, path: &str) {
     }
 }
 
-fn rule_with_operations(errs: &mut Errs, rule: &Value, path: &str) {
-    let ops = strings(rule.get("operations"));
-    if ops.is_empty() {
-        errs.push(required(&format!("{path}.operations"), ""));
+/// A rule's list `key`: required, and `*` only alone (`… must not specify other <what>`).
+fn wildcard_list<'v>(
+    errs: &mut Errs,
+    rule: &'v Value,
+    key: &str,
+    path: &str,
+    what: &str,
+) -> Vec<&'v str> {
+    let list = strings(rule.get(key));
+    if list.is_empty() {
+        errs.push(required(&format!("{path}.{key}"), ""));
     }
-    if ops.len() > 1 && ops.contains(&"*") {
+    if list.len() > 1 && list.contains(&"*") {
         errs.push(invalid_json(
-            &format!("{path}.operations"),
-            &rule["operations"],
-            "if '*' is present, must not specify other operations",
+            &format!("{path}.{key}"),
+            &rule[key],
+            &format!("if '*' is present, must not specify other {what}"),
         ));
     }
+    list
+}
+
+fn rule_with_operations(errs: &mut Errs, rule: &Value, path: &str) {
+    let ops = wildcard_list(errs, rule, "operations", path, "operations");
     for (k, op) in ops.iter().enumerate() {
         if !OPERATIONS.contains(op) {
             errs.push(not_supported(
@@ -213,28 +225,8 @@ fn rule_with_operations(errs: &mut Errs, rule: &Value, path: &str) {
             ));
         }
     }
-    let groups = strings(rule.get("apiGroups"));
-    if groups.is_empty() {
-        errs.push(required(&format!("{path}.apiGroups"), ""));
-    }
-    if groups.len() > 1 && groups.contains(&"*") {
-        errs.push(invalid_json(
-            &format!("{path}.apiGroups"),
-            &rule["apiGroups"],
-            "if '*' is present, must not specify other API groups",
-        ));
-    }
-    let versions = strings(rule.get("apiVersions"));
-    if versions.is_empty() {
-        errs.push(required(&format!("{path}.apiVersions"), ""));
-    }
-    if versions.len() > 1 && versions.contains(&"*") {
-        errs.push(invalid_json(
-            &format!("{path}.apiVersions"),
-            &rule["apiVersions"],
-            "if '*' is present, must not specify other API versions",
-        ));
-    }
+    wildcard_list(errs, rule, "apiGroups", path, "API groups");
+    let versions = wildcard_list(errs, rule, "apiVersions", path, "API versions");
     for (k, v) in versions.iter().enumerate() {
         if v.is_empty() {
             errs.push(required(&format!("{path}.apiVersions[{k}]"), ""));
