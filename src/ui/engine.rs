@@ -85,6 +85,17 @@ pub enum Reply {
 }
 
 impl Reply {
+    /// Reads a reply the engine wrote. Its depth is the engine's bounded inputs' (a workspace
+    /// or a body at most [`crate::sim::limits::MAX_DEPTH`] deep) plus the ~15 levels a trace
+    /// wraps them in, past serde_json's default limit of 128: so no limit here.
+    pub fn from_json(text: &str) -> Result<Reply, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        de.disable_recursion_limit();
+        let reply = Reply::deserialize(&mut de)?;
+        de.end()?;
+        Ok(reply)
+    }
+
     /// Whether this answers a job (the others are news the engine sends on its own).
     pub fn answers_job(&self) -> bool {
         !matches!(self, Reply::Schemas(_) | Reply::Packed { .. })
@@ -478,10 +489,11 @@ impl LocalPage {
                     .engine
                     .borrow_mut()
                     .handle(through_json(&job), &mut |n| news.push(n));
-                for n in news {
-                    self.s.apply(Action::Reply(through_json(&n)));
+                for n in news.into_iter().chain([reply]) {
+                    let text = serde_json::to_string(&n).expect("a reply is JSON");
+                    let read = Reply::from_json(&text).expect("a reply reads back");
+                    self.s.apply(Action::Reply(read));
                 }
-                self.s.apply(Action::Reply(through_json(&reply)));
             }
         }
     }
@@ -585,5 +597,35 @@ mod tests {
         assert!(
             matches!(reply, Reply::Checked { rev: 7, diagnostics, .. } if !diagnostics.is_empty())
         );
+    }
+}
+
+#[cfg(test)]
+mod deep_tests {
+    use super::*;
+    use crate::ui::state::DEFAULT_WORKSPACE;
+
+    /// A value as deep as a workspace may hold, passed through a webhook's patch into the
+    /// trace, still travels from the worker to the page (the reply wraps it in ~15 more levels).
+    #[test]
+    fn the_deepest_value_a_workspace_holds_travels() {
+        let depth = crate::sim::yaml::MAX_DEPTH - 8;
+        let deep = format!("{}1{}", "{a: ".repeat(depth), "}".repeat(depth));
+        let ws = format!(
+            "{DEFAULT_WORKSPACE}\n---\napiVersion: kubegate.dev/v1alpha1\nkind: WebhookServer\nmetadata: {{name: deep}}\nspec:\n  url: https://deep.example.com/m\n  admit:\n  - patch: [{{op: add, path: /metadata/annotations, value: {deep}}}]\n"
+        );
+        let mut page = LocalPage::new(&ws, "");
+        assert!(!page.has_errors(), "{:?}", page.diagnostics);
+        page.apply(Action::Run("kubectl create -f - <<EOF\napiVersion: admissionregistration.k8s.io/v1\nkind: MutatingWebhookConfiguration\nmetadata: {name: deep}\nwebhooks:\n- name: deep.example.com\n  rules: [{operations: [CREATE], apiGroups: [''], apiVersions: [v1], resources: [configmaps]}]\n  clientConfig: {url: https://deep.example.com/m}\n  sideEffects: None\n  admissionReviewVersions: [v1]\nEOF".into()));
+        page.apply(Action::Run("kubectl create configmap c".into()));
+        let run = page.last_run().unwrap();
+        assert!(!run.outcome.requests.is_empty());
+        // The patched object does not fit its Go type: upstream's decode refuses it.
+        assert!(
+            run.outcome.stderr.ends_with("Internal error occurred: json: cannot unmarshal object into Go struct field ObjectMeta.metadata.annotations of type string\n"),
+            "{}",
+            run.outcome.stderr
+        );
+        assert_eq!(run.outcome.exit_code, 1);
     }
 }

@@ -220,7 +220,7 @@ fn run_locally(job: String) {
 
 /// Takes in one message of the engine's.
 fn receive(text: &str) {
-    let reply = match serde_json::from_str::<Reply>(text) {
+    let reply = match Reply::from_json(text) {
         Ok(r) => r,
         Err(e) => Reply::Crashed(format!("the page could not read the engine's answer: {e}")),
     };

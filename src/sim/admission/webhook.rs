@@ -739,6 +739,18 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
             )));
         };
         match crate::sim::patch::json_patch(object, &ops) {
+            // The patched object is decoded into its Go type: a value that does not fit fails
+            // the request, whatever the failurePolicy.
+            Ok(patched)
+                if let Some(e) = crate::sim::gotypes::check(
+                    &crate::sim::yaml::Node::from_json(&patched),
+                    &a.group,
+                    &a.version,
+                    &a.kind,
+                ) =>
+            {
+                return Verdict::Reject(ApiError::internal(&e.message));
+            }
             Ok(patched) => {
                 if patched != *object {
                     if let Some(o) = a.object_mut() {
