@@ -651,6 +651,16 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
 /// ValidatingAdmissionWebhook: every matching validating webhook. Upstream calls them in
 /// parallel and reports the first error to arrive; kubegate reports the first in their order.
 pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
+    // (Validating webhooks never change the object; the dispatcher is shared with the
+    // mutating pass, which does, so it takes a copy, and only when there are webhooks.)
+    if ctx
+        .store
+        .list(GROUP, "validatingwebhookconfigurations", None)
+        .next()
+        .is_none()
+    {
+        return Verdict::Skip("no ValidatingWebhookConfiguration in the cluster".into());
+    }
     let mut a = a.clone();
     dispatch(ctx, &mut a, false)
 }

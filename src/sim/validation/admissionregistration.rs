@@ -587,28 +587,36 @@ mod tests {
     /// The errors of a configuration holding these webhooks (each with a valid name, rules,
     /// sideEffects, clientConfig and admissionReviewVersions unless the case sets its own),
     /// joined as upstream aggregates them.
-    fn errors_of(hooks: Value, old: Option<Value>) -> String {
-        let hooks: Vec<Value> = hooks
+    /// Each case's webhook over `base`: its fields replace the base's, a `null` removes one.
+    fn over(base: &Value, hooks: &Value) -> Vec<Value> {
+        hooks
             .as_array()
             .unwrap()
             .iter()
             .map(|h| {
-                let mut base = json!({
-                    "name": "webhook.k8s.io",
-                    "sideEffects": "None",
-                    "admissionReviewVersions": ["v1beta1"],
-                    "clientConfig": {"url": "https://example.com"},
-                });
+                let mut hook = base.clone();
                 for (k, v) in h.as_object().unwrap() {
                     if v.is_null() {
-                        base.as_object_mut().unwrap().remove(k);
+                        hook.as_object_mut().unwrap().remove(k);
                     } else {
-                        base[k] = v.clone();
+                        hook[k] = v.clone();
                     }
                 }
-                base
+                hook
             })
-            .collect();
+            .collect()
+    }
+
+    fn errors_of(hooks: Value, old: Option<Value>) -> String {
+        let hooks = over(
+            &json!({
+                "name": "webhook.k8s.io",
+                "sideEffects": "None",
+                "admissionReviewVersions": ["v1beta1"],
+                "clientConfig": {"url": "https://example.com"},
+            }),
+            &hooks,
+        );
         let obj = json!({"metadata": {"name": "config"}, "webhooks": hooks});
         let old = old.map(|o| json!({"metadata": {"name": "config"}, "webhooks": o}));
         let mut errs = Vec::new();
@@ -756,22 +764,10 @@ mod tests {
             ),
         ];
         for (case, old, new, want) in cases {
-            let old: Vec<Value> = old
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| {
-                    let mut base = json!({"name": "webhook.k8s.io", "sideEffects": "None", "admissionReviewVersions": ["v1"]});
-                    for (k, v) in h.as_object().unwrap() {
-                        if v.is_null() {
-                            base.as_object_mut().unwrap().remove(k);
-                        } else {
-                            base[k] = v.clone();
-                        }
-                    }
-                    base
-                })
-                .collect();
+            let old = over(
+                &json!({"name": "webhook.k8s.io", "sideEffects": "None", "admissionReviewVersions": ["v1"]}),
+                &old,
+            );
             let got = errors_of(new, Some(Value::Array(old)));
             if want.is_empty() {
                 assert_eq!(got, "", "{case}");
