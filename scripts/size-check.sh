@@ -21,9 +21,15 @@ fi
 human() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1000 }'; }
 gz() { gzip -9 -c "$1" | wc -c; }
 
-# Loaded after the first render: the editor (www/boot.js imports it once the app is up) and the
-# service worker.
-later_js() { case "$(basename "$1")" in editor.js | sw.js) return 0 ;; esac; return 1; }
+# Loaded after the first render: the editor (www/boot.js imports it once the app is up), the
+# service worker, and the engine (its worker's scripts and its own wasm bundle, which the page
+# starts loading with its first job, once it is up: src/ui/worker.rs).
+later_js() {
+  case "$(basename "$1")" in
+    editor.js | sw.js | worker.js | engine-host.js | kubegate-engine.js | kubegate-engine_bg.wasm) return 0 ;;
+  esac
+  return 1
+}
 first=0
 for f in "$DIST"/*.html "$DIST"/*.css "$DIST"/*.js "${wasm[@]}"; do
   later_js "$f" && continue
@@ -35,8 +41,8 @@ later=0
 for f in "$DIST"/**/*; do
   [[ -f "$f" ]] || continue
   case "$f" in
-    *.html | *.css | *.wasm) continue ;;
-    "$DIST"/*.js) later_js "$f" || continue ;;
+    *.html | *.css) continue ;;
+    "$DIST"/*.js | "$DIST"/*.wasm) later_js "$f" || continue ;;
   esac
   size=$(gz "$f")
   later=$((later + size))

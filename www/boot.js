@@ -57,6 +57,59 @@ const framed = (() => {
   }
 })();
 
+// Where the engine's wasm bundle is (src/bin/kubegate-engine.rs), for its worker
+// (src/ui/worker.rs sends it this) and for the page when no worker starts. Trunk names a
+// worker's files without a hash, so the page's own hashed wasm name goes in the query: a new
+// build never meets an old engine in the browser's cache.
+function engineFiles() {
+  const build = encodeURIComponent(tag.dataset.kubegateWasm.split("/").pop());
+  const at = (f) => new URL(`${f}?v=${build}`, document.baseURI).href;
+  return { js: at("kubegate-engine.js"), wasm: at("kubegate-engine_bg.wasm") };
+}
+
+// The engine in the page, for when its worker cannot start (a browser without module workers,
+// a host that does not serve worker.js): it takes and answers the same messages as the worker
+// (www/engine-host.js), one job per task, and cannot be stopped. src/ui/worker.rs makes one.
+class KubegateLocalEngine {
+  constructor() {
+    this.onmessage = null;
+    this.host = null;
+    this.queue = import(new URL("engine-host.js", document.baseURI).href).then(({ engineHost }) => {
+      this.host = engineHost((data) => setTimeout(() => this.onmessage?.({ data })));
+    });
+  }
+  postMessage(data) {
+    this.queue = this.queue.then(() => {
+      if (typeof data !== "string") {
+        this.host.start(data).catch((err) =>
+          setTimeout(() => {
+            throw err;
+          }),
+        );
+        return undefined;
+      }
+      return new Promise((done) => setTimeout(() => this.host.handle(data).then(done), 0));
+    });
+  }
+  terminate() {}
+}
+window.KubegateLocalEngine = KubegateLocalEngine;
+window.kubegateEngineFiles = engineFiles;
+
+// For the browser tests: replay a fuzz input through the engine, loaded in the page (so with
+// the page's stack and memory; src/bin/kubegate-engine.rs).
+let replayEngine = null;
+window.kubegateReplay = async (target, bytes) => {
+  replayEngine ??= (async () => {
+    const files = engineFiles();
+    const mod = await import(files.js);
+    await mod.default({ module_or_path: files.wasm });
+    mod.worker_start();
+    return mod;
+  })();
+  return (await replayEngine).replay_fuzz_input(target, bytes);
+};
+
 if (framed) {
   const msg = document.getElementById("boot-message");
   if (msg) {
@@ -72,9 +125,7 @@ if (framed) {
     performance.mark("kubegate:started");
     // The app mounts itself; drop the placeholder if it did not mount over it.
     document.getElementById("boot-message")?.remove();
-    // For the browser tests: replay a fuzz input inside the page (src/ui/mod.rs).
-    window.kubegateReplay = mod.replay_fuzz_input;
-    // And hand the engine's worker a job as written (src/ui/worker.rs).
+    // For the browser tests: hand the engine a job as written (src/ui/worker.rs).
     window.kubegateEngineJob = mod.engine_post_raw;
     dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
     // Everything else waits until the first frame is on screen: a long task before it (the

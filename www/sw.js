@@ -3,7 +3,7 @@
 //
 // Network first (a new build is picked up at once when online), the cache when the network
 // fails. At install it fetches index.html and caches every file it names (the hashed wasm and
-// JS, the CSS, boot.js), the engine's worker (worker.js) and the editor, plus the API schemas `kubectl explain` reads.
+// JS, the CSS, boot.js), the engine (worker.js, engine-host.js and its bundle) and the editor, plus the API schemas `kubectl explain` reads.
 const CACHE = "kubegate-v1";
 
 self.addEventListener("install", (event) => {
@@ -11,7 +11,16 @@ self.addEventListener("install", (event) => {
     (async () => {
       const base = new URL("./", self.registration.scope);
       const html = await (await fetch(new URL("index.html", base), { cache: "no-store" })).text();
-      const files = new Set(["./", "index.html", "editor.js", "worker.js", "openapi/v1.37.json"]);
+      const files = new Set([
+        "./",
+        "index.html",
+        "editor.js",
+        "worker.js",
+        "engine-host.js",
+        "kubegate-engine.js",
+        "kubegate-engine_bg.wasm",
+        "openapi/v1.37.json",
+      ]);
       for (const m of html.matchAll(/(?:href|src|data-kubegate-js|data-kubegate-wasm)="\.\/([^"]+)"/g)) {
         files.add(m[1]);
       }

@@ -1,13 +1,13 @@
 //! The page's side of the engine's thread. The reducer's jobs ([`super::engine::Job`]) go to
-//! a module Web Worker (www/worker.js) running the same wasm, one JSON message each; its
-//! replies come back as [`super::state::Action::Reply`]. If the worker cannot start (a browser
-//! without module workers, a host that does not serve worker.js), the page runs the engine
-//! itself, one job per task, and says so in the console: slower on big workspaces, but
-//! working.
+//! a module Web Worker (www/worker.js) running the engine's own wasm bundle
+//! (src/bin/kubegate-engine.rs), one JSON message each; its replies come back as
+//! [`super::state::Action::Reply`]. If the worker cannot start (a browser without module
+//! workers, a host that does not serve worker.js), the page loads the engine's bundle itself
+//! (www/boot.js: `KubegateLocalEngine`, which takes the same messages) and says so in the
+//! console: slower on big workspaces, but working.
 //!
 //! Not `gloo-worker`: it ships messages with bincode, which cannot carry the engine's traces
-//! (their JSON form skips empty fields and flattens mutations, which bincode refuses), and it
-//! wants a second wasm bundle for the worker, doubling the download and the build.
+//! (their JSON form skips empty fields and flattens mutations, which bincode refuses).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -16,22 +16,23 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
-use super::engine::{self, Job, Reply};
+use super::engine::{Job, Reply};
 
 /// Where jobs go.
 enum Link {
     /// Nowhere yet: the worker starts with the first job.
     Unstarted,
     Worker(web_sys::Worker),
-    /// The page's own engine.
-    Local,
+    /// The engine's bundle loaded in the page (www/boot.js: `KubegateLocalEngine`, which takes
+    /// and answers messages as a worker does, and cannot be stopped).
+    Local(web_sys::Worker),
 }
 
 struct Conn {
     link: Link,
     /// Jobs given and not written out yet.
     unsent: Vec<Job>,
-    /// Jobs sent and not answered yet, as JSON (the page's engine takes them over if the
+    /// Jobs sent and not answered yet, as JSON (the engine in the page takes them over if the
     /// worker turns out unable to start).
     out: VecDeque<String>,
     /// Whether the worker answered at least once (after that, its failure is a crash).
@@ -77,30 +78,34 @@ pub fn post(job: Job) {
     }
 }
 
-/// Sends the engine a job as written, for the browser tests (`window.kubegateEngineJob`, set by
-/// www/boot.js): a text that is no job makes the engine answer as if it had crashed, which
-/// shows the page's crash notice by the path a panic in the worker takes.
-#[wasm_bindgen]
-pub fn engine_post_raw(job: String) {
+/// Sends the engine a job as written (for the browser tests): a text that is no job makes the
+/// engine answer as if it had crashed, which shows the page's crash notice by the path a panic
+/// in the worker takes.
+pub fn post_raw(job: String) {
     post_text(job);
 }
 
 fn post_text(json: String) {
-    let local = CONN.with(|c| {
+    CONN.with(|c| {
         let mut c = c.borrow_mut();
         if matches!(c.link, Link::Unstarted) {
-            c.link = spawn(&mut c.handlers).map_or(Link::Local, Link::Worker);
+            match spawn(&mut c.handlers) {
+                Some(w) => c.link = Link::Worker(w),
+                None => {
+                    // Written out by `fall_back`, with the others.
+                    c.out.push_back(json);
+                    drop(c);
+                    fall_back();
+                    return;
+                }
+            }
         }
         c.out.push_back(json.clone());
-        match &c.link {
-            Link::Worker(w) => w.post_message(&JsValue::from_str(&json)).is_err(),
-            _ => true,
+        if let Link::Worker(w) | Link::Local(w) = &c.link {
+            let _ = w.post_message(&JsValue::from_str(&json));
         }
     });
     mark(true);
-    if local {
-        run_locally(json);
-    }
 }
 
 /// Says on the page's root whether the engine has jobs out (`data-engine="busy"`, else
@@ -146,52 +151,58 @@ pub fn stop() -> bool {
     })
 }
 
-/// Starts the worker and hands it the addresses of the page's own wasm.
-fn spawn(handlers: &mut Vec<Box<dyn std::any::Any>>) -> Option<web_sys::Worker> {
-    let doc = web_sys::window()?.document()?;
-    let base = doc.base_uri().ok().flatten()?;
-    let tag = doc
-        .query_selector("script[data-kubegate-js]")
+/// What the engine is told first: where its bundle is (www/boot.js: `kubegateEngineFiles`).
+fn init_message() -> Option<JsValue> {
+    let window = web_sys::window()?;
+    js_sys::Reflect::get(&window, &"kubegateEngineFiles".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?
+        .call0(&JsValue::NULL)
         .ok()
-        .flatten()?;
-    let absolute = |p: &str| web_sys::Url::new_with_base(p, &base).ok().map(|u| u.href());
-    let js = absolute(&tag.get_attribute("data-kubegate-js")?)?;
-    let wasm = absolute(&tag.get_attribute("data-kubegate-wasm")?)?;
-    let options = web_sys::WorkerOptions::new();
-    options.set_type(web_sys::WorkerType::Module);
-    options.set_name("kubegate engine");
-    let worker = web_sys::Worker::new_with_options(&absolute("worker.js")?, &options).ok()?;
+}
+
+/// Hands an engine (a worker, or the page's `KubegateLocalEngine`) the page's handlers.
+fn attach(engine: &web_sys::Worker, handlers: &mut Vec<Box<dyn std::any::Any>>) {
     let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|e: web_sys::MessageEvent| {
         if let Some(text) = e.data().as_string() {
             CONN.with(|c| c.borrow_mut().answered = true);
             receive(&text);
         }
     });
-    worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    engine.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    handlers.push(Box::new(onmessage));
+}
+
+/// Starts the worker and tells it where the engine's bundle is.
+fn spawn(handlers: &mut Vec<Box<dyn std::any::Any>>) -> Option<web_sys::Worker> {
+    let doc = web_sys::window()?.document()?;
+    let base = doc.base_uri().ok().flatten()?;
+    let script = web_sys::Url::new_with_base("worker.js", &base).ok()?.href();
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    options.set_name("kubegate engine");
+    let worker = web_sys::Worker::new_with_options(&script, &options).ok()?;
+    attach(&worker, handlers);
     let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(|e: web_sys::Event| {
         e.prevent_default();
         fall_back();
     });
     worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-    handlers.push(Box::new(onmessage));
     handlers.push(Box::new(onerror));
-    let init = js_sys::Object::new();
-    js_sys::Reflect::set(&init, &"js".into(), &js.into()).ok()?;
-    js_sys::Reflect::set(&init, &"wasm".into(), &wasm.into()).ok()?;
-    worker.post_message(&init).ok()?;
+    worker.post_message(&init_message()?).ok()?;
     Some(worker)
 }
 
-/// The worker could not start: the page's engine does the jobs it was given. A worker that
-/// fails after answering has crashed.
+/// The worker could not start: the engine's bundle, loaded in the page, does the jobs it was
+/// given. A worker that fails after answering has crashed.
 fn fall_back() {
-    let (answered, jobs) = CONN.with(|c| {
-        let mut c = c.borrow_mut();
+    let answered = CONN.with(|c| {
+        let c = c.borrow_mut();
         if let Link::Worker(w) = &c.link {
             w.terminate();
         }
-        c.link = Link::Local;
-        (c.answered, c.out.iter().cloned().collect::<Vec<_>>())
+        c.answered
     });
     if answered {
         crash("the engine's worker stopped");
@@ -200,22 +211,27 @@ fn fall_back() {
     web_sys::console::warn_1(
         &"kubegate: the engine's worker did not start; the page runs the engine itself".into(),
     );
+    let local = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"KubegateLocalEngine".into()).ok())
+        .and_then(|c| c.dyn_into::<js_sys::Function>().ok())
+        .and_then(|c| js_sys::Reflect::construct(&c, &js_sys::Array::new()).ok())
+        .map(|e| e.unchecked_into::<web_sys::Worker>());
+    let (Some(local), Some(init)) = (local, init_message()) else {
+        crash("the engine could not start in the page either");
+        return;
+    };
+    let jobs = CONN.with(|c| {
+        let mut c = c.borrow_mut();
+        let mut handlers = std::mem::take(&mut c.handlers);
+        attach(&local, &mut handlers);
+        c.handlers = handlers;
+        c.link = Link::Local(local.clone());
+        c.out.iter().cloned().collect::<Vec<_>>()
+    });
+    let _ = local.post_message(&init);
     for job in jobs {
-        run_locally(job);
+        let _ = local.post_message(&JsValue::from_str(&job));
     }
-}
-
-/// Does a job on the page's own engine, in a task of its own (as the worker would answer).
-fn run_locally(job: String) {
-    gloo_timers::callback::Timeout::new(0, move || {
-        let mut news = Vec::new();
-        let reply = engine::handle_json(&job, &mut |n| news.push(n));
-        for n in news {
-            receive(&n);
-        }
-        receive(&reply);
-    })
-    .forget();
 }
 
 /// Takes in one message of the engine's.
@@ -280,27 +296,4 @@ fn crash(what: &str) {
     ) {
         let _ = w.dispatch_event(&e);
     }
-}
-
-/// Sets up the engine in the worker (www/worker.js calls it once the wasm is loaded): a
-/// panic's message is left where worker.js reads it to report the crash.
-#[wasm_bindgen]
-pub fn worker_start() {
-    std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        let _ = js_sys::Reflect::set(
-            &js_sys::global(),
-            &"kubegatePanic".into(),
-            &info.to_string().into(),
-        );
-    }));
-}
-
-/// Does one job (JSON) and answers (JSON): what www/worker.js calls for each message; `news`
-/// posts what the engine says before its answer.
-#[wasm_bindgen]
-pub fn engine_handle(job: &str, news: &js_sys::Function) -> String {
-    engine::handle_json(job, &mut |text| {
-        let _ = news.call1(&JsValue::NULL, &JsValue::from_str(&text));
-    })
 }
