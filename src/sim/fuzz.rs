@@ -24,6 +24,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("csv", csv),
     ("patch", patch),
     ("pipeline", pipeline),
+    ("cel", cel),
 ];
 
 const DEFAULT: &str = include_str!("../../static/workspaces/default.yaml");
@@ -136,6 +137,23 @@ pub fn csv(data: &[u8]) {
     let t = text(data);
     let _ = super::authn::TokenFile::parse("/f.csv", t);
     let _ = super::authz::abac::parse(t);
+}
+
+/// CEL: the first line is the expression, the rest the object (JSON) it runs against.
+pub fn cel(data: &[u8]) {
+    let t = text(data);
+    let (expr, object) = t.split_once('\n').unwrap_or((t, "{}"));
+    let object = serde_json::from_str(object).unwrap_or(serde_json::Value::Null);
+    let decls = super::cel::Declarations {
+        variables: vec!["object", "oldObject"],
+    };
+    if let Ok(p) = super::cel::Program::compile(expr, &decls, super::cel::Want::Any) {
+        let null = serde_json::Value::Null;
+        let _ = p.eval(
+            &[("object", &object), ("oldObject", &null)],
+            super::cel::PER_CALL_LIMIT,
+        );
+    }
 }
 
 /// Patches: the first line is the document (JSON), the rest the patch, applied as JSON patch,

@@ -10,6 +10,7 @@ pub mod apiserver;
 pub mod authn;
 pub mod authz;
 pub mod b64;
+pub mod cel;
 pub mod certs;
 pub mod clock;
 pub mod cluster;
