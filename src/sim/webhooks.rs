@@ -118,6 +118,11 @@ pub struct AdmitRule {
     pub warnings: Vec<String>,
     /// A JSON patch to return (`Value::Null`: none).
     pub patch: Value,
+    /// A CEL expression over `request`, `object` and `oldObject` that must also hold (empty:
+    /// none).
+    pub when: String,
+    /// A CEL expression whose string is the message (instead of `message`).
+    pub message_expression: String,
     /// Where the rule is in the workspace.
     pub pos: Pos,
 }
@@ -179,6 +184,8 @@ pub const SCHEMA: Schema = Schema::Obj(&[
                     ("reason", Schema::Str),
                     ("warnings", LIST),
                     ("patch", Schema::Any),
+                    ("when", Schema::Str),
+                    ("messageExpression", Schema::Str),
                 ])),
             ),
         ]),
@@ -274,6 +281,24 @@ impl WebhookServer {
                             .into(),
                     ));
                 }
+                // The CEL expressions compile now, so a mistake shows at its place.
+                for (key, want) in [
+                    ("when", crate::sim::cel::Want::Bool),
+                    ("messageExpression", crate::sim::cel::Want::String),
+                ] {
+                    let source = text(key);
+                    if source.is_empty() {
+                        continue;
+                    }
+                    if let Err(e) =
+                        crate::sim::cel::Program::compile(&source, &admit_declarations(), want)
+                    {
+                        return Err((
+                            r.get(key).map_or(r.pos, |n| n.pos),
+                            format!("admit[].{key}: {e}"),
+                        ));
+                    }
+                }
                 admit.push(AdmitRule {
                     operations: strs(r, "operations"),
                     resources: strs(r, "resources"),
@@ -290,6 +315,8 @@ impl WebhookServer {
                     reason: text("reason"),
                     warnings: strs(r, "warnings"),
                     patch,
+                    when: text("when"),
+                    message_expression: text("messageExpression"),
                     pos: r.pos,
                 });
             }
@@ -417,8 +444,69 @@ pub fn answer(server: &WebhookServer, review: &Value, a: &Attributes) -> (Value,
     (out, hit)
 }
 
+/// What an `admit` rule's CEL expressions may read: the AdmissionReview's request, and its
+/// object and old object.
+fn admit_declarations() -> crate::sim::cel::Declarations {
+    crate::sim::cel::Declarations {
+        variables: vec!["request", "object", "oldObject"],
+    }
+}
+
+/// Evaluates one of a rule's expressions over a request; the error says which and why.
+fn admit_eval(
+    source: &str,
+    want: crate::sim::cel::Want,
+    req: &Value,
+) -> Result<::cel::Value, String> {
+    use crate::sim::cel::{Program, PER_CALL_LIMIT};
+    let program =
+        Program::compile(source, &admit_declarations(), want).map_err(|e| e.to_string())?;
+    let null = Value::Null;
+    let vars = [
+        ("request", req),
+        ("object", req.get("object").unwrap_or(&null)),
+        ("oldObject", req.get("oldObject").unwrap_or(&null)),
+    ];
+    program
+        .eval(&vars, PER_CALL_LIMIT)
+        .map(|v| v.value)
+        .map_err(|e| format!("expression '{source}' resulted in error: {e}"))
+}
+
 impl AdmitRule {
-    /// Whether the rule's conditions hold for an AdmissionReview's request.
+    /// Whether the rule's conditions hold for an AdmissionReview's request (its `when`
+    /// expression last); `Err` when that expression fails.
+    fn applies(&self, req: &Value) -> Result<bool, String> {
+        if !self.matches(req) {
+            return Ok(false);
+        }
+        if self.when.is_empty() {
+            return Ok(true);
+        }
+        match admit_eval(&self.when, crate::sim::cel::Want::Bool, req)? {
+            ::cel::Value::Bool(b) => Ok(b),
+            other => Err(format!(
+                "when: must evaluate to bool but got {}",
+                crate::sim::cel::type_name(&other)
+            )),
+        }
+    }
+
+    /// The message the rule answers with.
+    fn message(&self, req: &Value) -> Result<String, String> {
+        if self.message_expression.is_empty() {
+            return Ok(self.message.clone());
+        }
+        match admit_eval(&self.message_expression, crate::sim::cel::Want::String, req)? {
+            ::cel::Value::String(s) => Ok(s.to_string()),
+            other => Err(format!(
+                "messageExpression: must evaluate to string but got {}",
+                crate::sim::cel::type_name(&other)
+            )),
+        }
+    }
+
+    /// Whether the rule's lists hold for an AdmissionReview's request.
     fn matches(&self, req: &Value) -> bool {
         let s = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
         let any =
@@ -454,11 +542,21 @@ impl AdmitRule {
 
 impl WebhookServer {
     /// The server's answer to an AdmissionReview, from the first `admit` rule that matches
-    /// (none: allowed, nothing changed), and which rule that was.
-    pub fn answer_review(&self, review: &Value) -> (Value, Option<usize>) {
+    /// (none: allowed, nothing changed), and which rule that was. `Err` is a rule whose CEL
+    /// failed: the server answers HTTP 500 with that text.
+    pub fn answer_review(&self, review: &Value) -> Result<(Value, Option<usize>), String> {
         let req = review.get("request").unwrap_or(&Value::Null);
         let uid = req.get("uid").cloned().unwrap_or(Value::Null);
-        let found = self.admit.iter().position(|r| r.matches(req));
+        let mut found = None;
+        for (i, rule) in self.admit.iter().enumerate() {
+            if rule
+                .applies(req)
+                .map_err(|e| format!("WebhookServer {:?}, admit rule {}: {e}", self.name, i + 1))?
+            {
+                found = Some(i);
+                break;
+            }
+        }
         let mut response = Map::new();
         response.insert("uid".into(), uid);
         match found.map(|i| &self.admit[i]) {
@@ -467,13 +565,20 @@ impl WebhookServer {
             }
             Some(rule) => {
                 response.insert("allowed".into(), json!(rule.allowed));
-                if rule.code != 0 || !rule.message.is_empty() || !rule.reason.is_empty() {
+                let message = rule.message(req).map_err(|e| {
+                    format!(
+                        "WebhookServer {:?}, admit rule {}: {e}",
+                        self.name,
+                        found.unwrap_or(0) + 1
+                    )
+                })?;
+                if rule.code != 0 || !message.is_empty() || !rule.reason.is_empty() {
                     let mut status = Map::new();
                     if rule.code != 0 {
                         status.insert("code".into(), json!(rule.code));
                     }
-                    if !rule.message.is_empty() {
-                        status.insert("message".into(), json!(rule.message));
+                    if !message.is_empty() {
+                        status.insert("message".into(), json!(message));
                     }
                     if !rule.reason.is_empty() {
                         status.insert("reason".into(), json!(rule.reason));
@@ -492,14 +597,14 @@ impl WebhookServer {
                 }
             }
         }
-        (
+        Ok((
             json!({
                 "kind": "AdmissionReview",
                 "apiVersion": review.get("apiVersion").cloned().unwrap_or(json!("admission.k8s.io/v1")),
                 "response": Value::Object(response),
             }),
             found,
-        )
+        ))
     }
 }
 

@@ -493,17 +493,29 @@ pub fn review_request(
         user.insert("extra".into(), json!(a.user.extra));
     }
     r.insert("userInfo".into(), Value::Object(user));
-    // The object as the webhook's version has it.
-    let api_version = if inv.group.is_empty() {
-        inv.version.clone()
-    } else {
-        format!("{}/{}", inv.group, inv.version)
-    };
-    let versioned = |o: &Option<Value>| match o {
+    r.insert("object".into(), versioned(&a.object, inv));
+    r.insert("oldObject".into(), versioned(&a.old_object, inv));
+    r.insert("dryRun".into(), json!(a.dry_run));
+    r.insert("options".into(), options.cloned().unwrap_or(Value::Null));
+    json!({
+        "kind": "AdmissionReview",
+        "apiVersion": format!("admission.k8s.io/{version}"),
+        "request": Value::Object(r),
+    })
+}
+
+/// The object as the version a webhook is called as has it (`null` when absent).
+fn versioned(o: &Option<Value>, inv: &Invocation) -> Value {
+    match o {
         Some(Value::Object(m)) => {
-            let mut out = Map::new();
-            out.insert("kind".into(), json!(inv.kind));
-            out.insert("apiVersion".into(), json!(api_version));
+            let mut out = serde_json::Map::new();
+            out.insert("kind".into(), Value::String(inv.kind.clone()));
+            let api_version = if inv.group.is_empty() {
+                inv.version.clone()
+            } else {
+                format!("{}/{}", inv.group, inv.version)
+            };
+            out.insert("apiVersion".into(), Value::String(api_version));
             for (k, v) in m {
                 if k != "kind" && k != "apiVersion" {
                     out.insert(k.clone(), v.clone());
@@ -513,16 +525,106 @@ pub fn review_request(
         }
         Some(other) => other.clone(),
         None => Value::Null,
+    }
+}
+
+/// `matchconditions.Matcher.Match`: whether a webhook's matchConditions let it be called.
+/// Every condition is evaluated (within one shared cost budget); any false one skips the
+/// webhook, even when others failed; otherwise a failure fails the request under
+/// failurePolicy Fail (403, the request's resource forbidden, the failures' messages
+/// aggregated) and skips the webhook under Ignore. Each condition's outcome goes on the card.
+/// `Ok(None)`: call; `Ok(Some(why))`: skip.
+fn match_conditions(
+    ctx: &mut Context<'_>,
+    hook: &Hook,
+    a: &Attributes<'_>,
+    inv: &Invocation,
+) -> Result<Option<String>, ApiError> {
+    use crate::sim::cel::{self, Declarations, Program, Want};
+    let object = versioned(&a.object, inv);
+    let old_object = versioned(&a.old_object, inv);
+    // `request` is the AdmissionRequest without its uid and objects.
+    let mut request = review_request("v1", a, inv, "", options_of(a).as_ref())
+        .get_mut("request")
+        .map(Value::take)
+        .unwrap_or(Value::Null);
+    if let Some(r) = request.as_object_mut() {
+        for k in ["uid", "object", "oldObject"] {
+            r.remove(k);
+        }
+    }
+    let null = Value::Null;
+    let vars = [
+        ("object", &object),
+        ("oldObject", &old_object),
+        ("request", &request),
+        ("namespaceObject", &null),
+    ];
+    let mut budget = cel::MATCH_CONDITIONS_BUDGET;
+    let mut first_false = None;
+    let mut errors: Vec<String> = Vec::new();
+    for (name, expression) in &hook.match_conditions {
+        let outcome = Program::compile(expression, &Declarations::match_conditions(), Want::Bool)
+            .map_err(|e| format!("compilation error: {e}"))
+            .and_then(|p| {
+                if p.uses_variable("authorizer") {
+                    return Err(format!(
+                        "expression '{expression}' resulted in error: kubegate does not evaluate the authorizer library yet"
+                    ));
+                }
+                match p.eval(&vars, budget) {
+                    Ok(v) => {
+                        budget = budget.saturating_sub(v.cost);
+                        v.as_bool().map_err(|t| {
+                            format!("expression '{expression}' resulted in error: no such overload (the result is {t}, not bool)")
+                        })
+                    }
+                    Err(cel::EvalError::OutOfBudget) => {
+                        budget = 0;
+                        Err(cel::OUT_OF_BUDGET.to_string())
+                    }
+                    Err(e) => Err(format!("expression '{expression}' resulted in error: {e}")),
+                }
+            });
+        let shown = match &outcome {
+            Ok(b) => b.to_string(),
+            Err(e) => format!("error: {e}"),
+        };
+        ctx.notes.push((
+            format!("matchCondition {name:?} of {}", hook.name),
+            format!("{expression}  →  {shown}"),
+        ));
+        match outcome {
+            Ok(false) if first_false.is_none() => first_false = Some(name.clone()),
+            Ok(_) => {}
+            Err(e) => {
+                if !errors.contains(&e) {
+                    errors.push(e);
+                }
+            }
+        }
+    }
+    if let Some(name) = first_false {
+        return Ok(Some(format!(
+            "matchCondition {name:?} of webhook {:?} is false: not called",
+            hook.name
+        )));
+    }
+    if errors.is_empty() {
+        return Ok(None);
+    }
+    let message = if errors.len() == 1 {
+        errors.remove(0)
+    } else {
+        format!("[{}]", errors.join(", "))
     };
-    r.insert("object".into(), versioned(&a.object));
-    r.insert("oldObject".into(), versioned(&a.old_object));
-    r.insert("dryRun".into(), json!(a.dry_run));
-    r.insert("options".into(), options.cloned().unwrap_or(Value::Null));
-    json!({
-        "kind": "AdmissionReview",
-        "apiVersion": format!("admission.k8s.io/{version}"),
-        "request": Value::Object(r),
-    })
+    match hook.failure_policy {
+        FailurePolicy::Fail => Err(ApiError::forbidden(&a.group, &a.resource, &a.name, &message)),
+        FailurePolicy::Ignore => Ok(Some(format!(
+            "the matchConditions of webhook {:?} failed ({message}): not called (failurePolicy Ignore)",
+            hook.name
+        ))),
+    }
 }
 
 /// A webhook's answer, as the API server reads it.
@@ -683,22 +785,30 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
     let minor = ctx.control_plane.minor;
     let mut said = Vec::new();
     let mut called = 0;
-    for hook in &hooks {
-        let inv = match should_call(hook, a, ctx.store, minor) {
-            Decision::Skip(why) => {
-                said.push(why);
-                continue;
+    // The validating dispatcher decides for every webhook before calling any (a failing
+    // selector or matchCondition of a later webhook wins over an earlier one's refusal); the
+    // mutating one decides for each in turn, on the object as the webhooks before it left it.
+    let mut planned = Vec::new();
+    if !mutating {
+        for hook in &hooks {
+            match decide(ctx, hook, a, minor, &mut said) {
+                Ok(inv) => planned.push(inv),
+                Err(e) => return Verdict::Reject(e),
             }
-            Decision::Error(e) => return Verdict::Reject(e),
-            Decision::Call(inv) => inv,
-        };
-        if !hook.match_conditions.is_empty() {
-            said.push(format!(
-                "the {} matchConditions of webhook {:?} are not evaluated (kubegate has no CEL engine yet): called as if they held",
-                hook.match_conditions.len(),
-                hook.name
-            ));
         }
+    }
+    for (i, hook) in hooks.iter().enumerate() {
+        let inv = if mutating {
+            match decide(ctx, hook, a, minor, &mut said) {
+                Ok(inv) => inv,
+                Err(e) => return Verdict::Reject(e),
+            }
+        } else {
+            planned[i].take()
+        };
+        let Some(inv) = inv else {
+            continue;
+        };
         if a.dry_run && !matches!(hook.side_effects.as_str(), "None" | "NoneOnDryRun") {
             return Verdict::Reject(ApiError::bad_request(format!(
                 "admission webhook {:?} does not support dry run",
@@ -783,6 +893,32 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
     } else {
         Verdict::Admit(said.into())
     }
+}
+
+/// `ShouldCallHook`: the rules and selectors, then the matchConditions. `Ok(None)` (the
+/// reason said) when the webhook is not called.
+fn decide(
+    ctx: &mut Context<'_>,
+    hook: &Hook,
+    a: &Attributes<'_>,
+    minor: u32,
+    said: &mut Vec<String>,
+) -> Result<Option<Invocation>, ApiError> {
+    let inv = match should_call(hook, a, ctx.store, minor) {
+        Decision::Skip(why) => {
+            said.push(why);
+            return Ok(None);
+        }
+        Decision::Error(e) => return Err(e),
+        Decision::Call(inv) => inv,
+    };
+    if !hook.match_conditions.is_empty() {
+        if let Some(why) = match_conditions(ctx, hook, a, &inv)? {
+            said.push(why);
+            return Ok(None);
+        }
+    }
+    Ok(Some(inv))
 }
 
 /// `ToStatusErr`: a webhook's refusal as the API server answers it: its code (400 at least),
@@ -906,11 +1042,19 @@ fn call(
     let uid = ctx.store.next_uid();
     let options = options_of(a);
     let review = review_request(version, a, inv, &uid, options.as_ref());
-    let (answer, rule) = server.answer_review(&review);
     ctx.notes.push((
         format!("AdmissionReview sent to {} ({})", hook.name, base),
         serde_json::to_string_pretty(&review).unwrap_or_default(),
     ));
+    // A server whose own rule fails answers HTTP 500 with the failure.
+    let (answer, rule) = server.answer_review(&review).map_err(|e| {
+        ctx.notes
+            .push((format!("WebhookServer {:?} failed", server.name), e.clone()));
+        format!(
+            "failed to call webhook: an error on the server ({:?}) has prevented the request from succeeding",
+            e
+        )
+    })?;
     ctx.notes.push((
         format!(
             "AdmissionReview answered by WebhookServer {:?} ({})",

@@ -189,6 +189,19 @@ impl Program {
         &self.source
     }
 
+    /// Whether the expression reads a variable (a macro's own variables shadow none of
+    /// Kubernetes' names, which macros cannot rebind).
+    pub fn uses_variable(&self, name: &str) -> bool {
+        let mut stack = vec![&self.expr];
+        while let Some(e) = stack.pop() {
+            if matches!(&e.expr, Expr::Ident(n) if n == name) {
+                return true;
+            }
+            stack.extend(check::children(e));
+        }
+        false
+    }
+
     /// Evaluates the expression with the given variables (each a JSON value, `null` for an
     /// absent one), within `budget` (at most [`PER_CALL_LIMIT`]). The error is cel-go's text.
     pub fn eval(

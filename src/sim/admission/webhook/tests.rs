@@ -778,3 +778,76 @@ fn answers_are_checked_as_upstream_checks_them() {
         assert_eq!(r.patch_type.as_deref(), Some("JSONPatch"));
     }
 }
+
+/// `matchconditions/matcher_test.go`, with real expressions: T is true, F false, E fails with
+/// `no such key: nope`. A false condition skips the webhook whatever else happened; otherwise
+/// errors fail the request under Fail (403, one message when they are all the same) and skip
+/// it under Ignore.
+#[test]
+fn match_conditions_are_evaluated_as_upstreams_matcher() {
+    let user = UserInfo::default();
+    let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "blue", "namespace": "blue"}, "spec": {}});
+    let a = request(
+        &user,
+        C,
+        ("", "v1", "pods", "", "Pod"),
+        "blue",
+        Some(pod),
+        None,
+    );
+    let inv = Invocation {
+        group: "".into(),
+        version: "v1".into(),
+        resource: "pods".into(),
+        subresource: "".into(),
+        kind: "Pod".into(),
+    };
+    let expr = |c: char| match c {
+        'T' => "object.metadata.name == 'blue'",
+        'F' => "object.metadata.name == 'orange'",
+        _ => "object.spec.nope == 1",
+    };
+    let run = |conds: &str, policy: FailurePolicy| {
+        let mut h = hook(Vec::new(), false);
+        h.failure_policy = policy;
+        h.match_conditions = conds
+            .chars()
+            .enumerate()
+            .map(|(i, c)| (format!("c{i}"), expr(c).to_string()))
+            .collect();
+        let mut store = Store::default();
+        let chain = crate::sim::authz::Chain::of(&[crate::sim::authz::Mode::Rbac]);
+        let mut ctx = Context {
+            store: &mut store,
+            authz: &chain,
+            now: 0,
+            control_plane: &crate::sim::controlplane::ControlPlane::default(),
+            state: &mut crate::sim::admission::State::default(),
+            servers: &[],
+            notes: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let out = match_conditions(&mut ctx, &h, &a, &inv);
+        assert_eq!(ctx.notes.len(), conds.len(), "every condition is shown");
+        match out {
+            Ok(None) => "call".to_string(),
+            Ok(Some(why)) => format!("skip: {why}"),
+            Err(e) => format!("{} {}", e.code, e.message),
+        }
+    };
+    use FailurePolicy::{Fail, Ignore};
+    assert_eq!(run("T", Fail), "call");
+    assert_eq!(run("TT", Fail), "call");
+    assert!(run("F", Fail).starts_with("skip: matchCondition \"c0\""));
+    assert!(run("FF", Fail).starts_with("skip: matchCondition \"c0\""));
+    assert!(run("TF", Fail).starts_with("skip: matchCondition \"c1\""));
+    assert!(run("TFT", Fail).starts_with("skip: matchCondition \"c1\""));
+    let err = "403 pods \"blue\" is forbidden: expression 'object.spec.nope == 1' resulted in error: no such key: nope";
+    assert_eq!(run("E", Fail), err);
+    assert!(run("E", Ignore).starts_with("skip: the matchConditions"));
+    // A false wins over errors.
+    assert!(run("TEFTE", Fail).starts_with("skip: matchCondition \"c2\""));
+    // The same error twice is said once.
+    assert_eq!(run("TETE", Fail), err);
+    assert!(run("TETE", Ignore).starts_with("skip:"));
+}
