@@ -74,6 +74,46 @@ fn webhooks(obj: &mut Value, mutating: bool) {
     }
 }
 
+/// `MatchResources` defaults (a policy's `matchConstraints`, a binding's `matchResources`):
+/// Equivalent, selectors that select everything, rules of scope `*`.
+fn match_resources(m: &mut Value) {
+    if !m.is_object() {
+        return;
+    }
+    set_if_missing(m, "matchPolicy", json!("Equivalent"));
+    set_if_missing(m, "namespaceSelector", json!({}));
+    set_if_missing(m, "objectSelector", json!({}));
+    for key in ["resourceRules", "excludeResourceRules"] {
+        if let Some(rules) = m.get_mut(key).and_then(Value::as_array_mut) {
+            for rule in rules.iter_mut().filter(|r| r.is_object()) {
+                set_if_missing(rule, "scope", json!("*"));
+            }
+        }
+    }
+}
+
+/// An admission policy's defaults (`admissionregistration/v1/defaults.go`): failurePolicy
+/// Fail, and its match constraints'.
+fn admission_policy(obj: &mut Value) {
+    let Some(spec) = obj.get_mut("spec").filter(|s| s.is_object()) else {
+        return;
+    };
+    set_if_missing(spec, "failurePolicy", json!("Fail"));
+    if let Some(m) = spec.get_mut("matchConstraints") {
+        match_resources(m);
+    }
+}
+
+/// An admission policy binding's defaults: its matchResources', when it has them.
+fn admission_policy_binding(obj: &mut Value) {
+    if let Some(m) = obj
+        .get_mut("spec")
+        .and_then(|s| s.get_mut("matchResources"))
+    {
+        match_resources(m);
+    }
+}
+
 /// Applies the defaults of the object's kind.
 pub fn apply(obj: &mut Value, res: &ApiResource) {
     match (res.group, res.name) {
@@ -88,6 +128,14 @@ pub fn apply(obj: &mut Value, res: &ApiResource) {
             "admissionregistration.k8s.io",
             r @ ("mutatingwebhookconfigurations" | "validatingwebhookconfigurations"),
         ) => webhooks(obj, r == "mutatingwebhookconfigurations"),
+        (
+            "admissionregistration.k8s.io",
+            "validatingadmissionpolicies" | "mutatingadmissionpolicies",
+        ) => admission_policy(obj),
+        (
+            "admissionregistration.k8s.io",
+            "validatingadmissionpolicybindings" | "mutatingadmissionpolicybindings",
+        ) => admission_policy_binding(obj),
         ("scheduling.k8s.io", "priorityclasses") => {
             set_if_missing(obj, "preemptionPolicy", json!("PreemptLowerPriority"));
         }

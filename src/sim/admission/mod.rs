@@ -20,6 +20,7 @@ pub mod network;
 pub mod noderestriction;
 pub mod plugins;
 pub mod pods;
+pub mod policy;
 pub mod quota;
 pub mod scheduling;
 pub mod storage;

@@ -385,7 +385,7 @@ pub static ALL_ORDERED: &[Plugin] = &[
         "ValidatingAdmissionPolicy",
         ALL,
         No,
-        Nm,
+        M(super::policy::validating::validate),
         (26, NOW),
         (26, NOW),
     ),

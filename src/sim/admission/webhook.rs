@@ -147,13 +147,7 @@ impl Hook {
                         .and_then(Value::as_array)
                         .into_iter()
                         .flatten()
-                        .map(|r| Rule {
-                            operations: strings(r.get("operations")),
-                            api_groups: strings(r.get("apiGroups")),
-                            api_versions: strings(r.get("apiVersions")),
-                            resources: strings(r.get("resources")),
-                            scope: text(r, "scope", "*"),
-                        })
+                        .map(Rule::of)
                         .collect(),
                     equivalent: text(h, "matchPolicy", "Equivalent") == "Equivalent",
                     namespace_selector: h
@@ -218,6 +212,21 @@ pub struct RuleAttrs<'a> {
 }
 
 impl Rule {
+    /// A rule as stored (`RuleWithOperations`).
+    pub fn of(r: &Value) -> Rule {
+        Rule {
+            operations: strings(r.get("operations")),
+            api_groups: strings(r.get("apiGroups")),
+            api_versions: strings(r.get("apiVersions")),
+            resources: strings(r.get("resources")),
+            scope: r
+                .get("scope")
+                .and_then(Value::as_str)
+                .unwrap_or("*")
+                .to_string(),
+        }
+    }
+
     /// Whether the rule covers the request (`rules.Matcher`): scope, operation, group,
     /// version and resource.
     pub fn matches(&self, a: &RuleAttrs<'_>) -> bool {
@@ -287,13 +296,17 @@ fn namespace_labels(a: &Attributes<'_>, store: &Store) -> Result<Option<Value>, 
 
 /// `MatchNamespaceSelector`: a cluster-scoped object (other than a Namespace) is never
 /// exempted; an empty selector matches without a lookup.
-fn namespace_selector(hook: &Hook, a: &Attributes<'_>, store: &Store) -> Result<bool, ApiError> {
+pub(crate) fn namespace_selector(
+    selector: &Value,
+    a: &Attributes<'_>,
+    store: &Store,
+) -> Result<bool, ApiError> {
     let namespace_request = a.group.is_empty() && a.resource == "namespaces";
     if a.namespace.is_empty() && !namespace_request {
         return Ok(true);
     }
-    let selector = labels::from_label_selector(Some(&hook.namespace_selector))
-        .map_err(|e| ApiError::internal(&e))?;
+    let selector =
+        labels::from_label_selector(Some(selector)).map_err(|e| ApiError::internal(&e))?;
     if selector.is_everything() {
         return Ok(true);
     }
@@ -302,9 +315,9 @@ fn namespace_selector(hook: &Hook, a: &Attributes<'_>, store: &Store) -> Result<
 
 /// `MatchObjectSelector`: the new object's labels or the old one's; an object without
 /// metadata (a CONNECT's options) never matches a non-empty selector.
-fn object_selector(hook: &Hook, a: &Attributes<'_>) -> Result<bool, ApiError> {
-    let selector = labels::from_label_selector(Some(&hook.object_selector))
-        .map_err(|e| ApiError::internal(&e))?;
+pub(crate) fn object_selector(selector: &Value, a: &Attributes<'_>) -> Result<bool, ApiError> {
+    let selector =
+        labels::from_label_selector(Some(selector)).map_err(|e| ApiError::internal(&e))?;
     if selector.is_everything() {
         return Ok(true);
     }
@@ -320,7 +333,7 @@ fn object_selector(hook: &Hook, a: &Attributes<'_>) -> Result<bool, ApiError> {
 
 /// The resources that are the same objects as `group/resource[/sub]`: its other served
 /// versions, and the core and `events.k8s.io` Events (one storage); with each one's kind.
-fn equivalents(minor: u32, a: &Attributes<'_>) -> Vec<(String, String, String)> {
+pub(crate) fn equivalents(minor: u32, a: &Attributes<'_>) -> Vec<(String, String, String)> {
     let full = if a.subresource.is_empty() {
         a.resource.clone()
     } else {
@@ -349,8 +362,8 @@ fn equivalents(minor: u32, a: &Attributes<'_>) -> Vec<(String, String, String)> 
 
 /// `ShouldCallHook`: whether the request calls the webhook, and as which resource.
 pub fn should_call(hook: &Hook, a: &Attributes<'_>, store: &Store, minor: u32) -> Decision {
-    let ns_match = namespace_selector(hook, a, store);
-    let obj_match = object_selector(hook, a);
+    let ns_match = namespace_selector(&hook.namespace_selector, a, store);
+    let obj_match = object_selector(&hook.object_selector, a);
     let own = RuleAttrs {
         operation: a.operation,
         group: &a.group,
@@ -505,7 +518,7 @@ pub fn review_request(
 }
 
 /// The object as the version a webhook is called as has it (`null` when absent).
-fn versioned(o: &Option<Value>, inv: &Invocation) -> Value {
+pub(crate) fn versioned(o: &Option<Value>, inv: &Invocation) -> Value {
     match o {
         Some(Value::Object(m)) => {
             let mut out = serde_json::Map::new();
@@ -1072,7 +1085,7 @@ fn call(
 
 /// The request's options as the review carries them (kubegate does not keep the field
 /// manager and field validation kubectl sent, so only the kind and dry run).
-fn options_of(a: &Attributes<'_>) -> Option<Value> {
+pub(crate) fn options_of(a: &Attributes<'_>) -> Option<Value> {
     let kind = match a.operation {
         Operation::Create => "CreateOptions",
         Operation::Update => "UpdateOptions",

@@ -189,6 +189,23 @@ impl Program {
         &self.source
     }
 
+    /// The fields of `variables` the expression reads (`variables.name`), in no order.
+    pub fn variables_read(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![&self.expr];
+        while let Some(e) = stack.pop() {
+            if let Expr::Select(sel) = &e.expr {
+                if matches!(&sel.operand.expr, Expr::Ident(n) if n == "variables")
+                    && !out.contains(&sel.field)
+                {
+                    out.push(sel.field.clone());
+                }
+            }
+            stack.extend(check::children(e));
+        }
+        out
+    }
+
     /// Whether the expression reads a variable (a macro's own variables shadow none of
     /// Kubernetes' names, which macros cannot rebind).
     pub fn uses_variable(&self, name: &str) -> bool {
@@ -209,6 +226,17 @@ impl Program {
         vars: &[(&str, &serde_json::Value)],
         budget: u64,
     ) -> Result<Evaluated, EvalError> {
+        self.eval_with(vars, &[], budget)
+    }
+
+    /// [`Program::eval`] with variables that are CEL values already (an admission policy's
+    /// `variables`, computed by other expressions).
+    pub fn eval_with(
+        &self,
+        vars: &[(&str, &serde_json::Value)],
+        values: &[(&str, &Value)],
+        budget: u64,
+    ) -> Result<Evaluated, EvalError> {
         let limit = budget.min(PER_CALL_LIMIT);
         if self.base_cost > limit {
             return Err(EvalError::cost(budget < PER_CALL_LIMIT));
@@ -216,6 +244,9 @@ impl Program {
         let mut ctx = Context::with_env(env().clone());
         for (name, value) in vars {
             ctx.add_variable_as_val(*name, convert::json_to_val(value));
+        }
+        for (name, value) in values {
+            ctx.add_variable_from_value(*name, (*value).clone());
         }
         LEFT.set(limit - self.base_cost);
         SPENT.set(false);

@@ -1,0 +1,673 @@
+//! ValidatingAdmissionPolicy (`k8s.io/apiserver/pkg/admission/plugin/policy/validating`):
+//! each policy a request meets, through each of its bindings that the request meets too, once
+//! per param the binding names: its matchConditions, then its validations (with their
+//! messages and the variables they read, over one cost budget), then its audit annotations;
+//! each failed validation goes where the binding's validationActions say (Deny, Warn, Audit).
+//! The first denial answers the request:
+//! `<resource> "<name>" is forbidden: ValidatingAdmissionPolicy '<p>' with binding '<b>'
+//! denied request: <message>`, with the validation's reason (Invalid, 422, by default).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use super::{
+    forbidden_name, matches, namespace_object, pairs, params, request_variable, MatchResources,
+    Matched,
+};
+use crate::sim::admission::webhook::{versioned, Invocation};
+use crate::sim::admission::{Attributes, Context, Verdict};
+use crate::sim::cel::{self, Declarations, EvalError, Program, Want};
+use crate::sim::ptr::Ptr;
+use crate::sim::response::ApiError;
+
+/// Where the API server puts the failures a binding audits.
+const VALIDATION_FAILURE: &str = "validation.policy.admission.k8s.io/validation_failure";
+/// The most audited failures kept (`maxValidationFailures`).
+const MAX_AUDITED: usize = 50;
+/// The longest message a messageExpression may give (`MaxEvaluatedMessageExpressionSizeBytes`).
+const MAX_MESSAGE: usize = 5 * 1024;
+/// The longest audit annotation value kept.
+const MAX_ANNOTATION: usize = 10 * 1024;
+
+/// One failed validation (or configuration error) of a policy.
+#[derive(Debug, Clone)]
+struct Denial {
+    policy: String,
+    /// `None` for a policy-level configuration error.
+    binding: Option<String>,
+    message: String,
+    /// The validation's reason (`None`: Invalid).
+    reason: Option<String>,
+}
+
+/// Why an expression gave no value.
+enum Failure {
+    /// The message of the decision it makes.
+    Error(String),
+    /// The evaluation's budget ran out.
+    OutOfBudget,
+}
+
+/// The variables of one evaluation, and the policy's `variables`, computed when first read.
+struct Activation<'v> {
+    json: Vec<(&'static str, &'v Value)>,
+    decls: Declarations,
+    variables: Vec<(String, String)>,
+    computed: HashMap<usize, Result<::cel::Value, String>>,
+    /// What each computed variable holds, for the card.
+    shown: Vec<String>,
+}
+
+impl<'v> Activation<'v> {
+    /// Computes variable `i` (and those it reads first); charged to `budget`.
+    fn variable(&mut self, i: usize, budget: &mut u64) -> Result<(), Failure> {
+        if self.computed.contains_key(&i) {
+            return Ok(());
+        }
+        let (name, expression) = self.variables[i].clone();
+        let program = match Program::compile(&expression, &self.decls, Want::Any) {
+            Ok(p) => p,
+            Err(e) => {
+                self.computed.insert(
+                    i,
+                    Err(format!(
+                        "composited variable {name:?} fails to compile: {e}"
+                    )),
+                );
+                return Ok(());
+            }
+        };
+        let values = self.read(&program, budget, Some(i))?;
+        let result = match values {
+            Err(e) => Err(e),
+            Ok(map) => match program.eval_with(&self.json, &[("variables", &map)], *budget) {
+                Ok(v) => {
+                    *budget = budget.saturating_sub(v.cost);
+                    self.shown
+                        .push(format!("variables.{name} = {}", v.to_json()));
+                    Ok(v.value)
+                }
+                Err(EvalError::OutOfBudget) => return Err(Failure::OutOfBudget),
+                Err(e) => Err(format!(
+                    "composited variable {name:?} fails to evaluate: {e}"
+                )),
+            },
+        };
+        if let Err(e) = &result {
+            self.shown.push(format!("variables.{name}: {e}"));
+        }
+        self.computed.insert(i, result);
+        Ok(())
+    }
+
+    /// The `variables` map a program reads (only variables before `before`, when set), or
+    /// the error of one it reads.
+    fn read(
+        &mut self,
+        program: &Program,
+        budget: &mut u64,
+        before: Option<usize>,
+    ) -> Result<Result<::cel::Value, String>, Failure> {
+        let mut map = HashMap::new();
+        for field in program.variables_read() {
+            let Some(i) = self.variables.iter().position(|(n, _)| *n == field) else {
+                continue;
+            };
+            if before.is_some_and(|b| i >= b) {
+                continue;
+            }
+            self.variable(i, budget)?;
+            match &self.computed[&i] {
+                Ok(v) => {
+                    map.insert(::cel::objects::Key::String(Arc::new(field)), v.clone());
+                }
+                Err(e) => return Ok(Err(e.clone())),
+            }
+        }
+        Ok(Ok(::cel::Value::Map(::cel::objects::Map {
+            map: Arc::new(map),
+        })))
+    }
+
+    /// Evaluates one of the policy's expressions.
+    fn eval(
+        &mut self,
+        expression: &str,
+        decls: &Declarations,
+        want: Want,
+        budget: &mut u64,
+    ) -> Result<::cel::Value, Failure> {
+        let program = Program::compile(expression, decls, want)
+            .map_err(|e| Failure::Error(format!("compilation error: {e}")))?;
+        let failed =
+            |m: &str| Failure::Error(format!("expression '{expression}' resulted in error: {m}"));
+        if program.uses_variable("authorizer") {
+            return Err(failed(
+                "kubegate does not evaluate the authorizer library yet",
+            ));
+        }
+        let map = self.read(&program, budget, None)?.map_err(|e| failed(&e))?;
+        match program.eval_with(&self.json, &[("variables", &map)], *budget) {
+            Ok(v) => {
+                *budget = budget.saturating_sub(v.cost);
+                Ok(v.value)
+            }
+            Err(EvalError::OutOfBudget) => Err(Failure::OutOfBudget),
+            Err(e) => Err(failed(&e.to_string())),
+        }
+    }
+}
+
+/// The text of a value for the card.
+fn shown(v: &::cel::Value) -> String {
+    cel::convert::value_to_json(v).to_string()
+}
+
+/// What one (policy, binding, param) evaluation decided.
+#[derive(Default)]
+struct Evaluation {
+    /// Failed validations: (index, message, reason); configuration-like errors have index 0.
+    denials: Vec<(usize, String, Option<String>)>,
+    /// Errors that deny whatever the validationActions (audit annotations under Fail).
+    hard: Vec<String>,
+    /// Published audit annotations (key, value).
+    annotations: Vec<(String, String)>,
+    /// What the card says.
+    lines: Vec<String>,
+    /// Whether the matchConditions let it through.
+    matched: bool,
+}
+
+/// `validator.Validate` for one param.
+fn evaluate(
+    policy: &Value,
+    inv: &Invocation,
+    a: &Attributes<'_>,
+    param: &Value,
+    namespace: &Value,
+) -> Evaluation {
+    let spec = policy.get("spec").unwrap_or(&Value::Null);
+    let fail = spec.get("failurePolicy").and_then(Value::as_str) != Some("Ignore");
+    let has_params = spec.get("paramKind").is_some_and(|k| !k.is_null());
+    let object = versioned(&a.object, inv);
+    let old_object = versioned(&a.old_object, inv);
+    let request = request_variable(a, inv);
+    let mut names = vec![
+        "object",
+        "oldObject",
+        "request",
+        "namespaceObject",
+        "authorizer",
+        "variables",
+    ];
+    if has_params {
+        names.push("params");
+    }
+    let decls = Declarations {
+        variables: names.clone(),
+    };
+    let mut json: Vec<(&'static str, &Value)> = vec![
+        ("object", &object),
+        ("oldObject", &old_object),
+        ("request", &request),
+        ("namespaceObject", namespace),
+    ];
+    if has_params {
+        json.push(("params", param));
+    }
+    let list = |k: &str| {
+        spec.get(k)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    };
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let mut act = Activation {
+        json,
+        decls: decls.clone(),
+        variables: list("variables")
+            .iter()
+            .map(|v| (text(v, "name"), text(v, "expression")))
+            .collect(),
+        computed: HashMap::new(),
+        shown: Vec::new(),
+    };
+    let mut out = Evaluation::default();
+    let on_error = |out: &mut Evaluation, message: String| {
+        if fail {
+            out.denials.push((0, message, None));
+        }
+    };
+
+    // matchConditions: no `variables`; a false one skips the policy for this binding.
+    let conditions = list("matchConditions");
+    if !conditions.is_empty() {
+        let mut mc_decls = decls.clone();
+        mc_decls.variables.retain(|v| *v != "variables");
+        let mut budget = cel::MATCH_CONDITIONS_BUDGET;
+        let mut errors: Vec<String> = Vec::new();
+        let mut first_false = None;
+        for c in conditions {
+            let (name, expression) = (text(c, "name"), text(c, "expression"));
+            match act.eval(&expression, &mc_decls, Want::Bool, &mut budget) {
+                Ok(::cel::Value::Bool(b)) => {
+                    out.lines
+                        .push(format!("matchCondition {name:?}: {expression} → {b}"));
+                    if !b && first_false.is_none() {
+                        first_false = Some(name);
+                    }
+                }
+                Ok(other) => {
+                    let e = format!("expression '{expression}' resulted in error: no such overload (the result is {}, not bool)", cel::type_name(&other));
+                    out.lines.push(format!("matchCondition {name:?}: {e}"));
+                    errors.push(e);
+                }
+                Err(Failure::Error(e)) => {
+                    out.lines.push(format!("matchCondition {name:?}: {e}"));
+                    if !errors.contains(&e) {
+                        errors.push(e);
+                    }
+                }
+                Err(Failure::OutOfBudget) => {
+                    errors.push(cel::OUT_OF_BUDGET.to_string());
+                    break;
+                }
+            }
+        }
+        if let Some(name) = first_false {
+            out.lines.push(format!(
+                "matchCondition {name:?} is false: the policy does not apply"
+            ));
+            return out;
+        }
+        if !errors.is_empty() {
+            let message = if errors.len() == 1 {
+                errors.remove(0)
+            } else {
+                format!("[{}]", errors.join(", "))
+            };
+            on_error(&mut out, message);
+            if !fail {
+                out.lines
+                    .push("the matchConditions failed: not applied (failurePolicy Ignore)".into());
+            }
+            return out;
+        }
+    }
+    out.matched = true;
+
+    // validations, over one budget shared with their messageExpressions and the variables.
+    let mut budget = cel::RUNTIME_BUDGET;
+    let validations = list("validations");
+    let mut results = Vec::new();
+    for v in validations {
+        let expression = text(v, "expression");
+        match act.eval(&expression, &decls, Want::Bool, &mut budget) {
+            Err(Failure::OutOfBudget) => {
+                out.lines.extend(std::mem::take(&mut act.shown));
+                out.lines.push(cel::OUT_OF_BUDGET.to_string());
+                out.denials.clear();
+                on_error(&mut out, cel::OUT_OF_BUDGET.to_string());
+                return out;
+            }
+            Err(Failure::Error(e)) => results.push(Err(e)),
+            Ok(value) => results.push(Ok(value)),
+        }
+    }
+    // messageExpressions: each evaluated whatever its validation gave, without `authorizer`.
+    let mut msg_decls = decls.clone();
+    msg_decls.variables.retain(|v| *v != "authorizer");
+    let mut messages = Vec::new();
+    let mut message_budget_out = false;
+    for v in validations {
+        let me = text(v, "messageExpression");
+        if me.is_empty() || message_budget_out {
+            messages.push(None);
+            continue;
+        }
+        match act.eval(&me, &msg_decls, Want::String, &mut budget) {
+            Ok(::cel::Value::String(s)) => messages.push(Some(s.trim().to_string())),
+            Ok(_) => messages.push(None),
+            Err(Failure::Error(_)) => messages.push(None),
+            Err(Failure::OutOfBudget) => {
+                message_budget_out = true;
+                messages.push(None);
+            }
+        }
+    }
+    out.lines.extend(std::mem::take(&mut act.shown));
+    for (i, (v, result)) in validations.iter().zip(results).enumerate() {
+        let expression = text(v, "expression");
+        match result {
+            Err(e) => {
+                out.lines.push(format!("validations[{i}]: {e}"));
+                on_error(&mut out, e);
+                if fail {
+                    // (an error's decision has no reason: Invalid)
+                    if let Some(last) = out.denials.last_mut() {
+                        last.0 = i;
+                    }
+                }
+            }
+            Ok(_) if message_budget_out => {
+                let m = format!("failed messageExpression: {}", cel::OUT_OF_BUDGET);
+                out.lines.push(format!("validations[{i}]: {m}"));
+                on_error(&mut out, m);
+            }
+            Ok(::cel::Value::Bool(true)) => {
+                out.lines
+                    .push(format!("validations[{i}]: {expression} → true"));
+            }
+            Ok(value) => {
+                let message = messages[i]
+                    .clone()
+                    .filter(|m| !m.is_empty() && m.len() <= MAX_MESSAGE && !m.contains('\n'))
+                    .or_else(|| {
+                        Some(text(v, "message").trim().to_string()).filter(|m| !m.is_empty())
+                    })
+                    .unwrap_or_else(|| format!("failed expression: {}", expression.trim()));
+                let reason = v.get("reason").and_then(Value::as_str).map(str::to_string);
+                out.lines.push(format!(
+                    "validations[{i}]: {expression} → {}: {message}",
+                    shown(&value)
+                ));
+                out.denials.push((i, message, reason));
+            }
+        }
+    }
+
+    // auditAnnotations, over a budget of their own.
+    let mut budget = cel::RUNTIME_BUDGET;
+    for an in list("auditAnnotations") {
+        let key = text(an, "key");
+        let expression = text(an, "valueExpression");
+        match act.eval(expression.trim(), &decls, Want::Any, &mut budget) {
+            Ok(::cel::Value::String(s)) if !s.trim().is_empty() => {
+                let mut value = s.trim().to_string();
+                if value.len() > MAX_ANNOTATION {
+                    let mut cut = MAX_ANNOTATION;
+                    while !value.is_char_boundary(cut) {
+                        cut -= 1;
+                    }
+                    value.truncate(cut);
+                }
+                out.annotations.push((key, value));
+            }
+            Ok(::cel::Value::String(_)) | Ok(::cel::Value::Null) => {
+                out.lines.push(format!(
+                    "auditAnnotations {key:?}: empty or null, not published"
+                ));
+            }
+            Ok(other) => {
+                let e = format!("valueExpression '{expression}' resulted in unsupported return type: {}. Return type must be either string or null.", cel::type_name(&other));
+                out.lines.push(format!("auditAnnotations {key:?}: {e}"));
+                if fail {
+                    out.hard.push(e);
+                }
+            }
+            Err(Failure::Error(e)) => {
+                out.lines.push(format!("auditAnnotations {key:?}: {e}"));
+                if fail {
+                    out.hard.push(e);
+                }
+            }
+            Err(Failure::OutOfBudget) => {
+                if fail {
+                    out.hard.push(cel::OUT_OF_BUDGET.to_string());
+                }
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The validating pass of the ValidatingAdmissionPolicy plugin.
+pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
+    if super::excluded(a) {
+        return Verdict::Skip(
+            "kube-apiserver runs no admission policy on authentication and authorization reviews"
+                .into(),
+        );
+    }
+    if super::own_objects(a) {
+        return Verdict::Skip(
+            "the API server runs no admission policy on the policies and their bindings".into(),
+        );
+    }
+    let all: Vec<(Value, Vec<Value>)> = pairs(
+        ctx.store,
+        "validatingadmissionpolicies",
+        "validatingadmissionpolicybindings",
+    )
+    .into_iter()
+    .map(|(p, bs)| (p.clone(), bs.into_iter().cloned().collect()))
+    .collect();
+    if all.is_empty() {
+        return Verdict::Skip("no ValidatingAdmissionPolicy with a binding in the cluster".into());
+    }
+    let minor = ctx.control_plane.minor;
+    let mut denied: Vec<Denial> = Vec::new();
+    let mut audited: Vec<Value> = Vec::new();
+    let mut said: Vec<String> = Vec::new();
+    let mut applied = 0;
+    for (policy, bindings) in &all {
+        let pname = policy
+            .ptr("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let spec = policy.get("spec").unwrap_or(&Value::Null);
+        let fail = spec.get("failurePolicy").and_then(Value::as_str) != Some("Ignore");
+        let config_error = |denied: &mut Vec<Denial>, binding: Option<&str>, err: &str| {
+            if fail {
+                denied.push(Denial {
+                    policy: pname.clone(),
+                    binding: binding.map(str::to_string),
+                    message: match binding {
+                        None => format!("failed to configure policy: {err}"),
+                        Some(_) => format!("failed to configure binding: {err}"),
+                    },
+                    reason: None,
+                });
+            }
+        };
+        let constraints = match spec.get("matchConstraints").filter(|m| !m.is_null()) {
+            None => Err("policy contained no match constraints, a required field".to_string()),
+            Some(m) => MatchResources::of(m),
+        };
+        let inv = match constraints
+            .and_then(|m| matches(&m, a, ctx.store, minor).map_err(|e| e.message))
+        {
+            Err(e) => {
+                said.push(format!("ValidatingAdmissionPolicy {pname:?}: {e}"));
+                config_error(&mut denied, None, &e);
+                continue;
+            }
+            Ok(Matched::No(why)) => {
+                said.push(format!(
+                    "ValidatingAdmissionPolicy {pname:?} does not apply: {why}"
+                ));
+                continue;
+            }
+            Ok(Matched::Yes(inv)) => inv,
+        };
+        let mut annotations: Vec<(String, String)> = Vec::new();
+        for binding in bindings {
+            let bname = binding
+                .ptr("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let title = format!("ValidatingAdmissionPolicy '{pname}' with binding '{bname}'");
+            if let Some(m) = binding.ptr("/spec/matchResources").filter(|m| !m.is_null()) {
+                match MatchResources::of(m)
+                    .and_then(|m| matches(&m, a, ctx.store, minor).map_err(|e| e.message))
+                {
+                    Err(e) => {
+                        said.push(format!("{title}: {e}"));
+                        config_error(&mut denied, Some(&bname), &e);
+                        continue;
+                    }
+                    Ok(Matched::No(why)) => {
+                        said.push(format!(
+                            "{title} does not apply: the binding's matchResources: {why}"
+                        ));
+                        continue;
+                    }
+                    Ok(Matched::Yes(_)) => {}
+                }
+            }
+            let params = match params(policy, binding, a, ctx.store, minor) {
+                Ok(p) => p,
+                Err(e) => {
+                    said.push(format!("{title}: {e}"));
+                    config_error(&mut denied, Some(&bname), &e);
+                    continue;
+                }
+            };
+            if params.is_empty() {
+                said.push(format!(
+                    "{title}: no params found (parameterNotFoundAction Allow): not evaluated"
+                ));
+                continue;
+            }
+            let namespace = match namespace_object(a, ctx.store) {
+                Ok(ns) => ns,
+                Err(e) => return Verdict::Reject(e),
+            };
+            let actions: Vec<String> = binding
+                .ptr("/spec/validationActions")
+                .and_then(Value::as_array)
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for param in &params {
+                let ev = evaluate(policy, &inv, a, param, &namespace);
+                let mut lines = Vec::new();
+                if !param.is_null() {
+                    lines.push(format!(
+                        "params: {}",
+                        param
+                            .ptr("/metadata/name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("(unnamed)")
+                    ));
+                }
+                lines.extend(ev.lines);
+                if ev.matched {
+                    applied += 1;
+                }
+                for (i, message, reason) in &ev.denials {
+                    for action in &actions {
+                        match action.as_str() {
+                            "Deny" => denied.push(Denial {
+                                policy: pname.clone(),
+                                binding: Some(bname.clone()),
+                                message: message.clone(),
+                                reason: reason.clone(),
+                            }),
+                            "Warn" => ctx.warnings.push(format!(
+                                "Validation failed for ValidatingAdmissionPolicy '{pname}' with binding '{bname}': {message}"
+                            )),
+                            "Audit" => audited.push(json!({
+                                "message": message,
+                                "policy": pname,
+                                "binding": bname,
+                                "expressionIndex": i,
+                                "validationActions": actions,
+                            })),
+                            _ => {}
+                        }
+                    }
+                }
+                for message in ev.hard {
+                    denied.push(Denial {
+                        policy: pname.clone(),
+                        binding: Some(bname.clone()),
+                        message,
+                        reason: None,
+                    });
+                }
+                for (k, v) in ev.annotations {
+                    match annotations.iter_mut().find(|(key, _)| *key == k) {
+                        Some((_, have)) => {
+                            if !have.split(", ").any(|x| x == v) {
+                                have.push_str(", ");
+                                have.push_str(&v);
+                            }
+                        }
+                        None => annotations.push((k, v)),
+                    }
+                }
+                ctx.notes.push((title.clone(), lines.join("\n")));
+            }
+        }
+        for (k, v) in annotations {
+            ctx.notes.push((format!("audit annotation {pname}/{k}"), v));
+        }
+    }
+    if !audited.is_empty() {
+        audited.truncate(MAX_AUDITED);
+        ctx.notes.push((
+            format!("audit annotation {VALIDATION_FAILURE}"),
+            Value::Array(audited).to_string(),
+        ));
+    }
+    if let Some(d) = denied.first() {
+        return Verdict::Reject(denial(a, d));
+    }
+    let said = said.join("; ");
+    if applied == 0 {
+        Verdict::Skip(if said.is_empty() {
+            "no ValidatingAdmissionPolicy applies".into()
+        } else {
+            said.into()
+        })
+    } else {
+        Verdict::Admit(
+            format!(
+                "{applied} policy evaluation(s) admitted the request{}",
+                if said.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {said}")
+                }
+            )
+            .into(),
+        )
+    }
+}
+
+/// The answer to the first denial: 403 text, the validation's reason and its code (Invalid,
+/// 422, when none), the message again as the only cause.
+fn denial(a: &Attributes<'_>, d: &Denial) -> ApiError {
+    let message = match &d.binding {
+        Some(b) => format!(
+            "ValidatingAdmissionPolicy '{}' with binding '{b}' denied request: {}",
+            d.policy, d.message
+        ),
+        None => format!(
+            "ValidatingAdmissionPolicy '{}' denied request: {}",
+            d.policy, d.message
+        ),
+    };
+    let name = forbidden_name(a);
+    let mut err = ApiError::forbidden(&a.group, &a.resource, &name, &message);
+    let reason = d.reason.clone().unwrap_or_else(|| "Invalid".into());
+    err.code = match reason.as_str() {
+        "Forbidden" => 403,
+        "Unauthorized" => 401,
+        "RequestEntityTooLarge" => 413,
+        _ => 422,
+    };
+    err.reason = reason;
+    err.details
+        .insert("causes".into(), json!([{ "message": message }]));
+    err
+}
