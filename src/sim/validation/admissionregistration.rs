@@ -213,7 +213,7 @@ fn wildcard_list<'v>(
     list
 }
 
-fn rule_with_operations(errs: &mut Errs, rule: &Value, path: &str) {
+pub(super) fn rule_with_operations(errs: &mut Errs, rule: &Value, path: &str) {
     let ops = wildcard_list(errs, rule, "operations", path, "operations");
     for (k, op) in ops.iter().enumerate() {
         if !OPERATIONS.contains(op) {

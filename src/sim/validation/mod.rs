@@ -11,6 +11,7 @@ use super::response::{FieldError, FieldErrorKind};
 mod admissionregistration;
 mod apps;
 mod core;
+mod policies;
 
 /// The errors found so far, in upstream's order.
 pub type Errs = Vec<FieldError>;
@@ -200,6 +201,12 @@ pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (E
             old,
             r == "mutatingwebhookconfigurations",
         ),
+        ("admissionregistration.k8s.io", "validatingadmissionpolicies") => {
+            policies::validating_admission_policy(&mut errs, &mut checks, obj, old)
+        }
+        ("admissionregistration.k8s.io", "validatingadmissionpolicybindings") => {
+            policies::validating_admission_policy_binding(&mut errs, &mut checks, obj)
+        }
         _ => checks.push("(no other field rules of this kind are modelled)"),
     }
     match (old, res.group, res.name) {
