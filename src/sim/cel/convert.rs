@@ -14,10 +14,61 @@ use cel::objects::Key;
 use cel::Value;
 use serde_json::Value as Json;
 
+/// `null` as request data holds it: equal to `null` (either way round: it passes for CEL's own
+/// null), and a field of it is missing, as cel-go reads a field through a null variable
+/// (`params.metadata` with no params: `no such key: metadata`; `has(params.x)`: false).
+#[derive(Clone, Copy, Debug)]
+pub struct DataNull;
+
+static NULL: CelNull = CelNull;
+
+impl Val for DataNull {
+    fn get_type(&self) -> &cel::common::types::Type {
+        &cel::common::types::NULL_TYPE
+    }
+    fn cel_type() -> &'static cel::common::types::Type {
+        &cel::common::types::NULL_TYPE
+    }
+    fn equals(&self, other: &dyn Val) -> bool {
+        other.get_type().kind() == cel::common::types::Kind::NullType
+    }
+    fn clone_as_boxed<'v>(&self) -> Box<dyn Val + 'v> {
+        Box::new(DataNull)
+    }
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(&NULL)
+    }
+    fn as_indexer<'b, 'w>(&'b self) -> Option<&'b (dyn cel::common::traits::Indexer + 'w)>
+    where
+        Self: 'w,
+    {
+        Some(self)
+    }
+}
+
+impl cel::common::traits::Indexer for DataNull {
+    fn get<'b, 'v>(
+        &'b self,
+        idx: &dyn Val,
+    ) -> Result<cel::common::value::CowVal<'b, 'v>, cel::ExecutionError> {
+        let key = idx
+            .downcast_ref::<CelString>()
+            .map_or_else(|| format!("{idx:?}"), |s| s.inner().to_string());
+        Err(cel::ExecutionError::NoSuchKey(std::sync::Arc::new(key)))
+    }
+
+    fn steal<'v>(self: Box<Self>, idx: &dyn Val) -> Result<Box<dyn Val + 'v>, cel::ExecutionError>
+    where
+        Self: 'v,
+    {
+        self.get(idx).map(|v| v.into_owned())
+    }
+}
+
 /// A JSON value as a CEL value, borrowing its strings.
 pub fn json_to_val(j: &Json) -> Box<dyn Val + '_> {
     match j {
-        Json::Null => Box::new(CelNull),
+        Json::Null => Box::new(DataNull),
         Json::Bool(b) => Box::new(CelBool::from(*b)),
         Json::Number(n) => match n.as_i64() {
             Some(i) => Box::new(CelInt::from(i)),

@@ -56,6 +56,27 @@ fn request_data_is_bound_as_kubernetes_binds_it() {
 }
 
 #[test]
+fn a_null_variable_is_null_and_has_no_fields() {
+    // oldObject is null in `run`.
+    for src in [
+        "oldObject == null",
+        "null == oldObject",
+        "!(oldObject != null)",
+        "type(oldObject) == null_type",
+        "!has(oldObject.metadata)",
+        "[oldObject].exists(o, o == null)",
+        "object.?missing.orValue(null) == oldObject",
+    ] {
+        assert_eq!(run(src, pod()), Ok(json!(true)), "{src}");
+    }
+    // As cel-go reads a field through a null `params`.
+    assert_eq!(
+        run("oldObject.metadata.name == 'x'", pod()),
+        Err("no such key: metadata".into())
+    );
+}
+
+#[test]
 fn runtime_errors_are_worded_as_cel_go() {
     assert_eq!(
         run("object.spec.nope == 1", pod()),

@@ -373,3 +373,6 @@ pub fn own_objects(a: &Attributes<'_>) -> bool {
                 | "mutatingadmissionpolicybindings"
         )
 }
+
+#[cfg(test)]
+mod tests;
