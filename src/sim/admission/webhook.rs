@@ -573,37 +573,39 @@ fn match_conditions(
         ("request", &request),
         ("namespaceObject", &null),
     ];
+    let (chain, store, user) = (ctx.authz, &*ctx.store, a.user);
+    let mut answer =
+        |c: &cel::library::authz::Check| super::policy::authorize_check(chain, store, user, c);
+    let mut authz = cel::Authz {
+        request: super::policy::request_resource(a),
+        answer: &mut answer,
+        known: Vec::new(),
+    };
     let mut budget = cel::MATCH_CONDITIONS_BUDGET;
     let mut first_false = None;
     let mut errors: Vec<String> = Vec::new();
+    let mut notes = Vec::new();
     for (name, expression) in &hook.match_conditions {
         let outcome = Program::compile(expression, &Declarations::match_conditions(), Want::Bool)
             .map_err(|e| format!("compilation error: {e}"))
-            .and_then(|p| {
-                if p.uses_variable("authorizer") {
-                    return Err(format!(
-                        "expression '{expression}' resulted in error: kubegate does not evaluate the authorizer library yet"
-                    ));
+            .and_then(|p| match p.eval_full(&vars, &[], Some(&mut authz), budget) {
+                Ok(v) => {
+                    budget = budget.saturating_sub(v.cost);
+                    v.as_bool().map_err(|t| {
+                        format!("expression '{expression}' resulted in error: no such overload (the result is {t}, not bool)")
+                    })
                 }
-                match p.eval(&vars, budget) {
-                    Ok(v) => {
-                        budget = budget.saturating_sub(v.cost);
-                        v.as_bool().map_err(|t| {
-                            format!("expression '{expression}' resulted in error: no such overload (the result is {t}, not bool)")
-                        })
-                    }
-                    Err(cel::EvalError::OutOfBudget) => {
-                        budget = 0;
-                        Err(cel::OUT_OF_BUDGET.to_string())
-                    }
-                    Err(e) => Err(format!("expression '{expression}' resulted in error: {e}")),
+                Err(cel::EvalError::OutOfBudget) => {
+                    budget = 0;
+                    Err(cel::OUT_OF_BUDGET.to_string())
                 }
+                Err(e) => Err(format!("expression '{expression}' resulted in error: {e}")),
             });
         let shown = match &outcome {
             Ok(b) => b.to_string(),
             Err(e) => format!("error: {e}"),
         };
-        ctx.notes.push((
+        notes.push((
             format!("matchCondition {name:?} of {}", hook.name),
             format!("{expression}  →  {shown}"),
         ));
@@ -617,6 +619,7 @@ fn match_conditions(
             }
         }
     }
+    ctx.notes.extend(notes);
     if let Some(name) = first_false {
         return Ok(Some(format!(
             "matchCondition {name:?} of webhook {:?} is false: not called",

@@ -206,19 +206,6 @@ impl Program {
         out
     }
 
-    /// Whether the expression reads a variable (a macro's own variables shadow none of
-    /// Kubernetes' names, which macros cannot rebind).
-    pub fn uses_variable(&self, name: &str) -> bool {
-        let mut stack = vec![&self.expr];
-        while let Some(e) = stack.pop() {
-            if matches!(&e.expr, Expr::Ident(n) if n == name) {
-                return true;
-            }
-            stack.extend(check::children(e));
-        }
-        false
-    }
-
     /// Evaluates the expression with the given variables (each a JSON value, `null` for an
     /// absent one), within `budget` (at most [`PER_CALL_LIMIT`]). The error is cel-go's text.
     pub fn eval(
@@ -237,6 +224,54 @@ impl Program {
         values: &[(&str, &Value)],
         budget: u64,
     ) -> Result<Evaluated, EvalError> {
+        self.eval_full(vars, values, None, budget)
+    }
+
+    /// [`Program::eval_with`], with the `authorizer` variable when `authz` is given: each
+    /// question the expression asks is answered by `authz.answer` once (see
+    /// [`library::authz`]), and the expression runs again with the answers.
+    pub fn eval_full(
+        &self,
+        vars: &[(&str, &serde_json::Value)],
+        values: &[(&str, &Value)],
+        mut authz: Option<&mut Authz<'_>>,
+        budget: u64,
+    ) -> Result<Evaluated, EvalError> {
+        // Each round answers at least one new question; an expression asks few.
+        for _ in 0..32 {
+            let authorizer = authz.as_deref_mut().map(|a| {
+                library::authz::set_answers(std::mem::take(&mut a.known));
+                library::authz::Authorizer {
+                    service_account: None,
+                    request_resource: a.request.clone(),
+                }
+            });
+            let result = self.run(vars, values, authorizer, budget);
+            let pending = library::authz::take_pending();
+            let Some(a) = authz.as_deref_mut() else {
+                return result;
+            };
+            a.known = library::authz::take_answers();
+            if pending.is_empty() {
+                return result;
+            }
+            for check in pending {
+                let answer = (a.answer)(&check);
+                a.known.push((check, answer));
+            }
+        }
+        Err(EvalError::Runtime(
+            "kubegate stopped asking the authorizer: too many different checks".into(),
+        ))
+    }
+
+    fn run(
+        &self,
+        vars: &[(&str, &serde_json::Value)],
+        values: &[(&str, &Value)],
+        authorizer: Option<library::authz::Authorizer>,
+        budget: u64,
+    ) -> Result<Evaluated, EvalError> {
         let limit = budget.min(PER_CALL_LIMIT);
         if self.base_cost > limit {
             return Err(EvalError::cost(budget < PER_CALL_LIMIT));
@@ -247,6 +282,9 @@ impl Program {
         }
         for (name, value) in values {
             ctx.add_variable_from_value(*name, (*value).clone());
+        }
+        if let Some(a) = authorizer {
+            ctx.add_variable_as_val("authorizer", Box::new(a));
         }
         LEFT.set(limit - self.base_cost);
         SPENT.set(false);
@@ -259,6 +297,15 @@ impl Program {
             Err(e) => Err(EvalError::Runtime(runtime_message(&e))),
         }
     }
+}
+
+/// What the `authorizer` variable is answered with: the request's own resource
+/// (`authorizer.requestResource`), who answers questions, and the answers so far (kept across
+/// the expressions of one request, as upstream's caching authorizer).
+pub struct Authz<'f> {
+    pub request: library::authz::ResourceCheck,
+    pub answer: &'f mut dyn FnMut(&library::authz::Check) -> library::authz::Answer,
+    pub known: Vec<(library::authz::Check, library::authz::Answer)>,
 }
 
 /// An expression's value and what it cost.

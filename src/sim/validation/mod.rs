@@ -24,7 +24,7 @@ pub(crate) const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must cons
 /// `core.MaxSecretSize`: the most value bytes a ConfigMap or Secret holds.
 pub const MAX_SECRET_SIZE: usize = 1024 * 1024;
 
-pub(crate) fn is_label(s: &str) -> bool {
+pub fn is_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
         && s.bytes()

@@ -324,6 +324,68 @@ pub fn request_variable(a: &Attributes<'_>, inv: &Invocation) -> Value {
     request
 }
 
+/// The request's own resource, as `authorizer.requestResource` has it (the resource the
+/// request names, not the one a policy matched it as).
+pub fn request_resource(a: &Attributes<'_>) -> crate::sim::cel::library::authz::ResourceCheck {
+    crate::sim::cel::library::authz::ResourceCheck {
+        group: a.group.clone(),
+        resource: a.resource.clone(),
+        subresource: a.subresource.clone(),
+        namespace: a.namespace.clone(),
+        name: a.name.clone(),
+        ..Default::default()
+    }
+}
+
+/// Answers a CEL authorization check with the cluster's authorizer chain, for the request's
+/// user or the service account the check names.
+pub fn authorize_check(
+    chain: &crate::sim::authz::Chain,
+    store: &Store,
+    user: &crate::sim::authn::UserInfo,
+    check: &crate::sim::cel::library::authz::Check,
+) -> crate::sim::cel::library::authz::Answer {
+    use crate::sim::authz;
+    use crate::sim::trace::Decision;
+    let user = match &check.service_account {
+        None => user.clone(),
+        Some((ns, name)) => crate::sim::authn::UserInfo {
+            username: format!("system:serviceaccount:{ns}:{name}"),
+            groups: vec![
+                "system:serviceaccounts".into(),
+                format!("system:serviceaccounts:{ns}"),
+                "system:authenticated".into(),
+            ],
+            ..Default::default()
+        },
+    };
+    let attrs = authz::Attributes {
+        user,
+        verb: check.verb.clone(),
+        resource_request: check.path.is_empty(),
+        namespace: check.namespace.clone(),
+        api_group: check.group.clone(),
+        api_version: "*".into(),
+        resource: check.resource.clone(),
+        subresource: check.subresource.clone(),
+        name: check.name.clone(),
+        path: check.path.clone(),
+        field_selector: check.field_selector.clone(),
+    };
+    let d = authz::authorize(chain, store, &attrs, None);
+    crate::sim::cel::library::authz::Answer {
+        allowed: d.decision == Decision::Allow,
+        decision: match d.decision {
+            Decision::Allow => "allow",
+            Decision::Deny => "deny",
+            _ => "noOpinion",
+        }
+        .into(),
+        reason: d.reason,
+        error: d.error.unwrap_or_default(),
+    }
+}
+
 /// `admission.NewForbidden`'s name: the request's, else the object's name or generateName,
 /// else `Unknown`.
 pub fn forbidden_name(a: &Attributes<'_>) -> String {

@@ -149,10 +149,21 @@ fn the_matcher_reads_rules_names_exclusions_and_versions() {
 
 /// Runs the plugin over `store` with a policy and its binding.
 fn run(
+    s: Store,
+    policy: Value,
+    binding: Value,
+    object: Value,
+) -> (Verdict, Vec<String>, Vec<(String, String)>) {
+    run_as(s, policy, binding, object, UserInfo::default())
+}
+
+/// [`run`], for a user.
+fn run_as(
     mut s: Store,
     policy: Value,
     binding: Value,
     object: Value,
+    user: UserInfo,
 ) -> (Verdict, Vec<String>, Vec<(String, String)>) {
     let res = |kind| crate::sim::discovery::by_resource(37, GROUP, kind).unwrap();
     let mut p = policy;
@@ -161,7 +172,6 @@ fn run(
     crate::sim::defaults::apply(&mut b, res("validatingadmissionpolicybindings"));
     s.put_system(GROUP, "validatingadmissionpolicies", p);
     s.put_system(GROUP, "validatingadmissionpolicybindings", b);
-    let user = UserInfo::default();
     let ns = object
         .ptr("/metadata/namespace")
         .and_then(Value::as_str)
@@ -473,4 +483,74 @@ fn decisions_and_messages_as_the_validator_makes_them() {
         pod("test2-k8s"),
     );
     assert_eq!(rejected(&v).unwrap().2, "pods \"test2-k8s\" is forbidden: ValidatingAdmissionPolicy 'denypolicy.example.com' with binding 'denybinding.example.com' denied request: expression 'string(params.metadata.name)' resulted in error: no such key: metadata");
+}
+
+/// The authorizer library, answered by the cluster's RBAC (`condition_test.go`'s authorizer
+/// cases, with a real chain): the request's user, another resource, a service account, a
+/// path; two checks fit in one expression's cost limit, three do not.
+#[test]
+fn the_authorizer_library_asks_the_clusters_authorizer() {
+    let mut s = store();
+    s.put_system("rbac.authorization.k8s.io", "roles", json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "developer", "namespace": "blue"}, "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": ["create", "list"]}]}));
+    s.put_system("rbac.authorization.k8s.io", "rolebindings", json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "developer", "namespace": "blue"}, "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "developer"}, "subjects": [{"kind": "User", "name": "dev-user"}, {"kind": "ServiceAccount", "name": "robot", "namespace": "blue"}]}));
+    let dev = UserInfo {
+        username: "dev-user".into(),
+        groups: vec!["system:authenticated".into()],
+        ..Default::default()
+    };
+    let jane = UserInfo {
+        username: "jane".into(),
+        groups: vec!["system:authenticated".into()],
+        ..Default::default()
+    };
+    let outcome = |expr: &str, user: &UserInfo| {
+        let (v, _, _) = run_as(
+            s.clone(),
+            vap(json!({"validations": [{"expression": expr}]})),
+            vapb(json!(["Deny"]), json!({})),
+            pod("p"),
+            user.clone(),
+        );
+        match v {
+            Verdict::Reject(e) => e
+                .message
+                .split("denied request: ")
+                .nth(1)
+                .unwrap_or("")
+                .to_string(),
+            _ => "admitted".into(),
+        }
+    };
+    let may_create =
+        "authorizer.group('').resource('pods').namespace('blue').check('create').allowed()";
+    assert_eq!(outcome(may_create, &dev), "admitted");
+    assert_eq!(
+        outcome(may_create, &jane),
+        format!("failed expression: {may_create}")
+    );
+    assert_eq!(
+        outcome("authorizer.requestResource.check('create').allowed()", &dev),
+        "admitted"
+    );
+    assert_eq!(
+        outcome(
+            "!authorizer.requestResource.check('delete').allowed()",
+            &dev
+        ),
+        "admitted"
+    );
+    assert_eq!(
+        outcome(
+            "authorizer.requestResource.check('create').reason().contains('developer')",
+            &dev
+        ),
+        "admitted"
+    );
+    assert_eq!(outcome("authorizer.serviceAccount('blue', 'robot').group('').resource('pods').namespace('blue').check('list').allowed()", &jane), "admitted");
+    assert_eq!(outcome("!authorizer.path('/healthz').check('get').allowed() && !authorizer.path('/healthz').check('get').errored()", &dev), "admitted");
+    assert_eq!(outcome("authorizer.path('').check('get').allowed()", &dev), "expression 'authorizer.path('').check('get').allowed()' resulted in error: path must not be empty");
+    assert_eq!(outcome("authorizer.group('').resource(' ').check('get').allowed()", &dev), "expression 'authorizer.group('').resource(' ').check('get').allowed()' resulted in error: resource must not be empty");
+    assert_eq!(outcome("authorizer.serviceAccount('blue', 'Robot!').path('/x').check('get').allowed()", &dev), "expression 'authorizer.serviceAccount('blue', 'Robot!').path('/x').check('get').allowed()' resulted in error: Invalid service account name");
+    let three = "authorizer.requestResource.check('create').allowed() && authorizer.requestResource.check('list').allowed() && authorizer.requestResource.check('get').allowed() || true";
+    assert_eq!(outcome(three, &dev), format!("expression '{three}' resulted in error: operation cancelled: actual cost limit exceeded"));
 }

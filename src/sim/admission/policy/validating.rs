@@ -51,8 +51,9 @@ enum Failure {
 }
 
 /// The variables of one evaluation, and the policy's `variables`, computed when first read.
-struct Activation<'v> {
+struct Activation<'v, 'z, 'f> {
     json: Vec<(&'static str, &'v Value)>,
+    authz: &'z mut cel::Authz<'f>,
     decls: Declarations,
     variables: Vec<(String, String)>,
     computed: HashMap<usize, Result<::cel::Value, String>>,
@@ -60,7 +61,7 @@ struct Activation<'v> {
     shown: Vec<String>,
 }
 
-impl<'v> Activation<'v> {
+impl Activation<'_, '_, '_> {
     /// Computes variable `i` (and those it reads first); charged to `budget`.
     fn variable(&mut self, i: usize, budget: &mut u64) -> Result<(), Failure> {
         if self.computed.contains_key(&i) {
@@ -82,7 +83,12 @@ impl<'v> Activation<'v> {
         let values = self.read(&program, budget, Some(i))?;
         let result = match values {
             Err(e) => Err(e),
-            Ok(map) => match program.eval_with(&self.json, &[("variables", &map)], *budget) {
+            Ok(map) => match program.eval_full(
+                &self.json,
+                &[("variables", &map)],
+                Some(&mut *self.authz),
+                *budget,
+            ) {
                 Ok(v) => {
                     *budget = budget.saturating_sub(v.cost);
                     self.shown
@@ -143,13 +149,12 @@ impl<'v> Activation<'v> {
             .map_err(|e| Failure::Error(format!("compilation error: {e}")))?;
         let failed =
             |m: &str| Failure::Error(format!("expression '{expression}' resulted in error: {m}"));
-        if program.uses_variable("authorizer") {
-            return Err(failed(
-                "kubegate does not evaluate the authorizer library yet",
-            ));
-        }
         let map = self.read(&program, budget, None)?.map_err(|e| failed(&e))?;
-        match program.eval_with(&self.json, &[("variables", &map)], *budget) {
+        let authz = decls
+            .variables
+            .contains(&"authorizer")
+            .then_some(&mut *self.authz);
+        match program.eval_full(&self.json, &[("variables", &map)], authz, *budget) {
             Ok(v) => {
                 *budget = budget.saturating_sub(v.cost);
                 Ok(v.value)
@@ -187,6 +192,7 @@ fn evaluate(
     a: &Attributes<'_>,
     param: &Value,
     namespace: &Value,
+    authz: &mut cel::Authz<'_>,
 ) -> Evaluation {
     let spec = policy.get("spec").unwrap_or(&Value::Null);
     let fail = spec.get("failurePolicy").and_then(Value::as_str) != Some("Ignore");
@@ -226,6 +232,7 @@ fn evaluate(
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let mut act = Activation {
         json,
+        authz,
         decls: decls.clone(),
         variables: list("variables")
             .iter()
@@ -449,6 +456,8 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         return Verdict::Skip("no ValidatingAdmissionPolicy with a binding in the cluster".into());
     }
     let minor = ctx.control_plane.minor;
+    // The authorizer's answers, kept for the whole request (upstream's caching authorizer).
+    let mut known = Vec::new();
     let mut denied: Vec<Denial> = Vec::new();
     let mut audited: Vec<Value> = Vec::new();
     let mut said: Vec<String> = Vec::new();
@@ -548,7 +557,16 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
                 })
                 .unwrap_or_default();
             for param in &params {
-                let ev = evaluate(policy, &inv, a, param, &namespace);
+                let (chain, store, user) = (ctx.authz, &*ctx.store, a.user);
+                let mut answer =
+                    |c: &cel::library::authz::Check| super::authorize_check(chain, store, user, c);
+                let mut authz = cel::Authz {
+                    request: super::request_resource(a),
+                    answer: &mut answer,
+                    known: std::mem::take(&mut known),
+                };
+                let ev = evaluate(policy, &inv, a, param, &namespace, &mut authz);
+                known = authz.known;
                 let mut lines = Vec::new();
                 if !param.is_null() {
                     lines.push(format!(

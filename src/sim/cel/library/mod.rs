@@ -6,6 +6,7 @@
 //! (`matches`, `find`, `findAll`, RE2 syntax through regex-lite) and sets. Quantity is in
 //! [`quantity`].
 
+pub mod authz;
 pub mod quantity;
 
 use std::cmp::Ordering;
@@ -65,6 +66,7 @@ pub fn install(env: &mut Env) -> Result<(), DeclarationError> {
     )?;
     let _ = (INT_TYPE, STRING_TYPE);
     quantity::install(env)?;
+    authz::install(env)?;
     Ok(())
 }
 
