@@ -146,6 +146,7 @@ pub fn cel(data: &[u8]) {
     let object = serde_json::from_str(object).unwrap_or(serde_json::Value::Null);
     let decls = super::cel::Declarations {
         variables: vec!["object", "oldObject"],
+        mutation: false,
     };
     if let Ok(p) = super::cel::Program::compile(expr, &decls, super::cel::Want::Any) {
         let null = serde_json::Value::Null;

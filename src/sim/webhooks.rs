@@ -449,6 +449,7 @@ pub fn answer(server: &WebhookServer, review: &Value, a: &Attributes) -> (Value,
 fn admit_declarations() -> crate::sim::cel::Declarations {
     crate::sim::cel::Declarations {
         variables: vec!["request", "object", "oldObject"],
+        mutation: false,
     }
 }
 

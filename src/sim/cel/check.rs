@@ -214,7 +214,11 @@ pub fn identifiers(
         match &e.expr {
             Expr::Ident(name) => {
                 let n = name.as_str();
-                if !decls.variables.contains(&n) && !scope.contains(&n) && !KNOWN.contains(&n) {
+                if !decls.variables.contains(&n)
+                    && !scope.contains(&n)
+                    && !KNOWN.contains(&n)
+                    && !(decls.mutation && n == "jsonpatch")
+                {
                     let at = info.offset_for(e.id).map_or(0, |(s, _)| s as usize);
                     found.push((at, n.to_string()));
                 }
@@ -288,6 +292,29 @@ pub fn result_type(e: &IdedExpr, want: Want) -> Result<(), CompileError> {
     let wanted = match want {
         Want::Bool => "bool",
         Want::String => "string",
+        Want::Object => {
+            return match &e.expr {
+                Expr::Struct(s) if s.type_name == "Object" => Ok(()),
+                Expr::Struct(s) => Err(CompileError::Type(format!(
+                    "must evaluate to Object but got {}",
+                    s.type_name
+                ))),
+                _ => match evident_type(e) {
+                    Some(t) => Err(CompileError::Type(format!(
+                        "must evaluate to Object but got {t}"
+                    ))),
+                    None => Ok(()),
+                },
+            };
+        }
+        Want::JsonPatches => {
+            return match evident_type(e) {
+                Some(t) if t != "list" => Err(CompileError::Type(format!(
+                    "must evaluate to list(JSONPatch) but got {t}"
+                ))),
+                _ => Ok(()),
+            };
+        }
         Want::Any => return Ok(()),
     };
     match evident_type(e) {

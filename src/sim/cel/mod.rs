@@ -22,6 +22,7 @@
 pub mod check;
 pub mod convert;
 pub mod library;
+pub mod mutation;
 
 use std::cell::Cell;
 use std::sync::{Arc, OnceLock};
@@ -56,6 +57,7 @@ fn env() -> &'static Arc<Env> {
         env.add_extension(cel::extensions::strings)
             .and_then(|_| env.add_extension(cel::extensions::lists))
             .and_then(|_| library::install(&mut env))
+            .and_then(|_| mutation::install(&mut env))
             .and_then(|_| {
                 env.add_overload(
                     TICK,
@@ -129,6 +131,9 @@ pub struct Program {
 pub struct Declarations {
     /// The variables (`object`, `oldObject`, `request`, `params`, …).
     pub variables: Vec<&'static str>,
+    /// A MutatingAdmissionPolicy's mutation: `Object{…}` and `JSONPatch{…}` initializers and
+    /// `jsonpatch.escapeKey` may be used ([`mutation`]).
+    pub mutation: bool,
 }
 
 impl Declarations {
@@ -143,6 +148,7 @@ impl Declarations {
                 "authorizer",
                 "namespaceObject",
             ],
+            mutation: false,
         }
     }
 }
@@ -152,6 +158,10 @@ impl Declarations {
 pub enum Want {
     Bool,
     String,
+    /// An `Object{…}` (a mutation's apply configuration).
+    Object,
+    /// A list of `JSONPatch{…}` (a mutation's JSON patch).
+    JsonPatches,
     /// Any type.
     Any,
 }
@@ -176,6 +186,9 @@ impl Program {
         check::result_type(&expr, want)?;
         let base_cost = check::size(&expr);
         let mut expr = expr;
+        if decls.mutation {
+            mutation::rewrite(&mut expr);
+        }
         meter(&mut expr);
         Ok(Program {
             source: source.to_string(),
@@ -463,7 +476,7 @@ fn runtime_message(e: &ExecutionError) -> String {
             other => format!("insert failed: key {other:?} already exists"),
         },
         ExecutionError::FunctionError { function, message } => {
-            if function == TICK {
+            if function == TICK || function == mutation::FAIL {
                 message.clone()
             } else {
                 library::function_message(function, message)

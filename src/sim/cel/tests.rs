@@ -8,6 +8,7 @@ use super::*;
 fn decls() -> Declarations {
     Declarations {
         variables: vec!["object", "oldObject", "request", "params"],
+        mutation: false,
     }
 }
 
@@ -313,4 +314,41 @@ fn quantity_library() {
         ),
         Err("cannot convert value to integer".into())
     );
+}
+
+/// A MutatingAdmissionPolicy's initializers (`patch/smd_test.go`, `json_patch_test.go`).
+#[test]
+fn mutation_initializers_are_the_maps_they_stand_for() {
+    let mutation = Declarations {
+        variables: vec!["object", "oldObject"],
+        mutation: true,
+    };
+    let null = serde_json::Value::Null;
+    let eval = |src: &str, want: Want| {
+        Program::compile(src, &mutation, want)
+            .map_err(|e| e.to_string())
+            .and_then(|p| {
+                p.eval(&[("object", &pod()), ("oldObject", &null)], PER_CALL_LIMIT)
+                    .map(|v| v.to_json())
+                    .map_err(|e| e.to_string())
+            })
+    };
+    assert_eq!(
+        eval("Object{spec: Object.spec{replicas: object.spec.replicas + 1, containers: [Object.spec.containers{name: 'x'}]}}", Want::Object),
+        Ok(json!({"spec": {"replicas": 4, "containers": [{"name": "x"}]}}))
+    );
+    assert_eq!(
+        eval("Object{spec: Object.specx{replicas: 1}}", Want::Object),
+        Err("type mismatch: unexpected type name \"Object.specx\", expected \"Object.spec\", which matches field name path from root Object type".into())
+    );
+    assert_eq!(eval("'x'", Want::Object), Err("must evaluate to Object but got string".into()));
+    assert_eq!(eval("Object.spec.metadata{}", Want::Object), Err("must evaluate to Object but got Object.spec.metadata".into()));
+    assert_eq!(
+        eval("[JSONPatch{op: 'add', path: '/metadata/labels/' + jsonpatch.escapeKey('k8s.io/x~y'), value: 'a'}]", Want::JsonPatches),
+        Ok(json!([{"op": "add", "path": "/metadata/labels/k8s.io~1x~0y", "value": "a"}]))
+    );
+    assert_eq!(eval("[JSONPatch{opx: 'add'}]", Want::JsonPatches), Err("unexpected JSONPatchType field: opx".into()));
+    assert_eq!(eval("JSONPatch{op: 'add'}.op == 'add' && !has(JSONPatch{op: 'add'}.path)", Want::Bool), Ok(json!(true)));
+    // Outside a mutation, neither the initializers' library nor escapeKey exists.
+    assert!(run("jsonpatch.escapeKey('a') == 'a'", json!({})).unwrap_err().contains("undeclared reference to 'jsonpatch'"));
 }

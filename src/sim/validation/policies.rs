@@ -90,7 +90,10 @@ fn declarations(has_params: bool, authorizer: bool, variables: bool) -> Declarat
     if has_params {
         v.push("params");
     }
-    Declarations { variables: v }
+    Declarations {
+        variables: v,
+        mutation: false,
+    }
 }
 
 /// `validateMatchResources` (a policy's `matchConstraints`, a binding's `matchResources`).

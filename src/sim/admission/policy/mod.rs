@@ -3,6 +3,7 @@
 //! binding names, and the variables their CEL expressions read. [`validating`] is
 //! ValidatingAdmissionPolicy.
 
+mod activation;
 pub mod validating;
 
 use serde_json::{json, Value};

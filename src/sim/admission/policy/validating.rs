@@ -8,17 +8,17 @@
 //! denied request: <message>`, with the validation's reason (Invalid, 422, by default).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use serde_json::{json, Value};
 
+use super::activation::{conditions, Activation, Conditions, Failure};
 use super::{
     forbidden_name, matches, namespace_object, pairs, params, request_variable, MatchResources,
     Matched,
 };
 use crate::sim::admission::webhook::{versioned, Invocation};
 use crate::sim::admission::{Attributes, Context, Verdict};
-use crate::sim::cel::{self, Declarations, EvalError, Program, Want};
+use crate::sim::cel::{self, Declarations, Want};
 use crate::sim::ptr::Ptr;
 use crate::sim::response::ApiError;
 
@@ -40,129 +40,6 @@ struct Denial {
     message: String,
     /// The validation's reason (`None`: Invalid).
     reason: Option<String>,
-}
-
-/// Why an expression gave no value.
-enum Failure {
-    /// The message of the decision it makes.
-    Error(String),
-    /// The evaluation's budget ran out.
-    OutOfBudget,
-}
-
-/// The variables of one evaluation, and the policy's `variables`, computed when first read.
-struct Activation<'v, 'z, 'f> {
-    json: Vec<(&'static str, &'v Value)>,
-    authz: &'z mut cel::Authz<'f>,
-    decls: Declarations,
-    variables: Vec<(String, String)>,
-    computed: HashMap<usize, Result<::cel::Value, String>>,
-    /// What each computed variable holds, for the card.
-    shown: Vec<String>,
-}
-
-impl Activation<'_, '_, '_> {
-    /// Computes variable `i` (and those it reads first); charged to `budget`.
-    fn variable(&mut self, i: usize, budget: &mut u64) -> Result<(), Failure> {
-        if self.computed.contains_key(&i) {
-            return Ok(());
-        }
-        let (name, expression) = self.variables[i].clone();
-        let program = match Program::compile(&expression, &self.decls, Want::Any) {
-            Ok(p) => p,
-            Err(e) => {
-                self.computed.insert(
-                    i,
-                    Err(format!(
-                        "composited variable {name:?} fails to compile: {e}"
-                    )),
-                );
-                return Ok(());
-            }
-        };
-        let values = self.read(&program, budget, Some(i))?;
-        let result = match values {
-            Err(e) => Err(e),
-            Ok(map) => match program.eval_full(
-                &self.json,
-                &[("variables", &map)],
-                Some(&mut *self.authz),
-                *budget,
-            ) {
-                Ok(v) => {
-                    *budget = budget.saturating_sub(v.cost);
-                    self.shown
-                        .push(format!("variables.{name} = {}", v.to_json()));
-                    Ok(v.value)
-                }
-                Err(EvalError::OutOfBudget) => return Err(Failure::OutOfBudget),
-                Err(e) => Err(format!(
-                    "composited variable {name:?} fails to evaluate: {e}"
-                )),
-            },
-        };
-        if let Err(e) = &result {
-            self.shown.push(format!("variables.{name}: {e}"));
-        }
-        self.computed.insert(i, result);
-        Ok(())
-    }
-
-    /// The `variables` map a program reads (only variables before `before`, when set), or
-    /// the error of one it reads.
-    fn read(
-        &mut self,
-        program: &Program,
-        budget: &mut u64,
-        before: Option<usize>,
-    ) -> Result<Result<::cel::Value, String>, Failure> {
-        let mut map = HashMap::new();
-        for field in program.variables_read() {
-            let Some(i) = self.variables.iter().position(|(n, _)| *n == field) else {
-                continue;
-            };
-            if before.is_some_and(|b| i >= b) {
-                continue;
-            }
-            self.variable(i, budget)?;
-            match &self.computed[&i] {
-                Ok(v) => {
-                    map.insert(::cel::objects::Key::String(Arc::new(field)), v.clone());
-                }
-                Err(e) => return Ok(Err(e.clone())),
-            }
-        }
-        Ok(Ok(::cel::Value::Map(::cel::objects::Map {
-            map: Arc::new(map),
-        })))
-    }
-
-    /// Evaluates one of the policy's expressions.
-    fn eval(
-        &mut self,
-        expression: &str,
-        decls: &Declarations,
-        want: Want,
-        budget: &mut u64,
-    ) -> Result<::cel::Value, Failure> {
-        let program = Program::compile(expression, decls, want)
-            .map_err(|e| Failure::Error(format!("compilation error: {e}")))?;
-        let failed =
-            |m: &str| Failure::Error(format!("expression '{expression}' resulted in error: {m}"));
-        let map = self.read(&program, budget, None)?.map_err(|e| failed(&e))?;
-        let authz = decls
-            .variables
-            .contains(&"authorizer")
-            .then_some(&mut *self.authz);
-        match program.eval_full(&self.json, &[("variables", &map)], authz, *budget) {
-            Ok(v) => {
-                *budget = budget.saturating_sub(v.cost);
-                Ok(v.value)
-            }
-            Err(EvalError::OutOfBudget) => Err(Failure::OutOfBudget),
-            Err(e) => Err(failed(&e.to_string())),
-        }
-    }
 }
 
 /// The text of a value for the card.
@@ -213,6 +90,7 @@ fn evaluate(
     }
     let decls = Declarations {
         variables: names.clone(),
+        mutation: false,
     };
     let mut json: Vec<(&'static str, &Value)> = vec![
         ("object", &object),
@@ -248,53 +126,12 @@ fn evaluate(
         }
     };
 
-    // matchConditions: no `variables`; a false one skips the policy for this binding.
-    let conditions = list("matchConditions");
-    if !conditions.is_empty() {
-        let mut mc_decls = decls.clone();
-        mc_decls.variables.retain(|v| *v != "variables");
-        let mut budget = cel::MATCH_CONDITIONS_BUDGET;
-        let mut errors: Vec<String> = Vec::new();
-        let mut first_false = None;
-        for c in conditions {
-            let (name, expression) = (text(c, "name"), text(c, "expression"));
-            match act.eval(&expression, &mc_decls, Want::Bool, &mut budget) {
-                Ok(::cel::Value::Bool(b)) => {
-                    out.lines
-                        .push(format!("matchCondition {name:?}: {expression} → {b}"));
-                    if !b && first_false.is_none() {
-                        first_false = Some(name);
-                    }
-                }
-                Ok(other) => {
-                    let e = format!("expression '{expression}' resulted in error: no such overload (the result is {}, not bool)", cel::type_name(&other));
-                    out.lines.push(format!("matchCondition {name:?}: {e}"));
-                    errors.push(e);
-                }
-                Err(Failure::Error(e)) => {
-                    out.lines.push(format!("matchCondition {name:?}: {e}"));
-                    if !errors.contains(&e) {
-                        errors.push(e);
-                    }
-                }
-                Err(Failure::OutOfBudget) => {
-                    errors.push(cel::OUT_OF_BUDGET.to_string());
-                    break;
-                }
-            }
-        }
-        if let Some(name) = first_false {
-            out.lines.push(format!(
-                "matchCondition {name:?} is false: the policy does not apply"
-            ));
-            return out;
-        }
-        if !errors.is_empty() {
-            let message = if errors.len() == 1 {
-                errors.remove(0)
-            } else {
-                format!("[{}]", errors.join(", "))
-            };
+    // matchConditions: a false one skips the policy for this binding; an error decides
+    // under Fail and skips it under Ignore.
+    match conditions(&mut act, list("matchConditions"), &decls, &mut out.lines) {
+        Conditions::Apply => {}
+        Conditions::Skip => return out,
+        Conditions::Failed(message) => {
             on_error(&mut out, message);
             if !fail {
                 out.lines
