@@ -52,7 +52,7 @@ pub fn merge(target: &Value, patch: &Value) -> Value {
 }
 
 /// The merge key of a list field for strategic merge patch, by its path.
-fn strategic_key(path: &str) -> Option<&'static str> {
+pub(crate) fn strategic_key(path: &str) -> Option<&'static str> {
     let last = path.rsplit('.').next().unwrap_or(path);
     match last {
         "containers"

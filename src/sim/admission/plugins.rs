@@ -372,7 +372,14 @@ pub static ALL_ORDERED: &[Plugin] = &[
         (36, NOW),
         (36, NOW),
     ),
-    plugin("MutatingAdmissionPolicy", CUX, Nm, No, (32, NOW), (32, NOW)),
+    plugin(
+        "MutatingAdmissionPolicy",
+        CUX,
+        M(super::policy::mutating::admit),
+        No,
+        (32, NOW),
+        (32, NOW),
+    ),
     plugin(
         "MutatingAdmissionWebhook",
         ALL,

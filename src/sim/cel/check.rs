@@ -214,11 +214,11 @@ pub fn identifiers(
         match &e.expr {
             Expr::Ident(name) => {
                 let n = name.as_str();
-                if !decls.variables.contains(&n)
-                    && !scope.contains(&n)
-                    && !KNOWN.contains(&n)
-                    && !(decls.mutation && n == "jsonpatch")
-                {
+                let declared = decls.variables.contains(&n)
+                    || scope.contains(&n)
+                    || KNOWN.contains(&n)
+                    || (decls.mutation && n == "jsonpatch");
+                if !declared {
                     let at = info.offset_for(e.id).map_or(0, |(s, _)| s as usize);
                     found.push((at, n.to_string()));
                 }

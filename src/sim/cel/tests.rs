@@ -341,14 +341,31 @@ fn mutation_initializers_are_the_maps_they_stand_for() {
         eval("Object{spec: Object.specx{replicas: 1}}", Want::Object),
         Err("type mismatch: unexpected type name \"Object.specx\", expected \"Object.spec\", which matches field name path from root Object type".into())
     );
-    assert_eq!(eval("'x'", Want::Object), Err("must evaluate to Object but got string".into()));
-    assert_eq!(eval("Object.spec.metadata{}", Want::Object), Err("must evaluate to Object but got Object.spec.metadata".into()));
+    assert_eq!(
+        eval("'x'", Want::Object),
+        Err("must evaluate to Object but got string".into())
+    );
+    assert_eq!(
+        eval("Object.spec.metadata{}", Want::Object),
+        Err("must evaluate to Object but got Object.spec.metadata".into())
+    );
     assert_eq!(
         eval("[JSONPatch{op: 'add', path: '/metadata/labels/' + jsonpatch.escapeKey('k8s.io/x~y'), value: 'a'}]", Want::JsonPatches),
         Ok(json!([{"op": "add", "path": "/metadata/labels/k8s.io~1x~0y", "value": "a"}]))
     );
-    assert_eq!(eval("[JSONPatch{opx: 'add'}]", Want::JsonPatches), Err("unexpected JSONPatchType field: opx".into()));
-    assert_eq!(eval("JSONPatch{op: 'add'}.op == 'add' && !has(JSONPatch{op: 'add'}.path)", Want::Bool), Ok(json!(true)));
+    assert_eq!(
+        eval("[JSONPatch{opx: 'add'}]", Want::JsonPatches),
+        Err("unexpected JSONPatchType field: opx".into())
+    );
+    assert_eq!(
+        eval(
+            "JSONPatch{op: 'add'}.op == 'add' && !has(JSONPatch{op: 'add'}.path)",
+            Want::Bool
+        ),
+        Ok(json!(true))
+    );
     // Outside a mutation, neither the initializers' library nor escapeKey exists.
-    assert!(run("jsonpatch.escapeKey('a') == 'a'", json!({})).unwrap_err().contains("undeclared reference to 'jsonpatch'"));
+    assert!(run("jsonpatch.escapeKey('a') == 'a'", json!({}))
+        .unwrap_err()
+        .contains("undeclared reference to 'jsonpatch'"));
 }

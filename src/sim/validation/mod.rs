@@ -207,6 +207,12 @@ pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (E
         ("admissionregistration.k8s.io", "validatingadmissionpolicybindings") => {
             policies::validating_admission_policy_binding(&mut errs, &mut checks, obj)
         }
+        ("admissionregistration.k8s.io", "mutatingadmissionpolicies") => {
+            policies::mutating_admission_policy(&mut errs, &mut checks, obj, old)
+        }
+        ("admissionregistration.k8s.io", "mutatingadmissionpolicybindings") => {
+            policies::mutating_admission_policy_binding(&mut errs, &mut checks, obj)
+        }
         _ => checks.push("(no other field rules of this kind are modelled)"),
     }
     match (old, res.group, res.name) {

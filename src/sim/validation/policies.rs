@@ -417,6 +417,188 @@ pub(super) fn validating_admission_policy(
     checks.push("spec: failurePolicy, paramKind, matchConstraints (rules, selectors, matchPolicy), matchConditions, variables, validations (expression, message, messageExpression, reason), auditAnnotations; every CEL expression compiled with the variables it may read");
 }
 
+/// The operations a MutatingAdmissionPolicy may match (no DELETE: no object to mutate).
+const MUTATING_OPERATIONS: [&str; 4] = ["*", "CONNECT", "CREATE", "UPDATE"];
+const PATCH_TYPES: [&str; 2] = ["ApplyConfiguration", "JSONPatch"];
+const REINVOCATION: [&str; 2] = ["IfNeeded", "Never"];
+
+/// A mutating policy's (or binding's) rules may not name DELETE; upstream reports it at the
+/// list's path, without an index.
+fn mutating_operations(errs: &mut Errs, m: &Value, path: &str) {
+    for key in ["resourceRules", "excludeResourceRules"] {
+        for rule in list(m.get(key)) {
+            for op in list(rule.get("operations")) {
+                let op = op.as_str().unwrap_or("");
+                if !MUTATING_OPERATIONS.contains(&op) {
+                    errs.push(not_supported(
+                        &format!("{path}.{key}.operations"),
+                        op,
+                        &MUTATING_OPERATIONS,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Validates a MutatingAdmissionPolicy (`old`: the stored one, on an update).
+pub(super) fn mutating_admission_policy(
+    errs: &mut Errs,
+    checks: &mut Checks,
+    obj: &Value,
+    old: Option<&Value>,
+) {
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    match spec.get("failurePolicy").and_then(Value::as_str) {
+        None => errs.push(required("spec.failurePolicy", "")),
+        Some(p) if !FAILURE_POLICIES.contains(&p) => {
+            errs.push(not_supported("spec.failurePolicy", p, &FAILURE_POLICIES))
+        }
+        _ => {}
+    }
+    let kind = spec.get("paramKind").filter(|k| !k.is_null());
+    if let Some(kind) = kind {
+        param_kind(errs, kind, "spec.paramKind");
+    }
+    let has_params = kind.is_some();
+    match spec.get("matchConstraints").filter(|m| !m.is_null()) {
+        None => errs.push(required("spec.matchConstraints", "")),
+        Some(m) => {
+            match_resources(errs, m, "spec.matchConstraints");
+            mutating_operations(errs, m, "spec.matchConstraints");
+            if list(m.get("resourceRules")).is_empty() {
+                errs.push(required("spec.matchConstraints.resourceRules", ""));
+            }
+        }
+    }
+    let unchanged = old.is_some_and(|o| {
+        o.ptr("/spec/matchConditions") == spec.get("matchConditions")
+            && o.ptr("/spec/paramKind") == spec.get("paramKind")
+    });
+    if !unchanged {
+        match_conditions(
+            errs,
+            list(spec.get("matchConditions")),
+            &declarations(has_params, true, false),
+            "spec.matchConditions",
+        );
+    }
+    let full = declarations(has_params, true, true);
+    for (i, v) in list(spec.get("variables")).iter().enumerate() {
+        let at = format!("spec.variables[{i}]");
+        let name = text(v, "name");
+        if name.trim().is_empty() {
+            errs.push(required(&format!("{at}.name"), "name is not specified"));
+        } else if !is_cel_identifier(name) {
+            errs.push(invalid_str(
+                &format!("{at}.name"),
+                name,
+                "name is not a valid CEL identifier",
+            ));
+        }
+        let expression = text(v, "expression");
+        if expression.trim().is_empty() {
+            errs.push(required(
+                &format!("{at}.expression"),
+                "expression is not specified",
+            ));
+        } else {
+            compiled(
+                errs,
+                &format!("{at}.expression"),
+                expression,
+                &full,
+                Want::Any,
+            );
+        }
+    }
+    let mutations = list(spec.get("mutations"));
+    if mutations.is_empty() {
+        errs.push(required(
+            "spec.mutations",
+            "mutations must contain at least one item",
+        ));
+    }
+    let mut mutation = full.clone();
+    mutation.mutation = true;
+    for (i, m) in mutations.iter().enumerate() {
+        let at = format!("spec.mutations[{i}]");
+        let patch_type = text(m, "patchType");
+        let (key, other, want) = match patch_type {
+            "" => {
+                errs.push(required(&format!("{at}.patchType"), ""));
+                continue;
+            }
+            "ApplyConfiguration" => ("applyConfiguration", "jsonPatch", Want::Object),
+            "JSONPatch" => ("jsonPatch", "applyConfiguration", Want::JsonPatches),
+            t => {
+                errs.push(not_supported(&format!("{at}.patchType"), t, &PATCH_TYPES));
+                continue;
+            }
+        };
+        if m.get(other).is_some_and(|v| !v.is_null()) {
+            errs.push(invalid_str(
+                &format!("{at}.{other}"),
+                &format!("{{{other}}}"),
+                &format!("must not be specified when patchType is {patch_type}"),
+            ));
+        }
+        match m.get(key).filter(|v| !v.is_null()) {
+            None => errs.push(required(
+                &format!("{at}.{key}"),
+                &format!("must be specified when patchType is {patch_type}"),
+            )),
+            Some(c) => {
+                let expression = text(c, "expression");
+                if expression.trim().is_empty() {
+                    errs.push(required(&format!("{at}.{key}.expression"), ""));
+                } else {
+                    compiled(
+                        errs,
+                        &format!("{at}.{key}.expression"),
+                        expression,
+                        &mutation,
+                        want,
+                    );
+                }
+            }
+        }
+    }
+    match spec.get("reinvocationPolicy").and_then(Value::as_str) {
+        None | Some("") => errs.push(required("spec.reinvocationPolicy", "")),
+        Some(p) if !REINVOCATION.contains(&p) => {
+            errs.push(not_supported("spec.reinvocationPolicy", p, &REINVOCATION))
+        }
+        _ => {}
+    }
+    checks.push("spec: failurePolicy, paramKind, matchConstraints (no DELETE), matchConditions, variables, mutations (patchType with its applyConfiguration or jsonPatch, each expression compiled), reinvocationPolicy");
+}
+
+/// Validates a MutatingAdmissionPolicyBinding.
+pub(super) fn mutating_admission_policy_binding(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    let policy = text(spec, "policyName");
+    if policy.is_empty() {
+        errs.push(required("spec.policyName", ""));
+    } else if !super::is_dns1123_subdomain(policy) {
+        errs.push(invalid_str(
+            "spec.policyName",
+            policy,
+            super::DNS1123_SUBDOMAIN_MSG,
+        ));
+    }
+    param_ref(
+        errs,
+        spec.get("paramRef").filter(|r| !r.is_null()),
+        "spec.paramRef",
+    );
+    if let Some(m) = spec.get("matchResources").filter(|m| !m.is_null()) {
+        match_resources(errs, m, "spec.matchResources");
+        mutating_operations(errs, m, "spec.matchResources");
+    }
+    checks.push("spec: policyName, paramRef (name or selector, parameterNotFoundAction), matchResources (no DELETE)");
+}
+
 /// `isCELIdentifier`: `[_a-zA-Z][_a-zA-Z0-9]*`, not a reserved word.
 fn is_cel_identifier(name: &str) -> bool {
     let mut chars = name.chars();

@@ -4,6 +4,7 @@
 //! ValidatingAdmissionPolicy.
 
 mod activation;
+pub mod mutating;
 pub mod validating;
 
 use serde_json::{json, Value};
