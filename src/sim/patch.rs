@@ -354,15 +354,12 @@ pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, JsonPatchError> 
             "remove" => {
                 remove(&mut doc, path).map_err(apply)?;
             }
-            "replace" => {
-                remove(&mut doc, path).map_err(apply)?;
-                add(
-                    &mut doc,
-                    path,
-                    op.get("value").cloned().unwrap_or(Value::Null),
-                )
-                .map_err(apply)?;
-            }
+            "replace" => replace(
+                &mut doc,
+                path,
+                op.get("value").cloned().unwrap_or(Value::Null),
+            )
+            .map_err(apply)?,
             "move" => {
                 let from = op.get("from").and_then(Value::as_str).unwrap_or("");
                 let value = remove(&mut doc, from).map_err(|_| {
@@ -397,6 +394,34 @@ pub fn json_patch(target: &Value, ops: &Value) -> Result<Value, JsonPatchError> 
         }
     }
     Ok(doc)
+}
+
+/// json-patch v4's `replace`: the parent must exist; in an object the key is set (present or
+/// not), in a list the index must be one.
+fn replace(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
+    if path.is_empty() {
+        *doc = value;
+        return Ok(());
+    }
+    let missing_path =
+        || format!("replace operation does not apply: doc is missing path: {path}: missing value");
+    let (parent, last) = split_pointer(path).map_err(|_| missing_path())?;
+    match doc.pointer_mut(&parent) {
+        Some(Value::Object(m)) => {
+            m.insert(last, value);
+            Ok(())
+        }
+        Some(Value::Array(a)) => match last.parse::<usize>().ok().filter(|i| *i < a.len()) {
+            Some(i) => {
+                a[i] = value;
+                Ok(())
+            }
+            None => Err(format!(
+                "replace operation does not apply: doc is missing key: {path}: missing value"
+            )),
+        },
+        _ => Err(missing_path()),
+    }
 }
 
 fn split_pointer(path: &str) -> Result<(String, String), String> {

@@ -554,3 +554,138 @@ fn the_authorizer_library_asks_the_clusters_authorizer() {
     let three = "authorizer.requestResource.check('create').allowed() && authorizer.requestResource.check('list').allowed() && authorizer.requestResource.check('get').allowed() || true";
     assert_eq!(outcome(three, &dev), format!("expression '{three}' resulted in error: operation cancelled: actual cost limit exceeded"));
 }
+
+fn deployment() -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "blue", "labels": {"x": "1"}},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}}, "spec": {
+                "containers": [{"name": "app", "image": "nginx:1.27", "env": [{"name": "A", "value": "1"}]}],
+                "volumes": [{"name": "x", "emptyDir": {}}]}}}})
+}
+
+/// Runs the MutatingAdmissionPolicy plugin with one mutation over a Deployment: the object
+/// after it, or the error's (code, reason, message).
+fn mutate(patch_type: &str, expression: &str) -> Result<Value, (u16, String, String)> {
+    let mut s = store();
+    let res = |kind| crate::sim::discovery::by_resource(37, GROUP, kind).unwrap();
+    let key = if patch_type == "JSONPatch" {
+        "jsonPatch"
+    } else {
+        "applyConfiguration"
+    };
+    let mut p = json!({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingAdmissionPolicy",
+        "metadata": {"name": "policy"},
+        "spec": {"matchConstraints": {"resourceRules": [rule(&["apps"], &["v1"], &["deployments"])]},
+            "reinvocationPolicy": "Never",
+            "mutations": [{"patchType": patch_type, key: {"expression": expression}}]}});
+    crate::sim::defaults::apply(&mut p, res("mutatingadmissionpolicies"));
+    s.put_system(GROUP, "mutatingadmissionpolicies", p);
+    s.put_system(GROUP, "mutatingadmissionpolicybindings", json!({"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingAdmissionPolicyBinding", "metadata": {"name": "binding"}, "spec": {"policyName": "policy"}}));
+    let user = UserInfo::default();
+    let mut a = attrs(
+        &user,
+        ("apps", "v1", "deployments", "Deployment"),
+        "blue",
+        deployment(),
+    );
+    let chain = crate::sim::authz::Chain::of(&[crate::sim::authz::Mode::Rbac]);
+    let mut ctx = Context {
+        store: &mut s,
+        authz: &chain,
+        now: 0,
+        control_plane: &crate::sim::controlplane::ControlPlane::default(),
+        state: &mut State::default(),
+        servers: &[],
+        notes: Vec::new(),
+        warnings: Vec::new(),
+    };
+    match mutating::admit(&mut ctx, &mut a) {
+        Verdict::Reject(e) => Err((e.code, e.reason, e.message)),
+        _ => Ok(a.object.unwrap_or_default()),
+    }
+}
+
+/// Ported from upstream's `patch/json_patch_test.go` (on a Deployment).
+#[test]
+fn json_patch_mutations_as_upstream() {
+    let replicas = |r: Result<Value, _>| r.map(|o| o["spec"]["replicas"].clone());
+    assert_eq!(replicas(mutate("JSONPatch", "[JSONPatch{op: 'test', path: '/spec/replicas', value: 100}, JSONPatch{op: 'replace', path: '/spec/replicas', value: 3}]")), Ok(json!(1)));
+    assert_eq!(replicas(mutate("JSONPatch", "[JSONPatch{op: 'test', path: '/spec/replicas', value: 1}, JSONPatch{op: 'replace', path: '/spec/replicas', value: 3}]")), Ok(json!(3)));
+    // Removed, then defaulted again (upstream defaults the patched object).
+    assert_eq!(
+        replicas(mutate(
+            "JSONPatch",
+            "[JSONPatch{op: 'remove', path: '/spec/replicas'}]"
+        )),
+        Ok(json!(1))
+    );
+    assert_eq!(
+        mutate(
+            "JSONPatch",
+            "[JSONPatch{op: 'remove', path: '/metadata/labels/x'}]"
+        )
+        .map(|o| o["metadata"]["labels"].clone()),
+        Ok(json!({}))
+    );
+    let labels = |r: Result<Value, _>| r.map(|o| o["metadata"]["labels"].clone());
+    assert_eq!(
+        labels(mutate(
+            "JSONPatch",
+            "[JSONPatch{op: 'add', path: '/metadata/labels/y', value: '2'}]"
+        )),
+        Ok(json!({"x": "1", "y": "2"}))
+    );
+    assert_eq!(
+        labels(mutate(
+            "JSONPatch",
+            "[JSONPatch{op: 'add', path: '/metadata/labels', value: {'y': '2'}}]"
+        )),
+        Ok(json!({"y": "2"}))
+    );
+    // `replace` of a key a map does not have sets it (json-patch v4).
+    assert_eq!(
+        labels(mutate(
+            "JSONPatch",
+            "[JSONPatch{op: 'replace', path: '/metadata/labels/z', value: '3'}]"
+        )),
+        Ok(json!({"x": "1", "z": "3"}))
+    );
+    assert_eq!(labels(mutate("JSONPatch", "[JSONPatch{op: 'add', path: '/metadata/labels/' + jsonpatch.escapeKey('k8s.io/x~y'), value: 'true'}]")), Ok(json!({"x": "1", "k8s.io/x~y": "true"})));
+    let names = |r: Result<Value, _>| {
+        r.map(|o| {
+            o["spec"]["template"]["spec"]["containers"]
+                .as_array()
+                .map(|c| c.iter().map(|c| c["name"].clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    assert_eq!(names(mutate("JSONPatch", "[JSONPatch{op: 'add', path: '/spec/template/spec/containers/-', value: Object.spec.template.spec.containers{name: 'b', image: 'x'}}]")), Ok(vec![json!("app"), json!("b")]));
+    assert_eq!(names(mutate("JSONPatch", "[JSONPatch{op: 'add', path: '/spec/template/spec/containers/0', value: {'name': 'a0', 'image': 'x'}}]")), Ok(vec![json!("a0"), json!("app")]));
+    // The errors, as policy errors: 403, reason Invalid, the text alone.
+    assert_eq!(mutate("JSONPatch", "[JSONPatch{op: 'replace', path: '/spec/template/spec/containers/-', value: {}}]"), Err((403, "Invalid".into(), "policy 'policy' with binding 'binding' denied request: JSON Patch: replace operation does not apply: doc is missing key: /spec/template/spec/containers/-: missing value".into())));
+    assert!(mutate("JSONPatch", "[JSONPatch{op: 'add', path: '/spec', value: Object.spec{replicas: Object.spec.replicasx{}}}]").unwrap_err().2.ends_with("type mismatch: unexpected type name \"Object.spec.replicasx\", expected \"Object.spec.replicas\", which matches field name path from root Object type"));
+}
+
+/// Ported from upstream's `patch/smd_test.go` (on a Deployment).
+#[test]
+fn apply_configuration_mutations_as_upstream() {
+    // A keyed list merges by its key: a new volume is added, an existing container merged.
+    let out = mutate("ApplyConfiguration", "Object{spec: Object.spec{template: Object.spec.template{spec: Object.spec.template.spec{volumes: [Object.spec.template.spec.volumes{name: 'y'}], containers: [Object.spec.template.spec.containers{name: 'app', image: 'nginx:1.28'}]}}}}").unwrap();
+    let spec = &out["spec"]["template"]["spec"];
+    assert_eq!(
+        spec["volumes"],
+        json!([{"name": "x", "emptyDir": {}}, {"name": "y"}])
+    );
+    assert_eq!(spec["containers"][0]["image"], json!("nginx:1.28"));
+    assert_eq!(
+        spec["containers"][0]["env"],
+        json!([{"name": "A", "value": "1"}])
+    );
+    // Conditionals and the object itself.
+    let out = mutate("ApplyConfiguration", "Object{spec: Object.spec{replicas: object.spec.replicas % 2 == 0 ? object.spec.replicas + 1 : object.spec.replicas}}").unwrap();
+    assert_eq!(out["spec"]["replicas"], json!(1));
+    // An atomic struct is refused.
+    assert_eq!(mutate("ApplyConfiguration", "Object{spec: Object.spec{selector: Object.spec.selector{matchLabels: {'l': 'v'}}}}").unwrap_err().2, "policy 'policy' with binding 'binding' denied request: error applying patch: invalid ApplyConfiguration: may not mutate atomic arrays, maps or structs: .spec.selector");
+    // A type name off the field path.
+    assert!(mutate("ApplyConfiguration", "Object{spec: Object.specx{replicas: 1}}").unwrap_err().2.ends_with("type mismatch: unexpected type name \"Object.specx\", expected \"Object.spec\", which matches field name path from root Object type"));
+}
