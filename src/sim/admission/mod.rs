@@ -185,6 +185,70 @@ pub struct Context<'a> {
     pub notes: Vec<(String, String)>,
     /// Warnings for the client (`Warning` headers: kubectl prints them).
     pub warnings: Vec<String>,
+    /// The mutating chain's reinvocation (`admission.ReinvocationContext`).
+    pub reinvocation: Reinvocation,
+}
+
+/// Whether the mutating chain runs a second time, and which webhooks and mutating policies
+/// run in it (`pkg/admission/reinvocation.go`): a webhook or policy that changed the object
+/// asks for it, and marks every one before it with `reinvocationPolicy: IfNeeded` to run
+/// again; in the second pass every built-in plugin runs again, and webhooks and policies only
+/// if marked. There is at most one second pass.
+#[derive(Debug, Clone, Default)]
+pub struct Reinvocation {
+    /// This is the second pass.
+    pub again: bool,
+    /// A second pass is wanted.
+    pub wanted: bool,
+    pub webhooks: Reinvocable,
+    pub policies: Reinvocable,
+}
+
+/// The bookkeeping of one kind of reinvocable plugin (webhooks, or policy invocations).
+#[derive(Debug, Clone, Default)]
+pub struct Reinvocable {
+    /// Those with `IfNeeded` called since the object last changed.
+    invoked: Vec<String>,
+    /// Those to call in the second pass.
+    reinvoke: Vec<String>,
+    /// The object as the last of them left it.
+    last: Option<Value>,
+}
+
+impl Reinvocable {
+    /// Marks every one called before (with IfNeeded) to run in the second pass.
+    pub fn require_previous(&mut self) {
+        for id in self.invoked.drain(..) {
+            if !self.reinvoke.contains(&id) {
+                self.reinvoke.push(id);
+            }
+        }
+    }
+
+    /// Whether one runs in the second pass.
+    pub fn reinvoked(&self, id: &str) -> bool {
+        self.reinvoke.iter().any(|r| r == id)
+    }
+
+    /// Notes one with IfNeeded as called.
+    pub fn invoked(&mut self, id: String) {
+        if !self.invoked.contains(&id) {
+            self.invoked.push(id);
+        }
+    }
+
+    /// At the start of a dispatcher's second pass: if something else changed the object since
+    /// it last ran, every one called before runs again.
+    pub fn start(&mut self, again: bool, object: Option<&Value>) {
+        if again && self.last.as_ref() != object {
+            self.require_previous();
+        }
+    }
+
+    /// At the end of a dispatcher's pass: the object as it leaves it.
+    pub fn finish(&mut self, object: Option<&Value>) {
+        self.last = object.cloned();
+    }
 }
 
 /// What the plugins read at boot (`--admission-control-config-file`) and keep between
@@ -242,6 +306,8 @@ pub struct PassResult {
     pub steps: Vec<(&'static str, Outcome)>,
     /// The refusal, when a plugin refused.
     pub error: Option<ApiError>,
+    /// Where the mutating chain's second pass (its reinvocation) starts in `steps`.
+    pub reinvoked_from: Option<usize>,
 }
 
 /// The admission chain of one API server: which plugins of the table are enabled.
@@ -354,6 +420,19 @@ impl Chain {
     /// The mutating pass: each enabled plugin that handles the operation may change
     /// `attrs.object`; the first refusal ends the pass.
     pub fn admit(&self, ctx: &mut Context<'_>, attrs: &mut Attributes<'_>) -> PassResult {
+        let mut result = self.admit_once(ctx, attrs);
+        if result.error.is_none() && ctx.reinvocation.wanted {
+            // `reinvoker.Admit`: the whole chain once more.
+            ctx.reinvocation.again = true;
+            let again = self.admit_once(ctx, attrs);
+            result.reinvoked_from = Some(result.steps.len());
+            result.steps.extend(again.steps);
+            result.error = again.error;
+        }
+        result
+    }
+
+    fn admit_once(&self, ctx: &mut Context<'_>, attrs: &mut Attributes<'_>) -> PassResult {
         // One copy of the object as the last plugin left it. A plugin that took the object
         // to change it is followed by a comparison with the copy; what differs is the
         // plugin's mutation, and the same edits bring the copy up to date (only what changed
@@ -449,6 +528,21 @@ impl Chain {
     }
 }
 
+impl Outcome {
+    /// The outcome of a plugin in the chain's second pass, saying so.
+    pub fn reinvoked(self) -> Outcome {
+        let again = |why: Cow<'static, str>| -> Cow<'static, str> {
+            format!("second pass (reinvocation): {why}").into()
+        };
+        match self {
+            Outcome::Admitted(why) => Outcome::Admitted(again(why)),
+            Outcome::Mutated(why, m) => Outcome::Mutated(again(why), m),
+            Outcome::NotApplicable(why) => Outcome::NotApplicable(again(why)),
+            other => other,
+        }
+    }
+}
+
 fn from_verdict(v: Verdict) -> Outcome {
     match v {
         Verdict::Skip(why) => Outcome::NotApplicable(why),
@@ -500,6 +594,7 @@ pub(crate) mod testing {
             servers: &[],
             notes: Vec::new(),
             warnings: Vec::new(),
+            reinvocation: Default::default(),
         };
         f(&mut ctx, a)
     }
@@ -516,6 +611,7 @@ pub(crate) mod testing {
             servers: &[],
             notes: Vec::new(),
             warnings: Vec::new(),
+            reinvocation: Default::default(),
         };
         f(&mut ctx, a)
     }
@@ -726,6 +822,7 @@ mod tests {
             servers: &[],
             notes: Vec::new(),
             warnings: Vec::new(),
+            reinvocation: Default::default(),
         };
         let mut attrs = testing::attrs(
             Operation::Create,
@@ -807,6 +904,7 @@ mod tests {
             servers: &[],
             notes: Vec::new(),
             warnings: Vec::new(),
+            reinvocation: Default::default(),
         };
         let mut attrs = testing::attrs(
             Operation::Create,

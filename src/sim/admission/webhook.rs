@@ -801,6 +801,10 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
     let minor = ctx.control_plane.minor;
     let mut said = Vec::new();
     let mut called = 0;
+    let again = ctx.reinvocation.again;
+    if mutating {
+        ctx.reinvocation.webhooks.start(again, a.object.as_ref());
+    }
     // The validating dispatcher decides for every webhook before calling any (a failing
     // selector or matchCondition of a later webhook wins over an earlier one's refusal); the
     // mutating one decides for each in turn, on the object as the webhooks before it left it.
@@ -813,7 +817,13 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
             }
         }
     }
+    // A mutating webhook with IfNeeded that was called is noted once its call is over (its own
+    // change does not mark itself), at the start of the next round.
+    let mut called_if_needed: Option<String> = None;
     for (i, hook) in hooks.iter().enumerate() {
+        if let Some(uid) = called_if_needed.take() {
+            ctx.reinvocation.webhooks.invoked(uid);
+        }
         let inv = if mutating {
             match decide(ctx, hook, a, minor, &mut said) {
                 Ok(inv) => inv,
@@ -825,6 +835,15 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
         let Some(inv) = inv else {
             continue;
         };
+        // In the second pass, only webhooks marked for it run (never one for the first time).
+        let uid = format!("{}/{}", hook.configuration, hook.name);
+        if mutating && again && !ctx.reinvocation.webhooks.reinvoked(&uid) {
+            said.push(format!(
+                "webhook {:?} is not called again (nothing it saw changed, or reinvocationPolicy Never)",
+                hook.name
+            ));
+            continue;
+        }
         if a.dry_run && !matches!(hook.side_effects.as_str(), "None" | "NoneOnDryRun") {
             return Verdict::Reject(ApiError::bad_request(format!(
                 "admission webhook {:?} does not support dry run",
@@ -832,6 +851,9 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
             )));
         }
         called += 1;
+        if mutating && hook.reinvoke {
+            called_if_needed = Some(uid.clone());
+        }
         let answer = call(ctx, hook, a, &inv, mutating).and_then(|resp| {
             match (&resp.patch, resp.patch_type.as_deref()) {
                 (Some(_), Some(t)) if t != "JSONPatch" => {
@@ -893,6 +915,9 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
                         *o = patched;
                     }
                     said.push(format!("webhook {:?} patched the object", hook.name));
+                    // Those with IfNeeded called before run again in a second pass.
+                    ctx.reinvocation.webhooks.require_previous();
+                    ctx.reinvocation.wanted = true;
                 } else {
                     said.push(format!(
                         "webhook {:?} returned a patch that changed nothing",
@@ -902,6 +927,12 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
             }
             Err(e) => return Verdict::Reject(ApiError::internal(&e.to_string())),
         }
+    }
+    if let Some(uid) = called_if_needed.take() {
+        ctx.reinvocation.webhooks.invoked(uid);
+    }
+    if mutating {
+        ctx.reinvocation.webhooks.finish(a.object.as_ref());
     }
     let said = said.join("; ");
     if called == 0 {

@@ -44,6 +44,7 @@ impl Cluster {
             servers: &self.webhook_servers,
             notes: Vec::new(),
             warnings: Vec::new(),
+            reinvocation: Default::default(),
         };
         let result = if stage == Stage::MutatingAdmission {
             self.admission.admit(&mut ctx, attrs)
@@ -85,7 +86,19 @@ impl Cluster {
             .find(|(_, o)| matches!(o, Outcome::Rejected(_)))
             .map_or("", |(p, _)| *p);
         record.steps.reserve(result.steps.len());
-        for (plugin, outcome) in result.steps {
+        let second = result.reinvoked_from.unwrap_or(usize::MAX);
+        if result.reinvoked_from.is_some() {
+            record.detail(
+                "reinvocation",
+                "a webhook or policy changed the object, so the mutating chain ran a second time (every built-in plugin again; webhooks and policies with reinvocationPolicy IfNeeded that ran before a change)".to_string(),
+            );
+        }
+        for (i, (plugin, outcome)) in result.steps.into_iter().enumerate() {
+            let outcome = if i >= second {
+                outcome.reinvoked()
+            } else {
+                outcome
+            };
             let (decision, reason) = match outcome {
                 Outcome::Admitted(why) => {
                     ran.push(plugin);

@@ -58,6 +58,8 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
         return Verdict::Skip("no MutatingAdmissionPolicy with a binding in the cluster".into());
     }
     let minor = ctx.control_plane.minor;
+    let again = ctx.reinvocation.again;
+    ctx.reinvocation.policies.start(again, a.object.as_ref());
     let mut known = Vec::new();
     let mut errors: Vec<PolicyError> = Vec::new();
     let mut said: Vec<String> = Vec::new();
@@ -158,8 +160,26 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
                 Ok(ns) => ns,
                 Err(e) => return Verdict::Reject(e),
             };
+            let if_needed =
+                spec.get("reinvocationPolicy").and_then(Value::as_str) == Some("IfNeeded");
             for param in &params {
                 if a.object.is_none() {
+                    continue;
+                }
+                let key = format!(
+                    "{pname}/{bname}/{}/{}",
+                    param
+                        .ptr("/metadata/namespace")
+                        .and_then(Value::as_str)
+                        .unwrap_or(""),
+                    param
+                        .ptr("/metadata/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                );
+                // In the second pass, only invocations marked for it run.
+                if again && !ctx.reinvocation.policies.reinvoked(&key) {
+                    said.push(format!("{title} is not run again (nothing it saw changed, or reinvocationPolicy Never)"));
                     continue;
                 }
                 let (chain, store, user) = (ctx.authz, &*ctx.store, a.user);
@@ -185,15 +205,21 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
                             if let Some(o) = a.object_mut() {
                                 *o = object;
                             }
+                            ctx.reinvocation.policies.require_previous();
+                            ctx.reinvocation.wanted = true;
                         }
                     }
                     Ok(None) => {}
                     Err(e) => error(Some(&bname), e, "Invalid"),
                 }
+                if if_needed {
+                    ctx.reinvocation.policies.invoked(key);
+                }
                 ctx.notes.push((title.clone(), lines.join("\n")));
             }
         }
     }
+    ctx.reinvocation.policies.finish(a.object.as_ref());
     if let Some(first) = errors.first() {
         return Verdict::Reject(denial(a, first, &errors));
     }

@@ -188,6 +188,7 @@ fn run_as(
         servers: &[],
         notes: Vec::new(),
         warnings: Vec::new(),
+        reinvocation: Default::default(),
     };
     let v = validating::validate(&mut ctx, &a);
     (v, ctx.warnings, ctx.notes)
@@ -598,6 +599,7 @@ fn mutate(patch_type: &str, expression: &str) -> Result<Value, (u16, String, Str
         servers: &[],
         notes: Vec::new(),
         warnings: Vec::new(),
+        reinvocation: Default::default(),
     };
     match mutating::admit(&mut ctx, &mut a) {
         Verdict::Reject(e) => Err((e.code, e.reason, e.message)),

@@ -826,6 +826,7 @@ fn match_conditions_are_evaluated_as_upstreams_matcher() {
             servers: &[],
             notes: Vec::new(),
             warnings: Vec::new(),
+            reinvocation: Default::default(),
         };
         let out = match_conditions(&mut ctx, &h, &a, &inv);
         assert_eq!(ctx.notes.len(), conds.len(), "every condition is shown");
