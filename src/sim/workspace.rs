@@ -333,6 +333,9 @@ pub fn parse(text: &str) -> Parsed {
             diags.push(Diagnostic::error(e.pos, e.message));
             continue;
         }
+        if group == "admissionregistration.k8s.io" && kind == "ValidatingAdmissionPolicy" {
+            policy_diagnostics(root, control_plane.minor, &mut diags);
+        }
         let pos = root.pos;
         let metadata_pos = root.get("metadata").map_or(root.pos, |n| n.pos);
         let ns_node = root.get("metadata").and_then(|m| m.get("namespace"));
@@ -575,6 +578,89 @@ fn push_findings(diags: &mut Vec<Diagnostic>, findings: Vec<schema::Finding>) {
     }
 }
 
+/// The node at a field path (`spec.validations[0].expression`).
+fn node_at<'n>(root: &'n Node, path: &str) -> Option<&'n Node> {
+    let mut node = root;
+    for part in path.split('.') {
+        let (key, index) = match part.split_once('[') {
+            Some((k, rest)) => (k, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        node = node.get(key)?;
+        if let Some(i) = index {
+            match &node.kind {
+                super::yaml::NodeKind::Seq(items) => node = items.get(i)?,
+                _ => return None,
+            }
+        }
+    }
+    Some(node)
+}
+
+/// Where a byte offset of a scalar's text is in the workspace: exact for a plain or quoted
+/// scalar on one line, the scalar's start otherwise.
+fn pos_in_scalar(node: &Node, offset: usize) -> Pos {
+    match &node.kind {
+        super::yaml::NodeKind::Scalar { text, plain } if !text.contains('\n') => {
+            let mut cut = offset.min(text.len());
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let quote = usize::from(!*plain);
+            Pos {
+                line: node.pos.line,
+                column: node.pos.column + quote + text[..cut].chars().count(),
+            }
+        }
+        _ => node.pos,
+    }
+}
+
+/// A ValidatingAdmissionPolicy in the workspace: what the API server would refuse in it (each
+/// at its field), and the type-check warnings its status controller would write (at the
+/// field's place in the expression).
+fn policy_diagnostics(root: &Node, minor: u32, diags: &mut Vec<Diagnostic>) {
+    let mut value = root.to_json();
+    if let Some(res) = discovery::by_kind(
+        minor,
+        "admissionregistration.k8s.io",
+        "ValidatingAdmissionPolicy",
+    ) {
+        super::defaults::apply(&mut value, res);
+        let (errs, _) = super::validation::validate_write(&value, None, res);
+        for e in errs {
+            let at = node_at(root, &e.field).map_or(root.pos, |n| n.pos);
+            diags.push(Diagnostic::warning(
+                at,
+                format!("the API server would refuse this policy: {e}"),
+            ));
+        }
+    }
+    for w in super::admission::policy::typecheck::warnings(&value, minor) {
+        let at = node_at(root, &w.field_ref).map_or(root.pos, |n| pos_in_scalar(n, w.offset));
+        let kinds: Vec<String> = w
+            .warning
+            .lines()
+            .filter(|l| !l.starts_with(' ') && !l.is_empty())
+            .map(|l| match l.split_once(": ERROR: <input>:") {
+                Some((gvk, rest)) => {
+                    let msg = rest.split(": ").nth(1).unwrap_or(rest);
+                    format!("{gvk}: {msg}")
+                }
+                None => l.to_string(),
+            })
+            .collect();
+        diags.push(Diagnostic::warning(
+            at,
+            format!(
+                "{} (type check, as status.typeChecking would say): {}",
+                w.field_ref,
+                kinds.join("; ")
+            ),
+        ));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -681,5 +767,25 @@ mod tests {
                 "w:15:8: items must be a list, not number",
             ]
         );
+    }
+
+    /// A ValidatingAdmissionPolicy's type-check warning at the field's line and column, and
+    /// what the API server would refuse in it at its field.
+    #[test]
+    fn admission_policies_are_checked_where_they_are_written() {
+        let text = "apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata:\n  name: replicas\nspec:\n  matchConstraints:\n    resourceRules:\n    - apiGroups: [\"apps\"]\n      apiVersions: [\"v1\"]\n      operations: [\"CREATE\"]\n      resources: [\"deployments\"]\n  validations:\n  - expression: object.spec.replicaz <= 5\n  - expression: \"6\"\n";
+        let parsed = parse(text);
+        let found: Vec<String> = parsed
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}: {}", d.pos, d.message))
+            .collect();
+        assert!(
+            found.iter().any(|d| d
+                .starts_with("13:29: spec.validations[0].expression (type check")
+                && d.ends_with("apps/v1, Kind=Deployment: undefined field 'replicaz'")),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|d| d.starts_with("14:17: the API server would refuse this policy: spec.validations[1].expression: Invalid value: \"6\": must evaluate to bool but got int")), "{found:?}");
     }
 }

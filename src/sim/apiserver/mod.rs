@@ -155,6 +155,12 @@ impl Cluster {
                     self.now,
                 ));
             }
+            if resource == "validatingadmissionpolicies" {
+                notes.extend(crate::sim::admission::policy::typecheck::sync(
+                    &mut self.store,
+                    self.control_plane.minor,
+                ));
+            }
             if resource == "certificatesigningrequests" {
                 notes.extend(crate::sim::controllers::csr_signer(
                     &mut self.store,

@@ -348,3 +348,51 @@ pub fn issue_at(source: &str, line: usize, col: usize, msg: &str) -> String {
     out.push('^');
     out
 }
+
+/// Every chain of field selections from a variable (`object.spec.template.metadata`), the
+/// longest only (not its prefixes), each field with the byte offset of its name.
+pub fn selections(e: &IdedExpr, info: &SourceInfo, source: &str) -> Vec<super::Selection> {
+    let mut out = Vec::new();
+    // (node, whether it is the operand of a selection)
+    let mut stack = vec![(e, false)];
+    while let Some((e, inner)) = stack.pop() {
+        if let Expr::Select(sel) = &e.expr {
+            if !inner {
+                // Walk down to the root.
+                let mut path = Vec::new();
+                let mut node = e;
+                let mut root = None;
+                loop {
+                    match &node.expr {
+                        Expr::Select(s) => {
+                            // The offset points at the `.`; the name follows it.
+                            let dot = info
+                                .offset_for(node.id)
+                                .map_or(0, |(start, _)| start as usize);
+                            let at = source[dot.min(source.len())..]
+                                .find(s.field.as_str())
+                                .map_or(dot, |i| dot + i);
+                            path.push((s.field.clone(), at));
+                            node = &s.operand;
+                        }
+                        Expr::Ident(name) => {
+                            root = Some(name.clone());
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                if let Some(root) = root {
+                    path.reverse();
+                    out.push(super::Selection { root, path });
+                }
+            }
+            stack.push((&sel.operand, true));
+            continue;
+        }
+        for c in children(e) {
+            stack.push((c, false));
+        }
+    }
+    out
+}

@@ -117,10 +117,22 @@ fn charge(cost: u64) -> Result<(), ExecutionError> {
     Ok(())
 }
 
+/// A field selection the expression makes from a variable (`object.spec.replicas`): for a
+/// type check against the variable's schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// The variable (`object`, `oldObject`, `params`).
+    pub root: String,
+    /// The fields selected, each with the byte offset of its name in the source.
+    pub path: Vec<(String, usize)>,
+}
+
 /// A compiled expression.
 #[derive(Debug)]
 pub struct Program {
     source: String,
+    /// The selections from variables, as written (before kubegate's rewrites).
+    selections: Vec<Selection>,
     expr: IdedExpr,
     /// What evaluating it costs before any comprehension turns: its size.
     base_cost: u64,
@@ -184,6 +196,7 @@ impl Program {
         check::depth(&expr, source)?;
         check::identifiers(&expr, &info, source, decls)?;
         check::result_type(&expr, want)?;
+        let selections = check::selections(&expr, &info, source);
         let base_cost = check::size(&expr);
         let mut expr = expr;
         if decls.mutation {
@@ -192,6 +205,7 @@ impl Program {
         meter(&mut expr);
         Ok(Program {
             source: source.to_string(),
+            selections,
             expr,
             base_cost,
         })
@@ -200,6 +214,11 @@ impl Program {
     /// The expression as written.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// The field selections it makes from variables (`object.spec.x`), outermost first.
+    pub fn selections(&self) -> &[Selection] {
+        &self.selections
     }
 
     /// The fields of `variables` the expression reads (`variables.name`), in no order.

@@ -5,6 +5,7 @@
 
 mod activation;
 pub mod mutating;
+pub mod typecheck;
 pub mod validating;
 
 use serde_json::{json, Value};
