@@ -23,6 +23,7 @@ pub mod check;
 pub mod convert;
 pub mod library;
 pub mod mutation;
+pub mod twovar;
 
 use std::cell::Cell;
 use std::sync::{Arc, OnceLock};
@@ -58,6 +59,7 @@ fn env() -> &'static Arc<Env> {
             .and_then(|_| env.add_extension(cel::extensions::lists))
             .and_then(|_| library::install(&mut env))
             .and_then(|_| mutation::install(&mut env))
+            .and_then(|_| twovar::install(&mut env))
             .and_then(|_| {
                 env.add_overload(
                     TICK,
@@ -194,11 +196,12 @@ impl Program {
             .parse_with_source_info(source)
             .map_err(|errs| CompileError::parse(source, errs))?;
         check::depth(&expr, source)?;
+        let mut expr = expr;
+        twovar::rewrite(&mut expr);
         check::identifiers(&expr, &info, source, decls)?;
         check::result_type(&expr, want)?;
         let selections = check::selections(&expr, &info, source);
         let base_cost = check::size(&expr);
-        let mut expr = expr;
         if decls.mutation {
             mutation::rewrite(&mut expr);
         }

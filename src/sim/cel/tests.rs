@@ -369,3 +369,33 @@ fn mutation_initializers_are_the_maps_they_stand_for() {
         .unwrap_err()
         .contains("undeclared reference to 'jsonpatch'"));
 }
+
+/// Two-variable comprehensions (cel-go's `ext/comprehensions_test.go` cases, in our words).
+#[test]
+fn two_variable_comprehensions() {
+    for src in [
+        "[1, 2, 3].all(i, v, v > i)",
+        "!{'a': 1, 'b': 2}.all(k, v, v > 1)",
+        "{'a': 1, 'b': 2}.exists(k, v, k == 'b' && v == 2)",
+        "[5, 6].existsOne(i, v, i == 1 && v == 6)",
+        "[5, 6].exists_one(i, v, v > 4) == false",
+        "[1, 2, 3].transformList(i, v, v * i) == [0, 2, 6]",
+        "[1, 2, 3].transformList(i, v, i > 0, v * 10) == [20, 30]",
+        "{'a': 1, 'b': 2}.transformList(k, v, k + string(v)) == ['a1', 'b2']",
+        "{'a': 1, 'b': 2}.transformMap(k, v, v + 1) == {'a': 2, 'b': 3}",
+        "{'a': 1, 'b': 2}.transformMap(k, v, v > 1, v * 2) == {'b': 4}",
+        "{'a': 1}.transformMapEntry(k, v, {v: k}) == {1: 'a'}",
+        "object.metadata.labels.all(k, v, k.size() > 0 && v.size() > 0)",
+        // A variable of the same name inside rebinds it.
+        "[1, 2].all(i, v, [10].all(v, v == 10))",
+    ] {
+        assert_eq!(run(src, pod()), Ok(json!(true)), "{src}");
+    }
+    assert_eq!(
+        run(
+            "{'a': 1, 'b': 1}.transformMapEntry(k, v, {v: k}) == {}",
+            pod()
+        ),
+        Err("insert failed: key 1 already exists".into())
+    );
+}
