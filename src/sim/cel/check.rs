@@ -223,6 +223,18 @@ pub fn identifiers(
                     found.push((at, n.to_string()));
                 }
             }
+            Expr::Call(call)
+                if call.target.is_none()
+                    && matches!(call.func_name.as_str(), "timestamp" | "duration") =>
+            {
+                // Kubernetes has them; kubegate's build of the interpreter does not (its
+                // time-zone data would cost ~150 KB): say so, not "undeclared".
+                let at = info.offset_for(e.id).map_or(0, |(s, _)| s as usize);
+                found.push((at, format!("\u{0}{}", call.func_name)));
+                for c in children(e) {
+                    stack.push((c, scope.clone()));
+                }
+            }
             Expr::Comprehension(c) => {
                 stack.push((&c.iter_range, scope.clone()));
                 stack.push((&c.accu_init, scope.clone()));
@@ -250,12 +262,17 @@ pub fn identifiers(
     found.dedup();
     let issues: Vec<String> = found
         .iter()
-        .map(|(at, n)| {
-            issue(
+        .map(|(at, n)| match n.strip_prefix('\u{0}') {
+            Some(f) => issue(
+                source,
+                *at,
+                &format!("kubegate does not model CEL timestamps and durations yet: '{f}' is not available"),
+            ),
+            None => issue(
                 source,
                 *at,
                 &format!("undeclared reference to '{n}' (in container '')"),
-            )
+            ),
         })
         .collect();
     Err(CompileError::Failed(issues.join("\n")))
