@@ -183,6 +183,7 @@ const KNOWN: &[&str] = &[
     "sets",
     "optional",
     "format",
+    "ip",
     "kubernetes",
     "net",
     "bool",

@@ -405,3 +405,20 @@ fn two_variable_comprehensions() {
         Err("insert failed: key 1 already exists".into())
     );
 }
+
+/// The url, ip, cidr, semver and format libraries through the whole compile (their own tests
+/// are in their modules): each is declared where an expression names it.
+#[test]
+fn the_network_version_and_format_libraries_compile_in_expressions() {
+    for src in [
+        "ip.isCanonical('192.168.0.1') && !ip.isCanonical('2001:DB8::68')",
+        "isIP('10.0.0.1') && ip('10.0.0.1').family() == 4 && type(ip('10.0.0.1')) == net.IP",
+        "cidr('10.0.0.0/8').containsIP(ip('10.1.2.3'))",
+        "url('https://example.com:8443/x').getPort() == '8443'",
+        "semver('1.2.3').isLessThan(semver('1.10.0'))",
+        "format.dns1123Label().validate('my-name') == optional.none()",
+        "format.named('dns1123Label').hasValue()",
+    ] {
+        assert_eq!(run(src, json!({})), Ok(json!(true)), "{src}");
+    }
+}

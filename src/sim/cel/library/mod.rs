@@ -3,11 +3,17 @@
 //! function's name, receiver, argument types, result and error text as upstream's.
 //!
 //! In this module: lists (`isSorted`, `sum`, `min`, `max`, `indexOf`, `lastIndexOf`), regex
-//! (`matches`, `find`, `findAll`, RE2 syntax through regex-lite) and sets. Quantity is in
-//! [`quantity`].
+//! (`matches`, `find`, `findAll`, RE2 syntax through regex-lite) and sets. The others have
+//! modules of their own: [`quantity`], [`url`] (URLs), [`net`] (IP addresses and CIDRs),
+//! [`semver`] (semantic versions), [`format`] (named string formats) and [`authz`] (the
+//! authorizer).
 
 pub mod authz;
+pub mod format;
+pub mod net;
 pub mod quantity;
+pub mod semver;
+pub mod url;
 
 use std::cmp::Ordering;
 
@@ -66,6 +72,10 @@ pub fn install(env: &mut Env) -> Result<(), DeclarationError> {
     )?;
     let _ = (INT_TYPE, STRING_TYPE);
     quantity::install(env)?;
+    url::install(env)?;
+    net::install(env)?;
+    semver::install(env)?;
+    format::install(env)?;
     authz::install(env)?;
     Ok(())
 }
