@@ -142,7 +142,9 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                         // folded until asked for.
                         html! { <dd class="wide"><details class="detail-doc"><summary>{ k }</summary><pre class="detail-block">{ v }</pre></details></dd> }
                     } else if v.contains('\n') {
-                        html! { <><dt>{ k }</dt><dd><pre class="detail-block">{ v }</pre></dd></> }
+                        // Several lines (an admission policy's evaluation, a token's claims):
+                        // a row of their own under their title.
+                        html! { <><dt class="wide">{ k }</dt><dd class="wide"><pre class="detail-block">{ v }</pre></dd></> }
                     } else {
                         html! { <><dt>{ k }</dt><dd>{ v }</dd></> }
                     }) }

@@ -827,11 +827,17 @@ async function main() {
       assert(card.saRows >= 1, "ServiceAccount's changes are not shown");
       assert(/\d+ plugins of the table did not run/.test(card.skipped), `skipped summary: ${card.skipped}`);
       assert(card.skippedItems > 10, `skipped plugins listed: ${card.skippedItems}`);
-      assert(card.ran.includes("MutatingAdmissionPolicy"), "a plugin a real server runs here but kubegate does not model is hidden");
       await page.click("#plugins-skipped > summary");
+      const policies = await page.locator('#plugins-skipped li', { hasText: "MutatingAdmissionPolicy" }).innerText();
+      assert(policies.includes("no MutatingAdmissionPolicy with a binding in the cluster"), `the policy plugin's line: ${policies}`);
       const webhooks = await page.locator('#plugins-skipped li', { hasText: "MutatingAdmissionWebhook" }).innerText();
       assert(webhooks.includes("no MutatingWebhookConfiguration in the cluster"), `the webhook plugin's line: ${webhooks}`);
       await shot(page, "m-mutating-admission");
+      // A plugin a real server runs here but kubegate does not model is shown among those
+      // that ran, and says so.
+      await page.click('ol#timeline > li[data-stage="validating-admission"]');
+      const validating = await page.evaluate(() => [...document.querySelectorAll("#plugins-ran > li")].map((li) => li.getAttribute("data-plugin")));
+      assert(validating.includes("PodSecurity"), `plugins that ran at validating admission: ${validating.join(", ")}`);
       await page.click('ol#timeline > li[data-stage="validation"]');
       const validation = await page.locator("section#stage-detail").innerText();
       assert(/checked/i.test(validation) && validation.includes("containers"), `validation card:\n${validation}`);
@@ -1433,6 +1439,47 @@ async function main() {
       await page.click("#confirm-yes");
       await page.click("#dismiss-undo");
       await noErrors("(ad)");
+    });
+
+    await test("(ae) a ValidatingAdmissionPolicy in CEL: the denial as kubectl prints it, each expression's value on the card, a warning", async () => {
+      await send(page, [
+        "kubectl create -f - <<EOF",
+        "apiVersion: admissionregistration.k8s.io/v1",
+        "kind: ValidatingAdmissionPolicy",
+        "metadata: {name: images}",
+        "spec:",
+        "  matchConstraints: {resourceRules: [{operations: [CREATE], apiGroups: [''], apiVersions: [v1], resources: [pods]}]}",
+        "  variables: [{name: untagged, expression: \"object.spec.containers.filter(c, !c.image.contains(':')).map(c, c.name)\"}]",
+        "  validations:",
+        "  - expression: size(variables.untagged) == 0",
+        "    messageExpression: \"'the latest tag is not allowed: ' + variables.untagged.join(', ')\"",
+        "  - expression: authorizer.requestResource.check('create').allowed()",
+        "---",
+        "apiVersion: admissionregistration.k8s.io/v1",
+        "kind: ValidatingAdmissionPolicyBinding",
+        "metadata: {name: images}",
+        "spec: {policyName: images, validationActions: [Deny]}",
+        "---",
+        "apiVersion: admissionregistration.k8s.io/v1",
+        "kind: ValidatingAdmissionPolicyBinding",
+        "metadata: {name: images-warn}",
+        "spec: {policyName: images, validationActions: [Warn], matchResources: {namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: default}}}}",
+        "EOF",
+      ].join("\n"), "validatingadmissionpolicybinding.admissionregistration.k8s.io/images-warn created");
+      await send(page, "kubectl run a -n blue --image=nginx", "is invalid");
+      const printed = (await outputState(page)).output.trim().split("\n");
+      eq(printed.slice(-1)[0], "The pods \"a\" is invalid: : ValidatingAdmissionPolicy 'images' with binding 'images' denied request: the latest tag is not allowed: a", "kubectl's line");
+      const verdict = await page.locator("#verdict").innerText();
+      assert(verdict.startsWith("Refused at validating admission (422)"), verdict);
+      const card = await page.locator("#stage-detail").innerText();
+      assert(card.includes("ValidatingAdmissionPolicy 'images' with binding 'images'"), card);
+      assert(card.includes('variables.untagged = ["a"]'), card);
+      assert(card.includes("validations[1]: authorizer.requestResource.check('create').allowed() → true"), card);
+      await shot(page, "ae-policy");
+      // In default only the Warn binding applies: created, with kubectl's warning.
+      await send(page, "kubectl run b -n default --image=nginx", "pod/b created");
+      assert((await outputState(page)).output.includes("Warning: Validation failed for ValidatingAdmissionPolicy 'images' with binding 'images-warn': the latest tag is not allowed: b"), (await outputState(page)).output);
+      await noErrors("(ae)");
     });
 
     await test("(t) offline after the first visit: the service worker serves the page", async () => {
