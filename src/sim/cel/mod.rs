@@ -574,5 +574,16 @@ fn charge_turns(c: &mut cel::common::ast::ComprehensionExpr, id: u64) {
     };
 }
 
+/// For tests: an expression with no variables, compiled and run as a policy's would be;
+/// its value as JSON, or the error's text.
+#[cfg(test)]
+pub(crate) fn run_plain(src: &str) -> Result<serde_json::Value, String> {
+    let p =
+        Program::compile(src, &Declarations::default(), Want::Any).map_err(|e| e.to_string())?;
+    p.eval(&[], PER_CALL_LIMIT)
+        .map(|v| v.to_json())
+        .map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests;

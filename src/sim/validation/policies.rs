@@ -228,15 +228,16 @@ fn param_kind(errs: &mut Errs, kind: &Value, path: &str) {
     }
 }
 
-/// Validates a ValidatingAdmissionPolicy (`old`: the stored one, on an update).
-pub(super) fn validating_admission_policy(
+/// What validating and mutating policies share: failurePolicy, paramKind, matchConstraints
+/// (no DELETE for a mutating one), matchConditions (not checked again when they and the
+/// paramKind are unchanged), variables. Returns whether the policy has params, and what its
+/// expressions may read.
+fn policy_common(
     errs: &mut Errs,
-    checks: &mut Checks,
-    obj: &Value,
+    spec: &Value,
     old: Option<&Value>,
-) {
-    let spec = obj.get("spec").unwrap_or(&Value::Null);
-    let path = "spec";
+    mutating: bool,
+) -> (bool, Declarations) {
     match spec.get("failurePolicy").and_then(Value::as_str) {
         None => errs.push(required("spec.failurePolicy", "")),
         Some(p) if !FAILURE_POLICIES.contains(&p) => {
@@ -253,12 +254,14 @@ pub(super) fn validating_admission_policy(
         None => errs.push(required("spec.matchConstraints", "")),
         Some(m) => {
             match_resources(errs, m, "spec.matchConstraints");
+            if mutating {
+                mutating_operations(errs, m, "spec.matchConstraints");
+            }
             if list(m.get("resourceRules")).is_empty() {
                 errs.push(required("spec.matchConstraints.resourceRules", ""));
             }
         }
     }
-    // Unchanged matchConditions (with an unchanged paramKind) are not checked again.
     let unchanged = old.is_some_and(|o| {
         o.ptr("/spec/matchConditions") == spec.get("matchConditions")
             && o.ptr("/spec/paramKind") == spec.get("paramKind")
@@ -273,7 +276,7 @@ pub(super) fn validating_admission_policy(
     }
     let full = declarations(has_params, true, true);
     for (i, v) in list(spec.get("variables")).iter().enumerate() {
-        let at = format!("{path}.variables[{i}]");
+        let at = format!("spec.variables[{i}]");
         let name = text(v, "name");
         if name.trim().is_empty() {
             errs.push(required(&format!("{at}.name"), "name is not specified"));
@@ -300,6 +303,19 @@ pub(super) fn validating_admission_policy(
             );
         }
     }
+    (has_params, full)
+}
+
+/// Validates a ValidatingAdmissionPolicy (`old`: the stored one, on an update).
+pub(super) fn validating_admission_policy(
+    errs: &mut Errs,
+    checks: &mut Checks,
+    obj: &Value,
+    old: Option<&Value>,
+) {
+    let spec = obj.get("spec").unwrap_or(&Value::Null);
+    let path = "spec";
+    let (has_params, full) = policy_common(errs, spec, old, false);
     let validations = list(spec.get("validations"));
     let annotations = list(spec.get("auditAnnotations"));
     if validations.is_empty() && annotations.is_empty() {
@@ -449,69 +465,7 @@ pub(super) fn mutating_admission_policy(
     old: Option<&Value>,
 ) {
     let spec = obj.get("spec").unwrap_or(&Value::Null);
-    match spec.get("failurePolicy").and_then(Value::as_str) {
-        None => errs.push(required("spec.failurePolicy", "")),
-        Some(p) if !FAILURE_POLICIES.contains(&p) => {
-            errs.push(not_supported("spec.failurePolicy", p, &FAILURE_POLICIES))
-        }
-        _ => {}
-    }
-    let kind = spec.get("paramKind").filter(|k| !k.is_null());
-    if let Some(kind) = kind {
-        param_kind(errs, kind, "spec.paramKind");
-    }
-    let has_params = kind.is_some();
-    match spec.get("matchConstraints").filter(|m| !m.is_null()) {
-        None => errs.push(required("spec.matchConstraints", "")),
-        Some(m) => {
-            match_resources(errs, m, "spec.matchConstraints");
-            mutating_operations(errs, m, "spec.matchConstraints");
-            if list(m.get("resourceRules")).is_empty() {
-                errs.push(required("spec.matchConstraints.resourceRules", ""));
-            }
-        }
-    }
-    let unchanged = old.is_some_and(|o| {
-        o.ptr("/spec/matchConditions") == spec.get("matchConditions")
-            && o.ptr("/spec/paramKind") == spec.get("paramKind")
-    });
-    if !unchanged {
-        match_conditions(
-            errs,
-            list(spec.get("matchConditions")),
-            &declarations(has_params, true, false),
-            "spec.matchConditions",
-        );
-    }
-    let full = declarations(has_params, true, true);
-    for (i, v) in list(spec.get("variables")).iter().enumerate() {
-        let at = format!("spec.variables[{i}]");
-        let name = text(v, "name");
-        if name.trim().is_empty() {
-            errs.push(required(&format!("{at}.name"), "name is not specified"));
-        } else if !is_cel_identifier(name) {
-            errs.push(invalid_str(
-                &format!("{at}.name"),
-                name,
-                "name is not a valid CEL identifier",
-            ));
-        }
-        let expression = text(v, "expression");
-        if expression.trim().is_empty() {
-            errs.push(required(
-                &format!("{at}.expression"),
-                "expression is not specified",
-            ));
-        } else {
-            compiled(
-                errs,
-                &format!("{at}.expression"),
-                expression,
-                &full,
-                Want::Any,
-            );
-        }
-    }
+    let (_, full) = policy_common(errs, spec, old, true);
     let mutations = list(spec.get("mutations"));
     if mutations.is_empty() {
         errs.push(required(
@@ -576,6 +530,13 @@ pub(super) fn mutating_admission_policy(
 
 /// Validates a MutatingAdmissionPolicyBinding.
 pub(super) fn mutating_admission_policy_binding(errs: &mut Errs, checks: &mut Checks, obj: &Value) {
+    binding_common(errs, obj, "spec.matchResources", true);
+    checks.push("spec: policyName, paramRef (name or selector, parameterNotFoundAction), matchResources (no DELETE)");
+}
+
+/// What both kinds of binding have: the policy's name, a paramRef, matchResources (at
+/// `matches`, the field path upstream reports).
+fn binding_common(errs: &mut Errs, obj: &Value, matches: &str, mutating: bool) {
     let spec = obj.get("spec").unwrap_or(&Value::Null);
     let policy = text(spec, "policyName");
     if policy.is_empty() {
@@ -593,10 +554,11 @@ pub(super) fn mutating_admission_policy_binding(errs: &mut Errs, checks: &mut Ch
         "spec.paramRef",
     );
     if let Some(m) = spec.get("matchResources").filter(|m| !m.is_null()) {
-        match_resources(errs, m, "spec.matchResources");
-        mutating_operations(errs, m, "spec.matchResources");
+        match_resources(errs, m, matches);
+        if mutating {
+            mutating_operations(errs, m, matches);
+        }
     }
-    checks.push("spec: policyName, paramRef (name or selector, parameterNotFoundAction), matchResources (no DELETE)");
 }
 
 /// `isCELIdentifier`: `[_a-zA-Z][_a-zA-Z0-9]*`, not a reserved word.
@@ -615,26 +577,9 @@ pub(super) fn validating_admission_policy_binding(
     checks: &mut Checks,
     obj: &Value,
 ) {
+    // (Upstream's field path has this spelling.)
+    binding_common(errs, obj, "spec.matchResouces", false);
     let spec = obj.get("spec").unwrap_or(&Value::Null);
-    let policy = text(spec, "policyName");
-    if policy.is_empty() {
-        errs.push(required("spec.policyName", ""));
-    } else if !super::is_dns1123_subdomain(policy) {
-        errs.push(invalid_str(
-            "spec.policyName",
-            policy,
-            super::DNS1123_SUBDOMAIN_MSG,
-        ));
-    }
-    param_ref(
-        errs,
-        spec.get("paramRef").filter(|r| !r.is_null()),
-        "spec.paramRef",
-    );
-    if let Some(m) = spec.get("matchResources").filter(|m| !m.is_null()) {
-        // (Upstream's field path has this spelling.)
-        match_resources(errs, m, "spec.matchResouces");
-    }
     validation_actions(
         errs,
         spec.get("validationActions"),

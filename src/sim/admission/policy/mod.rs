@@ -11,7 +11,7 @@ pub mod validating;
 use serde_json::{json, Value};
 
 use super::webhook::{self, Invocation, Rule, RuleAttrs};
-use super::Attributes;
+use super::{Attributes, Context};
 use crate::sim::ptr::Ptr;
 use crate::sim::response::ApiError;
 use crate::sim::store::Store;
@@ -199,6 +199,170 @@ pub fn pairs<'s>(
             (!mine.is_empty()).then_some((p, mine))
         })
         .collect()
+}
+
+/// Which kind of policy a dispatcher runs.
+pub struct Kind {
+    /// `ValidatingAdmissionPolicy` or `MutatingAdmissionPolicy`.
+    pub name: &'static str,
+    pub policies: &'static str,
+    pub bindings: &'static str,
+}
+
+/// One evaluation a request makes: a policy, a binding of it, one param (`null` for none),
+/// the resource the policy matched the request as, and the request's namespace object.
+pub struct Call {
+    pub policy: Value,
+    pub policy_name: String,
+    pub binding: Value,
+    pub binding_name: String,
+    pub matched: Invocation,
+    pub param: Value,
+    pub namespace: Value,
+    /// Whether the policy fails closed (failurePolicy Fail).
+    pub fail: bool,
+}
+
+/// A configuration error of a policy (`binding: None`) or of one of its bindings.
+pub struct ConfigError {
+    pub policy_name: String,
+    pub binding: Option<String>,
+    /// `failed to configure policy: …` / `failed to configure binding: …`.
+    pub message: String,
+    pub fail: bool,
+}
+
+/// What a request makes of the policies of one kind, in order.
+pub enum Step {
+    Call(Box<Call>),
+    Config(ConfigError),
+}
+
+/// The generic dispatcher (`generic/policy_dispatcher.go`): each policy the request meets
+/// (its matchConstraints), each binding of it the request meets too (its matchResources),
+/// and its params, as the evaluations and configuration errors to go through in order; why
+/// each policy or binding did not apply goes in `said`. `Err`: the request fails at once (its
+/// namespace is gone). `Ok(None)`: no policy of the kind has a binding. (The rules and
+/// selectors are all matched against the object as it came; upstream matches each mutating
+/// policy against the object as the ones before it left it, which only an objectSelector on
+/// a label another policy adds would tell apart.)
+pub fn dispatch(
+    store: &Store,
+    minor: u32,
+    a: &Attributes<'_>,
+    kind: &Kind,
+    said: &mut Vec<String>,
+) -> Result<Option<Vec<Step>>, ApiError> {
+    let all = pairs(store, kind.policies, kind.bindings);
+    if all.is_empty() {
+        return Ok(None);
+    }
+    let mut steps = Vec::new();
+    for (policy, bindings) in all {
+        let pname = policy
+            .ptr("/metadata/name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let fail = policy.ptr("/spec/failurePolicy").and_then(Value::as_str) != Some("Ignore");
+        let constraints = match policy
+            .ptr("/spec/matchConstraints")
+            .filter(|m| !m.is_null())
+        {
+            None => Err("policy contained no match constraints, a required field".to_string()),
+            Some(m) => MatchResources::of(m),
+        };
+        let matched =
+            match constraints.and_then(|m| matches(&m, a, store, minor).map_err(|e| e.message)) {
+                Err(e) => {
+                    said.push(format!("{} {pname:?}: {e}", kind.name));
+                    steps.push(Step::Config(ConfigError {
+                        policy_name: pname.clone(),
+                        binding: None,
+                        message: format!("failed to configure policy: {e}"),
+                        fail,
+                    }));
+                    continue;
+                }
+                Ok(Matched::No(why)) => {
+                    said.push(format!("{} {pname:?} does not apply: {why}", kind.name));
+                    continue;
+                }
+                Ok(Matched::Yes(inv)) => inv,
+            };
+        for binding in bindings {
+            let bname = binding
+                .ptr("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let title = format!("{} '{pname}' with binding '{bname}'", kind.name);
+            let binding_error = |steps: &mut Vec<Step>, said: &mut Vec<String>, e: String| {
+                said.push(format!("{title}: {e}"));
+                steps.push(Step::Config(ConfigError {
+                    policy_name: pname.clone(),
+                    binding: Some(bname.clone()),
+                    message: format!("failed to configure binding: {e}"),
+                    fail,
+                }));
+            };
+            if let Some(m) = binding.ptr("/spec/matchResources").filter(|m| !m.is_null()) {
+                match MatchResources::of(m)
+                    .and_then(|m| matches(&m, a, store, minor).map_err(|e| e.message))
+                {
+                    Err(e) => {
+                        binding_error(&mut steps, said, e);
+                        continue;
+                    }
+                    Ok(Matched::No(why)) => {
+                        said.push(format!(
+                            "{title} does not apply: the binding's matchResources: {why}"
+                        ));
+                        continue;
+                    }
+                    Ok(Matched::Yes(_)) => {}
+                }
+            }
+            let params = match params(policy, binding, a, store, minor) {
+                Ok(p) => p,
+                Err(e) => {
+                    binding_error(&mut steps, said, e);
+                    continue;
+                }
+            };
+            if params.is_empty() {
+                said.push(format!(
+                    "{title}: no params found (parameterNotFoundAction Allow): not evaluated"
+                ));
+                continue;
+            }
+            let namespace = namespace_object(a, store)?;
+            for param in params {
+                steps.push(Step::Call(Box::new(Call {
+                    policy: policy.clone(),
+                    policy_name: pname.clone(),
+                    binding: binding.clone(),
+                    binding_name: bname.clone(),
+                    matched: matched.clone(),
+                    param,
+                    namespace: namespace.clone(),
+                    fail,
+                })));
+            }
+        }
+    }
+    Ok(Some(steps))
+}
+
+/// The authorizer for one evaluation's CEL: the request's own resource, the chain that
+/// answers, and the answers so far (`known`, kept across the request).
+pub fn authorizer_answer<'c>(
+    ctx: &'c Context<'_>,
+    a: &'c Attributes<'_>,
+) -> impl FnMut(&crate::sim::cel::library::authz::Check) -> crate::sim::cel::library::authz::Answer + 'c
+{
+    let (chain, store, user) = (ctx.authz, &*ctx.store, a.user);
+    move |c| authorize_check(chain, store, user, c)
 }
 
 /// `CollectParams`: the params one binding evaluates its policy with (`null` for none), or

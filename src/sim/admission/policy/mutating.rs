@@ -11,10 +11,7 @@ use std::collections::HashMap;
 use serde_json::{json, Map, Value};
 
 use super::activation::{conditions, Activation, Conditions, Failure};
-use super::{
-    forbidden_name, matches, namespace_object, pairs, params, request_variable, MatchResources,
-    Matched,
-};
+use super::{dispatch, forbidden_name, request_variable, Kind, Step};
 use crate::sim::admission::webhook::{versioned, Invocation};
 use crate::sim::admission::{Attributes, Context, Verdict};
 use crate::sim::cel::{self, Declarations, Want};
@@ -46,178 +43,119 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
             "the API server runs no admission policy on the policies and their bindings".into(),
         );
     }
-    let all: Vec<(Value, Vec<Value>)> = pairs(
-        ctx.store,
-        "mutatingadmissionpolicies",
-        "mutatingadmissionpolicybindings",
-    )
-    .into_iter()
-    .map(|(p, bs)| (p.clone(), bs.into_iter().cloned().collect()))
-    .collect();
-    if all.is_empty() {
-        return Verdict::Skip("no MutatingAdmissionPolicy with a binding in the cluster".into());
-    }
+    let kind = Kind {
+        name: "MutatingAdmissionPolicy",
+        policies: "mutatingadmissionpolicies",
+        bindings: "mutatingadmissionpolicybindings",
+    };
     let minor = ctx.control_plane.minor;
+    let mut said: Vec<String> = Vec::new();
+    let steps = match dispatch(ctx.store, minor, a, &kind, &mut said) {
+        Err(e) => return Verdict::Reject(e),
+        Ok(None) => {
+            return Verdict::Skip("no MutatingAdmissionPolicy with a binding in the cluster".into())
+        }
+        Ok(Some(steps)) => steps,
+    };
     let again = ctx.reinvocation.again;
     ctx.reinvocation.policies.start(again, a.object.as_ref());
     let mut known = Vec::new();
     let mut errors: Vec<PolicyError> = Vec::new();
-    let mut said: Vec<String> = Vec::new();
     let mut applied = 0;
-    for (policy, bindings) in &all {
-        let pname = policy
-            .ptr("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let spec = policy.get("spec").unwrap_or(&Value::Null);
-        let fail = spec.get("failurePolicy").and_then(Value::as_str) != Some("Ignore");
-        let mut error = |binding: Option<&str>, message: String, reason: &'static str| {
-            if fail {
-                errors.push(PolicyError {
-                    message: match binding {
-                        Some(b) => {
-                            format!("policy '{pname}' with binding '{b}' denied request: {message}")
-                        }
-                        None => format!("policy {pname:?} denied request: {message}"),
-                    },
-                    reason,
-                });
-            }
-        };
-        let constraints = match spec.get("matchConstraints").filter(|m| !m.is_null()) {
-            None => Err("policy contained no match constraints, a required field".to_string()),
-            Some(m) => MatchResources::of(m),
-        };
-        let inv = match constraints
-            .and_then(|m| matches(&m, a, ctx.store, minor).map_err(|e| e.message))
-        {
-            Err(e) => {
-                said.push(format!("MutatingAdmissionPolicy {pname:?}: {e}"));
-                error(
-                    None,
-                    format!("failed to configure policy: {e}"),
-                    "Forbidden",
-                );
+    // `policy 'p' with binding 'b' denied request: …`, or `policy "p" denied request: …`.
+    let error_text = |pname: &str, binding: Option<&str>, message: &str| match binding {
+        Some(b) => format!("policy '{pname}' with binding '{b}' denied request: {message}"),
+        None => format!("policy {pname:?} denied request: {message}"),
+    };
+    for step in steps {
+        let call = match step {
+            Step::Config(e) => {
+                if e.fail {
+                    errors.push(PolicyError {
+                        message: error_text(&e.policy_name, e.binding.as_deref(), &e.message),
+                        reason: "Forbidden",
+                    });
+                }
                 continue;
             }
-            Ok(Matched::No(why)) => {
-                said.push(format!(
-                    "MutatingAdmissionPolicy {pname:?} does not apply: {why}"
-                ));
-                continue;
-            }
-            Ok(Matched::Yes(inv)) => inv,
+            Step::Call(call) => call,
         };
-        for binding in bindings {
-            let bname = binding
+        let (pname, bname) = (call.policy_name.as_str(), call.binding_name.as_str());
+        let title = format!("MutatingAdmissionPolicy '{pname}' with binding '{bname}'");
+        if a.object.is_none() {
+            continue;
+        }
+        let key = format!(
+            "{pname}/{bname}/{}/{}",
+            call.param
+                .ptr("/metadata/namespace")
+                .and_then(Value::as_str)
+                .unwrap_or(""),
+            call.param
                 .ptr("/metadata/name")
                 .and_then(Value::as_str)
                 .unwrap_or("")
-                .to_string();
-            let title = format!("MutatingAdmissionPolicy '{pname}' with binding '{bname}'");
-            if let Some(m) = binding.ptr("/spec/matchResources").filter(|m| !m.is_null()) {
-                match MatchResources::of(m)
-                    .and_then(|m| matches(&m, a, ctx.store, minor).map_err(|e| e.message))
+        );
+        // In the second pass, only invocations marked for it run.
+        if again && !ctx.reinvocation.policies.reinvoked(&key) {
+            said.push(format!(
+                "{title} is not run again (nothing it saw changed, or reinvocationPolicy Never)"
+            ));
+            continue;
+        }
+        let if_needed = call
+            .policy
+            .ptr("/spec/reinvocationPolicy")
+            .and_then(Value::as_str)
+            == Some("IfNeeded");
+        let (outcome, lines) = {
+            let mut answer = super::authorizer_answer(ctx, a);
+            let mut authz = cel::Authz {
+                request: super::request_resource(a),
+                answer: &mut answer,
+                known: std::mem::take(&mut known),
+            };
+            let out = invoke(
+                &call.policy,
+                &call.matched,
+                a,
+                &call.param,
+                &call.namespace,
+                &mut authz,
+            );
+            known = authz.known;
+            out
+        };
+        match outcome {
+            Ok(Some(mut object)) => {
+                applied += 1;
+                // The patched object is defaulted again, as upstream does.
+                if let Some(res) = crate::sim::discovery::by_resource(minor, &a.group, &a.resource)
                 {
-                    Err(e) => {
-                        said.push(format!("{title}: {e}"));
-                        error(
-                            Some(&bname),
-                            format!("failed to configure binding: {e}"),
-                            "Forbidden",
-                        );
-                        continue;
+                    crate::sim::defaults::apply(&mut object, res);
+                }
+                if a.object.as_ref() != Some(&object) {
+                    if let Some(o) = a.object_mut() {
+                        *o = object;
                     }
-                    Ok(Matched::No(why)) => {
-                        said.push(format!(
-                            "{title} does not apply: the binding's matchResources: {why}"
-                        ));
-                        continue;
-                    }
-                    Ok(Matched::Yes(_)) => {}
+                    ctx.reinvocation.policies.require_previous();
+                    ctx.reinvocation.wanted = true;
                 }
             }
-            let params = match params(policy, binding, a, ctx.store, minor) {
-                Ok(p) => p,
-                Err(e) => {
-                    said.push(format!("{title}: {e}"));
-                    error(
-                        Some(&bname),
-                        format!("failed to configure binding: {e}"),
-                        "Forbidden",
-                    );
-                    continue;
+            Ok(None) => {}
+            Err(e) => {
+                if call.fail {
+                    errors.push(PolicyError {
+                        message: error_text(pname, Some(bname), &e),
+                        reason: "Invalid",
+                    });
                 }
-            };
-            if params.is_empty() {
-                said.push(format!(
-                    "{title}: no params found (parameterNotFoundAction Allow): not evaluated"
-                ));
-                continue;
-            }
-            let namespace = match namespace_object(a, ctx.store) {
-                Ok(ns) => ns,
-                Err(e) => return Verdict::Reject(e),
-            };
-            let if_needed =
-                spec.get("reinvocationPolicy").and_then(Value::as_str) == Some("IfNeeded");
-            for param in &params {
-                if a.object.is_none() {
-                    continue;
-                }
-                let key = format!(
-                    "{pname}/{bname}/{}/{}",
-                    param
-                        .ptr("/metadata/namespace")
-                        .and_then(Value::as_str)
-                        .unwrap_or(""),
-                    param
-                        .ptr("/metadata/name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                );
-                // In the second pass, only invocations marked for it run.
-                if again && !ctx.reinvocation.policies.reinvoked(&key) {
-                    said.push(format!("{title} is not run again (nothing it saw changed, or reinvocationPolicy Never)"));
-                    continue;
-                }
-                let (chain, store, user) = (ctx.authz, &*ctx.store, a.user);
-                let mut answer =
-                    |c: &cel::library::authz::Check| super::authorize_check(chain, store, user, c);
-                let mut authz = cel::Authz {
-                    request: super::request_resource(a),
-                    answer: &mut answer,
-                    known: std::mem::take(&mut known),
-                };
-                let (outcome, lines) = invoke(policy, &inv, a, param, &namespace, &mut authz);
-                known = authz.known;
-                match outcome {
-                    Ok(Some(mut object)) => {
-                        applied += 1;
-                        // The patched object is defaulted again, as upstream does.
-                        if let Some(res) =
-                            crate::sim::discovery::by_resource(minor, &a.group, &a.resource)
-                        {
-                            crate::sim::defaults::apply(&mut object, res);
-                        }
-                        if a.object.as_ref() != Some(&object) {
-                            if let Some(o) = a.object_mut() {
-                                *o = object;
-                            }
-                            ctx.reinvocation.policies.require_previous();
-                            ctx.reinvocation.wanted = true;
-                        }
-                    }
-                    Ok(None) => {}
-                    Err(e) => error(Some(&bname), e, "Invalid"),
-                }
-                if if_needed {
-                    ctx.reinvocation.policies.invoked(key);
-                }
-                ctx.notes.push((title.clone(), lines.join("\n")));
             }
         }
+        if if_needed {
+            ctx.reinvocation.policies.invoked(key);
+        }
+        ctx.notes.push((title, lines.join("\n")));
     }
     ctx.reinvocation.policies.finish(a.object.as_ref());
     if let Some(first) = errors.first() {

@@ -12,10 +12,7 @@ use std::collections::HashMap;
 use serde_json::{json, Value};
 
 use super::activation::{conditions, Activation, Conditions, Failure};
-use super::{
-    forbidden_name, matches, namespace_object, pairs, params, request_variable, MatchResources,
-    Matched,
-};
+use super::{dispatch, forbidden_name, request_variable, Kind, Step};
 use crate::sim::admission::webhook::{versioned, Invocation};
 use crate::sim::admission::{Attributes, Context, Verdict};
 use crate::sim::cel::{self, Declarations, Want};
@@ -281,191 +278,137 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
             "the API server runs no admission policy on the policies and their bindings".into(),
         );
     }
-    let all: Vec<(Value, Vec<Value>)> = pairs(
-        ctx.store,
-        "validatingadmissionpolicies",
-        "validatingadmissionpolicybindings",
-    )
-    .into_iter()
-    .map(|(p, bs)| (p.clone(), bs.into_iter().cloned().collect()))
-    .collect();
-    if all.is_empty() {
-        return Verdict::Skip("no ValidatingAdmissionPolicy with a binding in the cluster".into());
-    }
-    let minor = ctx.control_plane.minor;
+    let kind = Kind {
+        name: "ValidatingAdmissionPolicy",
+        policies: "validatingadmissionpolicies",
+        bindings: "validatingadmissionpolicybindings",
+    };
+    let mut said: Vec<String> = Vec::new();
+    let steps = match dispatch(ctx.store, ctx.control_plane.minor, a, &kind, &mut said) {
+        Err(e) => return Verdict::Reject(e),
+        Ok(None) => {
+            return Verdict::Skip(
+                "no ValidatingAdmissionPolicy with a binding in the cluster".into(),
+            )
+        }
+        Ok(Some(steps)) => steps,
+    };
     // The authorizer's answers, kept for the whole request (upstream's caching authorizer).
     let mut known = Vec::new();
+    // Denials in the order they are made: configuration errors and failed validations.
     let mut denied: Vec<Denial> = Vec::new();
     let mut audited: Vec<Value> = Vec::new();
-    let mut said: Vec<String> = Vec::new();
     let mut applied = 0;
-    for (policy, bindings) in &all {
-        let pname = policy
-            .ptr("/metadata/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let spec = policy.get("spec").unwrap_or(&Value::Null);
-        let fail = spec.get("failurePolicy").and_then(Value::as_str) != Some("Ignore");
-        let config_error = |denied: &mut Vec<Denial>, binding: Option<&str>, err: &str| {
-            if fail {
-                denied.push(Denial {
-                    policy: pname.clone(),
-                    binding: binding.map(str::to_string),
-                    message: match binding {
-                        None => format!("failed to configure policy: {err}"),
-                        Some(_) => format!("failed to configure binding: {err}"),
-                    },
-                    reason: None,
-                });
-            }
-        };
-        let constraints = match spec.get("matchConstraints").filter(|m| !m.is_null()) {
-            None => Err("policy contained no match constraints, a required field".to_string()),
-            Some(m) => MatchResources::of(m),
-        };
-        let inv = match constraints
-            .and_then(|m| matches(&m, a, ctx.store, minor).map_err(|e| e.message))
-        {
-            Err(e) => {
-                said.push(format!("ValidatingAdmissionPolicy {pname:?}: {e}"));
-                config_error(&mut denied, None, &e);
-                continue;
-            }
-            Ok(Matched::No(why)) => {
-                said.push(format!(
-                    "ValidatingAdmissionPolicy {pname:?} does not apply: {why}"
-                ));
-                continue;
-            }
-            Ok(Matched::Yes(inv)) => inv,
-        };
-        let mut annotations: Vec<(String, String)> = Vec::new();
-        for binding in bindings {
-            let bname = binding
-                .ptr("/metadata/name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
-            let title = format!("ValidatingAdmissionPolicy '{pname}' with binding '{bname}'");
-            if let Some(m) = binding.ptr("/spec/matchResources").filter(|m| !m.is_null()) {
-                match MatchResources::of(m)
-                    .and_then(|m| matches(&m, a, ctx.store, minor).map_err(|e| e.message))
-                {
-                    Err(e) => {
-                        said.push(format!("{title}: {e}"));
-                        config_error(&mut denied, Some(&bname), &e);
-                        continue;
-                    }
-                    Ok(Matched::No(why)) => {
-                        said.push(format!(
-                            "{title} does not apply: the binding's matchResources: {why}"
-                        ));
-                        continue;
-                    }
-                    Ok(Matched::Yes(_)) => {}
-                }
-            }
-            let params = match params(policy, binding, a, ctx.store, minor) {
-                Ok(p) => p,
-                Err(e) => {
-                    said.push(format!("{title}: {e}"));
-                    config_error(&mut denied, Some(&bname), &e);
-                    continue;
-                }
-            };
-            if params.is_empty() {
-                said.push(format!(
-                    "{title}: no params found (parameterNotFoundAction Allow): not evaluated"
-                ));
-                continue;
-            }
-            let namespace = match namespace_object(a, ctx.store) {
-                Ok(ns) => ns,
-                Err(e) => return Verdict::Reject(e),
-            };
-            let actions: Vec<String> = binding
-                .ptr("/spec/validationActions")
-                .and_then(Value::as_array)
-                .map(|l| {
-                    l.iter()
-                        .filter_map(|x| x.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for param in &params {
-                let (chain, store, user) = (ctx.authz, &*ctx.store, a.user);
-                let mut answer =
-                    |c: &cel::library::authz::Check| super::authorize_check(chain, store, user, c);
-                let mut authz = cel::Authz {
-                    request: super::request_resource(a),
-                    answer: &mut answer,
-                    known: std::mem::take(&mut known),
-                };
-                let ev = evaluate(policy, &inv, a, param, &namespace, &mut authz);
-                known = authz.known;
-                let mut lines = Vec::new();
-                if !param.is_null() {
-                    lines.push(format!(
-                        "params: {}",
-                        param
-                            .ptr("/metadata/name")
-                            .and_then(Value::as_str)
-                            .unwrap_or("(unnamed)")
-                    ));
-                }
-                lines.extend(ev.lines);
-                if ev.matched {
-                    applied += 1;
-                }
-                for (i, message, reason) in &ev.denials {
-                    for action in &actions {
-                        match action.as_str() {
-                            "Deny" => denied.push(Denial {
-                                policy: pname.clone(),
-                                binding: Some(bname.clone()),
-                                message: message.clone(),
-                                reason: reason.clone(),
-                            }),
-                            "Warn" => ctx.warnings.push(format!(
-                                "Validation failed for ValidatingAdmissionPolicy '{pname}' with binding '{bname}': {message}"
-                            )),
-                            "Audit" => audited.push(json!({
-                                "message": message,
-                                "policy": pname,
-                                "binding": bname,
-                                "expressionIndex": i,
-                                "validationActions": actions,
-                            })),
-                            _ => {}
-                        }
-                    }
-                }
-                for message in ev.hard {
+    // Published audit annotations, by policy: (policy, key, values joined).
+    let mut annotations: Vec<(String, String, String)> = Vec::new();
+    for step in steps {
+        let call = match step {
+            Step::Config(e) => {
+                if e.fail {
                     denied.push(Denial {
-                        policy: pname.clone(),
-                        binding: Some(bname.clone()),
-                        message,
+                        policy: e.policy_name,
+                        binding: e.binding,
+                        message: e.message,
                         reason: None,
                     });
                 }
-                for (k, v) in ev.annotations {
-                    match annotations.iter_mut().find(|(key, _)| *key == k) {
-                        Some((_, have)) => {
-                            if !have.split(", ").any(|x| x == v) {
-                                have.push_str(", ");
-                                have.push_str(&v);
-                            }
-                        }
-                        None => annotations.push((k, v)),
-                    }
+                continue;
+            }
+            Step::Call(call) => call,
+        };
+        let (pname, bname) = (call.policy_name.as_str(), call.binding_name.as_str());
+        let title = format!("ValidatingAdmissionPolicy '{pname}' with binding '{bname}'");
+        let actions: Vec<String> = call
+            .binding
+            .ptr("/spec/validationActions")
+            .and_then(Value::as_array)
+            .map(|l| {
+                l.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let ev = {
+            let mut answer = super::authorizer_answer(ctx, a);
+            let mut authz = cel::Authz {
+                request: super::request_resource(a),
+                answer: &mut answer,
+                known: std::mem::take(&mut known),
+            };
+            let ev = evaluate(
+                &call.policy,
+                &call.matched,
+                a,
+                &call.param,
+                &call.namespace,
+                &mut authz,
+            );
+            known = authz.known;
+            ev
+        };
+        let mut lines = Vec::new();
+        if !call.param.is_null() {
+            lines.push(format!(
+                "params: {}",
+                call.param
+                    .ptr("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(unnamed)")
+            ));
+        }
+        lines.extend(ev.lines);
+        if ev.matched {
+            applied += 1;
+        }
+        for (i, message, reason) in &ev.denials {
+            for action in &actions {
+                match action.as_str() {
+                    "Deny" => denied.push(Denial {
+                        policy: pname.to_string(),
+                        binding: Some(bname.to_string()),
+                        message: message.clone(),
+                        reason: reason.clone(),
+                    }),
+                    "Warn" => ctx.warnings.push(format!(
+                        "Validation failed for ValidatingAdmissionPolicy '{pname}' with binding '{bname}': {message}"
+                    )),
+                    "Audit" => audited.push(json!({
+                        "message": message,
+                        "policy": pname,
+                        "binding": bname,
+                        "expressionIndex": i,
+                        "validationActions": actions,
+                    })),
+                    _ => {}
                 }
-                ctx.notes.push((title.clone(), lines.join("\n")));
             }
         }
-        for (k, v) in annotations {
-            ctx.notes.push((format!("audit annotation {pname}/{k}"), v));
+        for message in ev.hard {
+            denied.push(Denial {
+                policy: pname.to_string(),
+                binding: Some(bname.to_string()),
+                message,
+                reason: None,
+            });
         }
+        for (k, v) in ev.annotations {
+            match annotations
+                .iter_mut()
+                .find(|(p, key, _)| p == pname && *key == k)
+            {
+                Some((_, _, have)) => {
+                    if !have.split(", ").any(|x| x == v) {
+                        have.push_str(", ");
+                        have.push_str(&v);
+                    }
+                }
+                None => annotations.push((pname.to_string(), k, v)),
+            }
+        }
+        ctx.notes.push((title, lines.join("\n")));
+    }
+    for (p, k, v) in annotations {
+        ctx.notes.push((format!("audit annotation {p}/{k}"), v));
     }
     if !audited.is_empty() {
         audited.truncate(MAX_AUDITED);

@@ -584,18 +584,7 @@ pub(super) fn go_quote(bytes: &[u8]) -> String {
 mod tests {
     use serde_json::json;
 
-    use crate::sim::cel::{Declarations, Program, Want, PER_CALL_LIMIT};
-
-    fn run(src: &str) -> Result<serde_json::Value, String> {
-        let decls = Declarations {
-            variables: vec![],
-            mutation: false,
-        };
-        let p = Program::compile(src, &decls, Want::Any).map_err(|e| e.to_string())?;
-        p.eval(&[], PER_CALL_LIMIT)
-            .map(|v| v.to_json())
-            .map_err(|e| e.to_string())
-    }
+    use crate::sim::cel::run_plain as run;
 
     #[test]
     fn url_accessors() {
