@@ -111,6 +111,60 @@ fn main() {
         },
     );
 
+    // The same create through admission policies in CEL: a ValidatingAdmissionPolicy (a
+    // variable, two validations, a messageExpression) and a MutatingAdmissionPolicy (an
+    // apply configuration), as an admin (dev-user may not create them).
+    let policies = r#"apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: images}
+spec:
+  matchConstraints: {resourceRules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}]}
+  variables: [{name: images, expression: "object.spec.containers.map(c, c.image)"}]
+  validations:
+  - expression: "variables.images.all(i, i.contains(':') && !i.endsWith(':latest'))"
+    messageExpression: "'no latest tag: ' + variables.images.join(', ')"
+  - expression: "!variables.images.exists(i, i.startsWith('docker.io/'))"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: images}
+spec: {policyName: images, validationActions: [Deny]}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingAdmissionPolicy
+metadata: {name: team}
+spec:
+  matchConstraints: {resourceRules: [{operations: [CREATE], apiGroups: [""], apiVersions: [v1], resources: [pods]}]}
+  reinvocationPolicy: Never
+  mutations:
+  - patchType: ApplyConfiguration
+    applyConfiguration: {expression: "Object{metadata: Object.metadata{labels: {'team': 'blue'}}}"}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingAdmissionPolicyBinding
+metadata: {name: team}
+spec: {policyName: team}
+"#;
+    let made = session.kubectl("kubectl create -f -", Some(policies));
+    assert_eq!(made.exit_code, 0, "{}", made.stderr);
+    let trace = session.request(&create);
+    assert_eq!(trace.response.code, 201, "{:?}", trace.response.body);
+    per_iter(
+        "one pod create through a ValidatingAdmissionPolicy and a MutatingAdmissionPolicy (CEL)",
+        5_000,
+        || {
+            black_box(session.request(&create));
+        },
+    );
+    for name in [
+        "validatingadmissionpolicybinding images",
+        "validatingadmissionpolicy images",
+        "mutatingadmissionpolicybinding team",
+        "mutatingadmissionpolicy team",
+    ] {
+        session.kubectl(&format!("kubectl delete {name}"), None);
+    }
+
     let admin_create = "kubectl create -f pod.yaml -n default";
     let admin_delete = "kubectl delete pod blue -n default";
     per_iter(

@@ -298,10 +298,113 @@ fn evident_type(e: &IdedExpr) -> Option<&'static str> {
             "_==_" | "_!=_" | "_<_" | "_<=_" | "_>_" | "_>=_" | "_&&_" | "_||_" | "!_" | "@in"
             | "startsWith" | "endsWith" | "contains" | "matches" => "bool",
             "size" => "int",
+            op if c.target.is_none() && c.args.len() == 2 => {
+                match (static_type(&c.args[0]), static_type(&c.args[1])) {
+                    (Some(l), Some(r)) => operator_result(op, l, r).ok().flatten()?,
+                    _ => return None,
+                }
+            }
             _ => return None,
         },
         _ => return None,
     })
+}
+
+/// The type of a sub-expression when literals alone decide it (`1 + 2`, `'a' == 'b'`).
+fn static_type(e: &IdedExpr) -> Option<&'static str> {
+    match &e.expr {
+        Expr::Literal(_) | Expr::List(_) | Expr::Map(_) => evident_type(e),
+        Expr::Call(c) if c.target.is_none() && c.args.len() == 2 => {
+            let (l, r) = (static_type(&c.args[0])?, static_type(&c.args[1])?);
+            operator_result(&c.func_name, l, r).ok().flatten()
+        }
+        _ => None,
+    }
+}
+
+const NUMERIC: [&str; 3] = ["int", "uint", "double"];
+
+/// What a binary operator gives for two operand types: `Ok(Some(t))`, `Ok(None)` for an
+/// operator this check does not know, `Err(())` when cel-go's checker finds no overload.
+#[allow(clippy::result_unit_err)]
+pub fn operator_result(
+    op: &str,
+    l: &'static str,
+    r: &'static str,
+) -> Result<Option<&'static str>, ()> {
+    let numeric = |t| NUMERIC.contains(&t);
+    match op {
+        "_+_" => {
+            if l == r && matches!(l, "int" | "uint" | "double" | "string" | "bytes" | "list") {
+                Ok(Some(l))
+            } else {
+                Err(())
+            }
+        }
+        "_-_" | "_*_" | "_/_" => {
+            if l == r && numeric(l) {
+                Ok(Some(l))
+            } else {
+                Err(())
+            }
+        }
+        "_%_" => {
+            if l == r && matches!(l, "int" | "uint") {
+                Ok(Some(l))
+            } else {
+                Err(())
+            }
+        }
+        // Comparisons across numeric types are allowed (Kubernetes enables them).
+        "_<_" | "_<=_" | "_>_" | "_>=_" => {
+            let ordered = matches!(l, "int" | "uint" | "double" | "string" | "bytes" | "bool");
+            if (l == r && ordered) || (numeric(l) && numeric(r)) {
+                Ok(Some("bool"))
+            } else {
+                Err(())
+            }
+        }
+        "_==_" | "_!=_" => {
+            if l == r || (numeric(l) && numeric(r)) || l == "null_type" || r == "null_type" {
+                Ok(Some("bool"))
+            } else {
+                Err(())
+            }
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Reports an operator applied to literal operands it has no overload for (`1 < 'asdf'`:
+/// `found no matching overload for '_<_' applied to '(int, string)'`), as cel-go's checker.
+pub fn operators(e: &IdedExpr, info: &SourceInfo, source: &str) -> Result<(), CompileError> {
+    let mut found = Vec::new();
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        if let Expr::Call(c) = &e.expr {
+            if c.target.is_none() && c.args.len() == 2 {
+                if let (Some(l), Some(r)) = (static_type(&c.args[0]), static_type(&c.args[1])) {
+                    if operator_result(&c.func_name, l, r).is_err() {
+                        let at = info.offset_for(e.id).map_or(0, |(s, _)| s as usize);
+                        found.push((
+                            at,
+                            format!(
+                                "found no matching overload for '{}' applied to '({l}, {r})'",
+                                c.func_name
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        stack.extend(children(e));
+    }
+    if found.is_empty() {
+        return Ok(());
+    }
+    found.sort();
+    let issues: Vec<String> = found.iter().map(|(at, m)| issue(source, *at, m)).collect();
+    Err(CompileError::Failed(issues.join("\n")))
 }
 
 /// Refuses an expression whose evident type is not the one wanted (`must evaluate to bool but

@@ -199,6 +199,7 @@ impl Program {
         let mut expr = expr;
         twovar::rewrite(&mut expr);
         check::identifiers(&expr, &info, source, decls)?;
+        check::operators(&expr, &info, source)?;
         check::result_type(&expr, want)?;
         let selections = check::selections(&expr, &info, source);
         let base_cost = check::size(&expr);

@@ -147,6 +147,24 @@ fn compile_errors_are_worded_and_placed_as_cel_go() {
     );
     assert_eq!(bool_wanted("object.x"), Ok(()));
     assert_eq!(bool_wanted("size(object) > 0"), Ok(()));
+    // Operators on literals of types they do not take (upstream's validation tables).
+    assert_eq!(
+        run("1 < 'asdf'", json!({})),
+        Err("compilation failed: ERROR: <input>:1:3: found no matching overload for '_<_' applied to '(int, string)'\n | 1 < 'asdf'\n | ..^".into())
+    );
+    assert!(run("114 + '514' == 1", json!({})).unwrap_err().contains(
+        "ERROR: <input>:1:5: found no matching overload for '_+_' applied to '(int, string)'"
+    ));
+    assert!(run("1 == '1'", json!({}))
+        .unwrap_err()
+        .contains("found no matching overload for '_==_' applied to '(int, string)'"));
+    assert_eq!(
+        run(
+            "1 < 1.5 && 2u == 2 && 'a' + 'b' == 'ab' && [1] + [2] == [1, 2]",
+            json!({})
+        ),
+        Ok(json!(true))
+    );
     // Timestamps and durations are Kubernetes CEL, but not kubegate's (yet): said so, at the
     // call's parenthesis as cel-go places a call.
     assert_eq!(

@@ -728,6 +728,7 @@ mod tests {
             ("variable name not CEL", json!({"variables": [{"name": "4ever", "expression": "1"}]}), "spec.variables[0].name: Invalid value: \"4ever\": name is not a valid CEL identifier"),
             ("variable reserved", json!({"variables": [{"name": "namespace", "expression": "1"}]}), "name is not a valid CEL identifier"),
             ("validation bool", json!({"validations": [{"expression": "'x'"}]}), "spec.validations[0].expression: Invalid value: \"'x'\": must evaluate to bool but got string"),
+            ("variable type error", json!({"variables": [{"name": "a", "expression": "114 + '514'"}]}), "spec.variables[0].expression: Invalid value: \"114 + '514'\": compilation failed: ERROR: <input>:1:5: found no matching overload for '_+_' applied to '(int, string)'"),
         ];
         for (case, spec, want) in cases {
             let got = errors_of("validatingadmissionpolicies", policy(spec));
