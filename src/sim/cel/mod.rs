@@ -26,6 +26,7 @@ pub mod mutation;
 pub mod twovar;
 
 use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use cel::common::ast::{CallExpr, Expr, IdedExpr};
@@ -73,7 +74,16 @@ fn env() -> &'static Arc<Env> {
     })
 }
 
+/// The most compiled expressions kept.
+const MAX_COMPILED: usize = 512;
+
+/// An expression's source, what it may read, and the type wanted: what it compiles to.
+type CompileKey = (String, String, bool, Want);
+
 thread_local! {
+    /// Compiled expressions, kept across requests.
+    static COMPILED: std::cell::RefCell<std::collections::HashMap<CompileKey, Result<Rc<Program>, CompileError>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
     /// The cost the running expression has left; evaluation runs on one thread.
     static LEFT: Cell<u64> = const { Cell::new(0) };
     /// Whether it ran out.
@@ -168,7 +178,7 @@ impl Declarations {
 }
 
 /// The type an expression must have (`must evaluate to bool`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Want {
     Bool,
     String,
@@ -185,6 +195,33 @@ impl Program {
     /// text after `compilation failed: ` (or a type mismatch's, which has no prefix): see
     /// [`CompileError`].
     pub fn compile(
+        source: &str,
+        decls: &Declarations,
+        want: Want,
+    ) -> Result<Rc<Program>, CompileError> {
+        // Upstream compiles a policy once (per resourceVersion); kubegate keeps what it
+        // compiled, by source and what it may read, for the requests after.
+        let key = (
+            source.to_string(),
+            decls.variables.join(","),
+            decls.mutation,
+            want,
+        );
+        if let Some(hit) = COMPILED.with(|c| c.borrow().get(&key).cloned()) {
+            return hit;
+        }
+        let compiled = Program::compile_new(source, decls, want).map(Rc::new);
+        COMPILED.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.len() >= MAX_COMPILED {
+                c.clear();
+            }
+            c.insert(key, compiled.clone());
+        });
+        compiled
+    }
+
+    fn compile_new(
         source: &str,
         decls: &Declarations,
         want: Want,
