@@ -582,8 +582,12 @@ pub(crate) mod testing {
         a
     }
 
-    /// Runs a mutating pass over `store` (RBAC only, v1.37, at time 0).
-    pub fn admit(store: &mut Store, f: plugins::AdmitFn, a: &mut Attributes<'_>) -> Verdict {
+    /// Runs `f` with a context over `store` (RBAC only, v1.37, at time 0); what it returns,
+    /// and the notes and warnings the context gathered.
+    pub fn with_context<T>(
+        store: &mut Store,
+        f: impl FnOnce(&mut Context<'_>) -> T,
+    ) -> (T, Vec<(String, String)>, Vec<String>) {
         let chain = authz::Chain::of(&[authz::Mode::Rbac]);
         let mut ctx = Context {
             store,
@@ -596,24 +600,18 @@ pub(crate) mod testing {
             warnings: Vec::new(),
             reinvocation: Default::default(),
         };
-        f(&mut ctx, a)
+        let out = f(&mut ctx);
+        (out, ctx.notes, ctx.warnings)
+    }
+
+    /// Runs a mutating pass over `store`.
+    pub fn admit(store: &mut Store, f: plugins::AdmitFn, a: &mut Attributes<'_>) -> Verdict {
+        with_context(store, |ctx| f(ctx, a)).0
     }
 
     /// Runs a validating pass over `store`.
     pub fn validate(store: &mut Store, f: plugins::ValidateFn, a: &Attributes<'_>) -> Verdict {
-        let chain = authz::Chain::of(&[authz::Mode::Rbac]);
-        let mut ctx = Context {
-            store,
-            authz: &chain,
-            now: 0,
-            control_plane: &ControlPlane::default(),
-            state: &mut State::default(),
-            servers: &[],
-            notes: Vec::new(),
-            warnings: Vec::new(),
-            reinvocation: Default::default(),
-        };
-        f(&mut ctx, a)
+        with_context(store, |ctx| f(ctx, a)).0
     }
 }
 

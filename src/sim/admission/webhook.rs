@@ -95,7 +95,8 @@ pub struct Hook {
     pub client: Client,
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
+/// The strings of a JSON list (`[]` for anything else; a non-string item is `""`).
+pub(crate) fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|a| {
             a.iter()
@@ -556,16 +557,7 @@ fn match_conditions(
     use crate::sim::cel::{self, Declarations, Program, Want};
     let object = versioned(&a.object, inv);
     let old_object = versioned(&a.old_object, inv);
-    // `request` is the AdmissionRequest without its uid and objects.
-    let mut request = review_request("v1", a, inv, "", options_of(a).as_ref())
-        .get_mut("request")
-        .map(Value::take)
-        .unwrap_or(Value::Null);
-    if let Some(r) = request.as_object_mut() {
-        for k in ["uid", "object", "oldObject"] {
-            r.remove(k);
-        }
-    }
+    let request = super::policy::request_variable(a, inv);
     let null = Value::Null;
     let vars = [
         ("object", &object),
@@ -750,14 +742,11 @@ pub fn verify_response(
     Ok(out)
 }
 
-/// The admission configuration objects, which the API server never sends to webhooks.
-const NEVER_SENT: [&str; 6] = [
+/// The webhook configurations, which the API server never sends to webhooks (nor the admission
+/// policies and their bindings: `policy::own_objects`).
+const NEVER_SENT: [&str; 2] = [
     "mutatingwebhookconfigurations",
     "validatingwebhookconfigurations",
-    "validatingadmissionpolicies",
-    "validatingadmissionpolicybindings",
-    "mutatingadmissionpolicies",
-    "mutatingadmissionpolicybindings",
 ];
 
 /// MutatingAdmissionWebhook: each matching mutating webhook, one after another, each seeing
@@ -793,7 +782,9 @@ fn dispatch(ctx: &mut Context<'_>, a: &mut Attributes<'_>, mutating: bool) -> Ve
     if hooks.is_empty() {
         return Verdict::Skip(format!("no {kind} in the cluster").into());
     }
-    if a.group == GROUP && NEVER_SENT.contains(&a.resource.as_str()) {
+    if (a.group == GROUP && NEVER_SENT.contains(&a.resource.as_str()))
+        || super::policy::own_objects(a)
+    {
         return Verdict::Skip(
             "the API server never sends its admission configuration objects to webhooks".into(),
         );

@@ -535,13 +535,9 @@ fn runtime_message(e: &ExecutionError) -> String {
             Value::String(s) => format!("insert failed: key {s} already exists"),
             other => format!("insert failed: key {other:?} already exists"),
         },
-        ExecutionError::FunctionError { function, message } => {
-            if function == TICK || function == mutation::FAIL {
-                message.clone()
-            } else {
-                library::function_message(function, message)
-            }
-        }
+        // kubegate's own functions (the libraries, the cost meter, the rewrites) fail with
+        // upstream's text already.
+        ExecutionError::FunctionError { message, .. } => message.clone(),
         other => other.to_string(),
     }
 }

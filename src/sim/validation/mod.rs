@@ -232,6 +232,22 @@ pub fn validate_write(obj: &Value, old: Option<&Value>, res: &ApiResource) -> (E
     (errs, checks)
 }
 
+/// `ValidatePathSegmentName`: what a name that is one segment of a URL path may not be.
+pub(crate) fn path_segment_problems(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for bad in [".", ".."] {
+        if name == bad {
+            out.push(format!("may not be '{bad}'"));
+        }
+    }
+    for bad in ["/", "%"] {
+        if name.contains(bad) {
+            out.push(format!("may not contain '{bad}'"));
+        }
+    }
+    out
+}
+
 /// The checks of every kind (metadata.name and the kind's own rules kept here).
 fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
     let mut errs = Vec::new();
@@ -249,23 +265,8 @@ fn validate(obj: &Value, res: &ApiResource) -> Vec<FieldError> {
             errs.push(invalid("metadata.name", name, DNS1123_LABEL_MSG));
         }
     } else if res.group == "rbac.authorization.k8s.io" {
-        for bad in [".", ".."] {
-            if name == bad {
-                errs.push(invalid(
-                    "metadata.name",
-                    name,
-                    &format!("may not be '{bad}'"),
-                ));
-            }
-        }
-        for bad in ["/", "%"] {
-            if name.contains(bad) {
-                errs.push(invalid(
-                    "metadata.name",
-                    name,
-                    &format!("may not contain '{bad}'"),
-                ));
-            }
+        for p in path_segment_problems(name) {
+            errs.push(invalid("metadata.name", name, &p));
         }
     } else if !is_dns1123_subdomain(name) {
         errs.push(invalid("metadata.name", name, DNS1123_SUBDOMAIN_MSG));

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::admissionregistration::{label_selector, rule_with_operations, MAX_MATCH_CONDITIONS};
 use super::{
-    duplicate, forbidden, invalid_json, invalid_str, not_supported, required, Checks, Errs,
+    duplicate, forbidden, invalid_json, invalid_str, not_supported, path_segment_problems,
+    required, Checks, Errs,
 };
 use crate::sim::cel::{self, Declarations, Want};
 use crate::sim::ptr::Ptr;
@@ -53,22 +54,6 @@ fn list(v: Option<&Value>) -> &[Value] {
     v.and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default()
-}
-
-/// `ValidatePathSegmentName`.
-fn path_segment_problems(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for bad in [".", ".."] {
-        if name == bad {
-            out.push(format!("may not be '{bad}'"));
-        }
-    }
-    for bad in ["/", "%"] {
-        if name.contains(bad) {
-            out.push(format!("may not contain '{bad}'"));
-        }
-    }
-    out
 }
 
 /// An expression's compile error as the field error upstream makes of it.

@@ -133,6 +133,45 @@ impl Activation<'_, '_, '_> {
     }
 }
 
+/// What a policy's expressions may read: `params` only when it has a paramKind.
+pub(super) fn declared(has_params: bool) -> Declarations {
+    let mut variables = vec![
+        "object",
+        "oldObject",
+        "request",
+        "namespaceObject",
+        "authorizer",
+        "variables",
+    ];
+    if has_params {
+        variables.push("params");
+    }
+    Declarations {
+        variables,
+        mutation: false,
+    }
+}
+
+/// The variables bound from JSON for one invocation (`params` only when declared).
+pub(super) fn bound<'v>(
+    object: &'v Value,
+    old_object: &'v Value,
+    request: &'v Value,
+    namespace: &'v Value,
+    params: Option<&'v Value>,
+) -> Vec<(&'static str, &'v Value)> {
+    let mut json = vec![
+        ("object", object),
+        ("oldObject", old_object),
+        ("request", request),
+        ("namespaceObject", namespace),
+    ];
+    if let Some(p) = params {
+        json.push(("params", p));
+    }
+    json
+}
+
 /// What an invocation's matchConditions decided.
 pub(super) enum Conditions {
     /// All true (or none): the policy applies.

@@ -44,15 +44,7 @@ fn named_rules(v: Option<&Value>) -> Vec<NamedRule> {
         .flatten()
         .map(|r| NamedRule {
             rule: Rule::of(r),
-            names: r
-                .get("resourceNames")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|n| n.as_str().map(str::to_string))
-                        .collect()
-                })
-                .unwrap_or_default(),
+            names: webhook::strings(r.get("resourceNames")),
         })
         .collect()
 }
@@ -352,6 +344,25 @@ pub fn dispatch(
         }
     }
     Ok(Some(steps))
+}
+
+/// A dispatcher's verdict when nothing refused: skipped when no evaluation ran (with why
+/// each policy did not apply), else how many ran and what they did (`did`).
+pub fn verdict(kind: &Kind, applied: usize, did: &str, said: Vec<String>) -> super::Verdict {
+    let said = said.join("; ");
+    if applied == 0 {
+        return super::Verdict::Skip(if said.is_empty() {
+            format!("no {} applies", kind.name).into()
+        } else {
+            said.into()
+        });
+    }
+    let also = if said.is_empty() {
+        String::new()
+    } else {
+        format!("; {said}")
+    };
+    super::Verdict::Admit(format!("{applied} {did}{also}").into())
 }
 
 /// The authorizer for one evaluation's CEL: the request's own resource, the chain that

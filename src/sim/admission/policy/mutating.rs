@@ -10,11 +10,11 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use super::activation::{conditions, Activation, Conditions, Failure};
+use super::activation::{bound, conditions, declared, Activation, Conditions, Failure};
 use super::{dispatch, forbidden_name, request_variable, Kind, Step};
 use crate::sim::admission::webhook::{versioned, Invocation};
 use crate::sim::admission::{Attributes, Context, Verdict};
-use crate::sim::cel::{self, Declarations, Want};
+use crate::sim::cel::{self, Want};
 use crate::sim::ptr::Ptr;
 use crate::sim::response::ApiError;
 
@@ -161,26 +161,12 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
     if let Some(first) = errors.first() {
         return Verdict::Reject(denial(a, first, &errors));
     }
-    let said = said.join("; ");
-    if applied == 0 {
-        Verdict::Skip(if said.is_empty() {
-            "no MutatingAdmissionPolicy applies".into()
-        } else {
-            said.into()
-        })
-    } else {
-        Verdict::Admit(
-            format!(
-                "{applied} policy invocation(s) mutated the object{}",
-                if said.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {said}")
-                }
-            )
-            .into(),
-        )
-    }
+    super::verdict(
+        &kind,
+        applied,
+        "policy invocation(s) mutated the object",
+        said,
+    )
 }
 
 /// The answer to a policy error: 403 whatever the reason, the first error's text as the
@@ -217,21 +203,7 @@ fn invoke(
     let mut object = versioned(&a.object, inv);
     let old_object = versioned(&a.old_object, inv);
     let request = request_variable(a, inv);
-    let mut names = vec![
-        "object",
-        "oldObject",
-        "request",
-        "namespaceObject",
-        "authorizer",
-        "variables",
-    ];
-    if has_params {
-        names.push("params");
-    }
-    let decls = Declarations {
-        variables: names,
-        mutation: false,
-    };
+    let decls = declared(has_params);
     let list = |k: &str| {
         spec.get(k)
             .and_then(Value::as_array)
@@ -247,15 +219,13 @@ fn invoke(
     let mut computed = HashMap::new();
     // matchConditions, on the object as it came.
     {
-        let mut json: Vec<(&'static str, &Value)> = vec![
-            ("object", &object),
-            ("oldObject", &old_object),
-            ("request", &request),
-            ("namespaceObject", namespace),
-        ];
-        if has_params {
-            json.push(("params", param));
-        }
+        let json = bound(
+            &object,
+            &old_object,
+            &request,
+            namespace,
+            has_params.then_some(param),
+        );
         let mut act = Activation {
             json,
             authz: &mut *authz,
@@ -286,15 +256,13 @@ fn invoke(
             .unwrap_or("");
         // Each mutation sees the object as the one before left it, with a budget of its own;
         // the variables are computed once for the invocation.
-        let mut json: Vec<(&'static str, &Value)> = vec![
-            ("object", &object),
-            ("oldObject", &old_object),
-            ("request", &request),
-            ("namespaceObject", namespace),
-        ];
-        if has_params {
-            json.push(("params", param));
-        }
+        let json = bound(
+            &object,
+            &old_object,
+            &request,
+            namespace,
+            has_params.then_some(param),
+        );
         let mut act = Activation {
             json,
             authz: &mut *authz,

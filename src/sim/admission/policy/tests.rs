@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::*;
-use crate::sim::admission::{Context, Operation, State, Verdict};
+use crate::sim::admission::{Operation, Verdict};
 use crate::sim::authn::UserInfo;
 use crate::sim::store::Store;
 
@@ -178,20 +178,9 @@ fn run_as(
         .unwrap_or("")
         .to_string();
     let a = attrs(&user, ("", "v1", "pods", "Pod"), &ns, object);
-    let chain = crate::sim::authz::Chain::of(&[crate::sim::authz::Mode::Rbac]);
-    let mut ctx = Context {
-        store: &mut s,
-        authz: &chain,
-        now: 0,
-        control_plane: &crate::sim::controlplane::ControlPlane::default(),
-        state: &mut State::default(),
-        servers: &[],
-        notes: Vec::new(),
-        warnings: Vec::new(),
-        reinvocation: Default::default(),
-    };
-    let v = validating::validate(&mut ctx, &a);
-    (v, ctx.warnings, ctx.notes)
+    let (v, notes, warnings) =
+        crate::sim::admission::testing::with_context(&mut s, |ctx| validating::validate(ctx, &a));
+    (v, warnings, notes)
 }
 
 fn vap(spec: Value) -> Value {
@@ -589,19 +578,9 @@ fn mutate(patch_type: &str, expression: &str) -> Result<Value, (u16, String, Str
         "blue",
         deployment(),
     );
-    let chain = crate::sim::authz::Chain::of(&[crate::sim::authz::Mode::Rbac]);
-    let mut ctx = Context {
-        store: &mut s,
-        authz: &chain,
-        now: 0,
-        control_plane: &crate::sim::controlplane::ControlPlane::default(),
-        state: &mut State::default(),
-        servers: &[],
-        notes: Vec::new(),
-        warnings: Vec::new(),
-        reinvocation: Default::default(),
-    };
-    match mutating::admit(&mut ctx, &mut a) {
+    let (verdict, _, _) =
+        crate::sim::admission::testing::with_context(&mut s, |ctx| mutating::admit(ctx, &mut a));
+    match verdict {
         Verdict::Reject(e) => Err((e.code, e.reason, e.message)),
         _ => Ok(a.object.unwrap_or_default()),
     }

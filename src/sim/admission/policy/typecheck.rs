@@ -28,15 +28,7 @@ pub struct Warning {
 /// The kinds a policy's rules name explicitly, sorted by group, version, kind.
 fn kinds(policy: &Value, minor: u32) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
-    let strs = |v: Option<&Value>| -> Vec<String> {
-        v.and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let strs = crate::sim::admission::webhook::strings;
     for rule in policy
         .ptr("/spec/matchConstraints/resourceRules")
         .and_then(Value::as_array)

@@ -11,11 +11,11 @@ use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
-use super::activation::{conditions, Activation, Conditions, Failure};
+use super::activation::{bound, conditions, declared, Activation, Conditions, Failure};
 use super::{dispatch, forbidden_name, request_variable, Kind, Step};
 use crate::sim::admission::webhook::{versioned, Invocation};
 use crate::sim::admission::{Attributes, Context, Verdict};
-use crate::sim::cel::{self, Declarations, Want};
+use crate::sim::cel::{self, Want};
 use crate::sim::ptr::Ptr;
 use crate::sim::response::ApiError;
 
@@ -74,30 +74,14 @@ fn evaluate(
     let object = versioned(&a.object, inv);
     let old_object = versioned(&a.old_object, inv);
     let request = request_variable(a, inv);
-    let mut names = vec![
-        "object",
-        "oldObject",
-        "request",
-        "namespaceObject",
-        "authorizer",
-        "variables",
-    ];
-    if has_params {
-        names.push("params");
-    }
-    let decls = Declarations {
-        variables: names.clone(),
-        mutation: false,
-    };
-    let mut json: Vec<(&'static str, &Value)> = vec![
-        ("object", &object),
-        ("oldObject", &old_object),
-        ("request", &request),
-        ("namespaceObject", namespace),
-    ];
-    if has_params {
-        json.push(("params", param));
-    }
+    let decls = declared(has_params);
+    let json = bound(
+        &object,
+        &old_object,
+        &request,
+        namespace,
+        has_params.then_some(param),
+    );
     let list = |k: &str| {
         spec.get(k)
             .and_then(Value::as_array)
@@ -318,16 +302,8 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
         };
         let (pname, bname) = (call.policy_name.as_str(), call.binding_name.as_str());
         let title = format!("ValidatingAdmissionPolicy '{pname}' with binding '{bname}'");
-        let actions: Vec<String> = call
-            .binding
-            .ptr("/spec/validationActions")
-            .and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let actions =
+            crate::sim::admission::webhook::strings(call.binding.ptr("/spec/validationActions"));
         let ev = {
             let mut answer = super::authorizer_answer(ctx, a);
             let mut authz = cel::Authz {
@@ -420,26 +396,12 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     if let Some(d) = denied.first() {
         return Verdict::Reject(denial(a, d));
     }
-    let said = said.join("; ");
-    if applied == 0 {
-        Verdict::Skip(if said.is_empty() {
-            "no ValidatingAdmissionPolicy applies".into()
-        } else {
-            said.into()
-        })
-    } else {
-        Verdict::Admit(
-            format!(
-                "{applied} policy evaluation(s) admitted the request{}",
-                if said.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {said}")
-                }
-            )
-            .into(),
-        )
-    }
+    super::verdict(
+        &kind,
+        applied,
+        "policy evaluation(s) admitted the request",
+        said,
+    )
 }
 
 /// The answer to the first denial: 403 text, the validation's reason and its code (Invalid,

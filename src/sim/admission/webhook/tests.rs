@@ -816,20 +816,10 @@ fn match_conditions_are_evaluated_as_upstreams_matcher() {
             .map(|(i, c)| (format!("c{i}"), expr(c).to_string()))
             .collect();
         let mut store = Store::default();
-        let chain = crate::sim::authz::Chain::of(&[crate::sim::authz::Mode::Rbac]);
-        let mut ctx = Context {
-            store: &mut store,
-            authz: &chain,
-            now: 0,
-            control_plane: &crate::sim::controlplane::ControlPlane::default(),
-            state: &mut crate::sim::admission::State::default(),
-            servers: &[],
-            notes: Vec::new(),
-            warnings: Vec::new(),
-            reinvocation: Default::default(),
-        };
-        let out = match_conditions(&mut ctx, &h, &a, &inv);
-        assert_eq!(ctx.notes.len(), conds.len(), "every condition is shown");
+        let (out, notes, _) = crate::sim::admission::testing::with_context(&mut store, |ctx| {
+            match_conditions(ctx, &h, &a, &inv)
+        });
+        assert_eq!(notes.len(), conds.len(), "every condition is shown");
         match out {
             Ok(None) => "call".to_string(),
             Ok(Some(why)) => format!("skip: {why}"),

@@ -18,7 +18,7 @@ pub mod url;
 use std::cmp::Ordering;
 
 use cel::common::types::{
-    CelBool, CelDouble, CelInt, CelList, CelString, CelUInt, Kind, INT_TYPE, LIST_TYPE, STRING_TYPE,
+    CelBool, CelDouble, CelInt, CelList, CelString, CelUInt, Kind, LIST_TYPE,
 };
 use cel::common::value::{CowVal, Val};
 use cel::{DeclarationError, Env, ExecutionError};
@@ -70,7 +70,6 @@ pub fn install(env: &mut Env) -> Result<(), DeclarationError> {
         vec![LIST_TYPE, LIST_TYPE],
         sets_intersects,
     )?;
-    let _ = (INT_TYPE, STRING_TYPE);
     quantity::install(env)?;
     url::install(env)?;
     net::install(env)?;
@@ -78,12 +77,6 @@ pub fn install(env: &mut Env) -> Result<(), DeclarationError> {
     format::install(env)?;
     authz::install(env)?;
     Ok(())
-}
-
-/// The message of an error a library function failed with, as upstream words it (the
-/// functions here already write upstream's text).
-pub fn function_message(_function: &str, message: &str) -> String {
-    message.to_string()
 }
 
 /// The elements of a list argument.
