@@ -583,6 +583,19 @@ pub fn forbidden_name(a: &Attributes<'_>) -> String {
     "Unknown".into()
 }
 
+/// Why no admission policy looks at a request, when none does.
+pub fn never_applies(a: &Attributes<'_>) -> Option<&'static str> {
+    if excluded(a) {
+        return Some(
+            "kube-apiserver runs no admission policy on authentication and authorization reviews",
+        );
+    }
+    if own_objects(a) {
+        return Some("the API server runs no admission policy on the policies and their bindings");
+    }
+    None
+}
+
 /// Whether a request is one the policies never see: the authentication and authorization
 /// reviews kube-apiserver excludes from admission policies.
 pub fn excluded(a: &Attributes<'_>) -> bool {

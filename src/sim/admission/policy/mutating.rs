@@ -32,16 +32,8 @@ pub fn admit(ctx: &mut Context<'_>, a: &mut Attributes<'_>) -> Verdict {
                 .into(),
         );
     }
-    if super::excluded(a) {
-        return Verdict::Skip(
-            "kube-apiserver runs no admission policy on authentication and authorization reviews"
-                .into(),
-        );
-    }
-    if super::own_objects(a) {
-        return Verdict::Skip(
-            "the API server runs no admission policy on the policies and their bindings".into(),
-        );
+    if let Some(why) = super::never_applies(a) {
+        return Verdict::Skip(why.into());
     }
     let kind = Kind {
         name: "MutatingAdmissionPolicy",

@@ -251,16 +251,8 @@ fn evaluate(
 
 /// The validating pass of the ValidatingAdmissionPolicy plugin.
 pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
-    if super::excluded(a) {
-        return Verdict::Skip(
-            "kube-apiserver runs no admission policy on authentication and authorization reviews"
-                .into(),
-        );
-    }
-    if super::own_objects(a) {
-        return Verdict::Skip(
-            "the API server runs no admission policy on the policies and their bindings".into(),
-        );
+    if let Some(why) = super::never_applies(a) {
+        return Verdict::Skip(why.into());
     }
     let kind = Kind {
         name: "ValidatingAdmissionPolicy",
