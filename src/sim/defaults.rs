@@ -373,6 +373,28 @@ fn pod_spec(spec: &mut Value) {
     set_if_missing(spec, "schedulerName", json!("default-scheduler"));
     set_if_missing(spec, "securityContext", json!({}));
     set_if_missing(spec, "terminationGracePeriodSeconds", json!(30));
+    if let Some(volumes) = spec.get_mut("volumes").and_then(Value::as_array_mut) {
+        volumes.iter_mut().for_each(volume);
+    }
+}
+
+/// SetDefaults_Volume and the sources' defaults: a volume that names no source is an
+/// emptyDir; secret, configMap, downwardAPI and projected files are mode 0644 (420) unless
+/// said; a hostPath's type is "" (unset).
+fn volume(v: &mut Value) {
+    let Some(fields) = v.as_object() else { return };
+    if fields.iter().all(|(k, x)| k == "name" || x.is_null()) {
+        v["emptyDir"] = json!({});
+        return;
+    }
+    for source in ["secret", "configMap", "downwardAPI", "projected"] {
+        if let Some(s) = v.get_mut(source).filter(|s| s.is_object()) {
+            set_if_missing(s, "defaultMode", json!(420));
+        }
+    }
+    if let Some(h) = v.get_mut("hostPath").filter(|s| s.is_object()) {
+        set_if_missing(h, "type", json!(""));
+    }
 }
 
 /// The pod's QoS class: Guaranteed when every container has cpu and memory limits equal to

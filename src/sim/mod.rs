@@ -33,6 +33,7 @@ pub mod outline;
 pub mod patch;
 pub mod pem;
 pub mod podresources;
+pub mod podsecurity;
 pub mod ptr;
 pub mod quantity;
 pub mod quota;

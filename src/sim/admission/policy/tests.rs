@@ -650,12 +650,14 @@ fn json_patch_mutations_as_upstream() {
 /// Ported from upstream's `patch/smd_test.go` (on a Deployment).
 #[test]
 fn apply_configuration_mutations_as_upstream() {
-    // A keyed list merges by its key: a new volume is added, an existing container merged.
+    // A keyed list merges by its key: a new volume is added (and, naming no source, defaulted
+    // to an emptyDir after the mutation, as the API server defaults a mutated object), an
+    // existing container merged.
     let out = mutate("ApplyConfiguration", "Object{spec: Object.spec{template: Object.spec.template{spec: Object.spec.template.spec{volumes: [Object.spec.template.spec.volumes{name: 'y'}], containers: [Object.spec.template.spec.containers{name: 'app', image: 'nginx:1.28'}]}}}}").unwrap();
     let spec = &out["spec"]["template"]["spec"];
     assert_eq!(
         spec["volumes"],
-        json!([{"name": "x", "emptyDir": {}}, {"name": "y"}])
+        json!([{"name": "x", "emptyDir": {}}, {"name": "y", "emptyDir": {}}])
     );
     assert_eq!(spec["containers"][0]["image"], json!("nginx:1.28"));
     assert_eq!(
