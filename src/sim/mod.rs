@@ -41,6 +41,7 @@ pub mod recent;
 pub mod request;
 pub mod response;
 pub mod schema;
+pub mod securitycontext;
 pub mod session;
 pub mod sort;
 pub mod store;
