@@ -424,6 +424,26 @@ impl Cluster {
                 }),
             }
         }
+        if read
+            && admission
+                .enabled()
+                .contains(&super::admission::podsecurity::NAME)
+        {
+            match super::admission::podsecurity::configure(
+                admission_state
+                    .configs
+                    .plugins
+                    .get(super::admission::podsecurity::NAME),
+                &cp,
+            ) {
+                Ok(config) => admission_state.pod_security = config,
+                Err(e) => diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    pos: e.pos,
+                    message: e.message,
+                }),
+            }
+        }
         if cp.arg("admission-control").is_some() {
             diags.push(Diagnostic {
                 severity: Severity::Warning,

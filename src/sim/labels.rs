@@ -205,6 +205,27 @@ pub fn dns1123_subdomain_problems(value: &str) -> Vec<String> {
     errs
 }
 
+/// Upstream's `IsDNS1123Label`: the problems with a label (a namespace name), none when it is one.
+pub fn dns1123_label_problems(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    let b = value.as_bytes();
+    let alnum = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let ok = b.first().is_some_and(alnum)
+        && b.last().is_some_and(alnum)
+        && b.iter().all(|c| alnum(c) || *c == b'-');
+    if !ok {
+        errs.push(regex_error(
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+            "[a-z0-9]([-a-z0-9]*[a-z0-9])?",
+            &["my-name", "123-abc"],
+        ));
+    }
+    errs
+}
+
 /// Upstream's `IsDNS1035Label`: the problems with a label, none when it is one.
 pub fn dns1035_label_problems(value: &str) -> Vec<String> {
     let mut errs = Vec::new();

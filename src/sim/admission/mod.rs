@@ -20,6 +20,7 @@ pub mod network;
 pub mod noderestriction;
 pub mod plugins;
 pub mod pods;
+pub mod podsecurity;
 pub mod policy;
 pub mod quota;
 pub mod scheduling;
@@ -261,6 +262,8 @@ pub struct State {
     pub event_limits: Vec<eventratelimit::Limit>,
     /// EventRateLimit's buckets.
     pub event_buckets: eventratelimit::Buckets,
+    /// PodSecurity's defaults and exemptions.
+    pub pod_security: podsecurity::Config,
 }
 
 /// One plugin's answer for one request.

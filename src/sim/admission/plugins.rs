@@ -7,7 +7,8 @@
 use super::Operation::{self, Connect, Create, Delete, Update};
 use super::{
     always, certificates, eventratelimit, gated, gc, images, lifecycle, limitranger, namespace,
-    network, noderestriction, pods, quota, scheduling, storage, Attributes, Context, Verdict,
+    network, noderestriction, pods, podsecurity, quota, scheduling, storage, Attributes, Context,
+    Verdict,
 };
 
 /// A mutating pass.
@@ -181,7 +182,14 @@ pub static ALL_ORDERED: &[Plugin] = &[
         NEVER,
     ),
     plugin("ImagePolicyWebhook", CU, No, Nm, (16, NOW), NEVER),
-    plugin("PodSecurity", CU, No, Nm, (23, NOW), (23, NOW)),
+    plugin(
+        "PodSecurity",
+        CU,
+        No,
+        M(podsecurity::validate),
+        (23, NOW),
+        (23, NOW),
+    ),
     plugin("PodSecurityPolicy", CU, Nm, Nm, (16, 24), NEVER),
     plugin(
         "PodNodeSelector",
@@ -331,7 +339,14 @@ pub static ALL_ORDERED: &[Plugin] = &[
         NEVER,
     ),
     // v1.22 registered PodSecurity after PodSecurityPolicy; v1.23 moved it before.
-    plugin("PodSecurity", CU, No, Nm, (22, 22), (22, 22)),
+    plugin(
+        "PodSecurity",
+        CU,
+        No,
+        M(podsecurity::validate),
+        (22, 22),
+        (22, 22),
+    ),
     plugin(
         "PodTopologyLabels",
         C,

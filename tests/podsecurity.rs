@@ -1,0 +1,174 @@
+//! Pod Security admission through the whole pipeline, as upstream's own integration test
+//! (`pod-security-admission/test/run.go`) drives a cluster: a namespace per level and policy
+//! version with `enforce` and `warn` labels, then each fixture pod created with
+//! `--dry-run=server` (a passing pod is created without a word; a failing one is refused with
+//! the check's text), and the same pod as a Deployment's template (never refused: warned).
+//! The checks themselves are tested at every version by `sim::podsecurity`'s unit tests; here
+//! the versions are those where the policy changed shape (v1.0, v1.22, v1.25, v1.37).
+
+use kubegate::sim::session::Session;
+
+const DEFAULT: &str = include_str!("../static/workspaces/default.yaml");
+const PODS: &str = include_str!("fixtures/pod-security/pods.yaml");
+const INDEX: &str = include_str!("fixtures/pod-security/index.txt");
+
+/// The fixture documents, as text.
+fn documents() -> Vec<&'static str> {
+    PODS.split("\n---\n").skip(1).collect()
+}
+
+fn expected_substring(file: &str) -> &'static str {
+    match file.trim_end_matches(|c: char| c.is_ascii_digit()) {
+        "allowprivilegeescalation" => "allowPrivilegeEscalation",
+        "apparmorprofile" => "forbidden AppArmor profile",
+        "capabilities_baseline" => "capabilities",
+        "capabilities_restricted" => "unrestricted capabilities",
+        "hostnamespaces" => "host namespaces",
+        "hostpathvolumes" => "hostPath",
+        "hostports" => "hostPort",
+        "hostprobesandhostlifecycle" => "probe or lifecycle host",
+        "privileged" => "privileged",
+        "procmount" | "procmount_restricted" => "procMount",
+        "restrictedvolumes" => "restricted volume types",
+        "runasnonroot" => "runAsNonRoot",
+        "runasuser" => "runAsUser",
+        "selinuxoptions" => "seLinuxOptions",
+        "seccompprofile_baseline" | "seccompprofile_restricted" => "seccompProfile",
+        "sysctls" => "forbidden sysctl",
+        "windowshostprocess" => "hostProcess",
+        other => panic!("unknown fixture {other}"),
+    }
+}
+
+/// The fixture renamed `test` (its own name has underscores), as upstream's test renames it.
+fn as_pod(doc: &str) -> String {
+    let mut out = String::new();
+    let mut in_meta = false;
+    for line in doc.lines() {
+        if line == "metadata:" {
+            in_meta = true;
+        } else if !line.starts_with(' ') {
+            in_meta = false;
+        }
+        if in_meta && line.starts_with("  name: ") {
+            out.push_str("  name: test\n");
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The pod as a Deployment's template, labelled for its selector.
+fn as_deployment(doc: &str) -> String {
+    let mut out = String::from(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: test\nspec:\n  selector:\n    matchLabels:\n      test: \"true\"\n  template:\n",
+    );
+    let mut in_meta = false;
+    for line in doc.lines() {
+        if line.starts_with("apiVersion:") || line.starts_with("kind:") {
+            continue;
+        }
+        if line == "metadata:" {
+            in_meta = true;
+            out.push_str("    metadata:\n      labels:\n        test: \"true\"\n");
+            continue;
+        }
+        if !line.starts_with(' ') {
+            in_meta = false;
+        }
+        if in_meta && line.starts_with("  name:") {
+            continue;
+        }
+        out.push_str("    ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn fixtures_through_the_admission_chain_as_upstreams_integration_test() {
+    const VERSIONS: [&str; 4] = ["v1.0", "v1.22", "v1.25", "v1.37"];
+    let mut workspace = DEFAULT.to_string();
+    for level in ["baseline", "restricted"] {
+        for v in VERSIONS {
+            workspace.push_str(&format!(
+                "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: psa-{level}-{}\n  labels:\n    pod-security.kubernetes.io/enforce: {level}\n    pod-security.kubernetes.io/enforce-version: {v}\n    pod-security.kubernetes.io/warn: {level}\n    pod-security.kubernetes.io/warn-version: {v}\n",
+                v.replace('.', "-")
+            ));
+        }
+    }
+    let mut session = Session::new(&workspace).expect("workspace boots");
+    let docs = documents();
+    let (mut cases, mut problems) = (0, Vec::new());
+    let (mut refused_count, mut invalid, mut warned_count) = (0, 0, 0);
+    for line in INDEX.lines() {
+        let mut words = line.split(' ');
+        let dir = words.next().unwrap();
+        let parts: Vec<&str> = dir.split('/').collect();
+        let (level, version, kind) = (parts[0], parts[1], parts[2]);
+        if !VERSIONS.contains(&version) {
+            continue;
+        }
+        let ns = format!("psa-{level}-{}", version.replace('.', "-"));
+        for entry in words {
+            let (file, n) = entry.split_once('=').unwrap();
+            let doc = docs[n.parse::<usize>().unwrap()];
+            cases += 1;
+            let pod = session.kubectl(
+                &format!("kubectl create -f - --dry-run=server -n {ns}"),
+                Some(&as_pod(doc)),
+            );
+            let deployment = session.kubectl(
+                &format!("kubectl create -f - --dry-run=server -n {ns}"),
+                Some(&as_deployment(doc)),
+            );
+            let at = format!("{dir}/{file}");
+            if kind == "pass" {
+                if pod.exit_code != 0 || !pod.stderr.is_empty() {
+                    problems.push(format!("{at}: pod: {}", pod.stderr));
+                }
+                if deployment.exit_code != 0 || !deployment.stderr.is_empty() {
+                    problems.push(format!("{at}: deployment: {}", deployment.stderr));
+                }
+                continue;
+            }
+            let want = expected_substring(file);
+            let refused = format!("violates PodSecurity \"{level}:{version}\": ");
+            // A few fixtures also fail validation (upstream's failRequiresError): refused
+            // either way, by validation or by admission.
+            if pod.stderr.contains(&refused) {
+                refused_count += 1;
+            } else if pod.stderr.contains(" is invalid: ") {
+                invalid += 1;
+            }
+            if pod.exit_code == 0 {
+                problems.push(format!("{at}: pod created"));
+            } else if pod.stderr.contains("is forbidden: ")
+                && !(pod.stderr.contains(&refused) && pod.stderr.contains(want))
+            {
+                problems.push(format!("{at}: pod: {}", pod.stderr));
+            }
+            let warned = format!("Warning: would violate PodSecurity \"{level}:{version}\": ");
+            if deployment.stderr.contains(&warned) {
+                warned_count += 1;
+            }
+            if deployment.exit_code == 0
+                && !(deployment.stderr.contains(&warned) && deployment.stderr.contains(want))
+            {
+                problems.push(format!("{at}: deployment: {}", deployment.stderr));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // Refused by Pod Security, save the few upstream marks as failing validation first.
+    assert_eq!(
+        (cases, refused_count, invalid, warned_count),
+        (503, 385, 0, 385)
+    );
+    // A dry run writes nothing.
+    let left = session.kubectl("kubectl get pods,deployments -A -o name", None);
+    assert!(!left.stdout.contains("/test"), "{}", left.stdout);
+}
