@@ -138,6 +138,7 @@ fn run(args: &[String]) -> u8 {
                 &outcome.stderr,
                 outcome.exit_code,
                 &outcome.requests,
+                session.minor(),
             )
         }
         "script" => {
@@ -161,7 +162,14 @@ fn run(args: &[String]) -> u8 {
                     all.exit_code = o.exit_code;
                     all.requests.extend(o.requests);
                 });
-                return emit(true, &all.stdout, &all.stderr, all.exit_code, &all.requests);
+                return emit(
+                    true,
+                    &all.stdout,
+                    &all.stderr,
+                    all.exit_code,
+                    &all.requests,
+                    session.minor(),
+                );
             }
             // Without a trace each command's output is printed as it finishes and forgotten.
             let mut code = 0;
@@ -193,8 +201,18 @@ fn write_out(stdout: &str, stderr: &str) {
     let _ = std::io::stderr().lock().write_all(stderr.as_bytes());
 }
 
-fn emit(trace: bool, stdout: &str, stderr: &str, code: i32, requests: &[RequestTrace]) -> u8 {
+fn emit(
+    trace: bool,
+    stdout: &str,
+    stderr: &str,
+    code: i32,
+    requests: &[RequestTrace],
+    minor: u32,
+) -> u8 {
     if trace {
+        // The security card of each pod written, as the page shows it.
+        let mut requests = requests.to_vec();
+        kubegate::sim::securitycontext::attach(&mut requests, minor);
         let doc = json!({"output": {"stdout": stdout, "stderr": stderr, "exitCode": code}, "requests": requests});
         write_out(
             &format!(
@@ -255,6 +273,7 @@ fn request(session: &mut Session, rest: &[String], trace: bool) -> u8 {
             "",
             code,
             std::slice::from_ref(&t),
+            session.minor(),
         )
     } else {
         write_out(&format!("{body}\n"), "");

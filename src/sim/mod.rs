@@ -19,6 +19,7 @@ pub mod controlplane;
 pub mod decode;
 pub mod defaults;
 pub mod discovery;
+pub mod docker;
 pub mod fieldsel;
 pub mod fuzz;
 pub mod gotypes;

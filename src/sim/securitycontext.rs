@@ -151,6 +151,8 @@ pub struct ContainerReport {
     pub cannot: Vec<String>,
     /// Plain words: root, privilege escalation, what the kubelet checks before it starts.
     pub notes: Vec<String>,
+    /// The same container as a `docker run` command line.
+    pub docker: String,
 }
 
 /// One level's verdict over the pod.
@@ -430,13 +432,22 @@ fn container(list: &str, c: &Value, pod_sc: Option<&Value>, spec: &Value) -> Con
     let mut can = Vec::new();
     let mut cannot = Vec::new();
     for (what, cap) in ABILITIES {
-        if effective.iter().any(|c| c == cap) && effective_root {
+        let held = effective.iter().any(|c| c == cap);
+        if held && effective_root {
             let scope = if host_users {
                 ""
             } else {
                 " (inside its user namespace only)"
             };
             can.push(format!("{what}{scope} — CAP_{cap}"));
+        } else if held && escalation {
+            cannot.push(format!(
+                "{what} — CAP_{cap} is in its bounding set: a setuid-root binary could take it back"
+            ));
+        } else if held {
+            cannot.push(format!(
+                "{what} — CAP_{cap} is in its bounding set, but a non-root process without privilege escalation never gets it"
+            ));
         } else {
             cannot.push(format!("{what} — needs CAP_{cap}"));
         }
@@ -458,6 +469,7 @@ fn container(list: &str, c: &Value, pod_sc: Option<&Value>, spec: &Value) -> Con
         can,
         cannot,
         notes,
+        docker: crate::sim::docker::run_flags(c, spec),
     }
 }
 
@@ -714,6 +726,177 @@ pub fn restricted_patch(meta: &Value, spec: &Value, minor: u32) -> String {
             "# still refused, beyond a securityContext: {} ({})\n",
             f.reason, f.detail
         ));
+    }
+    out
+}
+
+/// The resources whose writes carry a pod (or a pod template), and the template's place.
+fn pod_of<'v>(group: &str, resource: &str, obj: &'v Value) -> Option<(&'v Value, &'v Value, bool)> {
+    let at = |path: &str| obj.pointer(path).filter(|v| v.is_object());
+    let template = |path: &str| {
+        let t = at(path)?;
+        Some((
+            t.get("metadata").unwrap_or(&Value::Null),
+            t.get("spec")?,
+            true,
+        ))
+    };
+    match (group, resource) {
+        ("", "pods") => Some((
+            obj.get("metadata").unwrap_or(&Value::Null),
+            at("/spec")?,
+            false,
+        )),
+        ("", "replicationcontrollers")
+        | ("apps", "replicasets" | "deployments" | "statefulsets" | "daemonsets")
+        | ("batch", "jobs") => template("/spec/template"),
+        ("", "podtemplates") => template("/template"),
+        ("batch", "cronjobs") => template("/spec/jobTemplate/spec/template"),
+        _ => None,
+    }
+}
+
+/// The report of an object that carries a pod, if it carries one.
+pub fn report_of(group: &str, resource: &str, obj: &Value, minor: u32) -> Option<SecurityReport> {
+    let (meta, spec, template) = pod_of(group, resource, obj)?;
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("Pod");
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let ns = obj
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let mut subject = if ns.is_empty() {
+        format!("{kind} {name}")
+    } else {
+        format!("{kind} {ns}/{name}")
+    };
+    if template {
+        subject.push_str(" (its pod template)");
+    }
+    Some(report(&subject, meta, spec, minor))
+}
+
+/// Puts the security card on each request that wrote (or tried to write) a pod or a pod
+/// template: the object stored, else the one the client sent. The page and the CLI's trace
+/// call this; the pipeline itself does not pay for it.
+pub fn attach(traces: &mut [crate::sim::trace::RequestTrace], minor: u32) {
+    for t in traces {
+        let a = &t.attributes;
+        if !matches!(a.verb.as_str(), "create" | "update" | "patch")
+            || !(a.subresource.is_empty() || a.subresource == "ephemeralcontainers")
+        {
+            continue;
+        }
+        let (group, resource) = (a.api_group.clone(), a.resource.clone());
+        let stored = t
+            .response
+            .body
+            .get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|k| k != "Status");
+        let sent;
+        let obj = if stored {
+            &t.response.body
+        } else if a.verb == "patch" {
+            continue;
+        } else {
+            match t.sent_body.as_deref().map(serde_json::from_str::<Value>) {
+                Some(Ok(v)) => {
+                    sent = v;
+                    &sent
+                }
+                _ => continue,
+            }
+        };
+        t.security = report_of(&group, &resource, obj, minor).map(Box::new);
+    }
+}
+
+fn source_word(s: Source) -> &'static str {
+    match s {
+        Source::Container => "container",
+        Source::Pod => "pod",
+        Source::Default => "default",
+        Source::Image => "image",
+    }
+}
+
+/// The report as text, for the terminal.
+pub fn render(r: &SecurityReport) -> String {
+    let mut out = format!("{}\n", r.subject);
+    let pod: Vec<String> = r
+        .pod
+        .iter()
+        .map(|s| format!("{}={} ({})", s.field, s.value, source_word(s.source)))
+        .collect();
+    out.push_str(&format!("  pod: {}\n", pod.join(", ")));
+    for c in &r.containers {
+        out.push_str(&format!("\ncontainer {:?} ({})\n", c.name, c.list));
+        let width = c.settings.iter().map(|s| s.field.len()).max().unwrap_or(0);
+        for s in &c.settings {
+            out.push_str(&format!(
+                "  {:width$}  {}  [{}]{}\n",
+                s.field,
+                s.value,
+                source_word(s.source),
+                if s.note.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {}", s.note)
+                }
+            ));
+        }
+        let base = if c.privileged {
+            "privileged: all 41".to_string()
+        } else {
+            "runtime default (14)".to_string()
+        };
+        let mut line = base;
+        if !c.dropped.is_empty() {
+            line.push_str(&format!(" - drop {:?}", c.dropped));
+        }
+        if !c.added.is_empty() {
+            line.push_str(&format!(" + add {:?}", c.added));
+        }
+        out.push_str(&format!(
+            "  capabilities: {line} = {}\n",
+            if c.effective_caps.is_empty() {
+                "none".to_string()
+            } else {
+                c.effective_caps.join(" ")
+            }
+        ));
+        for n in &c.notes {
+            out.push_str(&format!("  - {n}\n"));
+        }
+        out.push_str(&format!("  as docker run: {}\n", c.docker));
+        for can in &c.can {
+            out.push_str(&format!("  can:    {can}\n"));
+        }
+        for cannot in &c.cannot {
+            out.push_str(&format!("  cannot: {cannot}\n"));
+        }
+    }
+    out.push_str("\nPod Security Standards:\n");
+    for l in &r.levels {
+        if l.allowed {
+            out.push_str(&format!("  {:20} allowed\n", l.level));
+        } else {
+            out.push_str(&format!(
+                "  {:20} refused: {}\n",
+                l.level,
+                l.failures.join(", ")
+            ));
+        }
+    }
+    if !r.restricted_patch.is_empty() {
+        out.push_str("\nTo pass restricted, patch the pod with:\n");
+        for line in r.restricted_patch.lines() {
+            out.push_str(&format!("  {line}\n"));
+        }
     }
     out
 }

@@ -146,6 +146,15 @@ impl Session {
             Ok(words) if matches!(words.first().map(String::as_str), Some("sleep" | "date")) => {
                 self.clock_command(&words)
             }
+            Ok(words) if words.first().map(String::as_str) == Some("docker") => {
+                docker_command(&words, self.cluster.control_plane.minor)
+            }
+            Ok(words)
+                if words.first().map(String::as_str) == Some("kubegate")
+                    && words.get(1).map(String::as_str) == Some("security") =>
+            {
+                self.security_command(&words[2..], stdin)
+            }
             Ok(words) => self.kubectl_words(&words, stdin),
             Err(e) => Outcome {
                 stderr: format!("error: {e}\n"),
@@ -230,6 +239,114 @@ impl Session {
         out
     }
 
+    /// `kubegate security (TYPE NAME | TYPE/NAME | -f FILE) [-n NS]`: the security card of a
+    /// pod or a workload's pod template, read from the cluster (as the current user, with
+    /// `kubectl get`) or from a file.
+    fn security_command(&mut self, args: &[String], stdin: Option<&str>) -> Outcome {
+        let fail = |msg: String| Outcome {
+            stderr: format!("{msg}\n"),
+            exit_code: 1,
+            ..Default::default()
+        };
+        let usage = "usage: kubegate security (TYPE NAME | TYPE/NAME | -f FILE) [-n NAMESPACE]";
+        let (mut file, mut ns, mut rest) = (None, None, Vec::new());
+        let mut i = 0;
+        while i < args.len() {
+            match args[i].as_str() {
+                "-f" | "--filename" => {
+                    i += 1;
+                    file = args.get(i).cloned();
+                }
+                "-n" | "--namespace" => {
+                    i += 1;
+                    ns = args.get(i).cloned();
+                }
+                a if a.starts_with("--namespace=") => ns = Some(a[12..].to_string()),
+                a if a.starts_with("-f=") || a.starts_with("--filename=") => {
+                    file = a.split_once('=').map(|(_, f)| f.to_string())
+                }
+                a => rest.push(a.to_string()),
+            }
+            i += 1;
+        }
+        let mut out = Outcome::default();
+        let obj: serde_json::Value = if let Some(f) = file {
+            let text = if f == "-" {
+                stdin.map(str::to_string)
+            } else {
+                let path = if f.starts_with('/') {
+                    f.clone()
+                } else {
+                    format!("{HOME}/{f}")
+                };
+                self.cluster.control_plane.files.get(&path).cloned()
+            };
+            let Some(text) = text else {
+                return fail(format!("error: the path \"{f}\" does not exist"));
+            };
+            match super::yaml::parse_stream(&text) {
+                Ok(docs) => match docs.into_iter().find(|d| !d.empty) {
+                    Some(d) => d.root.into_json(),
+                    None => return fail(format!("error: no objects passed to create in {f}")),
+                },
+                Err(e) => {
+                    return fail(format!(
+                        "error: {f}:{}:{}: {}",
+                        e.pos.line, e.pos.column, e.message
+                    ))
+                }
+            }
+        } else {
+            if rest.is_empty() || rest.len() > 2 {
+                return fail(usage.to_string());
+            }
+            let mut words: Vec<String> = vec!["kubectl".into(), "get".into()];
+            words.extend(rest);
+            if let Some(ns) = &ns {
+                words.extend(["-n".to_string(), ns.clone()]);
+            }
+            words.extend(["-o".to_string(), "json".to_string()]);
+            out = self.kubectl_words(&words, None);
+            if out.exit_code != 0 {
+                return out;
+            }
+            match serde_json::from_str(&out.stdout) {
+                Ok(v) => v,
+                Err(_) => return fail(usage.to_string()),
+            }
+        };
+        let kind = obj
+            .get("kind")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
+        let (group, resource) = match kind {
+            "Pod" => ("", "pods"),
+            "ReplicationController" => ("", "replicationcontrollers"),
+            "PodTemplate" => ("", "podtemplates"),
+            "ReplicaSet" => ("apps", "replicasets"),
+            "Deployment" => ("apps", "deployments"),
+            "StatefulSet" => ("apps", "statefulsets"),
+            "DaemonSet" => ("apps", "daemonsets"),
+            "Job" => ("batch", "jobs"),
+            "CronJob" => ("batch", "cronjobs"),
+            _ => ("", ""),
+        };
+        let minor = self.cluster.control_plane.minor;
+        match super::securitycontext::report_of(group, resource, &obj, minor) {
+            Some(r) => {
+                out.stdout = super::securitycontext::render(&r);
+                out.exit_code = 0;
+            }
+            None => {
+                return fail(format!(
+                    "kubegate security: a Pod or an object with a pod template (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController, PodTemplate), not {}",
+                    if kind.is_empty() { "this" } else { kind }
+                ))
+            }
+        }
+        out
+    }
+
     /// Runs kubectl with arguments already split by a shell.
     pub fn kubectl_words(&mut self, words: &[String], stdin: Option<&str>) -> Outcome {
         let files = self.cluster.control_plane.files.clone();
@@ -294,9 +411,43 @@ impl Session {
         }
     }
 
+    /// The simulated Kubernetes minor version.
+    pub fn minor(&self) -> u32 {
+        self.cluster.control_plane.minor
+    }
+
     /// Sends one raw HTTP request.
     pub fn request(&mut self, req: &HttpRequest) -> RequestTrace {
         self.cluster.handle(req)
+    }
+}
+
+/// `docker run …`: no container runs here; it prints the Pod that asks Kubernetes for the same
+/// (so `docker run … > pod.yaml` then `kubectl create -f pod.yaml` works), and says how to see
+/// what that container may do.
+fn docker_command(words: &[String], _minor: u32) -> Outcome {
+    if words.get(1).map(String::as_str) != Some("run") {
+        return Outcome {
+            stderr: format!(
+                "docker: '{}' is not modelled: kubegate translates `docker run` into a Pod, and runs no container\n",
+                words.get(1).map(String::as_str).unwrap_or("")
+            ),
+            exit_code: 1,
+            ..Default::default()
+        };
+    }
+    match super::docker::pod_from_run(&words[2..]) {
+        Ok(pod) => Outcome {
+            stdout: super::yamlout::to_yaml(&pod),
+            stderr: "# kubegate: no container runs here; this is the Pod that asks Kubernetes for the same container (its security card: kubegate security -f FILE)\n".into(),
+            exit_code: 0,
+            ..Default::default()
+        },
+        Err(e) => Outcome {
+            stderr: format!("docker: {e}.\nSee 'docker run --help'.\n"),
+            exit_code: 125,
+            ..Default::default()
+        },
     }
 }
 

@@ -369,6 +369,10 @@ pub struct RequestTrace {
     /// credential it sent); empty for raw requests.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub sent_by: String,
+    /// The security card of the pod (or pod template) the request wrote, when the page or
+    /// the CLI asked for it (`sim::securitycontext::attach`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<Box<crate::sim::securitycontext::SecurityReport>>,
     /// The body the client sent (JSON), for the page to compare with what was stored; not in
     /// the trace JSON, whose shape is the CLI's contract.
     #[serde(skip)]

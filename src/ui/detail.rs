@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::graph::RbacGraph;
+use super::security::SecurityCard;
 use super::state::{access_matrix_command, who_can_command};
 use super::timeline::{decision_class, decision_label};
 use crate::sim::trace::{Change, Decision, Step};
@@ -90,6 +91,9 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                         <p class="muted">{ "Set by the API server (metadata), by defaulting, and by the admission plugins that mutated the object." }</p>
                         { changes_table(&changes) }
                     </details>
+                }
+                if let Some(report) = &req.security {
+                    <SecurityCard report={(**report).clone()} />
                 }
                 <pre class="json">{ crate::ui::state::body_preview(&req.response.body) }</pre>
             </section>
@@ -185,6 +189,11 @@ pub fn stage_detail(props: &StageDetailProps) -> Html {
                         { for stage.steps.iter().filter(|s| !shown_first(s)).map(step_item) }
                     </ol>
                 </details>
+            }
+            if stage.stage.as_str() == "validating-admission" {
+                if let Some(report) = &req.security {
+                    <SecurityCard report={(**report).clone()} />
+                }
             }
             if !stage.graph.is_empty() {
                 <details class="graph" open=true>

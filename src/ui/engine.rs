@@ -431,6 +431,8 @@ fn run_script(session: &mut Session, line: &str) -> Outcome {
         outcome.exit_code = o.exit_code;
         outcome.requests.extend(o.requests);
     });
+    let minor = session.minor();
+    crate::sim::securitycontext::attach(&mut outcome.requests, minor);
     outcome
 }
 

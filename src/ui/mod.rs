@@ -17,6 +17,8 @@ mod graph;
 #[cfg(target_arch = "wasm32")]
 mod output;
 #[cfg(target_arch = "wasm32")]
+mod security;
+#[cfg(target_arch = "wasm32")]
 mod sharing;
 #[cfg(target_arch = "wasm32")]
 mod storage;

@@ -125,6 +125,7 @@ impl Cluster {
                         warnings: Vec::new(),
                     },
                     sent_by: String::new(),
+                    security: None,
                     sent_body: req.body.clone(),
                 };
             }
@@ -209,6 +210,7 @@ impl Cluster {
                 warnings: warning_headers(std::mem::take(&mut rec.warnings)),
             },
             sent_by: String::new(),
+            security: None,
             sent_body: req.body.clone(),
         }
     }
