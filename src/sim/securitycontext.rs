@@ -76,17 +76,18 @@ pub const RUNTIME_DEFAULT: [&str; 14] = [
 ];
 
 /// What a process may do on the node, and the capability behind it.
-pub const ABILITIES: [(&str, &str); 14] = [
+pub const ABILITIES: [(&str, &str); 15] = [
     ("reboot the host", "SYS_BOOT"),
     (
-        "change networking: interfaces, routes, iptables (the host's, with hostNetwork)",
+        "change network configuration: interfaces, routes, iptables (the host's, with hostNetwork)",
         "NET_ADMIN",
     ),
-    ("load and unload kernel modules", "SYS_MODULE"),
     (
-        "mount filesystems, change namespaced kernel parameters, and much else",
+        "change kernel parameters (sysctl; /proc/sys is writable only when privileged)",
         "SYS_ADMIN",
     ),
+    ("load and unload kernel modules", "SYS_MODULE"),
+    ("mount filesystems", "SYS_ADMIN"),
     ("set the system clock", "SYS_TIME"),
     ("bind ports below 1024", "NET_BIND_SERVICE"),
     ("change the owner of any file", "CHOWN"),
