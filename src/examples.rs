@@ -174,6 +174,22 @@ pub const EXAMPLES: &[Example] = &[
             refused("kubectl run nowhere --image=nginx --overrides='{\"spec\":{\"runtimeClassName\":\"kata\"}}'"),
         ],
     },
+    Example {
+        id: "pod-security",
+        title: "Pod Security and security contexts: what a container may do",
+        topic: "Admission",
+        about: "Namespaces labelled for the Pod Security Standards refuse or warn; each pod sent has a security card: its effective settings, capabilities, and the patch that passes restricted.",
+        text: include_str!("../static/examples/pod-security.yaml"),
+        tries: &[
+            refused("kubectl create -f root-caps.yaml -n blue"),
+            ok("kubectl create -f root-caps.yaml -n lab"),
+            refused("kubectl run shell -n orange --image=ubuntu --overrides='{\"spec\":{\"containers\":[{\"name\":\"shell\",\"image\":\"ubuntu\",\"securityContext\":{\"privileged\":true}}]}}'"),
+            ok("kubectl run web -n orange --image=nginx"),
+            ok("kubectl create -f locked.yaml -n blue"),
+            ok("kubegate security pod root-caps -n lab"),
+            ok("docker run --user 1000 --cap-add NET_ADMIN ubuntu"),
+        ],
+    },
 ];
 
 /// The example with this id.

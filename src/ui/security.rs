@@ -37,6 +37,7 @@ fn capabilities(c: &ContainerReport) -> Html {
                     (true, true) if c.privileged => ("cap kept", "held (privileged)"),
                     (true, true) => ("cap kept", "in the runtime's default set"),
                     (true, false) => ("cap dropped", "dropped from the default set"),
+                    (false, true) if c.privileged => ("cap added", "beyond the default set: granted by privileged"),
                     (false, true) => ("cap added", "added"),
                     (false, false) => ("cap absent", "not held"),
                 };

@@ -1482,6 +1482,31 @@ async function main() {
       await noErrors("(ae)");
     });
 
+    await test("(af) Pod Security: a privileged root pod refused in a restricted namespace, and its security card", async () => {
+      await send(page, "kubectl create ns psa", "namespace/psa created");
+      await send(page, "kubectl label ns psa pod-security.kubernetes.io/enforce=restricted", "namespace/psa labeled");
+      await send(page, `kubectl run root-shell -n psa --image=ubuntu:24.04 --overrides='{"spec":{"containers":[{"name":"shell","image":"ubuntu:24.04","securityContext":{"privileged":true,"runAsUser":0,"capabilities":{"add":["SYS_TIME"]}}}]}}'`, "is forbidden");
+      const printed = (await outputState(page)).output.trim().split("\n");
+      assert(printed.slice(-1)[0].startsWith('Error from server (Forbidden): pods "root-shell" is forbidden: violates PodSecurity "restricted:latest": privileged (container "shell" must not set securityContext.privileged=true), allowPrivilegeEscalation != false'), printed.slice(-1)[0]);
+      assert(printed.slice(-1)[0].includes('unrestricted capabilities (container "shell" must set securityContext.capabilities.drop=["ALL"]; container "shell" must not include "SYS_TIME" in securityContext.capabilities.add)'), printed.slice(-1)[0]);
+      const verdict = await page.locator("#verdict").innerText();
+      assert(verdict.startsWith("Refused at validating admission (403)"), verdict);
+      const card = page.locator("#security-card");
+      await card.waitFor({ timeout: WAIT_MS });
+      const text = await card.innerText();
+      assert(text.includes('container "shell"'), text);
+      assert(text.includes("On the node it can do 15 of 15 things that need a capability"), text);
+      const added = await page.locator("#security-card .caps li.cap.added").allInnerTexts();
+      assert(added.length === 27 && added.includes("SYS_TIME"), `added: ${added}`);
+      const levels = await page.locator("#pss-levels").innerText();
+      assert(levels.includes("privileged:latest") && levels.includes("baseline:latest") && levels.includes("restricted:latest"), levels);
+      const patch = await page.locator("#restricted-patch").innerText();
+      assert(patch.includes("runAsNonRoot: true") && patch.includes("privileged: false"), patch);
+      await card.scrollIntoViewIfNeeded();
+      await shot(page, "af-security-card");
+      await noErrors("(af)");
+    });
+
     await test("(t) offline after the first visit: the service worker serves the page", async () => {
       const ready = await page.evaluate(
         () =>
