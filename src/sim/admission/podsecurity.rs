@@ -459,24 +459,31 @@ fn exempt_namespace(ctx: &Context<'_>, ns: &str) -> bool {
     !ns.is_empty() && config(ctx).namespaces.iter().any(|n| n == ns)
 }
 
+/// The request's exemption by namespace, then by user, as pods and pod templates check them.
+fn exempt(ctx: &Context<'_>, a: &Attributes<'_>) -> Option<Response> {
+    if exempt_namespace(ctx, &a.namespace) {
+        return Some(Response::annotated(
+            format!("namespace {:?} is exempt in its configuration", a.namespace),
+            "exempt",
+            "namespace",
+        ));
+    }
+    exempt_user(ctx, a).then(|| {
+        Response::annotated(
+            format!("user {:?} is exempt in its configuration", a.user.username),
+            "exempt",
+            "user",
+        )
+    })
+}
+
 fn pod(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Response {
     let minor = ctx.control_plane.minor;
     if IGNORED_POD_SUBRESOURCES.contains(&a.subresource.as_str()) {
         return Response::allowed(format!("does not look at pods/{} requests", a.subresource));
     }
-    if exempt_namespace(ctx, &a.namespace) {
-        return Response::annotated(
-            format!("namespace {:?} is exempt in its configuration", a.namespace),
-            "exempt",
-            "namespace",
-        );
-    }
-    if exempt_user(ctx, a) {
-        return Response::annotated(
-            format!("user {:?} is exempt in its configuration", a.user.username),
-            "exempt",
-            "user",
-        );
+    if let Some(r) = exempt(ctx, a) {
+        return r;
     }
     let (policy, errs) = match namespace_policy(ctx, &a.namespace) {
         Ok(p) => p,
@@ -497,7 +504,7 @@ fn pod(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Response {
     };
     if errs.is_empty() && policy.fully_privileged() {
         return Response::annotated(
-            "the namespace's policy is privileged for enforce, audit and warn: nothing to check",
+            "allowed: the namespace's policy is privileged for enforce, audit and warn, so no check applies",
             "enforce-policy",
             "privileged:latest",
         );
@@ -579,19 +586,8 @@ fn controller(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Response {
             a.resource, a.subresource
         ));
     }
-    if exempt_namespace(ctx, &a.namespace) {
-        return Response::annotated(
-            format!("namespace {:?} is exempt in its configuration", a.namespace),
-            "exempt",
-            "namespace",
-        );
-    }
-    if exempt_user(ctx, a) {
-        return Response::annotated(
-            format!("user {:?} is exempt in its configuration", a.user.username),
-            "exempt",
-            "user",
-        );
+    if let Some(r) = exempt(ctx, a) {
+        return r;
     }
     let minor = ctx.control_plane.minor;
     let (policy, errs) = match namespace_policy(ctx, &a.namespace) {
