@@ -103,6 +103,51 @@ pub const ABILITIES: [(&str, &str); 15] = [
     ("load eBPF programs", "BPF"),
 ];
 
+/// The `USER` of well-known images, as their image configuration sets it (none: root). The
+/// kubelet reads it from the image when a container sets no `runAsUser`; kubegate pulls no
+/// image, so it knows only these.
+const IMAGE_USERS: [(&str, &str); 16] = [
+    ("nginxinc/nginx-unprivileged", "101"),
+    ("registry.k8s.io/pause", "65535"),
+    ("k8s.gcr.io/pause", "65535"),
+    ("gcr.io/distroless/", "0"),
+    ("cgr.dev/chainguard/", "65532"),
+    ("bitnami/", "1001"),
+    ("docker.io/bitnami/", "1001"),
+    ("grafana/grafana", "472"),
+    ("quay.io/prometheus/", "nobody"),
+    ("prom/", "nobody"),
+    ("jenkins/jenkins", "jenkins"),
+    ("nginx", "0"),
+    ("busybox", "0"),
+    ("ubuntu", "0"),
+    ("alpine", "0"),
+    ("debian", "0"),
+];
+
+/// The `USER` an image runs as, when kubegate knows it: `:nonroot` distroless tags are 65532.
+pub fn image_user(image: &str) -> Option<&'static str> {
+    let (repo, tag) = match image.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => (r, t),
+        _ => (image, ""),
+    };
+    let repo = repo.split('@').next().unwrap_or(repo);
+    let repo = repo.strip_prefix("docker.io/library/").unwrap_or(repo);
+    if repo.starts_with("gcr.io/distroless/") && tag.contains("nonroot") {
+        return Some("65532");
+    }
+    IMAGE_USERS
+        .iter()
+        .find(|(prefix, _)| {
+            if prefix.ends_with('/') {
+                repo.starts_with(prefix)
+            } else {
+                repo == *prefix
+            }
+        })
+        .map(|(_, user)| *user)
+}
+
 /// Where an effective setting came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -307,7 +352,13 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 }
 
 /// The report of one container.
-fn container(list: &str, c: &Value, pod_sc: Option<&Value>, spec: &Value) -> ContainerReport {
+fn container(
+    list: &str,
+    c: &Value,
+    pod_sc: Option<&Value>,
+    meta: &Value,
+    spec: &Value,
+) -> ContainerReport {
     let sc = sc_of(c);
     let name = c
         .get("name")
@@ -323,15 +374,21 @@ fn container(list: &str, c: &Value, pod_sc: Option<&Value>, spec: &Value) -> Con
     let dropped = strings(caps.and_then(|c| c.get("drop")));
     let effective = effective_capabilities(privileged, &added, &dropped);
     let mut settings = Vec::new();
-    let user = merged(
+    let image = c.get("image").and_then(Value::as_str).unwrap_or("");
+    let known = image_user(image);
+    let mut user = merged(
         "runAsUser",
         sc,
         pod_sc,
         ("the image's USER", Source::Image),
         "",
     );
-    let root = match user.source {
-        Source::Image => None,
+    let root = match (user.source, known) {
+        (Source::Image, Some(u)) => {
+            user.value = format!("{u} (the image's USER)");
+            Some(u == "0" || u == "root")
+        }
+        (Source::Image, None) => None,
         _ => Some(user.value == "0"),
     };
     settings.push(user);
@@ -412,7 +469,7 @@ fn container(list: &str, c: &Value, pod_sc: Option<&Value>, spec: &Value) -> Con
             "runs as a non-root user: its process has no effective capabilities; the set below is its bounding set, reachable only through setuid or file-capability binaries when privilege escalation is allowed".into(),
         ),
         None => notes.push(
-            "no runAsUser: the image's USER decides, root for most images".into(),
+            "no runAsUser: the image's USER decides (kubegate does not know this image's), root for most images".into(),
         ),
     }
     if privileged {
@@ -422,11 +479,7 @@ fn container(list: &str, c: &Value, pod_sc: Option<&Value>, spec: &Value) -> Con
         notes.push("privilege escalation allowed: a setuid binary can gain more privileges than its parent".into());
     }
     if non_root_set {
-        notes.push(match root {
-            Some(true) => "runAsNonRoot with runAsUser 0: admitted, but after admission the kubelet refuses to start it: \"container's runAsUser breaks non-root policy\" (CreateContainerConfigError)".into(),
-            Some(false) => "runAsNonRoot: the kubelet checks the user before it starts the container (after admission); this one passes".into(),
-            None => "runAsNonRoot without runAsUser: after admission, the kubelet checks the image's USER and refuses to start a container whose image runs as root: \"container has runAsNonRoot and image will run as root\" (CreateContainerConfigError)".into(),
-        });
+        notes.push(kubelet_check(meta, &name, &settings[0], known));
     }
     let host_users = spec.get("hostUsers").and_then(Value::as_bool) != Some(false);
     let effective_root = root != Some(false);
@@ -471,6 +524,45 @@ fn container(list: &str, c: &Value, pod_sc: Option<&Value>, spec: &Value) -> Con
         cannot,
         notes,
         docker: crate::sim::docker::run_flags(c, spec),
+    }
+}
+
+/// The kubelet's `verifyRunAsNonRoot`, made when it starts the container, after admission:
+/// what it would answer for this container (its error stops the container in
+/// CreateContainerConfigError, with a `Failed` event `Error: …`).
+fn kubelet_check(
+    meta: &Value,
+    container: &str,
+    user: &Setting,
+    image_user: Option<&str>,
+) -> String {
+    let text = |k: &str| meta.get(k).and_then(Value::as_str).unwrap_or("");
+    let uid = match text("uid") {
+        "" => "<uid>",
+        u => u,
+    };
+    let pod = format!("{}_{}({uid})", text("name"), text("namespace"));
+    let suffix = format!(
+        "(pod: {}, container: {container})",
+        crate::sim::yamlout::go_quote(&pod)
+    );
+    let after = "after admission, when the kubelet starts the container (runAsNonRoot)";
+    let refused = |why: String| {
+        format!("{after}: refused, the container stays in CreateContainerConfigError: Error: {why} {suffix}")
+    };
+    match (user.source, image_user) {
+        (Source::Container | Source::Pod, _) if user.value == "0" => {
+            refused("container's runAsUser breaks non-root policy".into())
+        }
+        (Source::Container | Source::Pod, _) => format!("{after}: passes (runAsUser {})", user.value),
+        (_, Some("0" | "root")) => refused("container has runAsNonRoot and image will run as root".into()),
+        (_, Some(u)) if u.parse::<u64>().is_err() => refused(format!(
+            "container has runAsNonRoot and image has non-numeric user ({u}), cannot verify user is non-root"
+        )),
+        (_, Some(u)) => format!("{after}: passes (the image runs as {u})"),
+        (_, None) => format!(
+            "{after}: the kubelet reads the image's USER; kubegate does not know this image's. If it is root (most images), it answers: Error: container has runAsNonRoot and image will run as root {suffix}"
+        ),
     }
 }
 
@@ -537,7 +629,7 @@ pub fn report(subject: &str, meta: &Value, spec: &Value, minor: u32) -> Security
             .into_iter()
             .flatten()
         {
-            containers.push(container(list, c, pod_sc, spec));
+            containers.push(container(list, c, pod_sc, meta, spec));
         }
     }
     let levels = [Level::Privileged, Level::Baseline, Level::Restricted]
@@ -979,6 +1071,30 @@ mod tests {
         let patch = &r.restricted_patch;
         assert!(patch.contains("runAsNonRoot: true"), "{patch}");
         assert!(!patch.contains("still refused"), "{patch}");
+    }
+
+    #[test]
+    fn the_kubelet_checks_run_as_non_root_against_the_images_user() {
+        let note = |image: &str, sc: Value| {
+            let spec = json!({"securityContext": {"runAsNonRoot": true},
+                "containers": [{"name": "c", "image": image, "securityContext": sc}]});
+            let meta = json!({"name": "p", "namespace": "blue", "uid": "u-1"});
+            let r = report("Pod blue/p", &meta, &spec, 37);
+            r.containers[0].notes.last().cloned().unwrap()
+        };
+        assert!(note("nginx:1.27", json!({})).ends_with(
+            "Error: container has runAsNonRoot and image will run as root (pod: \"p_blue(u-1)\", container: c)"
+        ));
+        assert!(note("nginx", json!({"runAsUser": 0})).contains(
+            "Error: container's runAsUser breaks non-root policy (pod: \"p_blue(u-1)\", container: c)"
+        ));
+        assert!(note("quay.io/prometheus/prometheus:v3.0.0", json!({}))
+            .contains("image has non-numeric user (nobody), cannot verify user is non-root"));
+        assert!(note("gcr.io/distroless/static:nonroot", json!({}))
+            .ends_with("passes (the image runs as 65532)"));
+        assert!(note("registry.k8s.io/pause:3.10", json!({}))
+            .ends_with("passes (the image runs as 65535)"));
+        assert!(note("example.com/app", json!({})).contains("kubegate does not know this image's"));
     }
 
     #[test]
