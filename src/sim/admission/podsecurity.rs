@@ -188,6 +188,18 @@ pub fn configure(cfg: Option<&PluginConfig>, cp: &ControlPlane) -> Result<Config
     if cp.minor >= 25 {
         versions.push("pod-security.admission.config.k8s.io/v1");
     }
+    // The decoder wants both before it looks the kind up (kind first).
+    if kind.is_empty() || api_version.is_empty() {
+        let field = if kind.is_empty() {
+            "Kind"
+        } else {
+            "apiVersion"
+        };
+        return Err(fail(
+            &[],
+            format!("Object '{field}' is missing in '{}'", raw_text(cfg, cp)),
+        ));
+    }
     if !versions.contains(&api_version) || kind != "PodSecurityConfiguration" {
         return Err(fail(
             &[],
@@ -340,6 +352,22 @@ pub fn configure(cfg: Option<&PluginConfig>, cp: &ControlPlane) -> Result<Config
         return Err(fail(&path, format!("PodSecurity invalid: {joined}")));
     }
     Ok(config)
+}
+
+/// The configuration as the plugin's loader reads it: a `path` file's text, or an inline
+/// configuration as kube-apiserver hands it on (Go's compact JSON: keys sorted, HTML
+/// characters escaped).
+fn raw_text(cfg: &PluginConfig, cp: &ControlPlane) -> String {
+    let inline = cp.arg("admission-control-config-file") == Some(cfg.file.as_str());
+    match cp.files.get(&cfg.file) {
+        Some(text) if !inline => text.clone(),
+        _ => crate::sim::kubectl::sorted_json(&cfg.value)
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029"),
+    }
 }
 
 // ---- the plugin ---------------------------------------------------------------------------
@@ -527,7 +555,8 @@ fn pod(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Response {
 }
 
 /// `isSignificantPodUpdate`: only a changed image or an added container is worth checking
-/// again (v1.27; earlier versions also looked at the seccomp annotations).
+/// again (v1.27; earlier versions also looked at the seccomp annotations). Absent strings read
+/// as empty ones, as Go's zero values.
 fn significant_update(new: &Value, old: &Value, minor: u32) -> bool {
     let list = |v: &Value, l: &str| -> Vec<Value> {
         v.ptr(&format!("/spec/{l}"))
@@ -535,12 +564,25 @@ fn significant_update(new: &Value, old: &Value, minor: u32) -> bool {
             .cloned()
             .unwrap_or_default()
     };
-    let image = |c: &Value| c.get("image").cloned().unwrap_or(Value::Null);
-    let name = |c: &Value| c.get("name").cloned().unwrap_or(Value::Null);
+    let text = |c: &Value, k: &str| c.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     let annotation = |v: &Value, k: &str| {
         v.ptr("/metadata/annotations")
             .and_then(|a| a.get(k))
-            .cloned()
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    // `isSignificantContainerUpdate`: the image, and before v1.27 the container's seccomp
+    // annotation on the pod.
+    let changed = |c: &Value, o: &Value| {
+        if text(c, "image") != text(o, "image") {
+            return true;
+        }
+        let key = format!(
+            "container.seccomp.security.alpha.kubernetes.io/{}",
+            text(c, "name")
+        );
+        minor < 27 && annotation(new, &key) != annotation(old, &key)
     };
     if minor < 25
         && annotation(new, "seccomp.security.alpha.kubernetes.io/pod")
@@ -550,33 +592,20 @@ fn significant_update(new: &Value, old: &Value, minor: u32) -> bool {
     }
     for l in ["containers", "initContainers"] {
         let (n, o) = (list(new, l), list(old, l));
-        if n.len() != o.len() {
+        if n.len() != o.len() || n.iter().zip(&o).any(|(c, o)| changed(c, o)) {
             return true;
-        }
-        for (a, b) in n.iter().zip(&o) {
-            if image(a) != image(b) {
-                return true;
-            }
-            if minor < 27 {
-                let key = format!(
-                    "container.seccomp.security.alpha.kubernetes.io/{}",
-                    name(a).as_str().unwrap_or("")
-                );
-                if annotation(new, &key) != annotation(old, &key) {
-                    return true;
-                }
-            }
         }
     }
     let old_ephemeral = list(old, "ephemeralContainers");
-    for c in list(new, "ephemeralContainers") {
-        match old_ephemeral.iter().find(|o| name(o) == name(&c)) {
-            None => return true,
-            Some(o) if image(o) != image(&c) => return true,
-            Some(_) => {}
+    list(new, "ephemeralContainers").iter().any(|c| {
+        match old_ephemeral
+            .iter()
+            .find(|o| text(o, "name") == text(c, "name"))
+        {
+            None => true,
+            Some(o) => changed(c, o),
         }
-    }
-    false
+    })
 }
 
 fn controller(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Response {
@@ -853,7 +882,7 @@ fn existing_pods(ctx: &Context<'_>, ns: &str, enforce: LevelVersion) -> (Vec<Str
     let exempt_classes = &config(ctx).runtime_classes;
     let mut first = Vec::new();
     let mut later = Vec::new();
-    let mut seen_controllers: Vec<String> = Vec::new();
+    let mut seen_controllers = std::collections::BTreeSet::new();
     for pod in ctx.store.list("", "pods", Some(ns)) {
         let class = pod
             .ptr("/spec/runtimeClassName")
@@ -870,12 +899,9 @@ fn existing_pods(ctx: &Context<'_>, ns: &str, enforce: LevelVersion) -> (Vec<Str
             .find(|o| o.get("controller").and_then(Value::as_bool) == Some(true))
             .and_then(|o| o.get("uid").and_then(Value::as_str));
         match controller {
-            Some(uid) if seen_controllers.iter().any(|s| s == uid) => later.push(pod),
-            Some(uid) => {
-                seen_controllers.push(uid.to_string());
-                first.push(pod);
-            }
-            None => first.push(pod),
+            // A later pod of a controller already seen waits at the end.
+            Some(uid) if !seen_controllers.insert(uid) => later.push(pod),
+            _ => first.push(pod),
         }
     }
     first.extend(later);
@@ -932,3 +958,7 @@ fn existing_pods(ctx: &Context<'_>, ns: &str, enforce: LevelVersion) -> (Vec<Str
     warnings.extend(pods);
     (warnings, checked)
 }
+
+#[cfg(test)]
+#[path = "podsecurity_tests.rs"]
+mod tests;

@@ -56,7 +56,8 @@ impl Level {
 /// `api.Version`: `latest` or `v1.N` (always newer than any numbered version).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Version {
-    Minor(u32),
+    /// `v1.N`; Go reads N as an int64.
+    Minor(i64),
     Latest,
 }
 
@@ -71,7 +72,7 @@ impl Version {
         let canonical = !digits.is_empty()
             && digits.bytes().all(|b| b.is_ascii_digit())
             && (digits == "0" || !digits.starts_with('0'));
-        match digits.parse::<u32>() {
+        match digits.parse::<i64>() {
             Ok(n) if canonical => Ok(Version::Minor(n)),
             _ => Err((Version::Latest, BAD)),
         }
@@ -181,7 +182,7 @@ pub fn effective_minor(version: Version, server_minor: u32) -> u32 {
     let max = NEWEST_POLICY_MINOR.min(server_minor);
     match version {
         Version::Latest => max,
-        Version::Minor(n) => n.min(max),
+        Version::Minor(n) => u32::try_from(n).map_or(max, |n| n.min(max)),
     }
 }
 

@@ -100,6 +100,12 @@ fn versions_and_levels_parse_as_upstream() {
     assert_eq!(Version::parse("latest"), Ok(Version::Latest));
     assert_eq!(Version::parse("v1.0"), Ok(Version::Minor(0)));
     assert_eq!(Version::parse("v1.25"), Ok(Version::Minor(25)));
+    // Go reads the minor as an int: beyond 32 bits is fine, beyond 64 is not.
+    assert_eq!(
+        Version::parse("v1.4294967296"),
+        Ok(Version::Minor(4294967296))
+    );
+    assert!(Version::parse("v1.9223372036854775808").is_err());
     for bad in [
         "v1.025", "1.25", "v2.1", "v1.", "v1.x", "", "Latest", "v1.-1",
     ] {
