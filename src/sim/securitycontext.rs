@@ -416,13 +416,35 @@ fn container(
         ("chosen by the runtime", Source::Default),
         "",
     ));
-    settings.push(merged(
+    let mut apparmor = merged(
         "appArmorProfile",
         sc,
         pod_sc,
         ("{type: RuntimeDefault}", Source::Default),
         "on nodes with AppArmor",
-    ));
+    );
+    // Before the field (v1.30) a pod annotation per container chose the profile; the kubelet
+    // still reads it when neither the container nor the pod sets the field.
+    let key = format!("container.apparmor.security.beta.kubernetes.io/{name}");
+    if apparmor.source == Source::Default {
+        if let Some(v) = meta
+            .pointer("/annotations")
+            .and_then(|a| a.get(&key))
+            .and_then(Value::as_str)
+        {
+            apparmor.value = match v {
+                "runtime/default" => "{type: RuntimeDefault}".to_string(),
+                "unconfined" => "{type: Unconfined}".to_string(),
+                other => match other.strip_prefix("localhost/") {
+                    Some(p) => format!("{{type: Localhost, localhostProfile: {p}}}"),
+                    None => other.to_string(),
+                },
+            };
+            apparmor.source = Source::Pod;
+            apparmor.note = format!("from the pod's annotation {key}");
+        }
+    }
+    settings.push(apparmor);
     settings.push(own("privileged", sc, "false", ""));
     let ape = text(sc.and_then(|s| s.get("allowPrivilegeEscalation")));
     let sys_admin = effective.iter().any(|c| c == "SYS_ADMIN");
@@ -1095,6 +1117,31 @@ mod tests {
         assert!(note("registry.k8s.io/pause:3.10", json!({}))
             .ends_with("passes (the image runs as 65535)"));
         assert!(note("example.com/app", json!({})).contains("kubegate does not know this image's"));
+    }
+
+    #[test]
+    fn an_apparmor_annotation_stands_in_for_the_field() {
+        let meta = json!({"annotations": {"container.apparmor.security.beta.kubernetes.io/app": "localhost/k8s-deny-write"}});
+        let spec = json!({"containers": [{"name": "app", "image": "nginx"}, {"name": "other", "image": "nginx",
+            "securityContext": {"appArmorProfile": {"type": "Unconfined"}}}]});
+        let r = report("Pod x", &meta, &spec, 37);
+        let get = |i: usize| {
+            r.containers[i]
+                .settings
+                .iter()
+                .find(|s| s.field == "appArmorProfile")
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            get(0).value,
+            "{type: Localhost, localhostProfile: k8s-deny-write}"
+        );
+        assert_eq!(get(0).source, Source::Pod);
+        assert_eq!(
+            (get(1).value.as_str(), get(1).source),
+            ("{type: Unconfined}", Source::Container)
+        );
     }
 
     #[test]
