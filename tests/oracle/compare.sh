@@ -6,7 +6,9 @@
 #   [KUBEGATE_WS=the workspace the proxy serves] [KC=its kubeconfig path] \
 #     tests/oracle/compare.sh < tests/oracle/create-commands.txt
 # expose-commands.txt needs objects: serve the proxy's built-in workspace plus workloads.yaml
-# (proxy.py --workspace FILE) and point KUBEGATE_WS at the same file.
+# (proxy.py --workspace FILE) and point KUBEGATE_WS at the same file. pod-security-commands.txt
+# runs against pod-security.yaml (its -f file must also be at /tmp/psa-pod.yaml for the real
+# kubectl: copy it out of the workspace's files).
 export KUBECONFIG=${KC:-$(cat /tmp/kc.path)}
 while IFS= read -r line; do
   [ -z "$line" ] && continue

@@ -160,6 +160,10 @@ def main():
             text = isinstance(resp["body"], str)
             data = resp["body"].encode() if text else json.dumps(resp["body"]).encode()
             self.send_response(resp["code"])
+            # Warnings (admission webhooks, policies, Pod Security) as the API server sends
+            # them: `299 - "text"`, the text quoted as Go's strconv.Quote quotes it.
+            for w in resp.get("warnings", []):
+                self.send_header("Warning", "299 - " + json.dumps(w, ensure_ascii=False))
             self.send_header("Content-Type", "text/plain; charset=utf-8" if text else "application/json")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
