@@ -165,6 +165,33 @@ spec: {policyName: team}
         session.kubectl(&format!("kubectl delete {name}"), None);
     }
 
+    // The same create where Pod Security looks: blue enforcing baseline (the pod passes),
+    // warning and auditing restricted (it fails: a warning and an audit annotation).
+    let labelled = session.kubectl(
+        "kubectl label ns blue pod-security.kubernetes.io/enforce=baseline pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/audit=restricted",
+        None,
+    );
+    assert_eq!(labelled.exit_code, 0, "{}", labelled.stderr);
+    let trace = session.request(&create);
+    assert_eq!(trace.response.code, 201, "{:?}", trace.response.body);
+    assert_eq!(
+        trace.response.warnings.len(),
+        1,
+        "{:?}",
+        trace.response.warnings
+    );
+    per_iter(
+        "one pod create under Pod Security (enforce baseline, warn and audit restricted)",
+        10_000,
+        || {
+            black_box(session.request(&create));
+        },
+    );
+    session.kubectl(
+        "kubectl label ns blue pod-security.kubernetes.io/enforce- pod-security.kubernetes.io/warn- pod-security.kubernetes.io/audit-",
+        None,
+    );
+
     let admin_create = "kubectl create -f pod.yaml -n default";
     let admin_delete = "kubectl delete pod blue -n default";
     per_iter(

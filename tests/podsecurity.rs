@@ -165,3 +165,33 @@ fn fixtures_through_the_admission_chain_as_upstreams_integration_test() {
     let left = session.kubectl("kubectl get pods,deployments -A -o name", None);
     assert!(!left.stdout.contains("/test"), "{}", left.stdout);
 }
+
+/// A pod of 20,000 containers: refused with every name in the detail, and its security card
+/// made, each in time proportional to the pod (the checks and the card visit each container
+/// once; a quadratic step would take minutes here).
+#[test]
+fn a_pod_of_twenty_thousand_containers() {
+    let mut pod =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n  containers:\n");
+    for i in 0..20_000 {
+        pod.push_str(&format!("  - {{name: c{i}, image: nginx}}\n"));
+    }
+    let workspace = format!(
+        "{DEFAULT}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: locked\n  labels:\n    pod-security.kubernetes.io/enforce: restricted\n"
+    );
+    let mut session = Session::new(&workspace).expect("workspace boots");
+    let out = session.kubectl("kubectl create -f - -n locked --dry-run=server", Some(&pod));
+    assert_eq!(
+        out.exit_code,
+        1,
+        "{}",
+        &out.stderr[..out.stderr.len().min(300)]
+    );
+    assert!(out.stderr.contains("violates PodSecurity \"restricted:latest\": allowPrivilegeEscalation != false (containers \"c0\", \"c1\", "));
+    assert!(out
+        .stderr
+        .contains("\"c19999\" must set securityContext.allowPrivilegeEscalation=false)"));
+    let card = session.kubectl("kubegate security -f -", Some(&pod));
+    assert_eq!(card.exit_code, 0, "{}", card.stderr);
+    assert_eq!(card.stdout.matches("\ncontainer \"c").count(), 20_000);
+}

@@ -549,9 +549,9 @@ fn pod(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Response {
             }
         }
     }
-    let meta = object.get("metadata").cloned().unwrap_or(Value::Null);
-    let spec = object.get("spec").cloned().unwrap_or(Value::Null);
-    evaluate(ctx, a, &policy, &errs, &meta, &spec, true)
+    let meta = object.get("metadata").unwrap_or(&Value::Null);
+    let spec = object.get("spec").unwrap_or(&Value::Null);
+    evaluate(ctx, a, &policy, &errs, meta, spec, true)
 }
 
 /// `isSignificantPodUpdate`: only a changed image or an added container is worth checking
@@ -647,9 +647,9 @@ fn controller(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Response {
     let Some(template) = object.ptr(path).filter(|t| !t.is_null()) else {
         return Response::allowed("the object has no pod template");
     };
-    let meta = template.get("metadata").cloned().unwrap_or(Value::Null);
-    let spec = template.get("spec").cloned().unwrap_or(Value::Null);
-    evaluate(ctx, a, &policy, &errs, &meta, &spec, false)
+    let meta = template.get("metadata").unwrap_or(&Value::Null);
+    let spec = template.get("spec").unwrap_or(&Value::Null);
+    evaluate(ctx, a, &policy, &errs, meta, spec, false)
 }
 
 /// The aggregate `reason (detail), …` text of an evaluation.
@@ -911,9 +911,9 @@ fn existing_pods(ctx: &Context<'_>, ns: &str, enforce: LevelVersion) -> (Vec<Str
     // Reasons, in the order first seen, with the smallest pod name and the count of each.
     let mut groups: Vec<(String, String, usize)> = Vec::new();
     for pod in &first {
-        let meta = pod.get("metadata").cloned().unwrap_or(Value::Null);
-        let spec = pod.get("spec").cloned().unwrap_or(Value::Null);
-        let e = run(ctx, enforce, &meta, &spec);
+        let meta = pod.get("metadata").unwrap_or(&Value::Null);
+        let spec = pod.get("spec").unwrap_or(&Value::Null);
+        let e = run(ctx, enforce, meta, spec);
         if e.allowed() {
             continue;
         }
