@@ -390,13 +390,40 @@ impl Kubectl<'_, '_> {
             return Err("error: at least one verb must be specified".into());
         }
         if resources.is_empty() && urls.is_empty() {
-            return Err("error: at least one resource must be specified".into());
+            return Err(if cluster {
+                "error: one of resource or nonResourceURL must be specified".into()
+            } else {
+                "error: at least one resource must be specified".into()
+            });
         }
-        for v in &verbs {
-            if !STANDARD_VERBS.contains(&v.as_str()) {
-                self.out
-                    .stderr
-                    .push_str(&format!("Warning: '{v}' is not a standard resource verb\n"));
+        if !resources.is_empty() {
+            for v in &verbs {
+                if !STANDARD_VERBS.contains(&v.as_str()) {
+                    self.out
+                        .stderr
+                        .push_str(&format!("Warning: '{v}' is not a standard resource verb\n"));
+                }
+            }
+        }
+        // A ClusterRole's non-resource URLs take HTTP verbs only, and a `*` only at the end
+        // (kubectl's own check, before any request).
+        if !urls.is_empty() {
+            const HTTP_VERBS: [&str; 8] = [
+                "*", "get", "post", "put", "delete", "patch", "head", "options",
+            ];
+            if let Some(v) = verbs.iter().find(|v| !HTTP_VERBS.contains(&v.as_str())) {
+                return Err(format!("error: invalid verb: '{v}' for nonResourceURL"));
+            }
+            for u in urls.iter().filter(|u| u.as_str() != "*") {
+                if !u.starts_with('/') {
+                    return Err("error: nonResourceURL should start with /".into());
+                }
+                if u[..u.len() - 1].contains('*') {
+                    return Err(
+                        "error: nonResourceURL only supports wildcard matches when '*' is at the end"
+                            .into(),
+                    );
+                }
             }
         }
         // Resolve each resource (with optional .group and /subresource) and group the

@@ -284,6 +284,8 @@ impl Kubectl<'_, '_> {
             ("auth", "can-i") => self.with(words, CAN_I, "auth can-i", Self::can_i),
             ("auth", "whoami") => self.with(words, WHOAMI, "auth whoami", Self::whoami),
             ("auth", "") => self.err("error: Must specify a subcommand: can-i, reconcile, whoami\nSee 'kubectl auth -h' for help and examples"),
+            ("auth", "reconcile") => self.err("error: \"kubectl auth reconcile\" is a kubectl command that kubegate does not simulate yet"),
+            ("auth", other) => self.err(&format!("error: unknown command \"{other}\"\nSee 'kubectl auth -h' for help and examples")),
             ("config", _) => self.with(words, config::FLAGS, "config", Self::config),
             ("version", _) => self.with(words, CONFIG, "version", Self::version),
             ("label", _) => self.with(words, label::FLAGS, "label", |k, c| k.label(c, false)),
@@ -1037,6 +1039,18 @@ impl Kubectl<'_, '_> {
             }
         }
         let by_name = wanted.iter().any(|(_, names)| !names.is_empty());
+        // The resource builder refuses names with a selector: `TYPE/NAME` and several types
+        // with names are resource tuples to it, one type with names is names.
+        if by_name
+            && (selector_flag(&c.p, "selector").is_some()
+                || selector_flag(&c.p, "field-selector").is_some())
+        {
+            return self.err(if first.contains('/') || wanted.len() > 1 {
+                "error: selectors and the all flag cannot be used when passing resource/name arguments"
+            } else {
+                "error: name cannot be provided when a selector is specified"
+            });
+        }
         let all_ns = c.p.is("all-namespaces");
         let output = c.p.get("output").unwrap_or("").to_string();
         let human = matches!(output.as_str(), "" | "wide");
@@ -1557,9 +1571,16 @@ impl Kubectl<'_, '_> {
             }
         } else {
             let args = tail(&c.p.args, 1);
+            let selector_given = selector_flag(&c.p, "selector").is_some()
+                || selector_flag(&c.p, "field-selector").is_some();
+            if c.p.is("all") && selector_given {
+                // The resource builder's words, trailing space and all.
+                return self.err("error: setting 'all' parameter but found a non empty selector. ");
+            }
             let Some(typed) = args.first() else {
                 return self.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
             };
+            let slash_form = typed.contains('/');
             let (typed, inline) = match typed.split_once('/') {
                 Some((t, n)) => (t.to_string(), Some(n.to_string())),
                 None => (typed.clone(), None),
@@ -1572,6 +1593,14 @@ impl Kubectl<'_, '_> {
                 .chain(tail(args, 1).iter().cloned())
                 .collect();
             let selector = selector_flag(&c.p, "selector");
+            // `--all` is the everything-selector to the resource builder.
+            if !names.is_empty() && (selector_given || c.p.is("all")) {
+                return self.err(if slash_form {
+                    "error: selectors and the all flag cannot be used when passing resource/name arguments"
+                } else {
+                    "error: name cannot be provided when a selector is specified"
+                });
+            }
             if names.is_empty() && (c.p.is("all") || selector.is_some()) {
                 // kubectl lists what matches, then deletes each object.
                 let all_ns = c.p.is("all-namespaces") && res.namespaced;
@@ -1771,7 +1800,8 @@ impl Kubectl<'_, '_> {
         if c.p.is("no-headers") {
             return self.err("error: --no-headers cannot be set without --list specified");
         }
-        if args.len() < 2 {
+        // Exactly two: kubectl takes a name only as resource/name.
+        if args.len() != 2 {
             return self.err("error: you must specify two arguments: verb resource or verb resource/resourceName.\nSee 'kubectl auth can-i -h' for help and examples.");
         }
         let verb = args[0].clone();
@@ -1786,7 +1816,7 @@ impl Kubectl<'_, '_> {
         } else {
             let (typed, name) = match target.split_once('/') {
                 Some((t, n)) => (t.to_string(), n.to_string()),
-                None => (target.clone(), args.get(2).cloned().unwrap_or_default()),
+                None => (target.clone(), String::new()),
             };
             let (group, resource) = if typed == "*" {
                 ("*".to_string(), "*".to_string())
