@@ -176,7 +176,10 @@ const API_RESOURCES: &[Flag] = &[
     flag("categories", None, Arity::Value),
 ];
 
-const CONFIG: &[Flag] = &[flag("output", Some('o'), Arity::Value)];
+const VERSION: &[Flag] = &[
+    flag("output", Some('o'), Arity::Value),
+    flag("client", None, Arity::Bool),
+];
 
 /// Runs kubectl with its arguments already split (as a shell would pass them).
 pub fn run_words(env: &mut Env<'_>, words: &[String]) -> Outcome {
@@ -287,7 +290,7 @@ impl Kubectl<'_, '_> {
             ("auth", "reconcile") => self.err("error: \"kubectl auth reconcile\" is a kubectl command that kubegate does not simulate yet"),
             ("auth", other) => self.err(&format!("error: unknown command \"{other}\"\nSee 'kubectl auth -h' for help and examples")),
             ("config", _) => self.with(words, config::FLAGS, "config", Self::config),
-            ("version", _) => self.with(words, CONFIG, "version", Self::version),
+            ("version", _) => self.with(words, VERSION, "version", Self::version),
             ("label", _) => self.with(words, label::FLAGS, "label", |k, c| k.label(c, false)),
             ("annotate", _) => self.with(words, label::FLAGS, "annotate", |k, c| k.label(c, true)),
             ("describe", _) => self.with(words, describe::FLAGS, "describe", Self::describe),
@@ -1937,6 +1940,14 @@ impl Kubectl<'_, '_> {
     }
 
     fn whoami(&mut self, c: Cmd) {
+        // The printer is chosen before the request: whoami's table is its only human format.
+        let output = c.p.get("output").unwrap_or("").to_string();
+        let known = matches!(output.as_str(), "" | "json" | "yaml" | "name")
+            || output.starts_with("jsonpath=")
+            || output.starts_with("jsonpath-as-json=");
+        if !known {
+            return self.err(&format!("error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,kyaml,name,template,templatefile,yaml"));
+        }
         // kubectl tries v1, then v1beta1, then v1alpha1 while the server answers 404.
         let mut answer = Err(String::new());
         for version in ["v1", "v1beta1", "v1alpha1"] {
@@ -1964,6 +1975,11 @@ impl Kubectl<'_, '_> {
                 Some("yaml") => {
                     let t = yamlout::to_yaml(&review);
                     self.print(&t);
+                }
+                // The review has no name: the name printer says so.
+                Some("name") => self.print("selfsubjectreview.authentication.k8s.io/<unknown>"),
+                Some(o) if o.starts_with("jsonpath") => {
+                    self.print_object(o, &review);
                 }
                 _ => {
                     let info = review
@@ -2267,17 +2283,102 @@ impl Kubectl<'_, '_> {
         }
     }
 
+    /// `kubectl version [--client] [-o yaml|json]`: the client's build (kubectl 1.37.1's own),
+    /// kustomize's, and the server's `/version` read into apimachinery's `version.Info`.
     fn version(&mut self, c: Cmd) {
-        let minor = self.minor();
-        self.print(&format!(
-            "Client Version: {KUBECTL_VERSION}\nKustomize Version: v5.8.1"
-        ));
-        match self.send(&c.cfg, "GET", "/version", None) {
-            Ok((200, _)) => self.print(&format!("Server Version: v1.{minor}.0")),
-            Ok((_, status)) => self.err(&printers::error_text(&status)),
-            Err(e) => self.err(&e),
+        let output = c.p.get("output").unwrap_or("").to_string();
+        if !matches!(output.as_str(), "" | "yaml" | "json") {
+            return self.err("error: --output must be 'yaml' or 'json'");
+        }
+        let client = json!({
+            "major": "1", "minor": "37", "gitVersion": KUBECTL_VERSION,
+            "gitCommit": "f78e722310e50bcaca9276be22276d9e91d91308", "gitTreeState": "clean",
+            "buildDate": "2026-09-23T17:10:04Z", "goVersion": "go1.26.8", "compiler": "gc",
+            "platform": "linux/amd64"
+        });
+        let (mut server, mut failed) = (None, None);
+        if !c.p.is("client") {
+            match self.send(&c.cfg, "GET", "/version", None) {
+                Ok((200, body)) => server = Some(version_info(&body)),
+                Ok((_, status)) => failed = Some(printers::error_text(&status)),
+                Err(e) => failed = Some(e),
+            }
+        }
+        let mut doc = serde_json::Map::new();
+        doc.insert("clientVersion".into(), client);
+        doc.insert("kustomizeVersion".into(), json!("v5.8.1"));
+        if let Some(s) = &server {
+            doc.insert("serverVersion".into(), s.clone());
+        }
+        match output.as_str() {
+            "json" => {
+                // json.MarshalIndent with two spaces (the object printers indent by four).
+                let text = crate::sim::yamlout::to_json_in_order(&Value::Object(doc));
+                let lines: Vec<String> = text
+                    .lines()
+                    .map(|l| {
+                        let body = l.trim_start_matches(' ');
+                        format!("{}{body}", " ".repeat((l.len() - body.len()) / 2))
+                    })
+                    .collect();
+                self.print(&lines.join("\n"));
+            }
+            "yaml" => {
+                // sigs.k8s.io/yaml (keys sorted), then Println: a blank line after.
+                let text = crate::sim::yamlout::to_yaml(&Value::Object(doc));
+                self.print(&format!("{text}\n"));
+            }
+            _ => {
+                self.print(&format!(
+                    "Client Version: {KUBECTL_VERSION}\nKustomize Version: v5.8.1"
+                ));
+                if let Some(s) = &server {
+                    let v = s.get("gitVersion").and_then(Value::as_str).unwrap_or("");
+                    self.print(&format!("Server Version: {v}"));
+                }
+            }
+        }
+        if let Some(e) = failed {
+            self.err(&e);
         }
     }
+}
+
+/// A `/version` body as apimachinery's `version.Info` reads and writes it: its fields in the
+/// struct's order, the emulation ones only when set, every other one even when empty.
+fn version_info(body: &Value) -> Value {
+    let text = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut m = serde_json::Map::new();
+    for k in ["major", "minor"] {
+        m.insert(k.into(), json!(text(k)));
+    }
+    for k in [
+        "emulationMajor",
+        "emulationMinor",
+        "minCompatibilityMajor",
+        "minCompatibilityMinor",
+    ] {
+        if !text(k).is_empty() {
+            m.insert(k.into(), json!(text(k)));
+        }
+    }
+    for k in [
+        "gitVersion",
+        "gitCommit",
+        "gitTreeState",
+        "buildDate",
+        "goVersion",
+        "compiler",
+        "platform",
+    ] {
+        m.insert(k.into(), json!(text(k)));
+    }
+    Value::Object(m)
 }
 
 /// Go's `strconv.ParseInt(s, 0, 32)`: an optional sign, then `0x`, `0o`, `0b` or a leading
