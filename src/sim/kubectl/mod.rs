@@ -291,6 +291,8 @@ impl Kubectl<'_, '_> {
             ("auth", other) => self.err(&format!("error: unknown command \"{other}\"\nSee 'kubectl auth -h' for help and examples")),
             ("config", _) => self.with(words, config::FLAGS, "config", Self::config),
             ("version", _) => self.with(words, VERSION, "version", Self::version),
+            ("cluster-info", "dump") => self.err("error: \"kubectl cluster-info dump\" is a kubectl command that kubegate does not simulate yet"),
+            ("cluster-info", _) => self.with(words, &[], "cluster-info", Self::cluster_info),
             ("label", _) => self.with(words, label::FLAGS, "label", |k, c| k.label(c, false)),
             ("annotate", _) => self.with(words, label::FLAGS, "annotate", |k, c| k.label(c, true)),
             ("describe", _) => self.with(words, describe::FLAGS, "describe", Self::describe),
@@ -2341,6 +2343,99 @@ impl Kubectl<'_, '_> {
         if let Some(e) = failed {
             self.err(&e);
         }
+    }
+}
+
+impl Kubectl<'_, '_> {
+    /// `kubectl cluster-info`: the API server's address, then each service labelled
+    /// `kubernetes.io/cluster-service=true` in kube-system (or the `-n` namespace; the
+    /// context's namespace does not count) with its proxy URL, or its load balancer.
+    fn cluster_info(&mut self, c: Cmd) {
+        let ns =
+            c.p.get("namespace")
+                .filter(|n| !n.is_empty())
+                .unwrap_or("kube-system")
+                .to_string();
+        let url = format!(
+            "/api/v1/namespaces/{ns}/services?labelSelector=kubernetes.io%2Fcluster-service%3Dtrue"
+        );
+        const HINT: &str =
+            "\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n";
+        let list = match self.send(&c.cfg, "GET", &url, None) {
+            Ok((200, list)) => list,
+            Ok((_, status)) => {
+                self.out.stdout.push_str(HINT);
+                return self.err(&printers::error_text(&status));
+            }
+            Err(e) => {
+                self.out.stdout.push_str(HINT);
+                return self.err(&e);
+            }
+        };
+        let host = c.cfg.server.trim_end_matches('/').to_string();
+        let mut out = format!("Kubernetes control plane is running at {host}\n");
+        for svc in list
+            .get("items")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let text = |p: &str| svc.ptr(p).and_then(Value::as_str).unwrap_or("").to_string();
+            let ports: Vec<&Value> = svc
+                .ptr("/spec/ports")
+                .and_then(Value::as_array)
+                .map(|p| p.iter().collect())
+                .unwrap_or_default();
+            let ingress = svc.ptr("/status/loadBalancer/ingress/0");
+            let link = if let Some(ing) = ingress {
+                let ip = ing
+                    .get("ip")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty());
+                let ip = ip
+                    .or_else(|| ing.get("hostname").and_then(Value::as_str))
+                    .unwrap_or("");
+                ports
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "http://{ip}:{} ",
+                            p.get("port").and_then(Value::as_i64).unwrap_or(0)
+                        )
+                    })
+                    .collect::<String>()
+            } else {
+                let mut name = text("/metadata/name");
+                if let Some(p) = ports.first() {
+                    let port_name = p.get("name").and_then(Value::as_str).unwrap_or("");
+                    let number = p.get("port").and_then(Value::as_i64).unwrap_or(0);
+                    // utilnet.JoinSchemeNamePort: https guessed from the port.
+                    let scheme = if port_name == "https" || number == 443 {
+                        "https"
+                    } else {
+                        ""
+                    };
+                    name = match (scheme, port_name) {
+                        ("", "") => name,
+                        ("", p) => format!("{name}:{p}"),
+                        (s, p) => format!("{s}:{name}:{p}"),
+                    };
+                }
+                format!(
+                    "{host}/api/v1/namespaces/{}/services/{name}/proxy",
+                    text("/metadata/namespace")
+                )
+            };
+            let shown = svc
+                .ptr("/metadata/labels/kubernetes.io~1name")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .unwrap_or_else(|| text("/metadata/name"));
+            out.push_str(&format!("{shown} is running at {link}\n"));
+        }
+        out.push_str(HINT);
+        self.out.stdout.push_str(&out);
     }
 }
 
