@@ -176,6 +176,11 @@ const API_RESOURCES: &[Flag] = &[
     flag("categories", None, Arity::Value),
 ];
 
+const CORDON: &[Flag] = &[
+    flag("selector", Some('l'), Arity::Value),
+    flag("dry-run", None, Arity::Optional),
+];
+
 const VERSION: &[Flag] = &[
     flag("output", Some('o'), Arity::Value),
     flag("client", None, Arity::Bool),
@@ -291,6 +296,8 @@ impl Kubectl<'_, '_> {
             ("auth", other) => self.err(&format!("error: unknown command \"{other}\"\nSee 'kubectl auth -h' for help and examples")),
             ("config", _) => self.with(words, config::FLAGS, "config", Self::config),
             ("version", _) => self.with(words, VERSION, "version", Self::version),
+            ("cordon", _) => self.with(words, CORDON, "cordon", |k, c| k.cordon(c, true)),
+            ("uncordon", _) => self.with(words, CORDON, "uncordon", |k, c| k.cordon(c, false)),
             ("cluster-info", "dump") => self.err("error: \"kubectl cluster-info dump\" is a kubectl command that kubegate does not simulate yet"),
             ("cluster-info", _) => self.with(words, &[], "cluster-info", Self::cluster_info),
             ("label", _) => self.with(words, label::FLAGS, "label", |k, c| k.label(c, false)),
@@ -2347,6 +2354,100 @@ impl Kubectl<'_, '_> {
 }
 
 impl Kubectl<'_, '_> {
+    /// `kubectl cordon|uncordon NODE… | -l SELECTOR`: every node fetched first (one missing
+    /// stops them all), then each whose `spec.unschedulable` differs patched with a strategic
+    /// merge patch, as kubectl's drain helper does.
+    fn cordon(&mut self, c: Cmd, unschedulable: bool) {
+        let verb = if unschedulable { "cordon" } else { "uncordon" };
+        let dry = match dry_run_strategy(&c) {
+            Ok(d) => d,
+            Err(e) => return self.err(&e),
+        };
+        let names: Vec<String> = tail(&c.p.args, 1).to_vec();
+        let selector = selector_flag(&c.p, "selector");
+        if names.is_empty() && selector.is_none() {
+            return self.err(&format!(
+                "error: USAGE: {verb} NODE [flags]\nSee 'kubectl {verb} -h' for help and examples"
+            ));
+        }
+        let mut nodes = Vec::new();
+        if let Some(sel) = &selector {
+            if !names.is_empty() {
+                return self.err("error: name cannot be provided when a selector is specified");
+            }
+            match self.send(
+                &c.cfg,
+                "GET",
+                &format!("/api/v1/nodes{}", selector_query(sel)),
+                None,
+            ) {
+                Ok((200, list)) => nodes.extend(
+                    list.get("items")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+                Ok((_, status)) => return self.err(&printers::error_text(&status)),
+                Err(e) => return self.err(&e),
+            }
+        }
+        for n in &names {
+            match self.send(&c.cfg, "GET", &format!("/api/v1/nodes/{n}"), None) {
+                Ok((200, node)) => nodes.push(node),
+                Ok((_, status)) => return self.err(&printers::error_text(&status)),
+                Err(e) => return self.err(&e),
+            }
+        }
+        let done = if unschedulable {
+            "cordoned"
+        } else {
+            "uncordoned"
+        };
+        for node in nodes {
+            let name = node
+                .ptr("/metadata/name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let now = node
+                .ptr("/spec/unschedulable")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            if now == unschedulable {
+                self.print(&format!("node/{name} already {done}"));
+                continue;
+            }
+            if dry == "client" {
+                self.print(&format!("node/{name} {done} (dry run)"));
+                continue;
+            }
+            let url = if dry == "server" {
+                format!("/api/v1/nodes/{name}?dryRun=All")
+            } else {
+                format!("/api/v1/nodes/{name}")
+            };
+            let patch = json!({"spec": {"unschedulable": unschedulable}});
+            match self.send_with_type(
+                &c.cfg,
+                "PATCH",
+                &url,
+                Some(&patch),
+                "application/strategic-merge-patch+json",
+            ) {
+                Ok((200, _)) => {
+                    let suffix = if dry == "server" {
+                        " (server dry run)"
+                    } else {
+                        ""
+                    };
+                    self.print(&format!("node/{name} {done}{suffix}"));
+                }
+                Ok((_, status)) => self.err(&printers::error_text(&status)),
+                Err(e) => self.err(&e),
+            }
+        }
+    }
+
     /// `kubectl cluster-info`: the API server's address, then each service labelled
     /// `kubernetes.io/cluster-service=true` in kube-system (or the `-n` namespace; the
     /// context's namespace does not count) with its proxy URL, or its load balancer.
