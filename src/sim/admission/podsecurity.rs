@@ -374,6 +374,9 @@ fn raw_text(cfg: &PluginConfig, cp: &ControlPlane) -> String {
 
 /// What the evaluation decided, before it is turned into the plugin's verdict.
 struct Response {
+    /// Whether a check ran (labels read and checked, or a pod evaluated): the trace shows
+    /// the plugin as having admitted only then, else as having let the request pass unchecked.
+    checked: bool,
     error: Option<ApiError>,
     warnings: Vec<String>,
     annotations: BTreeMap<&'static str, String>,
@@ -383,6 +386,7 @@ struct Response {
 impl Response {
     fn allowed(summary: impl Into<String>) -> Self {
         Response {
+            checked: false,
             error: None,
             warnings: Vec::new(),
             annotations: BTreeMap::new(),
@@ -447,7 +451,8 @@ pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {
     ctx.warnings.extend(response.warnings.iter().cloned());
     match response.error {
         Some(e) => Verdict::Reject(e),
-        None => Verdict::Admit(response.summary.into()),
+        None if response.checked => Verdict::Admit(response.summary.into()),
+        None => Verdict::Skip(response.summary.into()),
     }
 }
 
@@ -684,6 +689,7 @@ fn evaluate(
         );
     }
     let mut r = Response::allowed(String::new());
+    r.checked = true;
     if !errs.is_empty() {
         let texts: Vec<String> = errs.iter().map(FieldError::to_string).collect();
         let joined = if texts.len() == 1 {
@@ -776,12 +782,30 @@ fn namespace(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Response {
         .to_string();
     let defaults = config(ctx).defaults;
     let (new_policy, new_errs) = policy_to_evaluate(labels_of(ns), &defaults, minor);
+    let exempt = exempt_namespace(ctx, &name);
+    let mut r = namespace_labels(ctx, a, ns, &name, new_policy, new_errs, exempt);
+    // Its labels were read and checked, whatever came of it.
+    r.checked = matches!(a.operation, Operation::Create | Operation::Update);
+    r
+}
+
+/// The namespace's create or update, once its labels are read.
+fn namespace_labels(
+    ctx: &mut Context<'_>,
+    a: &Attributes<'_>,
+    ns: &Value,
+    name: &str,
+    new_policy: Policy,
+    new_errs: Vec<FieldError>,
+    exempt: bool,
+) -> Response {
+    let minor = ctx.control_plane.minor;
+    let defaults = config(ctx).defaults;
     let invalid = |errs: &[FieldError]| {
         let mut r = Response::allowed("");
-        r.error = Some(ApiError::invalid("", "Namespace", &name, errs));
+        r.error = Some(ApiError::invalid("", "Namespace", name, errs));
         r
     };
-    let exempt = exempt_namespace(ctx, &name);
     match a.operation {
         Operation::Create => {
             if !new_errs.is_empty() {

@@ -68,12 +68,12 @@ struct Answer {
 }
 
 impl Answer {
-    /// The refusal as `code reason: message`, or `allowed`.
+    /// The refusal as `code reason: message`, or `allowed` (upstream's answer: the trace
+    /// tells an admission after checks from a pass with none, which upstream does not).
     fn outcome(&self) -> String {
         match &self.verdict {
             Verdict::Reject(e) => format!("{} {}: {}", e.code, e.reason, e.message),
-            Verdict::Admit(_) => "allowed".into(),
-            Verdict::Skip(why) => format!("skipped: {why}"),
+            Verdict::Admit(_) | Verdict::Skip(_) => "allowed".into(),
         }
     }
 }
@@ -1967,6 +1967,44 @@ fn validate_pod_and_controller_in_older_versions() {
         None,
     );
     assert!(matches!(cluster.run(&a).verdict, Verdict::Skip(_)));
+}
+
+/// The trace never says a check ran when none did: a privileged namespace, an exempt user or an
+/// ignored subresource let the pod pass unchecked (a skip); only an evaluated pod is admitted.
+#[test]
+fn only_an_evaluated_pod_is_admitted_in_the_trace() {
+    let mut cluster = pod_cluster(37);
+    let u = user("test-user");
+    let at = |ns: &str, sub: &str, pod: Value| {
+        request(
+            Operation::Create,
+            "",
+            "pods",
+            sub,
+            ns,
+            "test-pod",
+            &u,
+            Some(pod),
+            None,
+        )
+    };
+    let skipped = |v: &Verdict| matches!(v, Verdict::Skip(_));
+    assert!(skipped(
+        &cluster
+            .run(&at("privileged-ns", "", privileged_pod()))
+            .verdict
+    ));
+    assert!(skipped(
+        &cluster
+            .run(&at("restricted-ns", "exec", privileged_pod()))
+            .verdict
+    ));
+    assert!(matches!(
+        cluster
+            .run(&at("restricted-ns", "", restricted_pod()))
+            .verdict,
+        Verdict::Admit(_)
+    ));
 }
 
 // ---- isSignificantPodUpdate -----------------------------------------------------------------
