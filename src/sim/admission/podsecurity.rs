@@ -812,7 +812,7 @@ fn namespace_labels(
                 return invalid(&new_errs);
             }
             if exempt {
-                if let Some(w) = exempt_warning(&name, &new_policy, &defaults, ns, minor) {
+                if let Some(w) = exempt_warning(name, &new_policy, &defaults, ns, minor) {
                     let mut r =
                         Response::allowed("the namespace is exempt: its labels will be ignored");
                     r.warnings.push(w);
@@ -851,12 +851,12 @@ fn namespace_labels(
                 }
                 let mut r =
                     Response::allowed("the namespace is exempt: its labels will be ignored");
-                if let Some(w) = exempt_warning(&name, &new_policy, &defaults, ns, minor) {
+                if let Some(w) = exempt_warning(name, &new_policy, &defaults, ns, minor) {
                     r.warnings.push(w);
                 }
                 return r;
             }
-            let (warnings, checked) = existing_pods(ctx, &name, n);
+            let (warnings, checked) = existing_pods(ctx, name, n);
             let mut r = Response::allowed(format!(
                 "enforce tightened from {o} to {n}: {checked} existing pods checked"
             ));
