@@ -6,6 +6,8 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::sim::securitycontext::cap_name;
+
 /// The Pod a `docker run` command line stands for (the words after `docker run`), or docker's
 /// complaint about the flags.
 pub fn pod_from_run(args: &[String]) -> Result<Value, String> {
@@ -61,8 +63,8 @@ pub fn pod_from_run(args: &[String]) -> Result<Value, String> {
                     }
                 }
             }
-            "--cap-add" => add.push(cap(&value(&mut i, &flag, inline)?)),
-            "--cap-drop" => drop.push(cap(&value(&mut i, &flag, inline)?)),
+            "--cap-add" => add.push(cap_name(&value(&mut i, &flag, inline)?)),
+            "--cap-drop" => drop.push(cap_name(&value(&mut i, &flag, inline)?)),
             "--privileged" => {
                 sc.insert("privileged".into(), json!(true));
             }
@@ -187,12 +189,6 @@ pub fn pod_from_run(args: &[String]) -> Result<Value, String> {
         "metadata": {"name": container_name},
         "spec": Value::Object(spec),
     }))
-}
-
-/// A capability as Kubernetes writes it: upper case, without `CAP_`.
-fn cap(s: &str) -> String {
-    let up = s.to_ascii_uppercase();
-    up.strip_prefix("CAP_").map(str::to_string).unwrap_or(up)
 }
 
 /// A name from the image, as `kubectl run` users choose one: the last path part, no tag.

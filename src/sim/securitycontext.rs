@@ -302,7 +302,7 @@ fn own(field: &str, sc: Option<&Value>, default: &str, note: &str) -> Setting {
 }
 
 /// A capability name as the runtime reads it: upper case, without `CAP_`.
-fn cap_name(s: &str) -> String {
+pub fn cap_name(s: &str) -> String {
     let up = s.to_ascii_uppercase();
     up.strip_prefix("CAP_").map(str::to_string).unwrap_or(up)
 }
@@ -690,6 +690,19 @@ pub fn report(subject: &str, meta: &Value, spec: &Value, minor: u32) -> Security
     }
 }
 
+/// A pod's or a container's securityContext with the suggested fields merged in (a JSON merge
+/// patch: `null` removes a field).
+fn patch_security_context(target: &mut Value, fields: &serde_json::Map<String, Value>) {
+    if let Some(m) = target.as_object_mut() {
+        let current = m
+            .get("securityContext")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let merged = crate::sim::patch::merge(&current, &Value::Object(fields.clone()));
+        m.insert("securityContext".into(), merged);
+    }
+}
+
 /// The smallest securityContext changes that make a pod pass restricted: the pod-level
 /// settings every container can share (runAsNonRoot, seccompProfile), then per container what
 /// only a container can set (allowPrivilegeEscalation, capabilities, privileged, procMount)
@@ -723,18 +736,7 @@ pub fn restricted_patch(meta: &Value, spec: &Value, minor: u32) -> String {
         pod_patch.insert("windowsOptions".into(), json!({"hostProcess": false}));
     }
     if !pod_patch.is_empty() {
-        let sc = fixed
-            .as_object_mut()
-            .map(|m| m.entry("securityContext").or_insert_with(|| json!({})));
-        if let Some(Value::Object(sc)) = sc {
-            for (k, v) in &pod_patch {
-                if v.is_null() {
-                    sc.remove(k);
-                } else {
-                    sc.insert(k.clone(), v.clone());
-                }
-            }
-        }
+        patch_security_context(&mut fixed, &pod_patch);
     }
     let mut lists: Vec<(String, Vec<Value>)> = Vec::new();
     for list in ["initContainers", "containers", "ephemeralContainers"] {
@@ -803,18 +805,7 @@ pub fn restricted_patch(meta: &Value, spec: &Value, minor: u32) -> String {
             if p.is_empty() {
                 continue;
             }
-            let target = c
-                .as_object_mut()
-                .map(|m| m.entry("securityContext").or_insert_with(|| json!({})));
-            if let Some(Value::Object(t)) = target {
-                for (k, v) in &p {
-                    if v.is_null() {
-                        t.remove(k);
-                    } else {
-                        t.insert(k.clone(), v.clone());
-                    }
-                }
-            }
+            patch_security_context(c, &p);
             let name = c.get("name").cloned().unwrap_or(Value::Null);
             patched.push(json!({"name": name, "securityContext": Value::Object(p)}));
         }
@@ -856,19 +847,14 @@ fn pod_of<'v>(group: &str, resource: &str, obj: &'v Value) -> Option<(&'v Value,
             true,
         ))
     };
-    match (group, resource) {
-        ("", "pods") => Some((
+    if (group, resource) == ("", "pods") {
+        return Some((
             obj.get("metadata").unwrap_or(&Value::Null),
             at("/spec")?,
             false,
-        )),
-        ("", "replicationcontrollers")
-        | ("apps", "replicasets" | "deployments" | "statefulsets" | "daemonsets")
-        | ("batch", "jobs") => template("/spec/template"),
-        ("", "podtemplates") => template("/template"),
-        ("batch", "cronjobs") => template("/spec/jobTemplate/spec/template"),
-        _ => None,
+        ));
     }
+    template(crate::sim::podsecurity::template_path(group, resource)?)
 }
 
 /// The report of an object that carries a pod, if it carries one.

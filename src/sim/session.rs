@@ -319,19 +319,14 @@ impl Session {
             .get("kind")
             .and_then(serde_json::Value::as_str)
             .unwrap_or("");
-        let (group, resource) = match kind {
-            "Pod" => ("", "pods"),
-            "ReplicationController" => ("", "replicationcontrollers"),
-            "PodTemplate" => ("", "podtemplates"),
-            "ReplicaSet" => ("apps", "replicasets"),
-            "Deployment" => ("apps", "deployments"),
-            "StatefulSet" => ("apps", "statefulsets"),
-            "DaemonSet" => ("apps", "daemonsets"),
-            "Job" => ("batch", "jobs"),
-            "CronJob" => ("batch", "cronjobs"),
-            _ => ("", ""),
-        };
+        let api_version = obj
+            .get("apiVersion")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("");
+        let group = super::workspace::split_api_version(api_version).0;
         let minor = self.cluster.control_plane.minor;
+        let (group, resource) =
+            super::discovery::by_kind(minor, group, kind).map_or(("", ""), |r| (r.group, r.name));
         match super::securitycontext::report_of(group, resource, &obj, minor) {
             Some(r) => {
                 out.stdout = super::securitycontext::render(&r);

@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use super::config::{ConfigError, PluginConfig};
 use super::{Attributes, Context, Operation, Verdict};
 use crate::sim::controlplane::ControlPlane;
-use crate::sim::podsecurity::{self, Evaluation, Level, LevelVersion, Version};
+use crate::sim::podsecurity::{self, template_path, Evaluation, Level, LevelVersion, Version};
 use crate::sim::ptr::Ptr as _;
 use crate::sim::response::{ApiError, FieldError, FieldErrorKind};
 use crate::sim::yamlout::go_quote;
@@ -412,18 +412,6 @@ const IGNORED_POD_SUBRESOURCES: [&str; 8] = [
     "proxy",
     "status",
 ];
-
-/// `DefaultPodSpecExtractor`: the resources that carry a pod template, and where it is.
-fn template_path(group: &str, resource: &str) -> Option<&'static str> {
-    Some(match (group, resource) {
-        ("", "replicationcontrollers") => "/spec/template",
-        ("", "podtemplates") => "/template",
-        ("apps", "replicasets" | "deployments" | "statefulsets" | "daemonsets") => "/spec/template",
-        ("batch", "jobs") => "/spec/template",
-        ("batch", "cronjobs") => "/spec/jobTemplate/spec/template",
-        _ => return None,
-    })
-}
 
 /// The plugin's `Validate` (CREATE and UPDATE).
 pub fn validate(ctx: &mut Context<'_>, a: &Attributes<'_>) -> Verdict {

@@ -159,6 +159,18 @@ impl Evaluation {
     }
 }
 
+/// `DefaultPodSpecExtractor`: the resources that carry a pod template, and where it is.
+pub fn template_path(group: &str, resource: &str) -> Option<&'static str> {
+    Some(match (group, resource) {
+        ("", "replicationcontrollers") => "/spec/template",
+        ("", "podtemplates") => "/template",
+        ("apps", "replicasets" | "deployments" | "statefulsets" | "daemonsets") => "/spec/template",
+        ("batch", "jobs") => "/spec/template",
+        ("batch", "cronjobs") => "/spec/jobTemplate/spec/template",
+        _ => return None,
+    })
+}
+
 /// A check function over the pod's metadata and spec.
 pub type CheckFn = fn(&Value, &Value) -> Outcome;
 
