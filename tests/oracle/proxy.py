@@ -117,6 +117,14 @@ def protobuf_review(data):
     return obj
 
 
+def go_json(value):
+    """encoding/json's Encoder: compact, HTML characters and U+2028/2029 escaped, then a newline."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=8099)
@@ -142,6 +150,19 @@ def main():
             body = self.rfile.read(length) if length else b""
             if "protobuf" in (self.headers.get("Content-Type") or ""):
                 # kubectl 1.37 sends the authorization reviews as protobuf; kubegate reads JSON.
+                # Any other protobuf body (a typed create) is refused as unreadable rather than
+                # passed on emptied, so no comparison silently compares the wrong thing.
+                kind = _msg(dict(_fields(body[4:])).get(1, b""), {2: "kind"}).get("kind", "") if body[:4] == b"k8s\x00" else ""
+                if kind not in ("SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview"):
+                    data = json.dumps({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                       "message": f"the proxy cannot decode a protobuf {kind or 'body'}: compare this command another way",
+                                       "reason": "UnsupportedMediaType", "code": 415}).encode()
+                    self.send_response(415)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
                 body = json.dumps(protobuf_review(body)).encode()
             cmd = [args.bin, "-w", ws, "--trace", "json", "request", self.command, self.path]
             # kubectl 1.37 sends no bearer token to a plain-http server: the proxy adds the
@@ -158,7 +179,9 @@ def main():
             doc = json.loads(out.stdout)
             resp = doc["requests"][0]["response"]
             text = isinstance(resp["body"], str)
-            data = resp["body"].encode() if text else json.dumps(resp["body"]).encode()
+            # The simulated server's body is a JSON value: written as the API server's Go
+            # encoder writes one (compact, <>& escaped, a newline after), not re-spaced.
+            data = resp["body"].encode() if text else go_json(resp["body"]).encode()
             self.send_response(resp["code"])
             # Warnings (admission webhooks, policies, Pod Security) as the API server sends
             # them: `299 - "text"`, the text quoted as Go's strconv.Quote quotes it.
