@@ -152,7 +152,7 @@ pub fn pod_from_run(args: &[String]) -> Result<Value, String> {
         i += 1;
     }
     let Some(image) = args.get(i) else {
-        return Err("\"docker run\" requires at least 1 argument.".into());
+        return Err("\"docker run\" requires at least 1 argument".into());
     };
     let command: Vec<&String> = args[i + 1..].iter().collect();
     if !add.is_empty() || !drop.is_empty() {

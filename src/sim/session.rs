@@ -286,7 +286,26 @@ impl Session {
             };
             match super::yaml::parse_stream(&text) {
                 Ok(docs) => match docs.into_iter().find(|d| !d.empty) {
-                    Some(d) => d.root.into_json(),
+                    Some(d) => {
+                        // As the API server's decoder reads it: a value that does not fit its
+                        // field is an error at its line and column, not a card of guesses.
+                        let text_of = |k: &str| {
+                            d.root
+                                .get(k)
+                                .and_then(super::yaml::Node::as_str)
+                                .unwrap_or("")
+                                .to_string()
+                        };
+                        let (api_version, kind) = (text_of("apiVersion"), text_of("kind"));
+                        let (group, version) = super::workspace::split_api_version(&api_version);
+                        if let Some(e) = super::gotypes::check(&d.root, group, version, &kind) {
+                            return fail(format!(
+                                "error: {f}:{}:{}: {}",
+                                e.pos.line, e.pos.column, e.message
+                            ));
+                        }
+                        d.root.into_json()
+                    }
                     None => return fail(format!("error: no objects passed to create in {f}")),
                 },
                 Err(e) => {
@@ -297,7 +316,13 @@ impl Session {
                 }
             }
         } else {
-            if rest.is_empty() || rest.len() > 2 {
+            // One object: TYPE NAME or TYPE/NAME.
+            let one = match rest.as_slice() {
+                [t] => t.contains('/'),
+                [_, _] => true,
+                _ => false,
+            };
+            if !one {
                 return fail(usage.to_string());
             }
             let mut words: Vec<String> = vec!["kubectl".into(), "get".into()];
