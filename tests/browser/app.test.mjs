@@ -833,11 +833,14 @@ async function main() {
       const webhooks = await page.locator('#plugins-skipped li', { hasText: "MutatingAdmissionWebhook" }).innerText();
       assert(webhooks.includes("no MutatingWebhookConfiguration in the cluster"), `the webhook plugin's line: ${webhooks}`);
       await shot(page, "m-mutating-admission");
-      // A plugin a real server runs here but kubegate does not model is shown among those
-      // that ran, and says so.
+      // PodSecurity in a namespace without labels (privileged) checks nothing: it is listed
+      // among the plugins that did not run a check, with why, never as having admitted.
       await page.click('ol#timeline > li[data-stage="validating-admission"]');
       const validating = await page.evaluate(() => [...document.querySelectorAll("#plugins-ran > li")].map((li) => li.getAttribute("data-plugin")));
-      assert(validating.includes("PodSecurity"), `plugins that ran at validating admission: ${validating.join(", ")}`);
+      assert(!validating.includes("PodSecurity") && validating.includes("ResourceQuota"), `plugins that ran at validating admission: ${validating.join(", ")}`);
+      // (the fold keeps its state from the mutating card: read the line whether open or not)
+      const psa = await page.locator('#plugins-skipped li', { hasText: "PodSecurity" }).textContent();
+      assert(psa.includes("privileged for enforce, audit and warn"), `PodSecurity's line: ${psa}`);
       await page.click('ol#timeline > li[data-stage="validation"]');
       const validation = await page.locator("section#stage-detail").innerText();
       assert(/checked/i.test(validation) && validation.includes("containers"), `validation card:\n${validation}`);
